@@ -1,0 +1,1 @@
+//! Time: the `Clock` trait (system, fixed, offset-corrected) and SNTP offset measurement.

@@ -1,0 +1,16 @@
+//! Sesame's core: OTP secrets and codes, `otpauth://` and migration links, QR codes and
+//! time. The CLI (`src/bin/sesame`) and the desktop app call this public API; no GUI code
+//! lives here. `../shared/DESIGN.md` (and `docs/DESIGN.md`) is the map.
+
+pub mod account;
+pub mod clock;
+pub mod link;
+pub mod migration;
+pub mod otp;
+pub mod qr;
+pub mod secret;
+pub mod uri;
+
+pub use account::{Account, ParsedAccount, Warning};
+pub use otp::{Algorithm, Code, Kind, Otp, OtpError, Params};
+pub use secret::{Secret, SecretError};

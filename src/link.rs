@@ -1,0 +1,1 @@
+//! Any supported link (`otpauth://` or `otpauth-migration://`) to accounts.

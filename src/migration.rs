@@ -1,0 +1,1 @@
+//! Google Authenticator `otpauth-migration://offline?data=…` batches: decode and encode.

@@ -1,0 +1,1 @@
+//! QR codes: decode images (with a preprocessing pipeline) and encode text.

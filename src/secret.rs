@@ -1,0 +1,221 @@
+//! Secret key bytes: zeroized on drop, lenient Base32 in, canonical Base32 out.
+//!
+//! Users paste secrets in every shape issuers print them: `JBSW Y3DP EHPK 3PXP`,
+//! `jbsw-y3dp-ehpk-3pxp`, with or without `=` padding. [`Secret::from_base32`] accepts all
+//! of them; [`Secret::to_base32`] always gives upper case, unpadded RFC 4648 Base32.
+
+use std::fmt;
+
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
+
+/// Secrets shorter than this many bits get a [`SecretWarning::Short`].
+pub const RECOMMENDED_MIN_BITS: usize = 128;
+
+/// Raw secret key bytes. Zeroized when dropped; `Debug` never prints them.
+#[derive(Clone, Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct Secret(Vec<u8>);
+
+/// Why a Base32 secret was refused. Never contains the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// Nothing left after removing spaces, dashes and padding.
+    #[error("the secret is empty")]
+    Empty,
+    /// A character outside the Base32 alphabet (A–Z, 2–7).
+    #[error(
+        "the secret is not valid Base32: character {position} is '{character}' (only letters A-Z and digits 2-7 are allowed)"
+    )]
+    InvalidCharacter {
+        /// 1-based position in the cleaned-up input.
+        position: usize,
+        /// The offending character (a single character is not enough to leak a secret).
+        character: char,
+    },
+    /// A length no Base32 encoder produces (1, 3 or 6 characters left over).
+    #[error(
+        "the secret is not valid Base32: {length} characters cannot be a whole number of bytes (is a character missing?)"
+    )]
+    InvalidLength {
+        /// Number of Base32 characters after clean-up.
+        length: usize,
+    },
+}
+
+/// Something worth telling the user about a secret that is still accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SecretWarning {
+    /// Shorter than [`RECOMMENDED_MIN_BITS`]; some real issuers still use 80-bit secrets.
+    Short {
+        /// Length of the secret in bits.
+        bits: usize,
+    },
+}
+
+impl fmt::Display for SecretWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretWarning::Short { bits } => write!(
+                f,
+                "the secret is only {bits} bits long; RFC 4226 asks for at least {RECOMMENDED_MIN_BITS}"
+            ),
+        }
+    }
+}
+
+impl Secret {
+    /// Wraps raw bytes. Empty secrets are allowed here; OTP parameters refuse them.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        Secret(bytes)
+    }
+
+    /// Parses Base32 leniently: spaces, tabs, dashes, lower case and `=` padding are accepted.
+    pub fn from_base32(text: &str) -> Result<Self, SecretError> {
+        let mut cleaned: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(text.len()));
+        for c in text.chars() {
+            if c.is_whitespace() || c == '-' || c == '=' {
+                continue;
+            }
+            let upper = c.to_ascii_uppercase();
+            if !matches!(upper, 'A'..='Z' | '2'..='7') {
+                return Err(SecretError::InvalidCharacter {
+                    position: cleaned.len() + 1,
+                    character: c,
+                });
+            }
+            cleaned.push(upper as u8);
+        }
+        if cleaned.is_empty() {
+            return Err(SecretError::Empty);
+        }
+        if matches!(cleaned.len() % 8, 1 | 3 | 6) {
+            return Err(SecretError::InvalidLength {
+                length: cleaned.len(),
+            });
+        }
+        // Trailing bits that are not zero are tolerated (some issuers produce them); the
+        // permissive spec only relaxes that check.
+        let mut spec = data_encoding::BASE32_NOPAD.specification();
+        spec.check_trailing_bits = false;
+        let encoding = spec
+            .encoding()
+            .map_err(|_| SecretError::InvalidLength { length: 0 })?;
+        encoding
+            .decode(&cleaned)
+            .map(Secret)
+            .map_err(|e| SecretError::InvalidLength {
+                length: e.position.max(cleaned.len()),
+            })
+    }
+
+    /// Canonical Base32: upper case, no padding, no spaces.
+    pub fn to_base32(&self) -> Zeroizing<String> {
+        Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&self.0))
+    }
+
+    /// Lower-case hexadecimal.
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(data_encoding::HEXLOWER.encode(&self.0))
+    }
+
+    /// The raw key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Length in bits.
+    pub fn bits(&self) -> usize {
+        self.0.len() * 8
+    }
+
+    /// A warning when the secret is weaker than recommended (but still usable).
+    pub fn warning(&self) -> Option<SecretWarning> {
+        (self.bits() < RECOMMENDED_MIN_BITS).then_some(SecretWarning::Short { bits: self.bits() })
+    }
+}
+
+impl PartialEq for Secret {
+    /// Constant-time comparison.
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for Secret {}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} bits, redacted)", self.bits())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_spaces_dashes_case_and_padding() {
+        let canonical = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        for variant in [
+            "jbswy3dpehpk3pxp",
+            "JBSW Y3DP EHPK 3PXP",
+            "jbsw-y3dp-ehpk-3pxp",
+            "JBSWY3DPEHPK3PXP======",
+            " JBSW\tY3DP\nEHPK 3PXP ",
+        ] {
+            assert_eq!(Secret::from_base32(variant).unwrap(), canonical, "{variant}");
+        }
+        assert_eq!(canonical.as_bytes(), b"Hello!\xde\xad\xbe\xef");
+        assert_eq!(&*canonical.to_base32(), "JBSWY3DPEHPK3PXP");
+    }
+
+    #[test]
+    fn unpadded_partial_groups_decode() {
+        // 10 bytes = 16 chars; 11 bytes = 18 chars (no padding), 1 byte = 2 chars.
+        assert_eq!(Secret::from_base32("ME").unwrap().as_bytes(), b"a");
+        assert_eq!(Secret::from_base32("MFRA").unwrap().as_bytes(), b"ab");
+        assert_eq!(Secret::from_base32("MFRGG").unwrap().as_bytes(), b"abc");
+        assert_eq!(Secret::from_base32("MFRGGZA").unwrap().as_bytes(), b"abcd");
+    }
+
+    #[test]
+    fn refuses_bad_input_with_a_useful_error() {
+        assert_eq!(Secret::from_base32(" - = "), Err(SecretError::Empty));
+        assert_eq!(
+            Secret::from_base32("JBSW1Y3D"),
+            Err(SecretError::InvalidCharacter {
+                position: 5,
+                character: '1'
+            })
+        );
+        assert_eq!(
+            Secret::from_base32("JBSWY3DPE"),
+            Err(SecretError::InvalidLength { length: 9 })
+        );
+        assert!(Secret::from_base32("JBSWY3DPEHPK3PXPé").is_err());
+        let message = Secret::from_base32("JBSW0").unwrap_err().to_string();
+        assert!(message.contains("'0'") && message.contains("A-Z"), "{message}");
+    }
+
+    #[test]
+    fn short_secrets_warn_but_work() {
+        let eighty = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(eighty.warning(), Some(SecretWarning::Short { bits: 80 }));
+        let full = Secret::from_bytes(vec![7; 20]);
+        assert_eq!(full.warning(), None);
+    }
+
+    #[test]
+    fn debug_never_shows_bytes() {
+        let s = Secret::from_bytes(b"super secret".to_vec());
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("super"), "{shown}");
+        assert!(shown.contains("96 bits"));
+    }
+
+    #[test]
+    fn hex_is_lower_case() {
+        assert_eq!(&*Secret::from_bytes(vec![0xAB, 0x01]).to_hex(), "ab01");
+    }
+}

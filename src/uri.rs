@@ -1,0 +1,1 @@
+//! `otpauth://` links (Google Key URI Format): parse and format.
