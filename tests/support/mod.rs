@@ -1,0 +1,4 @@
+//! Shared fixtures for integration tests: real services started on loopback.
+#![allow(dead_code)]
+
+pub mod chrony;
