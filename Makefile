@@ -7,8 +7,10 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CORPUS ?= ../shared/corpus
 
-# Debian packages the tests start for real: chrony (a local NTP server for the clock tests).
-TEST_APT_PACKAGES := chrony
+# Debian packages the tests start for real: chrony (a local NTP server for the clock tests),
+# GNOME Keyring in a private D-Bus session (the Secret Service the vault's device key uses),
+# secret-tool to look inside it.
+TEST_APT_PACKAGES := chrony dbus dbus-daemon dbus-bin gnome-keyring libsecret-tools
 
 .PHONY: run test setup-test lint unit fuzz-check bench fuzz score score-qr score-otp clean help
 
@@ -45,8 +47,9 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
+# Every test runs inside a private D-Bus session with an unlocked GNOME Keyring.
 unit:
-	$(CARGO) test --all-targets
+	scripts/with-secret-service $(CARGO) test --all-targets --no-fail-fast
 
 # The fuzz targets must keep compiling (they are run with `make fuzz`, on nightly).
 fuzz-check:

@@ -2,13 +2,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::otp::{Otp, OtpError, Params};
 use crate::secret::{Secret, SecretWarning};
 
 /// One account: issuer, account name, secret and code parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     /// The service (`GitHub`), when known.
     pub issuer: Option<String>,
@@ -17,6 +17,7 @@ pub struct Account {
     /// The shared secret.
     pub secret: Secret,
     /// Kind, algorithm, digits, period or counter.
+    #[serde(flatten)]
     pub params: Params,
 }
 
@@ -31,6 +32,76 @@ impl Account {
         match &self.issuer {
             Some(issuer) if !issuer.is_empty() => format!("{issuer}: {}", self.name),
             _ => self.name.clone(),
+        }
+    }
+}
+
+/// A stable, random identifier for an enrolled account (32 lowercase hex digits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(String);
+
+impl AccountId {
+    /// A fresh random id.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        AccountId(data_encoding::HEXLOWER.encode(&bytes))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parses an id as printed by [`AccountId::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        let valid = text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit());
+        valid.then(|| AccountId(text.to_ascii_lowercase()))
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An account kept in the vault: the account itself plus what the user added to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAccount {
+    /// Stable identifier.
+    pub id: AccountId,
+    /// Issuer, name, secret, parameters.
+    #[serde(flatten)]
+    pub account: Account,
+    /// An icon name or data URL chosen by the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Free-form tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// A note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// When it was added, in Unix milliseconds.
+    pub created_ms: u64,
+    /// When a code was last used (copied or shown on request), in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_ms: Option<u64>,
+}
+
+impl StoredAccount {
+    /// A new entry for `account`, created at `now_ms`.
+    pub fn new(account: Account, now_ms: u64) -> Self {
+        StoredAccount {
+            id: AccountId::generate(),
+            account,
+            icon: None,
+            tags: Vec::new(),
+            note: None,
+            created_ms: now_ms,
+            last_used_ms: None,
         }
     }
 }
@@ -111,6 +182,24 @@ impl ParsedAccount {
 mod tests {
     use super::*;
     use crate::otp::Algorithm;
+
+    #[test]
+    fn stored_accounts_round_trip_through_json() {
+        let stored = StoredAccount::new(
+            Account {
+                issuer: None,
+                name: "bob".into(),
+                secret: Secret::from_bytes(vec![9; 20]),
+                params: Params::hotp(Algorithm::SHA256, 8, 42),
+            },
+            1_700_000_000_000,
+        );
+        let json = serde_json::to_string(&stored).unwrap();
+        assert!(json.contains("\"type\":\"hotp\"") && json.contains("\"counter\":42"), "{json}");
+        assert_eq!(serde_json::from_str::<StoredAccount>(&json).unwrap(), stored);
+        assert!(AccountId::parse(stored.id.as_str()).is_some());
+        assert!(AccountId::parse("xyz").is_none());
+    }
 
     #[test]
     fn label_and_warnings() {

@@ -3,13 +3,16 @@
 //! lives here. `../shared/DESIGN.md` (and `docs/DESIGN.md`) is the map.
 
 pub mod account;
+pub mod backup;
 pub mod clock;
+pub mod keystore;
 pub mod link;
 pub mod migration;
 pub mod otp;
 pub mod qr;
 pub mod secret;
 pub mod uri;
+pub mod vault;
 
 pub use account::{Account, ParsedAccount, Warning};
 pub use otp::{Algorithm, Code, Kind, Otp, OtpError, Params};

@@ -440,8 +440,11 @@ mod tests {
     fn hotp_rfc4226_first_rows() {
         let expected = ["755224", "287082", "359152", "969429", "338314"];
         for (counter, code) in expected.iter().enumerate() {
-            let otp = Otp::new(&rfc_secret(), Params::hotp(Algorithm::SHA1, 6, counter as u64))
-                .unwrap();
+            let otp = Otp::new(
+                &rfc_secret(),
+                Params::hotp(Algorithm::SHA1, 6, counter as u64),
+            )
+            .unwrap();
             assert_eq!(otp.code_at(0).as_str(), *code);
         }
     }
@@ -461,7 +464,10 @@ mod tests {
         let code = otp.code_at(1_700_000_000);
         assert_eq!(code.as_str().len(), 5);
         assert!(code.as_str().bytes().all(|b| STEAM_ALPHABET.contains(&b)));
-        assert_eq!(otp.verify(&code.as_str().to_lowercase(), 1_700_000_000, 0), Ok(Some(0)));
+        assert_eq!(
+            otp.verify(&code.as_str().to_lowercase(), 1_700_000_000, 0),
+            Ok(Some(0))
+        );
     }
 
     #[test]

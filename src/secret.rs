@@ -144,6 +144,20 @@ impl PartialEq for Secret {
 
 impl Eq for Secret {}
 
+/// Serialized as canonical Base32 (only ever inside an encrypted vault or export).
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_base32())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Zeroizing<String> = Zeroizing::new(String::deserialize(deserializer)?);
+        Secret::from_base32(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Secret({} bits, redacted)", self.bits())
@@ -164,7 +178,11 @@ mod tests {
             "JBSWY3DPEHPK3PXP======",
             " JBSW\tY3DP\nEHPK 3PXP ",
         ] {
-            assert_eq!(Secret::from_base32(variant).unwrap(), canonical, "{variant}");
+            assert_eq!(
+                Secret::from_base32(variant).unwrap(),
+                canonical,
+                "{variant}"
+            );
         }
         assert_eq!(canonical.as_bytes(), b"Hello!\xde\xad\xbe\xef");
         assert_eq!(&*canonical.to_base32(), "JBSWY3DPEHPK3PXP");
@@ -195,7 +213,10 @@ mod tests {
         );
         assert!(Secret::from_base32("JBSWY3DPEHPK3PXPé").is_err());
         let message = Secret::from_base32("JBSW0").unwrap_err().to_string();
-        assert!(message.contains("'0'") && message.contains("A-Z"), "{message}");
+        assert!(
+            message.contains("'0'") && message.contains("A-Z"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -212,6 +233,15 @@ mod tests {
         let shown = format!("{s:?}");
         assert!(!shown.contains("super"), "{shown}");
         assert!(shown.contains("96 bits"));
+    }
+
+    #[test]
+    fn serde_uses_base32() {
+        let s = Secret::from_bytes(b"Hello!\xde\xad\xbe\xef".to_vec());
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, "\"JBSWY3DPEHPK3PXP\"");
+        assert_eq!(serde_json::from_str::<Secret>(&json).unwrap(), s);
+        assert!(serde_json::from_str::<Secret>("\"0000\"").is_err());
     }
 
     #[test]

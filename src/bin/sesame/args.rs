@@ -8,8 +8,23 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "sesame", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every vault command understands.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Where the device key lives: `os` (the system keystore) or `file:PATH` (headless
+    /// machines; the binding is then only as strong as that file).
+    #[arg(long, global = true, value_name = "os|file:PATH")]
+    pub keystore: Option<String>,
+    /// Read passwords from standard input, one per line, in the order they are asked for
+    /// (vault password first, then a new or backup password). Never from arguments.
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +41,171 @@ pub enum Command {
     Qr(QrArgs),
     /// Measure how far this computer's clock is off, with SNTP.
     Time(TimeArgs),
+    /// Create the vault (in $SESAME_HOME, or the platform data folder).
+    Init(InitArgs),
+    /// Add accounts: from a link, a QR image, or a typed secret.
+    Add(AddArgs),
+    /// List the accounts in the vault (no secrets).
+    List(ListArgs),
+    /// Show the current codes of all (or matching) accounts.
+    Codes(CodesArgs),
+    /// Rename an account (issuer and/or account name).
+    Rename(RenameArgs),
+    /// Set an account's icon, tags or note.
+    Edit(EditArgs),
+    /// Move an account to another position in the list.
+    Move(MoveArgs),
+    /// Delete an account.
+    Remove(RemoveArgs),
+    /// Set, change or remove the vault password (re-keys the vault).
+    Passwd(PasswdArgs),
+    /// Export accounts: an encrypted backup, a plain otpauth list, or transfer QR codes.
+    Export(ExportArgs),
+    /// Import a Sesame backup, a file of otpauth:// links, a migration link or a QR image.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Bind the vault to this device only, with no password.
+    #[arg(long)]
+    pub no_password: bool,
+    /// Argon2id memory in MiB (default: 64, or more if calibration allows).
+    #[arg(long, value_name = "MIB")]
+    pub kdf_memory_mib: Option<u32>,
+    /// Argon2id passes (default: calibrated so unlocking takes about half a second).
+    #[arg(long, value_name = "N")]
+    pub kdf_passes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// An otpauth:// or otpauth-migration:// link.
+    #[arg(conflicts_with_all = ["qr", "secret"])]
+    pub uri: Option<String>,
+    /// Add every account in the QR codes of this image.
+    #[arg(long, value_name = "IMAGE", conflicts_with = "secret")]
+    pub qr: Option<PathBuf>,
+    /// A Base32 secret typed in (with --issuer and --account).
+    #[arg(long, value_name = "B32")]
+    pub secret: Option<String>,
+    /// The service, with --secret.
+    #[arg(long, requires = "secret")]
+    pub issuer: Option<String>,
+    /// The account name, with --secret.
+    #[arg(long, requires = "secret")]
+    pub account: Option<String>,
+    /// HMAC algorithm, with --secret.
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Sha1)]
+    pub algorithm: AlgorithmArg,
+    /// Code length, with --secret.
+    #[arg(long, default_value_t = sesame::otp::DEFAULT_DIGITS)]
+    pub digits: u8,
+    /// Seconds per code, with --secret.
+    #[arg(long, default_value_t = sesame::otp::DEFAULT_PERIOD, value_name = "SECONDS")]
+    pub period: u64,
+    /// A counter-based (HOTP) account starting at this counter, with --secret.
+    #[arg(long, value_name = "N", conflicts_with = "steam")]
+    pub counter: Option<u64>,
+    /// A Steam Guard account, with --secret.
+    #[arg(long)]
+    pub steam: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// One JSON object per account (fields documented in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Only accounts whose issuer or name contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// One JSON object per account (fields documented in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// Account: id, id prefix, "Issuer: name", name, or a unique part of it.
+    pub query: String,
+    /// New issuer ("" removes it).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// New account name.
+    #[arg(long)]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Account: id, id prefix, "Issuer: name", name, or a unique part of it.
+    pub query: String,
+    /// Icon name or data URL ("" removes it).
+    #[arg(long)]
+    pub icon: Option<String>,
+    /// Replace the tags (repeat for several; --tag "" clears them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Option<Vec<String>>,
+    /// Note ("" removes it).
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Account: id, id prefix, "Issuer: name", name, or a unique part of it.
+    pub query: String,
+    /// New position, 1 = top.
+    pub position: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Account: id, id prefix, "Issuer: name", name, or a unique part of it.
+    pub query: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Remove the password: the vault then opens with this device's key alone.
+    #[arg(long)]
+    pub remove: bool,
+    /// Confirm --remove without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Encrypted backup, opened anywhere with its own backup password.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["otpauth", "migration_qr"])]
+    pub backup: Option<PathBuf>,
+    /// Plain text, one otpauth:// link per line (needs --plaintext).
+    #[arg(long, value_name = "FILE", conflicts_with = "migration_qr")]
+    pub otpauth: Option<PathBuf>,
+    /// Google Authenticator transfer QR codes, as PNG files in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub migration_qr: Option<PathBuf>,
+    /// Confirm writing secrets unencrypted (--otpauth, --migration-qr).
+    #[arg(long)]
+    pub plaintext: bool,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A Sesame backup, a text file of links, or a QR image.
+    pub file: PathBuf,
 }
 
 /// HMAC algorithm names on the command line.
@@ -51,7 +231,7 @@ impl From<AlgorithmArg> for sesame::Algorithm {
 pub struct OtpArgs {
     /// The Base32 secret (spaces, dashes and lower case are fine). Visible to other users
     /// in the process list: prefer --secret-stdin on shared machines.
-    #[arg(long, value_name = "B32", required_unless_present = "secret_stdin")]
+    #[arg(long, value_name = "B32")]
     pub secret: Option<String>,
     /// Read the Base32 secret from the first line of standard input.
     #[arg(long, conflicts_with = "secret")]
@@ -81,6 +261,10 @@ pub struct OtpArgs {
 
 #[derive(Debug, Args)]
 pub struct CodeArgs {
+    /// An account in the vault (id, id prefix, "Issuer: name", name, or a unique part);
+    /// HOTP accounts advance their counter. Without it, --secret gives the secret.
+    #[arg(conflicts_with_all = ["secret", "secret_stdin"])]
+    pub account: Option<String>,
     #[command(flatten)]
     pub otp: OtpArgs,
     /// Also print the next code and the seconds the current one has left.

@@ -25,6 +25,15 @@ pub enum CliError {
     /// Time measurement failed.
     #[error("{0}")]
     Time(#[from] sesame::clock::TimeError),
+    /// The vault refused.
+    #[error("{0}")]
+    Vault(#[from] sesame::vault::VaultError),
+    /// The device keystore refused.
+    #[error("{0}")]
+    Keystore(#[from] sesame::keystore::KeystoreError),
+    /// An import or export failed.
+    #[error("{0}")]
+    Backup(#[from] sesame::backup::BackupError),
     /// Writing output failed.
     #[error("cannot write {path}: {source}")]
     Write {

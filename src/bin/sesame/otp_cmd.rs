@@ -43,6 +43,9 @@ fn generator(args: &OtpArgs) -> Result<(Otp, u64), CliError> {
 fn read_secret(args: &OtpArgs) -> Result<Secret, CliError> {
     match &args.secret {
         Some(text) => Ok(Secret::from_base32(text)?),
+        None if !args.secret_stdin => Err(CliError::Usage(
+            "give --secret B32 (or --secret-stdin), or the name of an account in the vault".into(),
+        )),
         None => {
             let mut line = Zeroizing::new(String::new());
             std::io::stdin().lock().read_line(&mut line).map_err(|e| {

@@ -1,0 +1,306 @@
+//! Portable exports and imports: Sesame's encrypted backup file, plain `otpauth://` lists
+//! and Google Authenticator migration links or QR images.
+//!
+//! A backup opens anywhere with its backup password alone (Argon2id + XChaCha20-Poly1305):
+//! it is how a vault moves to another device.
+//!
+//! ```text
+//! magic        8 bytes  "SESAMEBK"
+//! header_len   u32 LE
+//! header       JSON     {"format":"sesame-backup","version":1,"kdf":{…argon2id cost, salt}}
+//! nonce        24 bytes
+//! ciphertext   …        XChaCha20-Poly1305(Argon2id(password), nonce, accounts JSON,
+//!                       associated data = magic‖header_len‖header)
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::account::{Account, ParsedAccount, StoredAccount};
+use crate::link::{self, LinkError};
+use crate::vault::KdfCost;
+use crate::vault::crypto::{self, NONCE_LEN, TAG_LEN};
+use crate::vault::format::{MAX_FILE_LEN, MAX_HEADER_LEN};
+
+/// First bytes of a Sesame backup.
+pub const MAGIC: &[u8; 8] = b"SESAMEBK";
+const VERSION: u32 = 1;
+
+/// Why an import or export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// The file could not be read or written.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The backup password does not open the backup (or the file was changed).
+    #[error("wrong backup password, or the backup file was modified")]
+    WrongPassword,
+    /// The backup file is broken.
+    #[error("the backup file is damaged ({0})")]
+    Damaged(String),
+    /// A newer Sesame wrote it.
+    #[error("this backup uses format version {0}, which this Sesame cannot read; update Sesame")]
+    UnsupportedVersion(u32),
+    /// Argon2 cost outside the accepted range.
+    #[error("the backup asks for an Argon2id cost outside the accepted range; it is damaged or hostile")]
+    KdfOutOfBounds,
+    /// A link in a list or QR image is invalid.
+    #[error("line {line}: {source}")]
+    Link {
+        /// 1-based line (or image) number.
+        line: usize,
+        /// What is wrong with it.
+        source: LinkError,
+    },
+    /// Nothing importable was found.
+    #[error("{0} holds no accounts Sesame can import (expected a Sesame backup, a list of otpauth:// links, a migration link, or a QR image)")]
+    Nothing(String),
+    /// A QR image could not be read.
+    #[error(transparent)]
+    Qr(#[from] crate::qr::QrError),
+    /// Migration QR export failed.
+    #[error(transparent)]
+    Migration(#[from] crate::migration::MigrationError),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+    kdf: Kdf,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Kdf {
+    algorithm: String,
+    #[serde(flatten)]
+    cost: KdfCost,
+    salt: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Contents {
+    accounts: Vec<StoredAccount>,
+}
+
+/// Encrypts `accounts` with `password` into a backup file's bytes.
+pub fn seal_backup(accounts: &[StoredAccount], password: &str, cost: KdfCost) -> Result<Vec<u8>, BackupError> {
+    cost.check().map_err(|_| BackupError::KdfOutOfBounds)?;
+    let salt = crypto::random::<16>();
+    let key = crypto::hash_password(password.as_bytes(), salt.as_ref(), cost)
+        .map_err(|_| BackupError::KdfOutOfBounds)?;
+    let header = Header {
+        format: "sesame-backup".into(),
+        version: VERSION,
+        kdf: Kdf {
+            algorithm: "argon2id".into(),
+            cost,
+            salt: data_encoding::HEXLOWER.encode(salt.as_ref()),
+        },
+    };
+    let json = serde_json::to_vec(&header).expect("a header always serializes");
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&json);
+    let plaintext = Zeroizing::new(
+        serde_json::to_vec(&Contents {
+            accounts: accounts.to_vec(),
+        })
+        .expect("accounts always serialize"),
+    );
+    let nonce = *crypto::random::<NONCE_LEN>();
+    let ciphertext = crypto::seal(&key, &nonce, &plaintext, &bytes);
+    bytes.extend_from_slice(&nonce);
+    bytes.extend_from_slice(&ciphertext);
+    Ok(bytes)
+}
+
+/// Whether `bytes` look like a Sesame backup.
+pub fn is_backup(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// Decrypts a backup file's bytes.
+pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, BackupError> {
+    let damaged = |why: &str| BackupError::Damaged(why.to_owned());
+    if !is_backup(bytes) {
+        return Err(damaged("not a Sesame backup"));
+    }
+    if bytes.len() > MAX_FILE_LEN {
+        return Err(damaged("too large"));
+    }
+    let len_bytes: [u8; 4] = bytes
+        .get(8..12)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| damaged("cut short"))?;
+    let header_len = u32::from_le_bytes(len_bytes) as usize;
+    if header_len > MAX_HEADER_LEN {
+        return Err(damaged("header length out of range"));
+    }
+    let header_end = 12 + header_len;
+    if bytes.len() < header_end + NONCE_LEN + TAG_LEN {
+        return Err(damaged("cut short"));
+    }
+    let header: Header = serde_json::from_slice(&bytes[12..header_end])
+        .map_err(|e| BackupError::Damaged(format!("unreadable header: {e}")))?;
+    if header.format != "sesame-backup" || header.kdf.algorithm != "argon2id" {
+        return Err(damaged("unknown header"));
+    }
+    if header.version != VERSION {
+        return Err(BackupError::UnsupportedVersion(header.version));
+    }
+    header.kdf.cost.check().map_err(|_| BackupError::KdfOutOfBounds)?;
+    let salt = data_encoding::HEXLOWER
+        .decode(header.kdf.salt.as_bytes())
+        .map_err(|_| damaged("invalid salt"))?;
+    if !(16..=64).contains(&salt.len()) {
+        return Err(damaged("invalid salt"));
+    }
+    let key = crypto::hash_password(password.as_bytes(), &salt, header.kdf.cost)
+        .map_err(|_| BackupError::KdfOutOfBounds)?;
+    let nonce: [u8; NONCE_LEN] = bytes[header_end..header_end + NONCE_LEN]
+        .try_into()
+        .expect("length checked above");
+    let plaintext = crypto::open(&key, &nonce, &bytes[header_end + NONCE_LEN..], &bytes[..header_end])
+        .ok_or(BackupError::WrongPassword)?;
+    let contents: Contents = serde_json::from_slice(&plaintext)
+        .map_err(|e| BackupError::Damaged(format!("unreadable contents: {e}")))?;
+    Ok(contents.accounts)
+}
+
+/// One `otpauth://` link per line (the plain export).
+pub fn otpauth_list(accounts: &[StoredAccount]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::new());
+    for stored in accounts {
+        out.push_str(&crate::uri::format(&stored.account));
+        out.push('\n');
+    }
+    out
+}
+
+/// Google Authenticator transfer QR codes as PNG images (one per batch).
+pub fn migration_qr_pngs(accounts: &[StoredAccount]) -> Result<Vec<Vec<u8>>, BackupError> {
+    let plain: Vec<Account> = accounts.iter().map(|s| s.account.clone()).collect();
+    let links = crate::migration::encode(&plain)?;
+    links
+        .iter()
+        .map(|link| crate::qr::encode_png(link, 6).map_err(BackupError::from))
+        .collect()
+}
+
+/// What an import file held.
+#[derive(Debug)]
+pub enum Imported {
+    /// A Sesame backup (needs its password: call [`open_backup`]).
+    Backup(Vec<u8>),
+    /// Accounts from links or QR images.
+    Accounts(Vec<ParsedAccount>),
+}
+
+/// Reads an import file: a Sesame backup, a text file of `otpauth://` or
+/// `otpauth-migration://` links (one per line; blank lines and `#` comments skipped), or an
+/// image holding such QR codes.
+pub fn read_import(path: &Path) -> Result<Imported, BackupError> {
+    let bytes = std::fs::read(path).map_err(|source| BackupError::Io {
+        action: "read",
+        path: path.display().to_string(),
+        source,
+    })?;
+    if is_backup(&bytes) {
+        return Ok(Imported::Backup(bytes));
+    }
+    let name = path.display().to_string();
+    let texts: Vec<String> = match std::str::from_utf8(&bytes) {
+        Ok(text) if !text.contains('\0') => text.lines().map(str::to_owned).collect(),
+        _ => crate::qr::decode_bytes(&bytes)?,
+    };
+    let accounts = parse_lines(&texts)?;
+    if accounts.is_empty() {
+        return Err(BackupError::Nothing(name));
+    }
+    Ok(Imported::Accounts(accounts))
+}
+
+/// Parses links, one per entry; blank lines and `#` comments are skipped.
+pub fn parse_lines(lines: &[String]) -> Result<Vec<ParsedAccount>, BackupError> {
+    let mut accounts = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parsed = link::parse(line).map_err(|source| BackupError::Link { line: i + 1, source })?;
+        accounts.extend(parsed);
+    }
+    Ok(accounts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::otp::Params;
+    use crate::secret::Secret;
+
+    fn stored(name: &str) -> StoredAccount {
+        StoredAccount::new(
+            Account {
+                issuer: Some("Example".into()),
+                name: name.into(),
+                secret: Secret::from_bytes(vec![7; 20]),
+                params: Params::default(),
+            },
+            1,
+        )
+    }
+
+    #[test]
+    fn backups_round_trip_and_refuse_wrong_passwords() {
+        let accounts = vec![stored("a"), stored("b")];
+        let bytes = seal_backup(&accounts, "backup pw", KdfCost::MIN).unwrap();
+        assert!(is_backup(&bytes));
+        assert_eq!(open_backup(&bytes, "backup pw").unwrap(), accounts);
+        assert!(matches!(open_backup(&bytes, "nope"), Err(BackupError::WrongPassword)));
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert!(matches!(open_backup(&flipped, "backup pw"), Err(BackupError::WrongPassword)));
+        for len in 0..bytes.len() {
+            assert!(open_backup(&bytes[..len], "backup pw").is_err(), "{len}");
+        }
+    }
+
+    #[test]
+    fn lists_skip_comments_and_name_bad_lines() {
+        let lines: Vec<String> = [
+            "# exported by Sesame",
+            "",
+            "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A",
+            "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXQ&issuer=B",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(parse_lines(&lines).unwrap().len(), 2);
+        let bad = vec!["otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".to_owned(), "nonsense".to_owned()];
+        let err = parse_lines(&bad).unwrap_err();
+        assert!(err.to_string().starts_with("line 2:"), "{err}");
+    }
+
+    #[test]
+    fn otpauth_list_parses_back() {
+        let accounts = vec![stored("a"), stored("b")];
+        let text = otpauth_list(&accounts);
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        let parsed = parse_lines(&lines).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[1].account, accounts[1].account);
+    }
+}

@@ -1,0 +1,185 @@
+//! Re-reading a located grid from grey pixels.
+//!
+//! rqrr reads each module from one pixel of its own binarised image, so a single speck of
+//! noise, a JPEG ringing artefact or a blurred edge flips a module. When rqrr locates a
+//! grid but cannot decode it, we map the grid back onto the grey image, average a small
+//! patch at each module centre and split dark from light with a threshold chosen from the
+//! grid's own modules (Otsu), then decode those modules.
+
+use image::GrayImage;
+
+use super::prepare::otsu_of;
+
+/// A projective map from grid coordinates (in modules) to image pixels.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Homography {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    e: f64,
+    f: f64,
+    g: f64,
+    h: f64,
+    /// Grid units per side of the unit square the quad was fitted to.
+    span: f64,
+}
+
+impl Homography {
+    /// Maps the square `(0,0)–(span,span)` onto `quad` (corners clockwise from top-left).
+    /// `None` when the quad is degenerate.
+    pub(crate) fn square_to_quad(span: f64, quad: [(f64, f64); 4]) -> Option<Self> {
+        let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = quad;
+        let sx = x0 - x1 + x2 - x3;
+        let sy = y0 - y1 + y2 - y3;
+        let (g, h) = if sx.abs() < 1e-9 && sy.abs() < 1e-9 {
+            (0.0, 0.0)
+        } else {
+            let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
+            let den = dx1 * dy2 - dx2 * dy1;
+            if den.abs() < 1e-9 {
+                return None;
+            }
+            ((sx * dy2 - dx2 * sy) / den, (dx1 * sy - sx * dy1) / den)
+        };
+        let map = Homography {
+            a: x1 - x0 + g * x1,
+            b: x3 - x0 + h * x3,
+            c: x0,
+            d: y1 - y0 + g * y1,
+            e: y3 - y0 + h * y3,
+            f: y0,
+            g,
+            h,
+            span,
+        };
+        let all_finite = [map.a, map.b, map.d, map.e, map.g, map.h]
+            .iter()
+            .all(|v| v.is_finite());
+        // A quad collapsed to a line or a point maps nothing.
+        let area = (map.a * map.e - map.b * map.d).abs();
+        (all_finite && area > 1e-6 && span > 0.0).then_some(map)
+    }
+
+    /// Image position of grid point `(u, v)`.
+    pub(crate) fn map(&self, u: f64, v: f64) -> (f64, f64) {
+        let (u, v) = (u / self.span, v / self.span);
+        let w = self.g * u + self.h * v + 1.0;
+        (
+            (self.a * u + self.b * v + self.c) / w,
+            (self.d * u + self.e * v + self.f) / w,
+        )
+    }
+}
+
+/// Mean grey level of each module of a `size × size` grid, row by row, sampling a
+/// `3 × 3` pattern spread over `±spread` of a module around each centre.
+/// `None` if any module centre falls outside the image.
+pub(crate) fn module_means(
+    img: &GrayImage,
+    map: impl Fn(f64, f64) -> (f64, f64),
+    size: usize,
+    spread: f64,
+) -> Option<Vec<u8>> {
+    let (w, h) = (img.width() as f64, img.height() as f64);
+    let raw = img.as_raw();
+    let stride = img.width() as usize;
+    let mut means = Vec::with_capacity(size * size);
+    for my in 0..size {
+        for mx in 0..size {
+            let (cu, cv) = (mx as f64 + 0.5, my as f64 + 0.5);
+            let mut sum = 0u32;
+            let mut n = 0u32;
+            for dv in [-spread, 0.0, spread] {
+                for du in [-spread, 0.0, spread] {
+                    let (x, y) = map(cu + du, cv + dv);
+                    if x >= 0.0 && y >= 0.0 && x < w && y < h {
+                        sum += u32::from(raw[y as usize * stride + x as usize]);
+                        n += 1;
+                    }
+                }
+            }
+            if n == 0 {
+                return None;
+            }
+            means.push((sum / n) as u8);
+        }
+    }
+    Some(means)
+}
+
+/// Reads a grid located by rqrr (its `bounds` and `size`) from grey pixels and decodes it.
+///
+/// rqrr's bounds are the corners of grid points `(0,0)`, `(size+1,0)`, `(size+1,size+1)`
+/// and `(0,size+1)`, rounded to whole pixels. Noise can make rqrr miscount the timing
+/// pattern, so neighbouring sizes are tried too: rqrr anchors its map on the finder
+/// patterns, which sit at `(0,0)` and `(size−7,0)` whatever the size, so a grid of size `m`
+/// is the same map scaled by `(size−7)/(m−7)`.
+pub(crate) fn decode_resampled(
+    img: &GrayImage,
+    bounds: [(i32, i32); 4],
+    size: usize,
+) -> Option<Vec<u8>> {
+    if !(21..=177).contains(&size) {
+        return None;
+    }
+    let quad = bounds.map(|(x, y)| (f64::from(x), f64::from(y)));
+    let map = Homography::square_to_quad(size as f64 + 1.0, quad)?;
+    let candidates = [0i64, -4, 4, -8, 8]
+        .map(|d| size as i64 + d)
+        .into_iter()
+        .filter(|m| (21..=177).contains(m));
+    for candidate in candidates {
+        let m = candidate as usize;
+        let scale = (size as f64 - 7.0) / (m as f64 - 7.0);
+        for spread in [0.2, 0.33, 0.0] {
+            let at = |u: f64, v: f64| map.map(u * scale, v * scale);
+            let Some(means) = module_means(img, at, m, spread) else {
+                continue;
+            };
+            let level = otsu_of(&means);
+            let grid = rqrr::SimpleGrid::from_func(m, |x, y| means[y * m + x] <= level);
+            let mut bytes = Vec::new();
+            if rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok() {
+                return Some(bytes);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homography_maps_corners_and_centre() {
+        let quad = [(10.0, 10.0), (110.0, 20.0), (100.0, 120.0), (5.0, 100.0)];
+        let map = Homography::square_to_quad(10.0, quad).unwrap();
+        for ((u, v), (x, y)) in [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]
+            .into_iter()
+            .zip(quad)
+        {
+            let (mx, my) = map.map(u, v);
+            assert!((mx - x).abs() < 1e-6 && (my - y).abs() < 1e-6, "{u},{v}");
+        }
+        let square = [(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)];
+        let scale = Homography::square_to_quad(10.0, square).unwrap();
+        let (x, y) = scale.map(2.5, 5.0);
+        assert!((x - 5.0).abs() < 1e-9 && (y - 10.0).abs() < 1e-9);
+        assert!(Homography::square_to_quad(1.0, [(0.0, 0.0); 4]).is_none());
+    }
+
+    #[test]
+    fn means_average_out_specks() {
+        // A 2×2-module grid, 10 px per module, left column dark, with one white speck.
+        let mut img =
+            GrayImage::from_fn(20, 20, |x, _| image::Luma([if x < 10 { 0 } else { 255 }]));
+        img.put_pixel(5, 5, image::Luma([255]));
+        let square = [(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)];
+        let map = Homography::square_to_quad(2.0, square).unwrap();
+        let means = module_means(&img, |u, v| map.map(u, v), 2, 0.3).unwrap();
+        assert!(means[0] < 60 && means[2] == 0, "{means:?}");
+        assert!(means[1] == 255 && means[3] == 255);
+    }
+}

@@ -1,0 +1,144 @@
+//! Everything that can go wrong with a vault, each with a message that says what to do.
+
+use std::path::PathBuf;
+
+use super::crypto::KdfCost;
+use crate::keystore::KeystoreError;
+
+/// A vault operation failed. Messages never contain secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// There is no vault yet.
+    #[error("there is no vault at {}: create one with `sesame init`", path.display())]
+    NotFound {
+        /// The vault file looked for.
+        path: PathBuf,
+    },
+    /// `init` on an existing vault.
+    #[error("a vault already exists at {}; it was left untouched", path.display())]
+    AlreadyExists {
+        /// The existing vault file.
+        path: PathBuf,
+    },
+    /// The file does not start like a Sesame vault.
+    #[error("{} is not a Sesame vault", path.display())]
+    NotAVault {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is cut short or its structure is broken.
+    #[error(
+        "the vault file {} is damaged ({reason}); restore {} or a backup export",
+        path.display(),
+        backup.display()
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// The previous generation kept beside it.
+        backup: PathBuf,
+        /// What is broken.
+        reason: String,
+    },
+    /// Written by a newer Sesame.
+    #[error("this vault uses format version {version}, which this Sesame cannot read; update Sesame")]
+    UnsupportedVersion {
+        /// The file's version.
+        version: u32,
+    },
+    /// Key-derivation costs outside what we are willing to spend.
+    #[error(
+        "the vault asks for an Argon2id cost outside the accepted range ({} KiB, {} passes, {} lanes); the file is damaged or hostile",
+        cost.memory_kib, cost.iterations, cost.lanes
+    )]
+    KdfOutOfBounds {
+        /// The refused cost.
+        cost: KdfCost,
+    },
+    /// The device secret for this vault is not in this keystore.
+    #[error(
+        "this vault is bound to another device: its device key is not in {keystore}; restore from a backup export (`sesame import BACKUP`)"
+    )]
+    BoundToAnotherDevice {
+        /// Where we looked.
+        keystore: String,
+    },
+    /// Authenticated data did not verify although the device key is right.
+    #[error(
+        "the vault file {} was modified outside Sesame or is damaged; restore {} or a backup export",
+        path.display(),
+        backup.display()
+    )]
+    Tampered {
+        /// The file.
+        path: PathBuf,
+        /// The previous generation.
+        backup: PathBuf,
+    },
+    /// The vault has a password and none was given.
+    #[error("this vault is protected by a password: enter it (or pass --password-stdin)")]
+    PasswordRequired,
+    /// The password does not unlock the vault.
+    #[error("wrong password")]
+    WrongPassword,
+    /// The device keystore failed.
+    #[error(transparent)]
+    Keystore(#[from] KeystoreError),
+    /// A file operation failed.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What we were doing (`read`, `write`, `lock`, …).
+        action: &'static str,
+        /// On which file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Another process holds the vault lock.
+    #[error("the vault is busy: {holder} has held it for over {waited_ms} ms; try again when it is done")]
+    Locked {
+        /// Who holds it, as it described itself.
+        holder: String,
+        /// How long we waited.
+        waited_ms: u64,
+    },
+    /// Another process re-keyed the vault (for example changed the password) since we opened it.
+    #[error("the vault was re-keyed by another Sesame (password changed?) since it was unlocked here; unlock it again")]
+    ChangedElsewhere,
+    /// The decrypted contents are not what this Sesame writes.
+    #[error("the vault's contents cannot be read ({reason}); restore a backup export")]
+    BadPayload {
+        /// The parser's complaint, without data.
+        reason: String,
+    },
+    /// No account matches.
+    #[error("no account matches \"{query}\" (see `sesame list`)")]
+    NoSuchAccount {
+        /// What was asked for.
+        query: String,
+    },
+    /// Several accounts match.
+    #[error("\"{query}\" matches several accounts: {}; be more specific or use the id", matches.join(", "))]
+    Ambiguous {
+        /// What was asked for.
+        query: String,
+        /// The labels (with short ids) of the candidates.
+        matches: Vec<String>,
+    },
+    /// A position outside the list.
+    #[error("position {position} is outside the list of {len} accounts")]
+    BadPosition {
+        /// Asked position (1-based).
+        position: usize,
+        /// Number of accounts.
+        len: usize,
+    },
+    /// An operation that needs a different kind of account.
+    #[error("{label} is not a {expected} account")]
+    WrongKind {
+        /// The account.
+        label: String,
+        /// `HOTP`, `TOTP`.
+        expected: &'static str,
+    },
+}

@@ -1,0 +1,213 @@
+//! Vault unit tests with an in-memory keystore (the real ones are in tests/vault.rs).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::*;
+use crate::account::Account;
+use crate::keystore::{DeviceSecret, Keystore, KeystoreError};
+use crate::otp::Params;
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, Default)]
+struct MemoryKeystore(Arc<Mutex<HashMap<String, [u8; 32]>>>);
+
+impl Keystore for MemoryKeystore {
+    fn describe(&self) -> String {
+        "the test keystore".into()
+    }
+    fn load(&self, vault_id: &str) -> Result<Option<DeviceSecret>, KeystoreError> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .get(vault_id)
+            .map(|b| DeviceSecret::from_bytes(*b)))
+    }
+    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> Result<(), KeystoreError> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(vault_id.into(), *secret.as_bytes());
+        Ok(())
+    }
+    fn delete(&self, vault_id: &str) -> Result<(), KeystoreError> {
+        self.0.lock().unwrap().remove(vault_id);
+        Ok(())
+    }
+}
+
+fn account(name: &str) -> Account {
+    Account {
+        issuer: Some("Example".into()),
+        name: name.into(),
+        secret: Secret::from_bytes(name.as_bytes().repeat(4)),
+        params: Params::default(),
+    }
+}
+
+fn setup(password: Option<&str>) -> (tempfile::TempDir, MemoryKeystore, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let keystore = MemoryKeystore::default();
+    let vault = Vault::create(
+        VaultPaths::in_dir(dir.path()),
+        Box::new(keystore.clone()),
+        password,
+        KdfCost::MIN,
+    )
+    .unwrap();
+    (dir, keystore, vault)
+}
+
+#[test]
+fn create_add_reopen() {
+    let (dir, keystore, mut vault) = setup(Some("pw"));
+    vault
+        .update(|d| {
+            d.add(account("alice"), 1);
+            Ok(())
+        })
+        .unwrap();
+    let again = Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore), Some("pw")).unwrap();
+    assert_eq!(again.data().accounts.len(), 1);
+    assert_eq!(again.data().accounts[0].account, account("alice"));
+    assert_eq!(again.generation(), 2);
+    assert!(again.has_password());
+}
+
+#[test]
+fn nothing_readable_at_rest() {
+    let (dir, _ks, mut vault) = setup(None);
+    vault
+        .update(|d| {
+            d.add(account("visible-name"), 1);
+            Ok(())
+        })
+        .unwrap();
+    let bytes = std::fs::read(dir.path().join("vault")).unwrap();
+    let secret_b32 = account("visible-name").secret.to_base32();
+    for needle in [b"visible-name".as_slice(), secret_b32.as_bytes(), b"Example"] {
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+    }
+}
+
+#[test]
+fn wrong_password_missing_password_and_wrong_device() {
+    let (dir, keystore, _vault) = setup(Some("right"));
+    let paths = || VaultPaths::in_dir(dir.path());
+    assert!(matches!(
+        Vault::open(paths(), Box::new(keystore.clone()), Some("wrong")),
+        Err(VaultError::WrongPassword)
+    ));
+    assert!(matches!(
+        Vault::open(paths(), Box::new(keystore.clone()), None),
+        Err(VaultError::PasswordRequired)
+    ));
+    let elsewhere = MemoryKeystore::default();
+    let err = Vault::open(paths(), Box::new(elsewhere.clone()), Some("right")).unwrap_err();
+    assert!(matches!(err, VaultError::BoundToAnotherDevice { .. }));
+    assert!(err.to_string().contains("backup export"), "{err}");
+    // Another device that happens to hold a key under the same id.
+    let id = Vault::info(&paths()).unwrap().id;
+    elsewhere.store(&id, &DeviceSecret::generate().unwrap()).unwrap();
+    assert!(matches!(
+        Vault::open(paths(), Box::new(elsewhere), Some("right")),
+        Err(VaultError::BoundToAnotherDevice { .. })
+    ));
+    Vault::open(paths(), Box::new(keystore), Some("right")).unwrap();
+}
+
+#[test]
+fn create_refuses_to_overwrite() {
+    let (dir, keystore, _vault) = setup(None);
+    let err = Vault::create(
+        VaultPaths::in_dir(dir.path()),
+        Box::new(keystore.clone()),
+        None,
+        KdfCost::MIN,
+    )
+    .unwrap_err();
+    assert!(matches!(err, VaultError::AlreadyExists { .. }));
+    assert_eq!(keystore.0.lock().unwrap().len(), 1, "no orphan device key");
+}
+
+#[test]
+fn password_change_rekeys_and_removal_works() {
+    let (dir, keystore, mut vault) = setup(Some("old"));
+    vault
+        .update(|d| {
+            d.add(account("a"), 1);
+            Ok(())
+        })
+        .unwrap();
+    let before = Vault::info(vault.paths()).unwrap();
+    let wrapped_before = vault.header.master_key.clone();
+    vault.set_password(Some("new"), KdfCost::MIN).unwrap();
+    assert_ne!(vault.header.master_key, wrapped_before);
+    assert!(Vault::info(vault.paths()).unwrap().generation > before.generation);
+    let paths = || VaultPaths::in_dir(dir.path());
+    assert!(matches!(
+        Vault::open(paths(), Box::new(keystore.clone()), Some("old")),
+        Err(VaultError::WrongPassword)
+    ));
+    let mut reopened = Vault::open(paths(), Box::new(keystore.clone()), Some("new")).unwrap();
+    assert_eq!(reopened.data().accounts.len(), 1);
+    reopened.set_password(None, KdfCost::MIN).unwrap();
+    let open = Vault::open(paths(), Box::new(keystore), None).unwrap();
+    assert!(!open.has_password());
+    assert_eq!(open.data().accounts.len(), 1);
+}
+
+#[test]
+fn two_handles_see_each_others_saves() {
+    let (dir, keystore, mut first) = setup(None);
+    let mut second =
+        Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore), None).unwrap();
+    first.update(|d| Ok(d.add(account("one"), 1))).unwrap();
+    second.update(|d| Ok(d.add(account("two"), 2))).unwrap();
+    first.reload().unwrap();
+    let names: Vec<_> = first.data().accounts.iter().map(|s| s.account.name.clone()).collect();
+    assert_eq!(names, ["one", "two"]);
+    // A re-key in one handle makes the other ask for a fresh unlock, not corrupt anything.
+    first.set_password(Some("pw"), KdfCost::MIN).unwrap();
+    assert!(matches!(
+        second.update(|d| Ok(d.add(account("three"), 3))),
+        Err(VaultError::ChangedElsewhere)
+    ));
+}
+
+#[test]
+fn a_failed_change_saves_nothing() {
+    let (_dir, _ks, mut vault) = setup(None);
+    let generation = vault.generation();
+    let result: Result<(), _> = vault.update(|d| {
+        d.add(account("x"), 1);
+        Err(VaultError::NoSuchAccount { query: "y".into() })
+    });
+    assert!(result.is_err());
+    assert_eq!(vault.generation(), generation);
+    assert!(vault.data().accounts.is_empty());
+    vault.reload().unwrap();
+    assert!(vault.data().accounts.is_empty());
+}
+
+#[test]
+fn every_byte_flip_and_truncation_is_a_typed_error() {
+    let (dir, keystore, mut vault) = setup(None);
+    vault.update(|d| Ok(d.add(account("a"), 1))).unwrap();
+    let path = dir.path().join("vault");
+    let original = std::fs::read(&path).unwrap();
+    let open = || Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore.clone()), None);
+    for i in 0..original.len() {
+        let mut bytes = original.clone();
+        bytes[i] ^= 0x01;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(open().is_err(), "flip at {i} went unnoticed");
+    }
+    for len in 0..original.len() {
+        std::fs::write(&path, &original[..len]).unwrap();
+        assert!(open().is_err(), "truncation to {len} went unnoticed");
+    }
+    std::fs::write(&path, &original).unwrap();
+    assert_eq!(open().unwrap().data().accounts.len(), 1);
+}
