@@ -84,6 +84,15 @@ fn wrap_aad(vault_id: &str) -> Vec<u8> {
     format!("sesame/wrap/v1/{vault_id}").into_bytes()
 }
 
+/// Fresh Argon2id settings (new salt) when there is a password.
+fn new_password_kdf(password: Option<&str>, cost: KdfCost) -> Option<PasswordKdf> {
+    password.map(|_| PasswordKdf {
+        algorithm: "argon2id".into(),
+        cost,
+        salt: crypto::random::<16>().to_vec(),
+    })
+}
+
 fn password_kek(
     device: &DeviceSecret,
     kdf: Option<&PasswordKdf>,
@@ -122,7 +131,7 @@ impl Vault {
         let vault_id = data_encoding::HEXLOWER.encode(crypto::random::<16>().as_ref());
         let device = DeviceSecret::generate()?;
         keystore.store(&vault_id, &device)?;
-        let result = Self::create_with(paths, &*keystore, &device, &vault_id, password, cost);
+        let result = Self::create_with(paths, &device, &vault_id, password, cost);
         match result {
             Ok((paths, header, keys, data)) => Ok(Vault {
                 paths,
@@ -142,18 +151,13 @@ impl Vault {
 
     fn create_with(
         paths: VaultPaths,
-        _keystore: &dyn Keystore,
         device: &DeviceSecret,
         vault_id: &str,
         password: Option<&str>,
         cost: KdfCost,
     ) -> Result<(VaultPaths, Header, Keys, VaultData), VaultError> {
         let (header_mac, device_check) = device_keys(device, vault_id);
-        let kdf = password.map(|_| PasswordKdf {
-            algorithm: "argon2id".into(),
-            cost,
-            salt: crypto::random::<16>().to_vec(),
-        });
+        let kdf = new_password_kdf(password, cost);
         let kek = password_kek(device, kdf.as_ref(), password, vault_id)?;
         let master = crypto::random::<KEY_LEN>();
         let header = Header {
@@ -292,11 +296,7 @@ impl Vault {
                 keystore: self.keystore.describe(),
             })?;
         let vault_id = self.header.vault_id.clone();
-        let kdf = password.map(|_| PasswordKdf {
-            algorithm: "argon2id".into(),
-            cost,
-            salt: crypto::random::<16>().to_vec(),
-        });
+        let kdf = new_password_kdf(password, cost);
         let kek = password_kek(&device, kdf.as_ref(), password, &vault_id)?;
         let master = crypto::random::<KEY_LEN>();
         let mut header = self.header.clone();

@@ -95,21 +95,9 @@ pub struct AddArgs {
     /// The account name, with --secret.
     #[arg(long, requires = "secret")]
     pub account: Option<String>,
-    /// HMAC algorithm, with --secret.
-    #[arg(long, value_enum, default_value_t = AlgorithmArg::Sha1)]
-    pub algorithm: AlgorithmArg,
-    /// Code length, with --secret.
-    #[arg(long, default_value_t = sesame::otp::DEFAULT_DIGITS)]
-    pub digits: u8,
-    /// Seconds per code, with --secret.
-    #[arg(long, default_value_t = sesame::otp::DEFAULT_PERIOD, value_name = "SECONDS")]
-    pub period: u64,
-    /// A counter-based (HOTP) account starting at this counter, with --secret.
-    #[arg(long, value_name = "N", conflicts_with = "steam")]
-    pub counter: Option<u64>,
-    /// A Steam Guard account, with --secret.
-    #[arg(long)]
-    pub steam: bool,
+    /// Code parameters, with --secret.
+    #[command(flatten)]
+    pub params: ParamsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +214,44 @@ impl From<AlgorithmArg> for sesame::Algorithm {
     }
 }
 
+/// Code parameters: shared by `code`, `verify` and `add --secret`.
+#[derive(Debug, Args)]
+pub struct ParamsArgs {
+    /// HMAC algorithm.
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Sha1)]
+    pub algorithm: AlgorithmArg,
+    /// Code length (6 to 10).
+    #[arg(long, default_value_t = sesame::otp::DEFAULT_DIGITS)]
+    pub digits: u8,
+    /// Seconds per code (TOTP).
+    #[arg(long, default_value_t = sesame::otp::DEFAULT_PERIOD, value_name = "SECONDS")]
+    pub period: u64,
+    /// HOTP counter: a counter-based code instead of a time-based one.
+    #[arg(long, value_name = "N", conflicts_with = "steam")]
+    pub counter: Option<u64>,
+    /// Steam Guard (5 characters; ignores --algorithm and --digits).
+    #[arg(long)]
+    pub steam: bool,
+}
+
+impl ParamsArgs {
+    /// The parameters these options describe (not yet checked).
+    pub fn params(&self) -> sesame::Params {
+        if self.steam {
+            sesame::Params {
+                kind: sesame::Kind::Steam {
+                    period: self.period,
+                },
+                ..sesame::Params::steam()
+            }
+        } else if let Some(counter) = self.counter {
+            sesame::Params::hotp(self.algorithm.into(), self.digits, counter)
+        } else {
+            sesame::Params::totp(self.algorithm.into(), self.digits, self.period)
+        }
+    }
+}
+
 /// The secret and code parameters shared by `code` and `verify`.
 #[derive(Debug, Args)]
 pub struct OtpArgs {
@@ -236,24 +262,11 @@ pub struct OtpArgs {
     /// Read the Base32 secret from the first line of standard input.
     #[arg(long, conflicts_with = "secret")]
     pub secret_stdin: bool,
-    /// HMAC algorithm.
-    #[arg(long, value_enum, default_value_t = AlgorithmArg::Sha1)]
-    pub algorithm: AlgorithmArg,
-    /// Code length (6 to 10).
-    #[arg(long, default_value_t = sesame::otp::DEFAULT_DIGITS)]
-    pub digits: u8,
-    /// Seconds per code (TOTP).
-    #[arg(long, default_value_t = sesame::otp::DEFAULT_PERIOD, value_name = "SECONDS")]
-    pub period: u64,
+    #[command(flatten)]
+    pub params: ParamsArgs,
     /// Compute at this Unix time (seconds) instead of now.
     #[arg(long, value_name = "UNIX", conflicts_with_all = ["counter", "ntp"])]
     pub time: Option<u64>,
-    /// HOTP counter: compute a counter-based code instead of a time-based one.
-    #[arg(long, value_name = "N", conflicts_with = "steam")]
-    pub counter: Option<u64>,
-    /// Steam Guard code (5 characters; ignores --algorithm and --digits).
-    #[arg(long)]
-    pub steam: bool,
     /// Correct the local clock with this NTP server (HOST[:PORT]) before computing.
     #[arg(long, value_name = "SERVER")]
     pub ntp: Option<String>,

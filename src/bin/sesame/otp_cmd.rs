@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use sesame::clock::{self, Clock, CorrectedClock, SntpOptions, SystemClock};
-use sesame::{Otp, Params, Secret};
+use sesame::{Otp, Secret};
 use zeroize::Zeroizing;
 
 use crate::args::{CodeArgs, OtpArgs, VerifyArgs};
@@ -14,18 +14,7 @@ use crate::error::{CliError, EXIT_NO};
 /// The generator and the Unix time (seconds) the options describe.
 fn generator(args: &OtpArgs) -> Result<(Otp, u64), CliError> {
     let secret = read_secret(args)?;
-    let params = if args.steam {
-        Params {
-            kind: sesame::Kind::Steam {
-                period: args.period,
-            },
-            ..Params::steam()
-        }
-    } else if let Some(counter) = args.counter {
-        Params::hotp(args.algorithm.into(), args.digits, counter)
-    } else {
-        Params::totp(args.algorithm.into(), args.digits, args.period)
-    };
+    let params = args.params.params();
     let otp = Otp::new(&secret, params)?;
     let now = match (args.time, &args.ntp) {
         (Some(t), _) => t,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sesame::account::{Account, ParsedAccount, StoredAccount};
 use sesame::clock::{Clock, SystemClock};
 use sesame::vault::{self, Added, Edit, KdfCost, Vault, VaultData, VaultPaths};
-use sesame::{Params, Secret};
+use sesame::Secret;
 
 use crate::args::{
     AddArgs, CodesArgs, EditArgs, Global, InitArgs, ListArgs, MoveArgs, PasswdArgs, RemoveArgs,
@@ -128,13 +128,7 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
         }
         all
     } else if let Some(secret) = &args.secret {
-        let params = if args.steam {
-            Params::steam()
-        } else if let Some(counter) = args.counter {
-            Params::hotp(args.algorithm.into(), args.digits, counter)
-        } else {
-            Params::totp(args.algorithm.into(), args.digits, args.period)
-        };
+        let params = args.params.params();
         let account = Account {
             issuer: args.issuer.clone().filter(|i| !i.trim().is_empty()),
             name: args.account.clone().ok_or_else(|| {
