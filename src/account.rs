@@ -195,8 +195,14 @@ mod tests {
             1_700_000_000_000,
         );
         let json = serde_json::to_string(&stored).unwrap();
-        assert!(json.contains("\"type\":\"hotp\"") && json.contains("\"counter\":42"), "{json}");
-        assert_eq!(serde_json::from_str::<StoredAccount>(&json).unwrap(), stored);
+        assert!(
+            json.contains("\"type\":\"hotp\"") && json.contains("\"counter\":42"),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<StoredAccount>(&json).unwrap(),
+            stored
+        );
         assert!(AccountId::parse(stored.id.as_str()).is_some());
         assert!(AccountId::parse("xyz").is_none());
     }

@@ -51,7 +51,9 @@ pub enum BackupError {
     #[error("this backup uses format version {0}, which this Sesame cannot read; update Sesame")]
     UnsupportedVersion(u32),
     /// Argon2 cost outside the accepted range.
-    #[error("the backup asks for an Argon2id cost outside the accepted range; it is damaged or hostile")]
+    #[error(
+        "the backup asks for an Argon2id cost outside the accepted range; it is damaged or hostile"
+    )]
     KdfOutOfBounds,
     /// A link in a list or QR image is invalid.
     #[error("line {line}: {source}")]
@@ -62,7 +64,9 @@ pub enum BackupError {
         source: LinkError,
     },
     /// Nothing importable was found.
-    #[error("{0} holds no accounts Sesame can import (expected a Sesame backup, a list of otpauth:// links, a migration link, or a QR image)")]
+    #[error(
+        "{0} holds no accounts Sesame can import (expected a Sesame backup, a list of otpauth:// links, a migration link, or a QR image)"
+    )]
     Nothing(String),
     /// A QR image could not be read.
     #[error(transparent)]
@@ -93,7 +97,11 @@ struct Contents {
 }
 
 /// Encrypts `accounts` with `password` into a backup file's bytes.
-pub fn seal_backup(accounts: &[StoredAccount], password: &str, cost: KdfCost) -> Result<Vec<u8>, BackupError> {
+pub fn seal_backup(
+    accounts: &[StoredAccount],
+    password: &str,
+    cost: KdfCost,
+) -> Result<Vec<u8>, BackupError> {
     cost.check().map_err(|_| BackupError::KdfOutOfBounds)?;
     let salt = crypto::random::<16>();
     let key = crypto::hash_password(password.as_bytes(), salt.as_ref(), cost)
@@ -158,7 +166,11 @@ pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, B
     if header.version != VERSION {
         return Err(BackupError::UnsupportedVersion(header.version));
     }
-    header.kdf.cost.check().map_err(|_| BackupError::KdfOutOfBounds)?;
+    header
+        .kdf
+        .cost
+        .check()
+        .map_err(|_| BackupError::KdfOutOfBounds)?;
     let salt = data_encoding::HEXLOWER
         .decode(header.kdf.salt.as_bytes())
         .map_err(|_| damaged("invalid salt"))?;
@@ -170,8 +182,13 @@ pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, B
     let nonce: [u8; NONCE_LEN] = bytes[header_end..header_end + NONCE_LEN]
         .try_into()
         .expect("length checked above");
-    let plaintext = crypto::open(&key, &nonce, &bytes[header_end + NONCE_LEN..], &bytes[..header_end])
-        .ok_or(BackupError::WrongPassword)?;
+    let plaintext = crypto::open(
+        &key,
+        &nonce,
+        &bytes[header_end + NONCE_LEN..],
+        &bytes[..header_end],
+    )
+    .ok_or(BackupError::WrongPassword)?;
     let contents: Contents = serde_json::from_slice(&plaintext)
         .map_err(|e| BackupError::Damaged(format!("unreadable contents: {e}")))?;
     Ok(contents.accounts)
@@ -238,7 +255,10 @@ pub fn parse_lines(lines: &[String]) -> Result<Vec<ParsedAccount>, BackupError> 
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let parsed = link::parse(line).map_err(|source| BackupError::Link { line: i + 1, source })?;
+        let parsed = link::parse(line).map_err(|source| BackupError::Link {
+            line: i + 1,
+            source,
+        })?;
         accounts.extend(parsed);
     }
     Ok(accounts)
@@ -268,11 +288,17 @@ mod tests {
         let bytes = seal_backup(&accounts, "backup pw", KdfCost::MIN).unwrap();
         assert!(is_backup(&bytes));
         assert_eq!(open_backup(&bytes, "backup pw").unwrap(), accounts);
-        assert!(matches!(open_backup(&bytes, "nope"), Err(BackupError::WrongPassword)));
+        assert!(matches!(
+            open_backup(&bytes, "nope"),
+            Err(BackupError::WrongPassword)
+        ));
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
-        assert!(matches!(open_backup(&flipped, "backup pw"), Err(BackupError::WrongPassword)));
+        assert!(matches!(
+            open_backup(&flipped, "backup pw"),
+            Err(BackupError::WrongPassword)
+        ));
         for len in 0..bytes.len() {
             assert!(open_backup(&bytes[..len], "backup pw").is_err(), "{len}");
         }
@@ -289,7 +315,10 @@ mod tests {
         .map(String::from)
         .to_vec();
         assert_eq!(parse_lines(&lines).unwrap().len(), 2);
-        let bad = vec!["otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".to_owned(), "nonsense".to_owned()];
+        let bad = vec![
+            "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".to_owned(),
+            "nonsense".to_owned(),
+        ];
         let err = parse_lines(&bad).unwrap_err();
         assert!(err.to_string().starts_with("line 2:"), "{err}");
     }

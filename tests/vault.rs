@@ -60,7 +60,13 @@ impl Home {
         cmd.arg("init");
         match password {
             Some(pw) => cmd
-                .args(["--password-stdin", "--kdf-memory-mib", "8", "--kdf-passes", "1"])
+                .args([
+                    "--password-stdin",
+                    "--kdf-memory-mib",
+                    "8",
+                    "--kdf-passes",
+                    "1",
+                ])
                 .write_stdin(format!("{pw}\n")),
             None => cmd.arg("--no-password"),
         };
@@ -68,7 +74,12 @@ impl Home {
     }
 
     fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.sesame().args(args).write_stdin(stdin).output().unwrap();
+        let out = self
+            .sesame()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "sesame {args:?} failed: {}",
@@ -78,7 +89,12 @@ impl Home {
     }
 
     fn fail(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.sesame().args(args).write_stdin(stdin).output().unwrap();
+        let out = self
+            .sesame()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "sesame {args:?} should fail");
         assert!(out.stdout.is_empty());
         String::from_utf8(out.stderr).unwrap()
@@ -106,30 +122,66 @@ fn the_os_keystore_holds_the_device_key() {
     let home = Home::with_os_keystore();
     home.init(Some("correct horse"));
     let pw = "correct horse\n";
-    home.ok(&["add", "--password-stdin", &link("GitHub", "alice", 1)], pw);
     home.ok(
-        &["add", "--password-stdin", "--secret", "JBSW Y3DP EHPK 3PXP", "--issuer", "AWS", "--account", "root"],
+        &["add", "--password-stdin", &link("GitHub", "alice", 1)],
+        pw,
+    );
+    home.ok(
+        &[
+            "add",
+            "--password-stdin",
+            "--secret",
+            "JBSW Y3DP EHPK 3PXP",
+            "--issuer",
+            "AWS",
+            "--account",
+            "root",
+        ],
         pw,
     );
     let listed = home.list(pw);
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[1]["issuer"], "AWS");
-    assert!(!serde_json::to_string(&listed).unwrap().contains("JBSW"), "no secrets in list");
+    assert!(
+        !serde_json::to_string(&listed).unwrap().contains("JBSW"),
+        "no secrets in list"
+    );
 
     // The code shown for the account equals `sesame code --secret` at the same time.
-    let before = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-    let codes = home.ok(&["codes", "--json", "--password-stdin", "--filter", "aws"], pw);
-    let after = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let before = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let codes = home.ok(
+        &["codes", "--json", "--password-stdin", "--filter", "aws"],
+        pw,
+    );
+    let after = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let shown: Value = serde_json::from_str(codes.trim()).unwrap();
     let expected: Vec<String> = [before, after]
         .iter()
         .map(|t| {
-            home.ok(&["code", "--secret", "JBSWY3DPEHPK3PXP", "--time", &t.to_string()], "")
-                .trim()
-                .to_owned()
+            home.ok(
+                &[
+                    "code",
+                    "--secret",
+                    "JBSWY3DPEHPK3PXP",
+                    "--time",
+                    &t.to_string(),
+                ],
+                "",
+            )
+            .trim()
+            .to_owned()
         })
         .collect();
-    assert!(expected.contains(&shown["code"].as_str().unwrap().to_owned()), "{shown}");
+    assert!(
+        expected.contains(&shown["code"].as_str().unwrap().to_owned()),
+        "{shown}"
+    );
 
     // The device key is really in the Secret Service: with it gone, the vault is useless.
     let secret_tool = StdCommand::new("secret-tool")
@@ -138,7 +190,10 @@ fn the_os_keystore_holds_the_device_key() {
         .expect("secret-tool (libsecret-tools) is installed by make test");
     let found = String::from_utf8_lossy(&secret_tool.stdout).to_string()
         + &String::from_utf8_lossy(&secret_tool.stderr);
-    assert!(found.contains("sesame"), "no Sesame entry in the Secret Service: {found}");
+    assert!(
+        found.contains("sesame"),
+        "no Sesame entry in the Secret Service: {found}"
+    );
 }
 
 #[test]
@@ -158,19 +213,47 @@ fn a_copied_vault_is_bound_to_its_device_and_a_backup_restores_it() {
     let laptop = Home::with_file_keystore();
     laptop.init(Some("pw"));
     for i in 0..3 {
-        laptop.ok(&["add", "--password-stdin", &link("Site", &format!("user{i}"), i)], "pw\n");
+        laptop.ok(
+            &[
+                "add",
+                "--password-stdin",
+                &link("Site", &format!("user{i}"), i),
+            ],
+            "pw\n",
+        );
     }
-    laptop.ok(&["edit", "--password-stdin", "user1", "--tag", "work", "--note", "spare codes in the safe"], "pw\n");
+    laptop.ok(
+        &[
+            "edit",
+            "--password-stdin",
+            "user1",
+            "--tag",
+            "work",
+            "--note",
+            "spare codes in the safe",
+        ],
+        "pw\n",
+    );
     let backup = laptop.dir.path().join("backup.sesame");
     let backup_arg = backup.to_str().unwrap();
-    laptop.ok(&["export", "--password-stdin", "--backup", backup_arg], "pw\nbackup pw\n");
+    laptop.ok(
+        &["export", "--password-stdin", "--backup", backup_arg],
+        "pw\nbackup pw\n",
+    );
     let raw = std::fs::read(&backup).unwrap();
-    assert!(!String::from_utf8_lossy(&raw).contains("user1"), "backups are encrypted");
+    assert!(
+        !String::from_utf8_lossy(&raw).contains("user1"),
+        "backups are encrypted"
+    );
 
     // Copy the vault file to another home with its own device key.
     let desktop = Home::with_file_keystore();
     desktop.init(None);
-    std::fs::copy(laptop.vault_dir().join("vault"), desktop.vault_dir().join("vault")).unwrap();
+    std::fs::copy(
+        laptop.vault_dir().join("vault"),
+        desktop.vault_dir().join("vault"),
+    )
+    .unwrap();
     let err = desktop.fail(&["list", "--password-stdin"], "pw\n");
     assert!(
         err.contains("bound to another device") && err.contains("restore from a backup export"),
@@ -191,7 +274,10 @@ fn a_copied_vault_is_bound_to_its_device_and_a_backup_restores_it() {
     assert_eq!(user1["note"], "spare codes in the safe");
     // Importing again adds nothing.
     let out = desktop.ok(&["import", "--password-stdin", backup_arg], "backup pw\n");
-    assert!(out.contains("Imported 0 account(s)") && out.contains("3 already present"), "{out}");
+    assert!(
+        out.contains("Imported 0 account(s)") && out.contains("3 already present"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -211,13 +297,24 @@ fn plain_exports_need_consent_and_round_trip() {
     assert!(err.contains("--force"), "{err}");
 
     let qr_dir = home.dir.path().join("qr");
-    home.ok(&["export", "--migration-qr", qr_dir.to_str().unwrap(), "--plaintext"], "");
+    home.ok(
+        &[
+            "export",
+            "--migration-qr",
+            qr_dir.to_str().unwrap(),
+            "--plaintext",
+        ],
+        "",
+    );
     let mut images: Vec<PathBuf> = std::fs::read_dir(&qr_dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     images.sort();
-    assert!(images.len() >= 2, "12 accounts need more than one transfer code");
+    assert!(
+        images.len() >= 2,
+        "12 accounts need more than one transfer code"
+    );
 
     let other = Home::with_file_keystore();
     other.init(None);
@@ -243,11 +340,33 @@ fn rename_move_remove_and_passwd() {
     let home = Home::with_file_keystore();
     home.init(Some("one"));
     for name in ["a", "b", "c"] {
-        home.ok(&["add", "--password-stdin", &link("X", name, name.len() as u64 + name.as_bytes()[0] as u64)], "one\n");
+        home.ok(
+            &[
+                "add",
+                "--password-stdin",
+                &link("X", name, name.len() as u64 + name.as_bytes()[0] as u64),
+            ],
+            "one\n",
+        );
     }
-    home.ok(&["rename", "--password-stdin", "X: c", "--issuer", "Y", "--account", "carol"], "one\n");
+    home.ok(
+        &[
+            "rename",
+            "--password-stdin",
+            "X: c",
+            "--issuer",
+            "Y",
+            "--account",
+            "carol",
+        ],
+        "one\n",
+    );
     home.ok(&["move", "--password-stdin", "carol", "1"], "one\n");
-    let names: Vec<String> = home.list("one\n").iter().map(|a| a["account"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<String> = home
+        .list("one\n")
+        .iter()
+        .map(|a| a["account"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(names, ["carol", "a", "b"]);
     let err = home.fail(&["remove", "--password-stdin", "carol"], "one\n");
     assert!(err.contains("--yes"), "{err}");
@@ -261,7 +380,10 @@ fn rename_move_remove_and_passwd() {
     assert_eq!(home.list("two\n").len(), 2);
     let err = home.fail(&["passwd", "--password-stdin", "--remove"], "two\n");
     assert!(err.contains("anyone who can use this account"), "{err}");
-    home.ok(&["passwd", "--password-stdin", "--remove", "--yes"], "two\n");
+    home.ok(
+        &["passwd", "--password-stdin", "--remove", "--yes"],
+        "two\n",
+    );
     assert_eq!(home.list("").len(), 2);
 }
 
@@ -277,7 +399,11 @@ fn two_processes_adding_100_accounts_each_end_with_200() {
                 for i in 0..100u64 {
                     let uri = link("Load", &format!("w{writer}-{i}"), writer * 1000 + i);
                     let out = home.std_sesame().args(["add", &uri]).output().unwrap();
-                    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
                 }
             });
         }
@@ -307,7 +433,9 @@ fn killing_a_saving_process_never_loses_data() {
     home.init(None);
     // A vault big enough that a save takes a while, so kills land inside it.
     let seed = home.dir.path().join("seed.txt");
-    let lines: Vec<String> = (0..300).map(|i| link("Seed", &format!("s{i}"), 50_000 + i)).collect();
+    let lines: Vec<String> = (0..300)
+        .map(|i| link("Seed", &format!("s{i}"), 50_000 + i))
+        .collect();
     std::fs::write(&seed, lines.join("\n")).unwrap();
     home.ok(&["import", seed.to_str().unwrap()], "");
     let mut expected = count_accounts(&home);
@@ -346,10 +474,16 @@ fn killing_a_saving_process_never_loses_data() {
             expected + 1
         );
         expected = now;
-        assert!(!vault_dir_has_stray_vault(&home.vault_dir()), "a half-written vault was left as the vault");
+        assert!(
+            !vault_dir_has_stray_vault(&home.vault_dir()),
+            "a half-written vault was left as the vault"
+        );
     }
     eprintln!("crash test: {killed} runs killed, {finished} finished; the vault opened every time");
-    assert!(killed > 50, "too few kills landed ({killed}); the test would prove nothing");
+    assert!(
+        killed > 50,
+        "too few kills landed ({killed}); the test would prove nothing"
+    );
 }
 
 fn vault_dir_has_stray_vault(dir: &Path) -> bool {
@@ -357,7 +491,10 @@ fn vault_dir_has_stray_vault(dir: &Path) -> bool {
     // which count_accounts already proved. Here: no file other than the known ones.
     std::fs::read_dir(dir).unwrap().any(|e| {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
-        !matches!(name.as_str(), "vault" | "vault.bak" | "vault.tmp" | "vault.bak.tmp" | "vault.lock")
+        !matches!(
+            name.as_str(),
+            "vault" | "vault.bak" | "vault.tmp" | "vault.bak.tmp" | "vault.lock"
+        )
     })
 }
 
@@ -388,9 +525,16 @@ fn tampering_with_the_file_is_always_detected() {
             bytes[i] ^= bit;
             std::fs::write(&path, &bytes).unwrap();
             let err = open().expect_err("a changed byte must not open");
-            let kind = format!("{err:?}").split([' ', '{', '(']).next().unwrap().to_owned();
+            let kind = format!("{err:?}")
+                .split([' ', '{', '('])
+                .next()
+                .unwrap()
+                .to_owned();
             *kinds.entry(kind).or_default() += 1;
-            assert!(!matches!(err, VaultError::WrongPassword), "byte {i}: tampering reported as a wrong password");
+            assert!(
+                !matches!(err, VaultError::WrongPassword),
+                "byte {i}: tampering reported as a wrong password"
+            );
         }
     }
     for len in 0..original.len() {
@@ -399,7 +543,10 @@ fn tampering_with_the_file_is_always_detected() {
     }
     std::fs::write(&path, &original).unwrap();
     assert_eq!(open().unwrap().data().accounts.len(), 1);
-    eprintln!("tampering: {} bytes × 2 flips, errors by kind: {kinds:?}", original.len());
+    eprintln!(
+        "tampering: {} bytes × 2 flips, errors by kind: {kinds:?}",
+        original.len()
+    );
 }
 
 #[test]
@@ -410,9 +557,16 @@ fn a_writer_waits_for_the_lock_holder() {
     home.init(None);
     let paths = VaultPaths::in_dir(home.vault_dir());
     let held = files::lock(&paths, LockMode::Exclusive, Duration::ZERO).unwrap();
-    let mut child = home.std_sesame().args(["add", &link("L", "l", 1)]).spawn().unwrap();
+    let mut child = home
+        .std_sesame()
+        .args(["add", &link("L", "l", 1)])
+        .spawn()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(400));
-    assert!(child.try_wait().unwrap().is_none(), "the writer must wait while the lock is held");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the writer must wait while the lock is held"
+    );
     drop(held);
     assert!(child.wait().unwrap().success());
     assert_eq!(home.list("").len(), 1);

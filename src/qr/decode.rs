@@ -121,6 +121,10 @@ impl Search {
     fn run(&mut self, original: &GrayImage) {
         let (w, h) = original.dimensions();
         let long_side = w.max(h);
+        // One flat colour (a blank page, or a tiny file claiming a huge empty canvas).
+        if prepare::is_flat(original) {
+            return;
+        }
 
         // Stage 0: very large images (photos) get a quick look at a reduced size.
         if long_side > FIRST_LOOK_SIDE {
@@ -169,26 +173,38 @@ impl Search {
             return;
         }
 
-        // Stage 3: the whole image through contrast stretch, global and local thresholds.
-        self.stage(original, Transform::IDENTITY, true);
+        // Stages 3 to 5 work on the whole image; beyond FIRST_LOOK_SIDE they work on a
+        // reduced copy, so that a small file claiming a huge canvas cannot buy minutes of
+        // work (codes small enough to need full resolution were found by stage 2).
+        let (work, t) = if long_side > FIRST_LOOK_SIDE {
+            let factor = long_side.div_ceil(FIRST_LOOK_SIDE);
+            let t = Transform::IDENTITY.then_scale(1.0 / factor as f32);
+            (prepare::downscale(original, factor), t)
+        } else {
+            (original.clone(), Transform::IDENTITY)
+        };
+
+        // Stage 3: contrast stretch, global and local thresholds.
+        self.stage(&work, t, true);
         if self.done() {
             return;
         }
 
         // Stage 4: noise and blur.
-        let median = prepare::median3(original);
-        self.stage(&median, Transform::IDENTITY, true);
+        let median = prepare::median3(&work);
+        self.stage(&median, t, true);
         if self.done() {
             return;
         }
-        let sharp = prepare::sharpen(original, 2);
-        self.stage(&sharp, Transform::IDENTITY, true);
+        let sharp = prepare::sharpen(&work, 2);
+        self.stage(&sharp, t, true);
         if self.done() {
             return;
         }
 
-        // Stage 5: tiny modules: enlarge the whole image.
-        self.enlarge(original, Transform::IDENTITY, image_area);
+        // Stage 5: tiny modules: enlarge.
+        let area = u64::from(work.width()) * u64::from(work.height());
+        self.enlarge(&work, t, area);
     }
 
     /// Large enough that a second, small code could hide beside the one already read.
@@ -203,7 +219,17 @@ impl Search {
     fn first_look(&mut self, original: &GrayImage) {
         let t = Transform::IDENTITY.then_pad(MARGIN);
         let dark_first = prepare::border_level(original) == 0;
+        let mut first_bin: Option<GrayImage> = None;
         for inverted in [dark_first, !dark_first] {
+            if let Some(bin) = &first_bin
+                && !self.found.is_empty()
+                && self.unread == 0
+            {
+                // Read already, in a large image: only look for finder patterns of the
+                // other polarity, in the complement of the first binarisation.
+                self.add_finders(&prepare::invert(bin), t);
+                return;
+            }
             let polarity;
             let img = if inverted {
                 polarity = prepare::invert(original);
@@ -213,14 +239,13 @@ impl Search {
             };
             let padded = prepare::pad(img, MARGIN, 255);
             let bin = prepare::row_average_threshold(&padded);
-            if self.found.is_empty() || self.unread > 0 {
-                self.attempt(&bin, &padded, t, true);
-            }
+            self.attempt(&bin, &padded, t, true);
             if self.found.is_empty() || self.unread > 0 || self.large(original) {
                 self.add_finders(&bin, t);
             } else {
                 return;
             }
+            first_bin = Some(bin);
         }
     }
 

@@ -16,6 +16,14 @@ pub enum QrError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A file was read but its contents could not be used; `source` says why.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong with its contents.
+        source: Box<QrError>,
+    },
     /// The bytes are not an image format Sesame reads.
     #[error("this is not an image Sesame can read (supported formats: PNG, JPEG, GIF, BMP, WebP)")]
     UnsupportedFormat,

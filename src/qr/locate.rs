@@ -166,10 +166,11 @@ pub(crate) fn find_finders(bin: &GrayImage) -> Vec<Finder> {
     let raw = bin.as_raw();
     let mut hits: Vec<(Finder, u32)> = Vec::new();
     let max_run = h.max(w) / 4;
+    // Runs of one row as (start, length, dark).
+    let mut runs: Vec<(u32, u32, bool)> = Vec::new();
     for y in 0..h {
         let row = &raw[(y * w) as usize..((y + 1) * w) as usize];
-        // Runs as (start, length, dark).
-        let mut runs: Vec<(u32, u32, bool)> = Vec::new();
+        runs.clear();
         let mut start = 0u32;
         for x in 1..=w {
             if x == w || (row[x as usize] < 128) != (row[start as usize] < 128) {

@@ -48,7 +48,10 @@ pub fn decode_file(path: &Path) -> Result<Vec<String>, QrError> {
         path: path.to_path_buf(),
         source,
     })?;
-    decode_bytes(&bytes)
+    decode_bytes(&bytes).map_err(|e| QrError::InFile {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    })
 }
 
 /// Decodes every QR code in 8-bit grey pixels, row by row, `width × height` bytes.

@@ -29,6 +29,13 @@ pub(crate) fn stretch_contrast(img: &GrayImage) -> Option<GrayImage> {
     }))
 }
 
+/// True when (almost) every pixel has the same grey level: no code can be there.
+pub(crate) fn is_flat(img: &GrayImage) -> bool {
+    let hist = histogram(img);
+    let total: u64 = hist.iter().sum();
+    hist.iter().any(|&n| n * 1000 >= total * 999)
+}
+
 /// The grey level that best splits the histogram in two classes (Otsu's method).
 pub(crate) fn otsu_level(img: &GrayImage) -> u8 {
     otsu_from_histogram(&histogram(img))
@@ -369,6 +376,17 @@ mod tests {
         assert_eq!(out.as_raw(), &vec![0, 0, 255, 255, 0, 255, 0, 255]);
         assert!(stretch_contrast(&from_rows(&[&[7, 7, 7]])).is_none());
         assert!(stretch_contrast(&from_rows(&[&[250, 255, 252]])).is_none());
+    }
+
+    #[test]
+    fn flat_images_are_recognised() {
+        assert!(is_flat(&GrayImage::from_pixel(50, 50, image::Luma([200]))));
+        assert!(is_flat(&GrayImage::new(0, 0)));
+        let mut img = GrayImage::from_pixel(50, 50, image::Luma([200]));
+        for x in 0..50 {
+            img.put_pixel(x, 10, image::Luma([0]));
+        }
+        assert!(!is_flat(&img));
     }
 
     #[test]

@@ -95,13 +95,8 @@ pub fn random<const N: usize>() -> Zeroizing<[u8; N]> {
 /// Argon2id(password, salt) with `cost`, as a 256-bit key.
 pub fn hash_password(password: &[u8], salt: &[u8], cost: KdfCost) -> Result<Key, VaultError> {
     cost.check()?;
-    let params = argon2::Params::new(
-        cost.memory_kib,
-        cost.iterations,
-        cost.lanes,
-        Some(KEY_LEN),
-    )
-    .map_err(|_| VaultError::KdfOutOfBounds { cost })?;
+    let params = argon2::Params::new(cost.memory_kib, cost.iterations, cost.lanes, Some(KEY_LEN))
+        .map_err(|_| VaultError::KdfOutOfBounds { cost })?;
     let argon = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     argon
@@ -121,7 +116,11 @@ pub fn derive(ikm: &[u8], vault_id: &str, purpose: &str) -> Key {
 }
 
 /// The key-encryption key: device secret, plus the password hash when there is one.
-pub fn key_encryption_key(device: &[u8; KEY_LEN], password_hash: Option<&Key>, vault_id: &str) -> Key {
+pub fn key_encryption_key(
+    device: &[u8; KEY_LEN],
+    password_hash: Option<&Key>,
+    vault_id: &str,
+) -> Key {
     let mut ikm = Zeroizing::new(Vec::with_capacity(2 * KEY_LEN));
     ikm.extend_from_slice(device);
     let purpose = match password_hash {
@@ -165,7 +164,12 @@ pub fn seal(key: &Key, nonce: &[u8; NONCE_LEN], plaintext: &[u8], aad: &[u8]) ->
 }
 
 /// XChaCha20-Poly1305 decryption; `None` when the key is wrong or anything was changed.
-pub fn open(key: &Key, nonce: &[u8; NONCE_LEN], ciphertext: &[u8], aad: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+pub fn open(
+    key: &Key,
+    nonce: &[u8; NONCE_LEN],
+    ciphertext: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     let cipher = XChaCha20Poly1305::new_from_slice(key.as_ref()).expect("32-byte key");
     cipher
         .decrypt(
@@ -189,7 +193,10 @@ mod tests {
         let nonce = *random::<NONCE_LEN>();
         let sealed = seal(&key, &nonce, b"accounts", b"header");
         assert_eq!(sealed.len(), 8 + TAG_LEN);
-        assert_eq!(open(&key, &nonce, &sealed, b"header").unwrap().as_slice(), b"accounts");
+        assert_eq!(
+            open(&key, &nonce, &sealed, b"header").unwrap().as_slice(),
+            b"accounts"
+        );
         assert!(open(&key, &nonce, &sealed, b"headeR").is_none());
         let mut flipped = sealed.clone();
         flipped[0] ^= 1;
@@ -214,10 +221,22 @@ mod tests {
     #[test]
     fn kdf_bounds_are_enforced() {
         for cost in [
-            KdfCost { memory_kib: 4 * 1024 * 1024, ..KdfCost::DEFAULT },
-            KdfCost { iterations: 1000, ..KdfCost::DEFAULT },
-            KdfCost { lanes: 0, ..KdfCost::DEFAULT },
-            KdfCost { memory_kib: 1024, ..KdfCost::DEFAULT },
+            KdfCost {
+                memory_kib: 4 * 1024 * 1024,
+                ..KdfCost::DEFAULT
+            },
+            KdfCost {
+                iterations: 1000,
+                ..KdfCost::DEFAULT
+            },
+            KdfCost {
+                lanes: 0,
+                ..KdfCost::DEFAULT
+            },
+            KdfCost {
+                memory_kib: 1024,
+                ..KdfCost::DEFAULT
+            },
         ] {
             assert!(matches!(
                 hash_password(b"pw", b"saltsaltsaltsalt", cost),

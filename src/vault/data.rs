@@ -109,7 +109,10 @@ impl VaultData {
                 let taken = self.accounts.iter().any(|s| s.id == stored.id);
                 let entry = self.accounts.last_mut().expect("just added");
                 let id = if taken { new_id } else { stored.id.clone() };
-                *entry = StoredAccount { id: id.clone(), ..stored };
+                *entry = StoredAccount {
+                    id: id.clone(),
+                    ..stored
+                };
                 Added::New(id)
             }
             duplicate => duplicate,
@@ -135,17 +138,24 @@ impl VaultData {
         let ids: Vec<usize> = self
             .indices(|s| s.id.as_str() == q)
             .into_iter()
-            .chain(if q.len() >= 4 && q.bytes().all(|b| b.is_ascii_hexdigit()) {
-                self.indices(|s| s.id.as_str().starts_with(&q))
-            } else {
-                vec![]
-            })
+            .chain(
+                if q.len() >= 4 && q.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    self.indices(|s| s.id.as_str().starts_with(&q))
+                } else {
+                    vec![]
+                },
+            )
             .collect();
         let tiers = [
             ids,
             self.indices(|s| s.account.label().to_lowercase() == q),
             self.indices(|s| s.account.name.to_lowercase() == q),
-            self.indices(|s| s.account.issuer.as_deref().is_some_and(|i| i.to_lowercase() == q)),
+            self.indices(|s| {
+                s.account
+                    .issuer
+                    .as_deref()
+                    .is_some_and(|i| i.to_lowercase() == q)
+            }),
             self.indices(|s| s.account.label().to_lowercase().contains(&q)),
         ];
         for mut tier in tiers {
@@ -291,9 +301,18 @@ mod tests {
         let Added::New(id) = data.add(account("GitHub", "alice", 1), 1) else {
             panic!()
         };
-        assert_eq!(data.add(account("github", "Alice ", 1), 2), Added::Duplicate(id));
-        assert!(matches!(data.add(account("GitHub", "alice", 2), 3), Added::New(_)));
-        assert!(matches!(data.add(account("GitLab", "alice", 1), 4), Added::New(_)));
+        assert_eq!(
+            data.add(account("github", "Alice ", 1), 2),
+            Added::Duplicate(id)
+        );
+        assert!(matches!(
+            data.add(account("GitHub", "alice", 2), 3),
+            Added::New(_)
+        ));
+        assert!(matches!(
+            data.add(account("GitLab", "alice", 1), 4),
+            Added::New(_)
+        ));
         assert_eq!(data.accounts.len(), 3);
     }
 
@@ -312,8 +331,14 @@ mod tests {
             Err(VaultError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 2),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(data.find("nobody"), Err(VaultError::NoSuchAccount { .. })));
-        assert!(matches!(data.find(""), Err(VaultError::NoSuchAccount { .. })));
+        assert!(matches!(
+            data.find("nobody"),
+            Err(VaultError::NoSuchAccount { .. })
+        ));
+        assert!(matches!(
+            data.find(""),
+            Err(VaultError::NoSuchAccount { .. })
+        ));
     }
 
     #[test]
@@ -324,9 +349,19 @@ mod tests {
         }
         let c = data.accounts[2].id.clone();
         data.move_to(&c, 0).unwrap();
-        let names: Vec<_> = data.accounts.iter().map(|s| s.account.name.as_str()).collect();
+        let names: Vec<_> = data
+            .accounts
+            .iter()
+            .map(|s| s.account.name.as_str())
+            .collect();
         assert_eq!(names, ["c", "a", "b"]);
-        assert!(matches!(data.move_to(&c, 3), Err(VaultError::BadPosition { position: 4, len: 3 })));
+        assert!(matches!(
+            data.move_to(&c, 3),
+            Err(VaultError::BadPosition {
+                position: 4,
+                len: 3
+            })
+        ));
         data.edit(
             &c,
             Edit {
@@ -354,11 +389,18 @@ mod tests {
         let mut a = account("X", "h", 0);
         a.secret = Secret::from_bytes(b"12345678901234567890".to_vec());
         a.params = Params::hotp(Algorithm::SHA1, 6, 0);
-        let Added::New(id) = data.add(a, 0) else { panic!() };
+        let Added::New(id) = data.add(a, 0) else {
+            panic!()
+        };
         assert_eq!(data.next_hotp(&id, 5).unwrap().as_str(), "755224");
         assert_eq!(data.next_hotp(&id, 6).unwrap().as_str(), "287082");
         assert_eq!(data.find("h").unwrap().account.params.counter(), Some(2));
-        let Added::New(totp) = data.add(account("X", "t", 1), 0) else { panic!() };
-        assert!(matches!(data.next_hotp(&totp, 0), Err(VaultError::WrongKind { .. })));
+        let Added::New(totp) = data.add(account("X", "t", 1), 0) else {
+            panic!()
+        };
+        assert!(matches!(
+            data.next_hotp(&totp, 0),
+            Err(VaultError::WrongKind { .. })
+        ));
     }
 }

@@ -41,7 +41,9 @@ pub enum VaultError {
         reason: String,
     },
     /// Written by a newer Sesame.
-    #[error("this vault uses format version {version}, which this Sesame cannot read; update Sesame")]
+    #[error(
+        "this vault uses format version {version}, which this Sesame cannot read; update Sesame"
+    )]
     UnsupportedVersion {
         /// The file's version.
         version: u32,
@@ -95,7 +97,9 @@ pub enum VaultError {
         source: std::io::Error,
     },
     /// Another process holds the vault lock.
-    #[error("the vault is busy: {holder} has held it for over {waited_ms} ms; try again when it is done")]
+    #[error(
+        "the vault is busy: {holder} has held it for over {waited_ms} ms; try again when it is done"
+    )]
     Locked {
         /// Who holds it, as it described itself.
         holder: String,
@@ -103,7 +107,9 @@ pub enum VaultError {
         waited_ms: u64,
     },
     /// Another process re-keyed the vault (for example changed the password) since we opened it.
-    #[error("the vault was re-keyed by another Sesame (password changed?) since it was unlocked here; unlock it again")]
+    #[error(
+        "the vault was re-keyed by another Sesame (password changed?) since it was unlocked here; unlock it again"
+    )]
     ChangedElsewhere,
     /// The decrypted contents are not what this Sesame writes.
     #[error("the vault's contents cannot be read ({reason}); restore a backup export")]

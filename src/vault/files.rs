@@ -52,15 +52,12 @@ impl VaultPaths {
         if let Some(home) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
             return Ok(Self::in_dir(PathBuf::from(home)));
         }
-        let dirs = directories::ProjectDirs::from("", "", "sesame").ok_or_else(|| {
-            VaultError::Io {
+        let dirs =
+            directories::ProjectDirs::from("", "", "sesame").ok_or_else(|| VaultError::Io {
                 action: "find a data folder for",
                 path: PathBuf::from("the vault"),
-                source: std::io::Error::other(format!(
-                    "no home folder is known; set {HOME_ENV}"
-                )),
-            }
-        })?;
+                source: std::io::Error::other(format!("no home folder is known; set {HOME_ENV}")),
+            })?;
         Ok(Self::in_dir(dirs.data_dir()))
     }
 
@@ -106,7 +103,9 @@ pub fn write_vault(paths: &VaultPaths, bytes: &[u8]) -> Result<(), VaultError> {
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut temp = options.open(&paths.temp).map_err(io("write", &paths.temp))?;
+        let mut temp = options
+            .open(&paths.temp)
+            .map_err(io("write", &paths.temp))?;
         temp.write_all(bytes).map_err(io("write", &paths.temp))?;
         temp.sync_all().map_err(io("flush", &paths.temp))?;
     }
@@ -226,7 +225,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = VaultPaths::in_dir(dir.path().join("v"));
         paths.create_dir().unwrap();
-        assert!(matches!(read_vault(&paths), Err(VaultError::NotFound { .. })));
+        assert!(matches!(
+            read_vault(&paths),
+            Err(VaultError::NotFound { .. })
+        ));
         write_vault(&paths, b"one").unwrap();
         assert!(!paths.backup.exists());
         write_vault(&paths, b"two").unwrap();

@@ -40,7 +40,8 @@ mod b64 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let text = String::deserialize(d)?;
-        B64.decode(text.as_bytes()).map_err(serde::de::Error::custom)
+        B64.decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -259,19 +260,31 @@ mod tests {
 
     #[test]
     fn bad_magic_version_and_fields() {
-        assert_eq!(RawVault::parse(b"PK\x03\x04zipfile").unwrap_err(), FormatError::NotAVault);
+        assert_eq!(
+            RawVault::parse(b"PK\x03\x04zipfile").unwrap_err(),
+            FormatError::NotAVault
+        );
         let mut h = header();
         h.version = 2;
         let mut bytes = signed_prefix(&h);
         bytes.extend_from_slice(&[0; MAC_LEN + NONCE_LEN + TAG_LEN]);
-        assert_eq!(RawVault::parse(&bytes).unwrap_err(), FormatError::UnsupportedVersion(2));
+        assert_eq!(
+            RawVault::parse(&bytes).unwrap_err(),
+            FormatError::UnsupportedVersion(2)
+        );
         let mut h = header();
         h.vault_id = "../../etc".into();
         let mut bytes = signed_prefix(&h);
         bytes.extend_from_slice(&[0; MAC_LEN + NONCE_LEN + TAG_LEN]);
-        assert!(matches!(RawVault::parse(&bytes), Err(FormatError::Damaged(_))));
+        assert!(matches!(
+            RawVault::parse(&bytes),
+            Err(FormatError::Damaged(_))
+        ));
         let mut huge = MAGIC.to_vec();
         huge.extend_from_slice(&u32::MAX.to_le_bytes());
-        assert!(matches!(RawVault::parse(&huge), Err(FormatError::Damaged(_))));
+        assert!(matches!(
+            RawVault::parse(&huge),
+            Err(FormatError::Damaged(_))
+        ));
     }
 }

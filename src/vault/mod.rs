@@ -100,7 +100,11 @@ fn password_kek(
     vault_id: &str,
 ) -> Result<Key, VaultError> {
     match kdf {
-        None => Ok(crypto::key_encryption_key(device.as_bytes(), None, vault_id)),
+        None => Ok(crypto::key_encryption_key(
+            device.as_bytes(),
+            None,
+            vault_id,
+        )),
         Some(kdf) => {
             let password = password.ok_or(VaultError::PasswordRequired)?;
             kdf.cost.check()?;
@@ -201,13 +205,21 @@ impl Vault {
             files::read_vault(&paths)?
         };
         let raw = RawVault::parse(&bytes).map_err(|e| format_error(&paths, e))?;
-        let device = keystore
-            .load(&raw.header.vault_id)?
-            .ok_or_else(|| VaultError::BoundToAnotherDevice {
+        let device = keystore.load(&raw.header.vault_id)?.ok_or_else(|| {
+            VaultError::BoundToAnotherDevice {
                 keystore: keystore.describe(),
-            })?;
+            }
+        })?;
         let (header_mac, device_check) = device_keys(&device, &raw.header.vault_id);
-        let kek = check_and_derive(&paths, &raw, &device, &header_mac, &device_check, &*keystore, password)?;
+        let kek = check_and_derive(
+            &paths,
+            &raw,
+            &device,
+            &header_mac,
+            &device_check,
+            &*keystore,
+            password,
+        )?;
         let master = unwrap(&kek, &raw.header)
             .ok_or_else(|| wrong_key(&paths, raw.header.password.is_some()))?;
         let keys = Keys {
@@ -285,16 +297,19 @@ impl Vault {
 
     /// Sets, changes or (with `None`) removes the password. Always re-keys: a new master
     /// key, a new salt and a new wrap.
-    pub fn set_password(&mut self, password: Option<&str>, cost: KdfCost) -> Result<(), VaultError> {
+    pub fn set_password(
+        &mut self,
+        password: Option<&str>,
+        cost: KdfCost,
+    ) -> Result<(), VaultError> {
         cost.check()?;
         let _lock = files::lock(&self.paths, LockMode::Exclusive, self.lock_wait)?;
         self.refresh()?;
-        let device = self
-            .keystore
-            .load(&self.header.vault_id)?
-            .ok_or_else(|| VaultError::BoundToAnotherDevice {
+        let device = self.keystore.load(&self.header.vault_id)?.ok_or_else(|| {
+            VaultError::BoundToAnotherDevice {
                 keystore: self.keystore.describe(),
-            })?;
+            }
+        })?;
         let vault_id = self.header.vault_id.clone();
         let kdf = new_password_kdf(password, cost);
         let kek = password_kek(&device, kdf.as_ref(), password, &vault_id)?;
@@ -362,7 +377,12 @@ fn check_and_derive(
     if !crypto::mac_matches(header_mac, raw.signed, raw.header_mac) {
         return Err(tampered(paths));
     }
-    password_kek(device, raw.header.password.as_ref(), password, &raw.header.vault_id)
+    password_kek(
+        device,
+        raw.header.password.as_ref(),
+        password,
+        &raw.header.vault_id,
+    )
 }
 
 fn wrap(kek: &Key, master: &Key, vault_id: &str) -> WrappedKey {
@@ -375,7 +395,12 @@ fn wrap(kek: &Key, master: &Key, vault_id: &str) -> WrappedKey {
 
 fn unwrap(kek: &Key, header: &Header) -> Option<Key> {
     let nonce: [u8; NONCE_LEN] = header.master_key.nonce.as_slice().try_into().ok()?;
-    let opened = crypto::open(kek, &nonce, &header.master_key.sealed, &wrap_aad(&header.vault_id))?;
+    let opened = crypto::open(
+        kek,
+        &nonce,
+        &header.master_key.sealed,
+        &wrap_aad(&header.vault_id),
+    )?;
     let key: [u8; KEY_LEN] = opened.as_slice().try_into().ok()?;
     Some(Zeroizing::new(key))
 }
@@ -390,15 +415,23 @@ fn decrypt(paths: &VaultPaths, raw: &RawVault<'_>, keys: &Keys) -> Result<VaultD
 }
 
 /// Serializes, encrypts and atomically writes the vault; returns the header written.
-fn write(paths: &VaultPaths, mut header: Header, keys: &Keys, data: &VaultData) -> Result<Header, VaultError> {
+fn write(
+    paths: &VaultPaths,
+    mut header: Header,
+    keys: &Keys,
+    data: &VaultData,
+) -> Result<Header, VaultError> {
     header.generation = header.generation.saturating_add(1);
     let signed = format::signed_prefix(&header);
     let mac = crypto::mac(&keys.header_mac, &signed);
     let mut associated = signed;
     associated.extend_from_slice(&mac);
-    let plaintext = Zeroizing::new(serde_json::to_vec(data).map_err(|e| VaultError::BadPayload {
-        reason: e.to_string(),
-    })?);
+    let plaintext =
+        Zeroizing::new(
+            serde_json::to_vec(data).map_err(|e| VaultError::BadPayload {
+                reason: e.to_string(),
+            })?,
+        );
     let nonce = *crypto::random::<NONCE_LEN>();
     let ciphertext = crypto::seal(&keys.master, &nonce, &plaintext, &associated);
     let mut bytes = associated;

@@ -68,7 +68,12 @@ fn create_add_reopen() {
             Ok(())
         })
         .unwrap();
-    let again = Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore), Some("pw")).unwrap();
+    let again = Vault::open(
+        VaultPaths::in_dir(dir.path()),
+        Box::new(keystore),
+        Some("pw"),
+    )
+    .unwrap();
     assert_eq!(again.data().accounts.len(), 1);
     assert_eq!(again.data().accounts[0].account, account("alice"));
     assert_eq!(again.generation(), 2);
@@ -86,7 +91,11 @@ fn nothing_readable_at_rest() {
         .unwrap();
     let bytes = std::fs::read(dir.path().join("vault")).unwrap();
     let secret_b32 = account("visible-name").secret.to_base32();
-    for needle in [b"visible-name".as_slice(), secret_b32.as_bytes(), b"Example"] {
+    for needle in [
+        b"visible-name".as_slice(),
+        secret_b32.as_bytes(),
+        b"Example",
+    ] {
         assert!(!bytes.windows(needle.len()).any(|w| w == needle));
     }
 }
@@ -109,7 +118,9 @@ fn wrong_password_missing_password_and_wrong_device() {
     assert!(err.to_string().contains("backup export"), "{err}");
     // Another device that happens to hold a key under the same id.
     let id = Vault::info(&paths()).unwrap().id;
-    elsewhere.store(&id, &DeviceSecret::generate().unwrap()).unwrap();
+    elsewhere
+        .store(&id, &DeviceSecret::generate().unwrap())
+        .unwrap();
     assert!(matches!(
         Vault::open(paths(), Box::new(elsewhere), Some("right")),
         Err(VaultError::BoundToAnotherDevice { .. })
@@ -161,12 +172,16 @@ fn password_change_rekeys_and_removal_works() {
 #[test]
 fn two_handles_see_each_others_saves() {
     let (dir, keystore, mut first) = setup(None);
-    let mut second =
-        Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore), None).unwrap();
+    let mut second = Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore), None).unwrap();
     first.update(|d| Ok(d.add(account("one"), 1))).unwrap();
     second.update(|d| Ok(d.add(account("two"), 2))).unwrap();
     first.reload().unwrap();
-    let names: Vec<_> = first.data().accounts.iter().map(|s| s.account.name.clone()).collect();
+    let names: Vec<_> = first
+        .data()
+        .accounts
+        .iter()
+        .map(|s| s.account.name.clone())
+        .collect();
     assert_eq!(names, ["one", "two"]);
     // A re-key in one handle makes the other ask for a fresh unlock, not corrupt anything.
     first.set_password(Some("pw"), KdfCost::MIN).unwrap();
@@ -197,7 +212,13 @@ fn every_byte_flip_and_truncation_is_a_typed_error() {
     vault.update(|d| Ok(d.add(account("a"), 1))).unwrap();
     let path = dir.path().join("vault");
     let original = std::fs::read(&path).unwrap();
-    let open = || Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore.clone()), None);
+    let open = || {
+        Vault::open(
+            VaultPaths::in_dir(dir.path()),
+            Box::new(keystore.clone()),
+            None,
+        )
+    };
     for i in 0..original.len() {
         let mut bytes = original.clone();
         bytes[i] ^= 0x01;

@@ -60,7 +60,9 @@ impl Secrets {
         if !self.from_stdin {
             let again = self.ask(&format!("Repeat the {what}: "))?;
             if *again != *first {
-                return Err(CliError::Usage(format!("the two {what}s differ; nothing was changed")));
+                return Err(CliError::Usage(format!(
+                    "the two {what}s differ; nothing was changed"
+                )));
             }
         }
         Ok(first)
@@ -95,5 +97,9 @@ pub fn open(global: &Global, secrets: &mut Secrets) -> Result<Vault, CliError> {
     } else {
         None
     };
-    Ok(Vault::open(paths, keystore, password.as_ref().map(|p| p.as_str()))?)
+    Ok(Vault::open(
+        paths,
+        keystore,
+        password.as_ref().map(|p| p.as_str()),
+    )?)
 }

@@ -31,7 +31,10 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError>
     };
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::Usage(format!("{} exists; pass --force to overwrite it", path.display()))
+            CliError::Usage(format!(
+                "{} exists; pass --force to overwrite it",
+                path.display()
+            ))
         } else {
             write_error(e)
         }
@@ -68,7 +71,11 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode, CliError> 
     } else if let Some(path) = &args.otpauth {
         let text = backup::otpauth_list(accounts);
         write_private(path, text.as_bytes(), args.force)?;
-        println!("Exported {} accounts to {} in plain text. Delete it when done.", accounts.len(), path.display());
+        println!(
+            "Exported {} accounts to {} in plain text. Delete it when done.",
+            accounts.len(),
+            path.display()
+        );
     } else if let Some(dir) = &args.migration_qr {
         std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
             path: dir.display().to_string(),
@@ -108,7 +115,10 @@ pub fn import(global: &Global, args: &ImportArgs) -> Result<ExitCode, CliError> 
         }
         Imported::Accounts(parsed) => crate::vault_cmd::add_parsed(&mut vault, parsed)?,
     };
-    let new = results.iter().filter(|(_, a)| matches!(a, Added::New(_))).count();
+    let new = results
+        .iter()
+        .filter(|(_, a)| matches!(a, Added::New(_)))
+        .count();
     println!(
         "Imported {new} account(s) from {}; {} already present.",
         args.file.display(),

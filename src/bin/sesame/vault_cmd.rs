@@ -4,10 +4,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde::Serialize;
+use sesame::Secret;
 use sesame::account::{Account, ParsedAccount, StoredAccount};
 use sesame::clock::{Clock, SystemClock};
 use sesame::vault::{self, Added, Edit, KdfCost, Vault, VaultData, VaultPaths};
-use sesame::Secret;
 
 use crate::args::{
     AddArgs, CodesArgs, EditArgs, Global, InitArgs, ListArgs, MoveArgs, PasswdArgs, RemoveArgs,
@@ -33,7 +33,9 @@ fn cost(args: &InitArgs) -> Result<KdfCost, CliError> {
         KdfCost::DEFAULT
     };
     let cost = KdfCost {
-        memory_kib: args.kdf_memory_mib.map_or(base.memory_kib, |m| m.saturating_mul(1024)),
+        memory_kib: args
+            .kdf_memory_mib
+            .map_or(base.memory_kib, |m| m.saturating_mul(1024)),
         iterations: args.kdf_passes.unwrap_or(base.iterations),
         ..base
     };
@@ -54,7 +56,11 @@ pub fn init(global: &Global, args: &InitArgs) -> Result<ExitCode, CliError> {
     } else {
         Some(secrets.ask_new("vault password")?)
     };
-    let cost = if password.is_some() { cost(args)? } else { KdfCost::DEFAULT };
+    let cost = if password.is_some() {
+        cost(args)?
+    } else {
+        KdfCost::DEFAULT
+    };
     let vault = Vault::create(paths, keystore, password.as_ref().map(|p| p.as_str()), cost)?;
     println!("Created a vault at {}", vault.paths().vault.display());
     println!(
@@ -84,7 +90,10 @@ fn report_added(results: &[(String, Added)]) -> usize {
                 println!("Added {label} ({})", &id.as_str()[..8]);
             }
             Added::Duplicate(id) => {
-                println!("Already in the vault: {label} ({}); not added again", &id.as_str()[..8])
+                println!(
+                    "Already in the vault: {label} ({}); not added again",
+                    &id.as_str()[..8]
+                )
             }
         }
     }
@@ -120,7 +129,10 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
     } else if let Some(image) = &args.qr {
         let texts = sesame::qr::decode_file(image)?;
         if texts.is_empty() {
-            return Err(CliError::Usage(format!("no QR code found in {}", image.display())));
+            return Err(CliError::Usage(format!(
+                "no QR code found in {}",
+                image.display()
+            )));
         }
         let mut all = Vec::new();
         for text in texts {
@@ -131,9 +143,10 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
         let params = args.params.params();
         let account = Account {
             issuer: args.issuer.clone().filter(|i| !i.trim().is_empty()),
-            name: args.account.clone().ok_or_else(|| {
-                CliError::Usage("--account NAME is needed with --secret".into())
-            })?,
+            name: args
+                .account
+                .clone()
+                .ok_or_else(|| CliError::Usage("--account NAME is needed with --secret".into()))?,
             secret: Secret::from_base32(secret)?,
             params,
         };
@@ -196,13 +209,22 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode, CliError> {
     let accounts = &vault.data().accounts;
     if args.json {
         for s in accounts {
-            println!("{}", serde_json::to_string(&ListJson::new(s)).expect("serializable"));
+            println!(
+                "{}",
+                serde_json::to_string(&ListJson::new(s)).expect("serializable")
+            );
         }
     } else if accounts.is_empty() {
-        println!("No accounts yet: add one with `sesame add LINK`, `sesame add --qr IMAGE` or `sesame add --secret ...`.");
+        println!(
+            "No accounts yet: add one with `sesame add LINK`, `sesame add --qr IMAGE` or `sesame add --secret ...`."
+        );
     } else {
         for (i, s) in accounts.iter().enumerate() {
-            let tags = if s.tags.is_empty() { String::new() } else { format!("  [{}]", s.tags.join(", ")) };
+            let tags = if s.tags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", s.tags.join(", "))
+            };
             println!(
                 "{:>3}  {}  {:<5}  {}{}",
                 i + 1,
@@ -288,9 +310,12 @@ pub fn code_of(global: &Global, query: &str) -> Result<ExitCode, CliError> {
         if stored.account.params.counter().is_some() {
             data.next_hotp(&id, now)
         } else {
-            let otp = stored.account.otp().map_err(|e| vault::VaultError::BadPayload {
-                reason: e.to_string(),
-            })?;
+            let otp = stored
+                .account
+                .otp()
+                .map_err(|e| vault::VaultError::BadPayload {
+                    reason: e.to_string(),
+                })?;
             let code = otp.code_at(now / 1000);
             data.touch(&id, now)?;
             Ok(code)
@@ -306,7 +331,10 @@ pub fn rename(global: &Global, args: &RenameArgs) -> Result<ExitCode, CliError> 
         return Err(CliError::Usage("give --issuer, --account or both".into()));
     }
     let edit = Edit {
-        issuer: args.issuer.clone().map(|i| Some(i).filter(|i| !i.is_empty())),
+        issuer: args
+            .issuer
+            .clone()
+            .map(|i| Some(i).filter(|i| !i.is_empty())),
         name: args.account.clone(),
         ..Edit::default()
     };
@@ -335,7 +363,10 @@ fn edit_account(global: &Global, query: &str, edit: Edit) -> Result<ExitCode, Cl
     let mut vault = session::open(global, &mut Secrets::new(global))?;
     let id = vault.data().find(query)?.id.clone();
     vault.update(|data| data.edit(&id, edit))?;
-    println!("Updated {}", vault.data().find(id.as_str())?.account.label());
+    println!(
+        "Updated {}",
+        vault.data().find(id.as_str())?.account.label()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -343,7 +374,10 @@ fn edit_account(global: &Global, query: &str, edit: Edit) -> Result<ExitCode, Cl
 pub fn move_account(global: &Global, args: &MoveArgs) -> Result<ExitCode, CliError> {
     let mut vault = session::open(global, &mut Secrets::new(global))?;
     let id = vault.data().find(&args.query)?.id.clone();
-    let position = args.position.checked_sub(1).ok_or_else(|| CliError::Usage("positions start at 1".into()))?;
+    let position = args
+        .position
+        .checked_sub(1)
+        .ok_or_else(|| CliError::Usage("positions start at 1".into()))?;
     vault.update(|data| data.move_to(&id, position))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -353,7 +387,11 @@ pub fn remove(global: &Global, args: &RemoveArgs) -> Result<ExitCode, CliError> 
     let mut vault = session::open(global, &mut Secrets::new(global))?;
     let found = vault.data().find(&args.query)?;
     let (id, label) = (found.id.clone(), found.account.label());
-    if !args.yes && !session::confirm(&format!("Delete {label}? Its codes will be gone from Sesame.")) {
+    if !args.yes
+        && !session::confirm(&format!(
+            "Delete {label}? Its codes will be gone from Sesame."
+        ))
+    {
         return Err(CliError::Usage(format!(
             "not deleted: confirm on a terminal, or pass --yes to delete {label}"
         )));
@@ -374,7 +412,9 @@ pub fn passwd(global: &Global, args: &PasswdArgs) -> Result<ExitCode, CliError> 
         }
         let warning = "Without a password, anyone who can use this account on this device can read every secret in the vault.";
         if !args.yes && !session::confirm(&format!("{warning} Remove the password?")) {
-            return Err(CliError::Usage(format!("{warning} Pass --yes to remove it anyway.")));
+            return Err(CliError::Usage(format!(
+                "{warning} Pass --yes to remove it anyway."
+            )));
         }
         vault.set_password(None, KdfCost::DEFAULT)?;
         println!("Password removed; the vault was re-keyed and is bound to this device only.");
