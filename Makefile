@@ -4,15 +4,27 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
+NPM ?= npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CORPUS ?= ../shared/corpus
 
 # Debian packages the tests start for real: chrony (a local NTP server for the clock tests),
 # GNOME Keyring in a private D-Bus session (the Secret Service the vault's device key uses),
-# secret-tool to look inside it.
-TEST_APT_PACKAGES := chrony dbus dbus-daemon dbus-bin gnome-keyring libsecret-tools
+# secret-tool to look inside it, python3-venv for the Cognito emulator's virtualenv
+# (scripts/ministack-venv).
+TEST_APT_PACKAGES := chrony dbus dbus-daemon dbus-bin gnome-keyring libsecret-tools python3-venv
+# What the desktop app builds against: WebKitGTK and GTK (Tauri), and for screen capture
+# (xcap) XCB, PipeWire and libclang (its bindings are generated at build time).
+APP_APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev \
+  libxdo-dev libssl-dev libxcb1-dev libxcb-randr0-dev libxcb-shm0-dev libdbus-1-dev \
+  libpipewire-0.3-dev libclang-dev libegl-dev libgbm-dev
+# What drives the app in the end-to-end tests: a virtual display, WebKit's WebDriver, and
+# xclip to read the clipboard.
+E2E_APT_PACKAGES := xvfb xauth webkit2gtk-driver xclip imagemagick
+# Android is type-checked, not built (no NDK here).
+MOBILE_TARGET := aarch64-linux-android
 
-.PHONY: run test setup-test lint unit fuzz-check bench fuzz score score-qr score-otp clean help
+.PHONY: run test setup-run setup-test apt ui ui-test app lint unit e2e mobile-check fuzz-check bench fuzz score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -21,35 +33,81 @@ help:
 	@echo "make score  score the QR decoder and the code generator on $(CORPUS)"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
 
-## run: the desktop app does not exist yet, so this builds the CLI and shows its help.
-run:
-	$(CARGO) build --release --bin sesame
-	@echo
-	@echo "Sesame's desktop app is not built yet; the command-line tool is ready:"
-	@echo "  ./target/release/sesame --help"
-	@echo
-	./target/release/sesame --help
+## run: opens the desktop app; without a display it builds the CLI and says how to use it.
+run: setup-run
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  $(CARGO) build --release --bin sesame; \
+	  echo; \
+	  echo "There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop"; \
+	  echo "app cannot open. Sesame's command-line tool is ready:"; \
+	  echo; \
+	  echo "  ./target/release/sesame init        # create your vault"; \
+	  echo "  ./target/release/sesame add 'otpauth://totp/...'   # or --qr IMAGE"; \
+	  echo "  ./target/release/sesame codes       # current codes"; \
+	  echo "  ./target/release/sesame --help      # everything else"; \
+	  echo; \
+	  echo "On a machine without a desktop keyring add --keystore file:PATH (see README)."; \
+	else \
+	  $(MAKE) --no-print-directory ui app; \
+	  exec ./target/debug/sesame-app; \
+	fi
+
+setup-run:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APP_APT_PACKAGES) gnome-keyring"
 
 ## test: everything CI checks.
-test: setup-test lint unit fuzz-check
+test: setup-test lint ui-test unit app e2e mobile-check fuzz-check
 
-setup-test:
-	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages in PACKAGES that are missing.
+apt:
+	@missing=""; for p in $(PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
-	@[ -d "$(CORPUS)" ] || { echo "The shared corpus is missing at $(CORPUS): clone Sesame beside shared/"; exit 1; }
 
-lint:
+setup-test:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES) $(APP_APT_PACKAGES) $(E2E_APT_PACKAGES)"
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+	@scripts/ministack-venv
+	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version '^2'
+	@[ -d "$(CORPUS)" ] || { echo "The shared corpus is missing at $(CORPUS): clone Sesame beside shared/"; exit 1; }
+	cd e2e && $(NPM) ci --no-audit --no-fund --loglevel=error
+
+# The web front end, built into ui/dist (what the app embeds).
+ui:
+	@[ -d ui/node_modules ] || (cd ui && $(NPM) ci --no-audit --no-fund --loglevel=error)
+	cd ui && $(NPM) run build
+
+ui-test:
+	cd ui && $(NPM) ci --no-audit --no-fund --loglevel=error
+	cd ui && $(NPM) run check
+	cd ui && $(NPM) test
+	cd ui && $(NPM) run build
+
+# The desktop app and the CLI it is compared with, debug builds.
+app: ui
+	$(CARGO) build -p sesame-app --bin sesame-app
+	$(CARGO) build --bin sesame
+
+lint: ui
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 # Every test runs inside a private D-Bus session with an unlocked GNOME Keyring.
-unit:
-	scripts/with-secret-service $(CARGO) test --all-targets --no-fail-fast
+unit: ui
+	scripts/with-secret-service $(CARGO) test --workspace --all-targets --no-fail-fast
+
+# The real app under Xvfb, driven through tauri-driver, with a real Secret Service.
+# Screenshots of every screen: e2e/output/.
+e2e: app
+	scripts/with-secret-service e2e/run
+
+# The app's code for phones, type-checked for Android.
+mobile-check: ui
+	$(CARGO) check -p sesame-app --lib --target $(MOBILE_TARGET)
 
 # The fuzz targets must keep compiling (they are run with `make fuzz`, on nightly).
 fuzz-check:
@@ -77,6 +135,13 @@ score-otp:
 score-qr:
 	$(CARGO) build --release --bin sesame
 	python3 $(CORPUS)/score_qr.py --cmd 'target/release/sesame scan {file}' --jobs 1
+
+# Launch time, memory and size of a release build of the app (figures, not a test).
+measure-app: ui
+	$(CARGO) build --release -p sesame-app --bin sesame-app
+	$(CARGO) build --release --bin sesame
+	SESAME_APP=target/release/sesame-app SESAME_CLI=target/release/sesame \
+	  scripts/with-secret-service e2e/run node measure.mjs
 
 clean:
 	$(CARGO) clean

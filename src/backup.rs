@@ -232,10 +232,16 @@ pub fn read_import(path: &Path) -> Result<Imported, BackupError> {
         path: path.display().to_string(),
         source,
     })?;
+    read_import_bytes(bytes, &path.display().to_string())
+}
+
+/// Like [`read_import`], for bytes already read (a dropped or pasted file); `name` says
+/// where they came from in errors.
+pub fn read_import_bytes(bytes: Vec<u8>, name: &str) -> Result<Imported, BackupError> {
     if is_backup(&bytes) {
         return Ok(Imported::Backup(bytes));
     }
-    let name = path.display().to_string();
+    let name = name.to_owned();
     let texts: Vec<String> = match std::str::from_utf8(&bytes) {
         Ok(text) if !text.contains('\0') => text.lines().map(str::to_owned).collect(),
         _ => crate::qr::decode_bytes(&bytes)?,

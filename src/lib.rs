@@ -5,6 +5,8 @@
 pub mod account;
 pub mod backup;
 pub mod clock;
+#[cfg(feature = "cognito")]
+pub mod cognito;
 pub mod keystore;
 pub mod link;
 pub mod migration;

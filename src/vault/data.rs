@@ -84,21 +84,29 @@ impl VaultData {
     /// Adds an account unless the same secret is already stored for the same issuer and
     /// name (compared case-insensitively).
     pub fn add(&mut self, account: Account, now_ms: u64) -> Added {
-        let duplicate = self.accounts.iter().find(|s| {
-            s.account.secret == account.secret
-                && same_text(&s.account.name, &account.name)
-                && same_text(
-                    s.account.issuer.as_deref().unwrap_or(""),
-                    account.issuer.as_deref().unwrap_or(""),
-                )
-        });
-        if let Some(existing) = duplicate {
-            return Added::Duplicate(existing.id.clone());
+        if let Some(existing) = self.duplicate_of(&account) {
+            return Added::Duplicate(existing.clone());
         }
         let stored = StoredAccount::new(account, now_ms);
         let id = stored.id.clone();
         self.accounts.push(stored);
         Added::New(id)
+    }
+
+    /// The id of a stored account with the same secret, issuer and name (ignoring case),
+    /// which [`VaultData::add`] would refuse as a duplicate.
+    pub fn duplicate_of(&self, account: &Account) -> Option<&AccountId> {
+        self.accounts
+            .iter()
+            .find(|s| {
+                s.account.secret == account.secret
+                    && same_text(&s.account.name, &account.name)
+                    && same_text(
+                        s.account.issuer.as_deref().unwrap_or(""),
+                        account.issuer.as_deref().unwrap_or(""),
+                    )
+            })
+            .map(|s| &s.id)
     }
 
     /// Adds an account from a backup, keeping its icon, tags, note and times (a new id if

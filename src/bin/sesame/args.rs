@@ -63,6 +63,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Import a Sesame backup, a file of otpauth:// links, a migration link or a QR image.
     Import(ImportArgs),
+    /// Amazon Cognito: configure a user pool, sign up, sign in with MFA, tokens.
+    Cognito(crate::cognito_cmd::CognitoArgs),
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! line on stderr; results go to stdout only.
 
 mod args;
+mod cognito_cmd;
 mod error;
 mod links;
 mod otp_cmd;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Command::Passwd(a) => vault_cmd::passwd(g, &a),
         Command::Export(a) => transfer_cmd::export(g, &a),
         Command::Import(a) => transfer_cmd::import(g, &a),
+        Command::Cognito(a) => cognito_cmd::run(g, &a),
     };
     match result {
         Ok(status) => status,

@@ -1,0 +1,133 @@
+// Helpers for driving the real Sesame app through tauri-driver (WebDriver classic).
+import { remote } from "webdriverio";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const OUT = process.env.E2E_OUT ?? "output";
+mkdirSync(OUT, { recursive: true });
+
+/** Starts the app (a new process) with `args` on its command line. */
+export async function launch(args = []) {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: Number(process.env.E2E_DRIVER_PORT),
+    logLevel: "warn",
+    connectionRetryTimeout: Number(process.env.E2E_REQUEST_TIMEOUT ?? 120_000),
+    capabilities: {
+      "tauri:options": { application: process.env.SESAME_APP, args },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  await browser.setTimeout({ implicit: 0 });
+  return browser;
+}
+
+/** The element with `data-testid=id` (optionally inside `scope`). */
+export function byTestId(browser, id, scope) {
+  const selector = `[data-testid="${id}"]`;
+  return scope ? scope.$(selector) : browser.$(selector);
+}
+
+/** Waits until the element with `data-testid=id` is displayed, and returns it. */
+export async function shown(browser, id, timeout = 15_000) {
+  const el = byTestId(browser, id);
+  await el.waitForDisplayed({ timeout, timeoutMsg: `${id} was not shown within ${timeout} ms` });
+  return el;
+}
+
+export async function click(browser, id) {
+  const el = await shown(browser, id);
+  await el.click();
+  return el;
+}
+
+export async function type(browser, id, text) {
+  const el = await shown(browser, id);
+  await el.clearValue();
+  await el.setValue(text);
+  return el;
+}
+
+/**
+ * Saves a screenshot of the app's window as e2e/output/NAME.png. It is taken from the X
+ * display (what a person sees), because WebKitWebDriver's own screenshot stalls on pages
+ * that repaint every second, like the code list.
+ */
+export async function screenshot(browser, name) {
+  await browser.pause(300); // let transitions settle
+  const { x, y, width, height } = await browser.getWindowRect();
+  execFileSync("import", [
+    "-display", process.env.DISPLAY, "-window", "root",
+    "-crop", `${width}x${height}+${Math.max(0, x)}+${Math.max(0, y)}`, "+repage",
+    join(OUT, `${name}.png`),
+  ], { timeout: 20_000 });
+}
+
+/** The account rows, as {issuer, name, id, code}. */
+export async function rows(browser) {
+  const els = await browser.$$('[data-testid="account-row"]');
+  const out = [];
+  for (const el of els) {
+    if (!(await el.isDisplayed())) continue;
+    const code = await byTestId(browser, "account-code", el);
+    out.push({
+      id: await el.getAttribute("data-id"),
+      issuer: await el.getAttribute("data-issuer"),
+      name: await el.getAttribute("data-name"),
+      code: (await code.isExisting()) ? (await code.getText()).trim() : null,
+      el,
+    });
+  }
+  return out;
+}
+
+/** Waits for a row whose issuer is `issuer` and returns it. */
+export async function waitForRow(browser, issuer, timeout = 15_000) {
+  let found;
+  await browser.waitUntil(
+    async () => {
+      found = (await rows(browser)).find((r) => r.issuer === issuer);
+      return Boolean(found);
+    },
+    { timeout, timeoutMsg: `no account row for ${issuer}` },
+  );
+  return found;
+}
+
+/** Runs the `sesame` CLI and returns its stdout. */
+export function cli(args, input) {
+  return execFileSync(process.env.SESAME_CLI, args, {
+    input,
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
+  }).trim();
+}
+
+/** What the X clipboard holds now (the app owns it; xclip asks for it). */
+export function clipboard() {
+  try {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], {
+      encoding: "utf8",
+      timeout: 5000,
+    });
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Reads the code shown for `issuer` and the CLI's code for `secret` at the same moment;
+ * retries when a period boundary falls between the two reads.
+ */
+export async function shownAndExpected(browser, issuer, cliArgs) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const before = Math.floor(Date.now() / 30_000);
+    const row = await waitForRow(browser, issuer);
+    const expected = cli(["code", ...cliArgs]);
+    const after = Math.floor(Date.now() / 30_000);
+    if (before === after && row.code) return { shown: row.code.replace(/\s/g, ""), expected };
+    await browser.pause(1500);
+  }
+  throw new Error("could not read a code away from a period boundary");
+}

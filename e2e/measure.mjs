@@ -1,0 +1,79 @@
+// Figures for the closing note, from whatever app SESAME_APP points at (use a release
+// build): time from launch to the first code on screen with a 100-account vault, resident
+// memory of the app and of its WebKit processes, and the binary's size.
+// Run through e2e/run-measure (which sets up Xvfb, tauri-driver and a Secret Service).
+import { readFileSync, statSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { launch, cli, rows } from "./lib/app.mjs";
+
+const N = 100;
+const runs = Number(process.env.MEASURE_RUNS ?? 5);
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+function processes(pattern) {
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0].endsWith(pattern);
+      } catch {
+        return false;
+      }
+    });
+}
+
+// A vault with N accounts, no password (so the figure is the app, not Argon2).
+cli(["init", "--no-password"]);
+const links = [];
+for (let i = 0; i < N; i++) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let s = "";
+  for (let j = 0; j < 32; j++) s += alphabet[(i * 7 + j * 13) % 32];
+  links.push(`otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${s}&issuer=Issuer${i}`);
+}
+const listFile = join(process.env.E2E_SCRATCH, "links.txt");
+writeFileSync(listFile, links.join("\n") + "\n");
+cli(["import", listFile]);
+
+const times = [];
+let memory;
+for (let r = 0; r < runs; r++) {
+  const start = performance.now();
+  const app = await launch();
+  await app.$('[data-testid="unlock-submit"]').waitForDisplayed({ timeout: 30_000 });
+  const unlockStart = performance.now();
+  await app.$('[data-testid="unlock-submit"]').click();
+  await app.waitUntil(async () => {
+    const code = await app.$('[data-testid="account-code"]');
+    return (await code.isExisting()) && /\d/.test(await code.getText());
+  }, { timeout: 30_000, interval: 20 });
+  const end = performance.now();
+  times.push({ toUnlockScreen: unlockStart - start, unlockToCode: end - unlockStart, total: end - start });
+  if (r === runs - 1) {
+    await app.pause(3000);
+    const shown = (await rows(app)).length;
+    const appPids = processes("sesame-app");
+    const web = processes("WebKitWebProcess");
+    const net = processes("WebKitNetworkProcess");
+    memory = {
+      accounts: shown,
+      appKiB: appPids.reduce((a, p) => a + rssKiB(p), 0),
+      webProcessKiB: web.reduce((a, p) => a + rssKiB(p), 0),
+      networkProcessKiB: net.reduce((a, p) => a + rssKiB(p), 0),
+    };
+  }
+  await app.deleteSession();
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(JSON.stringify({
+  runs,
+  launchToUnlockScreenMs: median(times.map((t) => t.toUnlockScreen)).toFixed(0),
+  unlockToFirstCodeMs: median(times.map((t) => t.unlockToCode)).toFixed(0),
+  launchToFirstCodeMs: median(times.map((t) => t.total)).toFixed(0),
+  memory,
+  binaryBytes: statSync(process.env.SESAME_APP).size,
+}, null, 2));

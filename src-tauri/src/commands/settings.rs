@@ -1,0 +1,72 @@
+//! Preferences and the time check.
+
+use serde::Serialize;
+use sesame::clock::{SntpOptions, measure_offset};
+use sesame::vault::Settings;
+use tauri::State;
+
+use super::blocking;
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::state::AppState;
+use crate::views::check_settings;
+
+/// The vault's settings.
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> AppResult<Settings> {
+    let mut session = state.active_session();
+    Ok(session.vault()?.data().settings.clone())
+}
+
+/// Saves settings; the measured offset is kept from the vault, not taken from the UI.
+#[tauri::command]
+pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
+    check_settings(&settings).map_err(AppError::invalid)?;
+    let mut session = state.active_session();
+    let vault = session.vault()?;
+    vault.update(|data| {
+        let offset = data.settings.clock_offset_ms;
+        data.settings = Settings {
+            clock_offset_ms: offset,
+            ntp_server: settings.ntp_server.trim().to_owned(),
+            ..settings
+        };
+        Ok(())
+    })?;
+    state.apply_clock_settings(vault);
+    Ok(vault.data().settings.clone())
+}
+
+/// A measured clock offset.
+#[derive(Debug, Serialize)]
+pub struct TimeCheck {
+    offset_ms: i64,
+    delay_ms: u64,
+    server: String,
+}
+
+/// Asks the configured NTP server how far off this clock is, and stores the offset.
+#[tauri::command]
+pub async fn check_time(state: State<'_, AppState>) -> AppResult<TimeCheck> {
+    blocking(&state, move |state| {
+        let server = {
+            let mut session = state.active_session();
+            session.vault()?.data().settings.ntp_server.clone()
+        };
+        let measured = measure_offset(&server, SntpOptions::default()).map_err(|e| {
+            AppError::new(ErrorKind::Time, format!("Could not check the time: {e}."))
+        })?;
+        let mut session = state.active_session();
+        let vault = session.vault()?;
+        vault.update(|data| {
+            data.settings.clock_offset_ms = measured.offset_ms;
+            Ok(())
+        })?;
+        state.apply_clock_settings(vault);
+        Ok(TimeCheck {
+            offset_ms: measured.offset_ms,
+            delay_ms: measured.delay_ms,
+            server: server.clone(),
+        })
+    })
+    .await
+}

@@ -1,0 +1,154 @@
+//! Creating, unlocking and locking the vault, and its password.
+
+use serde::Serialize;
+use sesame::vault::{KdfCost, Vault, VaultError};
+use tauri::State;
+use zeroize::Zeroizing;
+
+use super::{blocking, password_cost};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// What the UI needs to pick a screen.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    state: &'static str,
+    has_password: bool,
+    vault_path: String,
+    keystore: String,
+}
+
+/// Which screen to show: first run, unlock, or the accounts.
+#[tauri::command]
+pub async fn status(state: State<'_, AppState>) -> AppResult<Status> {
+    let vault_path = state.paths.vault.display().to_string();
+    let keystore = state.keystore.to_string();
+    if let Some(vault) = &state.session().vault {
+        return Ok(Status {
+            state: "unlocked",
+            has_password: vault.has_password(),
+            vault_path,
+            keystore: vault.keystore_description(),
+        });
+    }
+    match Vault::info(&state.paths) {
+        Ok(info) => Ok(Status {
+            state: "locked",
+            has_password: info.has_password,
+            vault_path,
+            keystore,
+        }),
+        Err(VaultError::NotFound { .. }) => Ok(Status {
+            state: "no_vault",
+            has_password: false,
+            vault_path,
+            keystore,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn non_empty(password: Option<Zeroizing<String>>) -> Option<Zeroizing<String>> {
+    password.filter(|p| !p.is_empty())
+}
+
+/// Creates the vault (binding it to a new device secret) and leaves it unlocked.
+#[tauri::command]
+pub async fn create_vault(
+    state: State<'_, AppState>,
+    password: Option<Zeroizing<String>>,
+) -> AppResult<()> {
+    let password = non_empty(password);
+    blocking(&state, move |state| {
+        let keystore = sesame::keystore::open(&state.keystore)?;
+        let cost = if password.is_some() {
+            password_cost()
+        } else {
+            KdfCost::DEFAULT
+        };
+        state.paths.create_dir()?;
+        let vault = Vault::create(
+            state.paths.clone(),
+            keystore,
+            password.as_ref().map(|p| p.as_str()),
+            cost,
+        )?;
+        state.apply_clock_settings(&vault);
+        let mut session = state.active_session();
+        session.vault = Some(vault);
+        Ok(())
+    })
+    .await
+}
+
+/// Unlocks the vault with the device secret and, if it has one, the password.
+#[tauri::command]
+pub async fn unlock(
+    state: State<'_, AppState>,
+    password: Option<Zeroizing<String>>,
+) -> AppResult<()> {
+    let password = non_empty(password);
+    blocking(&state, move |state| {
+        let keystore = sesame::keystore::open(&state.keystore)?;
+        let vault = Vault::open(
+            state.paths.clone(),
+            keystore,
+            password.as_ref().map(|p| p.as_str()),
+        )?;
+        state.apply_clock_settings(&vault);
+        let mut session = state.active_session();
+        session.vault = Some(vault);
+        Ok(())
+    })
+    .await
+}
+
+/// Locks now: the keys and every decrypted account leave memory.
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>) -> AppResult<()> {
+    state.session().lock();
+    Ok(())
+}
+
+/// Resets the auto-lock timer.
+#[tauri::command]
+pub async fn touch(state: State<'_, AppState>) -> AppResult<()> {
+    drop(state.active_session());
+    Ok(())
+}
+
+/// Adds (old `None`), changes, or removes (new `None`) the password. The old password
+/// is checked by unlocking with it first.
+#[tauri::command]
+pub async fn change_password(
+    state: State<'_, AppState>,
+    old_password: Option<Zeroizing<String>>,
+    new_password: Option<Zeroizing<String>>,
+) -> AppResult<()> {
+    let old_password = non_empty(old_password);
+    let new_password = non_empty(new_password);
+    blocking(&state, move |state| {
+        let has_password = state.session().vault()?.has_password();
+        if has_password {
+            let Some(old) = old_password.as_ref() else {
+                return Err(AppError::new(
+                    crate::error::ErrorKind::PasswordRequired,
+                    "Enter the current password.",
+                ));
+            };
+            // Proves the old password without touching the open vault.
+            let keystore = sesame::keystore::open(&state.keystore)?;
+            Vault::open(state.paths.clone(), keystore, Some(old.as_str()))?;
+        }
+        let cost = if new_password.is_some() {
+            password_cost()
+        } else {
+            KdfCost::DEFAULT
+        };
+        let mut session = state.active_session();
+        let vault = session.vault()?;
+        vault.set_password(new_password.as_ref().map(|p| p.as_str()), cost)?;
+        Ok(())
+    })
+    .await
+}

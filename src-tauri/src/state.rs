@@ -1,0 +1,142 @@
+//! The shell's state: the unlocked vault (or none), accounts waiting for confirmation,
+//! HOTP codes shown this session, and the time of the user's last action.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use sesame::account::ParsedAccount;
+use sesame::clock::{Clock, CorrectedClock, SystemClock};
+use sesame::keystore::KeystoreChoice;
+use sesame::vault::{Vault, VaultPaths};
+use sesame::{Code, account::AccountId};
+
+use crate::error::{AppError, AppResult};
+
+/// Accounts read from somewhere, held until the user says yes or no.
+pub struct Pending {
+    /// "link", "image", "screen", "file", "backup" or "deep link".
+    pub source: String,
+    /// What was read (secrets included; zeroized on drop).
+    pub accounts: Vec<ParsedAccount>,
+}
+
+/// Mutable state behind one lock.
+pub struct Session {
+    /// The unlocked vault, or `None` while locked.
+    pub vault: Option<Vault>,
+    /// Pending imports by id.
+    pub pending: HashMap<String, Pending>,
+    /// Pending ids that came from deep links and have not been shown yet.
+    pub deep_links: VecDeque<String>,
+    /// HOTP codes the user asked for, by account id (shown until locked).
+    pub hotp_codes: HashMap<AccountId, Code>,
+    /// The user's last action (for auto-lock).
+    pub last_activity: Instant,
+}
+
+impl Session {
+    /// The unlocked vault, or the `locked` error.
+    pub fn vault(&mut self) -> AppResult<&mut Vault> {
+        self.vault.as_mut().ok_or_else(AppError::locked)
+    }
+
+    /// Drops the vault and everything read from it; pending deep links survive.
+    pub fn lock(&mut self) {
+        self.vault = None;
+        self.hotp_codes.clear();
+        let keep: Vec<String> = self.deep_links.iter().cloned().collect();
+        self.pending.retain(|id, _| keep.contains(id));
+    }
+
+    /// Stores a pending import and returns its id.
+    pub fn hold(&mut self, pending: Pending) -> String {
+        let id = random_id();
+        self.pending.insert(id.clone(), pending);
+        id
+    }
+}
+
+/// Everything the commands share (cheap to clone: an `Arc`).
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// See [`AppState`].
+pub struct Inner {
+    /// Where the vault lives.
+    pub paths: VaultPaths,
+    /// Which keystore holds the device secret.
+    pub keystore: KeystoreChoice,
+    /// System time plus the measured offset when time correction is on.
+    pub clock: CorrectedClock<SystemClock>,
+    session: Mutex<Session>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// State for a vault in `paths` whose device secret is in `keystore`.
+    pub fn new(paths: VaultPaths, keystore: KeystoreChoice) -> Self {
+        AppState(Arc::new(Inner {
+            paths,
+            keystore,
+            clock: CorrectedClock::new(SystemClock),
+            session: Mutex::new(Session {
+                vault: None,
+                pending: HashMap::new(),
+                deep_links: VecDeque::new(),
+                hotp_codes: HashMap::new(),
+                last_activity: Instant::now(),
+            }),
+        }))
+    }
+
+    /// Locks the session (a panic in another command does not poison it for good).
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Like [`AppState::session`], and counts as user activity.
+    pub fn active_session(&self) -> MutexGuard<'_, Session> {
+        let mut session = self.session();
+        session.last_activity = Instant::now();
+        session
+    }
+
+    /// Applies the vault's time-correction setting to the clock.
+    pub fn apply_clock_settings(&self, vault: &Vault) {
+        let settings = &vault.data().settings;
+        let offset = if settings.time_correction {
+            settings.clock_offset_ms
+        } else {
+            0
+        };
+        self.clock.set_offset_ms(offset);
+    }
+
+    /// Now, in ms, on the (corrected) clock.
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+}
+
+/// A random id for pending imports.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 12];
+    // getrandom only fails when the OS has no randomness at all; fall back to the time.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        bytes.copy_from_slice(&nanos.to_le_bytes()[..12]);
+    }
+    data_encoding::HEXLOWER.encode(&bytes)
+}

@@ -1,0 +1,238 @@
+//! What the web view sees: accounts, codes and pending imports without their secrets.
+//! Field names match `ui/src/lib/api.ts`.
+
+use serde::{Deserialize, Serialize};
+use sesame::account::{ParsedAccount, StoredAccount};
+use sesame::vault::{Settings, VaultData};
+use sesame::{Account, Algorithm, Kind, Params};
+
+/// An account without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountView {
+    pub id: String,
+    pub issuer: Option<String>,
+    pub name: String,
+    pub kind: &'static str,
+    pub algorithm: &'static str,
+    pub digits: u8,
+    pub period: Option<u64>,
+    pub counter: Option<u64>,
+    pub icon: Option<String>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+    pub can_compute: bool,
+}
+
+impl From<&StoredAccount> for AccountView {
+    fn from(stored: &StoredAccount) -> Self {
+        let account = &stored.account;
+        AccountView {
+            id: stored.id.as_str().to_owned(),
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            kind: account.params.kind.as_str(),
+            algorithm: account.params.algorithm.as_str(),
+            digits: account.params.digits,
+            period: account.params.period(),
+            counter: account.params.counter(),
+            icon: stored.icon.clone(),
+            tags: stored.tags.clone(),
+            note: stored.note.clone(),
+            can_compute: account.otp().is_ok(),
+        }
+    }
+}
+
+/// A code at one moment. For HOTP, `code` is the last code the user asked for in this
+/// session (`None` until they press "next code").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeView {
+    pub id: String,
+    pub code: Option<String>,
+    pub next_code: Option<String>,
+    pub valid_for_ms: Option<u64>,
+    pub period_ms: Option<u64>,
+}
+
+/// A warning, as a kind and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarningView {
+    pub kind: String,
+    pub message: String,
+}
+
+/// An account found in a link, image or file, waiting for the user's yes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingAccount {
+    pub issuer: Option<String>,
+    pub name: String,
+    pub kind: &'static str,
+    pub algorithm: &'static str,
+    pub digits: u8,
+    pub period: Option<u64>,
+    pub counter: Option<u64>,
+    pub warnings: Vec<WarningView>,
+    pub duplicate: bool,
+}
+
+impl PendingAccount {
+    /// Describes `parsed`, marking it a duplicate if `data` already holds it.
+    pub fn describe(parsed: &ParsedAccount, data: Option<&VaultData>) -> Self {
+        let account = &parsed.account;
+        let warnings = parsed
+            .warnings
+            .iter()
+            .map(|w| WarningView {
+                kind: serde_json::to_value(w)
+                    .ok()
+                    .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+                    .unwrap_or_else(|| "warning".to_owned()),
+                message: w.to_string(),
+            })
+            .collect();
+        PendingAccount {
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            kind: account.params.kind.as_str(),
+            algorithm: account.params.algorithm.as_str(),
+            digits: account.params.digits,
+            period: account.params.period(),
+            counter: account.params.counter(),
+            warnings,
+            duplicate: data.is_some_and(|d| d.duplicate_of(account).is_some()),
+        }
+    }
+}
+
+/// Accounts held by the shell until the user confirms or discards them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingView {
+    pub pending_id: String,
+    pub source: String,
+    pub accounts: Vec<PendingAccount>,
+}
+
+/// An account typed into the form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ManualAccount {
+    pub issuer: Option<String>,
+    pub name: String,
+    pub secret: zeroize::Zeroizing<String>,
+    pub kind: String,
+    pub algorithm: String,
+    pub digits: u8,
+    pub period: u64,
+    pub counter: u64,
+}
+
+impl ManualAccount {
+    /// Checks the form and builds the account; errors name the field.
+    pub fn into_account(self) -> Result<Account, String> {
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            return Err("Enter the account name (for example your e-mail address).".into());
+        }
+        let issuer = self
+            .issuer
+            .map(|i| i.trim().to_owned())
+            .filter(|i| !i.is_empty());
+        let secret = sesame::Secret::from_base32(&self.secret)
+            .map_err(|e| format!("The secret is not valid Base32: {e}."))?;
+        let algorithm = Algorithm::parse(&self.algorithm)
+            .filter(|a| *a != Algorithm::MD5)
+            .ok_or_else(|| format!("Unknown algorithm \"{}\".", self.algorithm))?;
+        let params = match self.kind.as_str() {
+            "totp" => Params::totp(algorithm, self.digits, self.period),
+            "hotp" => Params::hotp(algorithm, self.digits, self.counter),
+            "steam" => Params::steam(),
+            other => return Err(format!("Unknown account type \"{other}\".")),
+        };
+        params.check().map_err(|e| format!("{e}."))?;
+        Ok(Account {
+            issuer,
+            name,
+            secret,
+            params,
+        })
+    }
+}
+
+/// The fields the edit dialog changes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccountEdit {
+    pub issuer: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// Settings as the UI edits them (the core's struct, checked on the way in).
+pub fn check_settings(settings: &Settings) -> Result<(), String> {
+    if !matches!(settings.theme.as_str(), "system" | "light" | "dark") {
+        return Err(format!("Unknown theme \"{}\".", settings.theme));
+    }
+    if settings.ntp_server.trim().is_empty() {
+        return Err("Enter an NTP server (for example pool.ntp.org).".into());
+    }
+    if settings.auto_lock_secs > 7 * 24 * 3600 || settings.clipboard_clear_secs > 24 * 3600 {
+        return Err("That timeout is too long.".into());
+    }
+    Ok(())
+}
+
+/// Period in ms of a TOTP-like kind.
+pub fn period_ms(kind: &Kind) -> Option<u64> {
+    match kind {
+        Kind::Totp { period } | Kind::Steam { period } => Some(period.saturating_mul(1000)),
+        Kind::Hotp { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(secret: &str) -> ManualAccount {
+        ManualAccount {
+            issuer: Some(" Example ".into()),
+            name: "alice@example.com".into(),
+            secret: secret.to_owned().into(),
+            kind: "totp".into(),
+            algorithm: "SHA256".into(),
+            digits: 8,
+            period: 60,
+            counter: 0,
+        }
+    }
+
+    #[test]
+    fn manual_form_builds_the_account() {
+        let account = form("JBSW Y3DP-EHPK 3PXP").into_account().unwrap();
+        assert_eq!(account.issuer.as_deref(), Some("Example"));
+        assert_eq!(account.params, Params::totp(Algorithm::SHA256, 8, 60));
+    }
+
+    #[test]
+    fn manual_form_errors_name_the_field() {
+        let err = form("not base32 !!").into_account().unwrap_err();
+        assert!(err.starts_with("The secret"), "{err}");
+        let mut bad = form("JBSWY3DPEHPK3PXP");
+        bad.name = "  ".into();
+        assert!(bad.into_account().unwrap_err().contains("account name"));
+        let mut bad = form("JBSWY3DPEHPK3PXP");
+        bad.digits = 3;
+        assert!(bad.into_account().is_err());
+        let mut bad = form("JBSWY3DPEHPK3PXP");
+        bad.algorithm = "MD5".into();
+        assert!(bad.into_account().unwrap_err().contains("algorithm"));
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let mut settings = Settings::default();
+        assert!(check_settings(&settings).is_ok());
+        settings.theme = "neon".into();
+        assert!(check_settings(&settings).is_err());
+    }
+}

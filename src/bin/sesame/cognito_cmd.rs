@@ -1,0 +1,701 @@
+//! `sesame cognito …`: configure a user pool, sign up, sign in (SRP, MFA answered from the
+//! vault when it holds the secret), enroll Sesame as the authenticator, show, refresh and
+//! end the session. The core does the work (`sesame::cognito`); this drives it to
+//! completion on a small tokio runtime.
+
+use std::future::Future;
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use sesame::cognito::{
+    self, AuthFlow, ClientSecret, CodeDelivery, CognitoClient, CognitoConfig, CognitoError,
+    CognitoState, MfaKind, SignIn, SignInStep,
+};
+use sesame::vault::Vault;
+use zeroize::Zeroizing;
+
+use crate::args::Global;
+use crate::error::{CliError, EXIT_NO};
+use crate::session::{self, Secrets};
+
+/// `sesame cognito`.
+#[derive(Debug, Args)]
+pub struct CognitoArgs {
+    #[command(subcommand)]
+    pub command: CognitoCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CognitoCommand {
+    /// Set the user pool and app client to use (kept in the vault).
+    Configure(ConfigureArgs),
+    /// Create a user (the password is asked, or read with --password-stdin).
+    SignUp(SignUpArgs),
+    /// Confirm a sign-up with the code that was sent.
+    Confirm(UserCodeArgs),
+    /// Send the sign-up confirmation code again.
+    Resend(UserArgs),
+    /// Start a password reset: a code is sent.
+    ForgotPassword(UserArgs),
+    /// Set a new password with the reset code (the password is asked).
+    ConfirmForgotPassword(UserCodeArgs),
+    /// Sign in; an authenticator code is answered from the vault when Sesame holds it.
+    SignIn(SignInArgs),
+    /// Make Sesame the signed-in user's authenticator app and turn TOTP MFA on.
+    EnableMfa,
+    /// Turn TOTP MFA off for the signed-in user.
+    DisableMfa(DisableMfaArgs),
+    /// Who is signed in: verified claims and when the tokens expire (exit 1 if nobody).
+    Whoami(WhoamiArgs),
+    /// Get new tokens with the refresh token now.
+    Refresh,
+    /// Sign out everywhere and revoke the refresh token.
+    SignOut(SignOutArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// AWS region, e.g. eu-west-1.
+    #[arg(long)]
+    pub region: String,
+    /// User pool id, e.g. eu-west-1_AbC123xyz.
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: String,
+    /// App client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// Read the app client secret from standard input (after the vault password, if any).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Another endpoint than cognito-idp.REGION.amazonaws.com (an emulator, a VPC endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The issuer tokens must name (default: https://cognito-idp.REGION.amazonaws.com/POOL).
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// Where the pool's signing keys are (default: beside --endpoint, else ISSUER/.well-known/jwks.json).
+    #[arg(long, value_name = "URL")]
+    pub jwks_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignUpArgs {
+    /// The user name (or the email, in pools that sign in by email).
+    #[arg(long)]
+    pub username: String,
+    /// The email address (the confirmation code goes there).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Another attribute, NAME=VALUE (repeatable), e.g. --attribute name="Alice Liddell".
+    #[arg(long = "attribute", value_name = "NAME=VALUE")]
+    pub attributes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// The user name (or alias).
+    #[arg(long)]
+    pub username: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UserCodeArgs {
+    /// The user name (or alias).
+    #[arg(long)]
+    pub username: String,
+    /// The code that was sent.
+    #[arg(long)]
+    pub code: String,
+}
+
+/// How the password is proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlowArg {
+    /// SRP: the password never leaves this computer.
+    Srp,
+    /// USER_PASSWORD_AUTH: the password is sent over TLS (the app client must allow it).
+    Password,
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// The user name (or alias).
+    #[arg(long)]
+    pub username: String,
+    /// How to prove the password.
+    #[arg(long, value_enum, default_value_t = FlowArg::Srp)]
+    pub flow: FlowArg,
+    /// The MFA code (authenticator, SMS or email), when the vault cannot answer it.
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DisableMfaArgs {
+    /// Keep the authenticator account in the vault.
+    #[arg(long)]
+    pub keep_account: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// One JSON object (fields documented in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignOutArgs {
+    /// Only forget the tokens here, without telling Cognito (they stay valid until they
+    /// expire).
+    #[arg(long)]
+    pub local: bool,
+}
+
+impl From<CognitoError> for CliError {
+    fn from(e: CognitoError) -> Self {
+        match e {
+            CognitoError::Vault(v) => CliError::Vault(v),
+            CognitoError::NotConfigured => CliError::Usage(format!(
+                "{e}: sesame cognito configure --region R --user-pool-id P --client-id C"
+            )),
+            other => CliError::Usage(other.to_string()),
+        }
+    }
+}
+
+fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start the network runtime: {e}")))?;
+    Ok(runtime.block_on(future))
+}
+
+/// Runs a `sesame cognito` command.
+pub fn run(global: &Global, args: &CognitoArgs) -> Result<ExitCode, CliError> {
+    let mut secrets = Secrets::new(global);
+    let mut vault = session::open(global, &mut secrets)?;
+    match &args.command {
+        CognitoCommand::Configure(a) => configure(&mut vault, a),
+        command => {
+            let client = cognito::store::client(vault.data())?;
+            let from_stdin = global.password_stdin;
+            block_on(run_online(
+                &mut vault,
+                &client,
+                &mut secrets,
+                from_stdin,
+                command,
+            ))?
+        }
+    }
+}
+
+async fn run_online(
+    vault: &mut Vault,
+    client: &CognitoClient,
+    secrets: &mut Secrets,
+    from_stdin: bool,
+    command: &CognitoCommand,
+) -> Result<ExitCode, CliError> {
+    match command {
+        CognitoCommand::Configure(_) => unreachable!("handled offline"),
+        CognitoCommand::SignUp(a) => sign_up(client, secrets, a).await,
+        CognitoCommand::Confirm(a) => {
+            client.confirm_sign_up(&a.username, &a.code).await?;
+            println!("Confirmed {}: you can sign in now.", a.username);
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::Resend(a) => {
+            let delivery = client.resend_confirmation_code(&a.username).await?;
+            println!(
+                "Sent a new confirmation code{}.",
+                sent_to(delivery.as_ref())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::ForgotPassword(a) => {
+            let delivery = client.forgot_password(&a.username).await?;
+            println!(
+                "Sent a password reset code{}; then: sesame cognito confirm-forgot-password --username {} --code CODE",
+                sent_to(delivery.as_ref()),
+                a.username
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::ConfirmForgotPassword(a) => {
+            let password = secrets.ask_new("Cognito password")?;
+            client
+                .confirm_forgot_password(&a.username, &a.code, &password)
+                .await?;
+            println!(
+                "The password of {} is changed: sign in with it now.",
+                a.username
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::SignIn(a) => sign_in(vault, client, secrets, from_stdin, a).await,
+        CognitoCommand::EnableMfa => {
+            let enrolled = cognito::mfa::enable_totp(vault, client).await?;
+            let label = account_label(vault, &enrolled.account_id);
+            println!("Sesame is now the authenticator app for this user: {label}");
+            println!(
+                "Sign-ins from here answer its codes from the vault; `sesame codes` shows them too."
+            );
+            if enrolled.replaced.is_some() {
+                println!(
+                    "It replaces the authenticator Sesame held before (removed from the vault)."
+                );
+            }
+            if let Some(e) = enrolled.preference_error {
+                return Err(CliError::Usage(format!(
+                    "the authenticator is set up, but turning MFA on failed: {e}; run `sesame cognito enable-mfa` again"
+                )));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::DisableMfa(a) => {
+            let removed = cognito::mfa::disable_totp(vault, client, a.keep_account).await?;
+            println!("TOTP MFA is off for this user.");
+            match (removed, a.keep_account) {
+                (Some(_), false) => {
+                    println!("Its authenticator account was removed from the vault.")
+                }
+                (Some(id), true) => println!(
+                    "Its authenticator account stays in the vault ({}).",
+                    &id.as_str()[..8]
+                ),
+                (None, _) => {}
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::Whoami(a) => whoami(vault, client, a).await,
+        CognitoCommand::Refresh => {
+            let session = cognito::signed_in::refresh(vault, client).await?;
+            println!(
+                "Refreshed: the tokens of {} are valid for {}.",
+                session.login,
+                duration(session.expires_in(client.clock().now_secs()))
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CognitoCommand::SignOut(a) => {
+            if a.local {
+                if cognito::signed_in::forget_locally(vault)? {
+                    println!(
+                        "Forgot the tokens here; Cognito still accepts them until they expire."
+                    );
+                } else {
+                    println!("Not signed in.");
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let done = cognito::signed_in::sign_out(vault, client).await?;
+            match (done.global, done.revoked) {
+                (true, true) => println!("Signed out everywhere; the refresh token is revoked."),
+                (true, false) => println!("Signed out everywhere."),
+                (false, true) => println!("Signed out; the refresh token is revoked."),
+                (false, false) => {
+                    println!("Signed out here (Cognito had already ended the session).")
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// A sign-in error with the command that helps.
+fn with_hint(e: CognitoError, username: &str) -> CliError {
+    let hint = match &e {
+        CognitoError::NotConfirmed => format!(
+            "sesame cognito confirm --username {username} --code CODE (or `resend` for a new code)"
+        ),
+        CognitoError::PasswordResetRequired => {
+            format!("sesame cognito forgot-password --username {username}")
+        }
+        CognitoError::FlowNotAllowed { .. } => "try the other --flow".to_owned(),
+        _ => return e.into(),
+    };
+    CliError::Usage(format!("{e}: {hint}"))
+}
+
+fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliError> {
+    let mut config = CognitoConfig::new(&args.region, &args.user_pool_id, &args.client_id)?;
+    config.endpoint = args.endpoint.clone();
+    config.issuer = args.issuer.clone();
+    config.jwks_url = args.jwks_url.clone();
+    if args.client_secret_stdin {
+        let secret = read_stdin_line("app client secret")?;
+        config.client_secret = Some(ClientSecret::new(secret.trim().to_owned()));
+    }
+    config.check()?;
+    if let Some(endpoint) = &config.endpoint
+        && endpoint.starts_with("http://")
+        && !is_loopback(endpoint)
+    {
+        eprintln!(
+            "warning: {endpoint} is plain HTTP: passwords (with --flow password), codes and tokens cross the network unencrypted"
+        );
+    }
+    let done = cognito::store::configure(vault, config.clone())?;
+    println!(
+        "Configured user pool {} (app client {}{}) at {}.",
+        config.user_pool_id,
+        config.client_id,
+        if config.client_secret.is_some() {
+            ", with its secret"
+        } else {
+            ""
+        },
+        config.endpoint_or_default()
+    );
+    println!(
+        "Tokens must be issued by {} and signed with a key from {}.",
+        config.issuer(),
+        config.jwks_url()
+    );
+    if done.dropped_session {
+        println!("The session with the previous pool was forgotten: sign in again.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_loopback(url: &str) -> bool {
+    let rest = url.trim_start_matches("http://");
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    host == "localhost" || host.starts_with("127.") || rest.starts_with("[::1]")
+}
+
+fn read_stdin_line(what: &str) -> Result<Zeroizing<String>, CliError> {
+    let mut line = Zeroizing::new(String::new());
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
+    if read == 0 {
+        return Err(CliError::Usage(format!(
+            "standard input ended before the {what} was given"
+        )));
+    }
+    Ok(Zeroizing::new(
+        line.trim_end_matches(['\n', '\r']).to_owned(),
+    ))
+}
+
+fn sent_to(delivery: Option<&CodeDelivery>) -> String {
+    match delivery {
+        Some(CodeDelivery {
+            destination: Some(to),
+            medium,
+            ..
+        }) => match medium.as_deref() {
+            Some("EMAIL") => format!(" by email to {to}"),
+            Some("SMS") => format!(" by text message to {to}"),
+            _ => format!(" to {to}"),
+        },
+        _ => String::new(),
+    }
+}
+
+async fn sign_up(
+    client: &CognitoClient,
+    secrets: &mut Secrets,
+    args: &SignUpArgs,
+) -> Result<ExitCode, CliError> {
+    let mut attributes = Vec::new();
+    if let Some(email) = &args.email {
+        attributes.push(("email".to_owned(), email.clone()));
+    }
+    for pair in &args.attributes {
+        let (name, value) = pair.split_once('=').ok_or_else(|| {
+            CliError::Usage(format!("--attribute {pair}: write it as NAME=VALUE"))
+        })?;
+        attributes.push((name.trim().to_owned(), value.to_owned()));
+    }
+    let password = secrets.ask_new("Cognito password")?;
+    let outcome = client
+        .sign_up(&args.username, &password, &attributes)
+        .await?;
+    if outcome.confirmed {
+        println!(
+            "Signed up {}; the account is already confirmed: sign in.",
+            args.username
+        );
+    } else {
+        println!(
+            "Signed up {}; a confirmation code was sent{}.",
+            args.username,
+            sent_to(outcome.delivery.as_ref())
+        );
+        println!(
+            "Next: sesame cognito confirm --username {} --code CODE",
+            args.username
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An MFA code: --mfa-code, else the next line of stdin (with --password-stdin), else the
+/// terminal.
+fn mfa_code(
+    given: &mut Option<String>,
+    secrets_from_stdin: bool,
+    kind: MfaKind,
+    destination: Option<&str>,
+) -> Result<Zeroizing<String>, CliError> {
+    if let Some(code) = given.take() {
+        return Ok(Zeroizing::new(code));
+    }
+    let what = match kind {
+        MfaKind::Totp => "code from the authenticator app".to_owned(),
+        MfaKind::Sms => format!("code sent by text message{}", to(destination)),
+        MfaKind::Email => format!("code sent by email{}", to(destination)),
+    };
+    if secrets_from_stdin {
+        return read_stdin_line(&format!("MFA {what}")).map_err(|_| {
+            CliError::Usage(format!(
+                "Cognito asks for the {what}: pass --mfa-code CODE, or write it on the line after the password"
+            ))
+        });
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "Cognito asks for the {what}: pass --mfa-code CODE"
+        )));
+    }
+    eprint!("The {what}: ");
+    let _ = std::io::stderr().flush();
+    read_stdin_line(&what)
+}
+
+fn to(destination: Option<&str>) -> String {
+    destination.map(|d| format!(" to {d}")).unwrap_or_default()
+}
+
+async fn sign_in(
+    vault: &mut Vault,
+    client: &CognitoClient,
+    secrets: &mut Secrets,
+    from_stdin: bool,
+    args: &SignInArgs,
+) -> Result<ExitCode, CliError> {
+    let password = secrets.ask("Cognito password: ")?;
+    let flow = match args.flow {
+        FlowArg::Srp => AuthFlow::Srp,
+        FlowArg::Password => AuthFlow::Password,
+    };
+    let state = CognitoState::load(vault.data())?;
+    let enrolled = state.enrolled(vault.data(), &client.config().user_pool_id);
+    let (mut flow_state, mut step) =
+        SignIn::start(client, &args.username, &password, flow, enrolled)
+            .await
+            .map_err(|e| with_hint(e, &args.username))?;
+    drop(password);
+    let mut given = args.mfa_code.clone();
+    let mut answered_from_vault = false;
+    let mut enrolled_now = false;
+    let session = loop {
+        step = match step {
+            SignInStep::Done(session) => break session,
+            SignInStep::NeedMfaCode {
+                kind: MfaKind::Totp,
+                can_answer_from_vault: true,
+                ..
+            } if given.is_none() => {
+                answered_from_vault = true;
+                flow_state.answer_mfa_from_vault().await?
+            }
+            SignInStep::NeedMfaCode {
+                kind, destination, ..
+            } => {
+                let code = mfa_code(&mut given, from_stdin, kind, destination.as_deref())?;
+                flow_state.answer_mfa(&code).await?
+            }
+            SignInStep::SelectMfaType { options } => {
+                let pick = if options.contains(&MfaKind::Totp) {
+                    MfaKind::Totp
+                } else {
+                    options[0]
+                };
+                flow_state.select_mfa(pick).await?
+            }
+            SignInStep::NeedNewPassword {
+                required_attributes,
+            } => {
+                if !required_attributes.is_empty() {
+                    return Err(CliError::Usage(format!(
+                        "Cognito asks for a new password and these attributes: {}; set them in your pool's hosted sign-in page, then sign in here",
+                        required_attributes.join(", ")
+                    )));
+                }
+                eprintln!("Cognito asks for a new password for {}.", args.username);
+                let new = secrets.ask_new("Cognito password")?;
+                flow_state.set_new_password(&new, &[]).await?
+            }
+            SignInStep::MfaSetup { options } => {
+                if !options.contains(&MfaKind::Totp) {
+                    return Err(CliError::Usage(
+                        "the user pool requires MFA by text message or email, which must be set up elsewhere first".into(),
+                    ));
+                }
+                eprintln!(
+                    "The user pool requires MFA: setting Sesame up as the authenticator app."
+                );
+                enrolled_now = true;
+                cognito::mfa::set_up_during_sign_in(vault, &mut flow_state).await?
+            }
+        };
+    };
+    cognito::signed_in::save(vault, &flow_state, &session)?;
+    println!(
+        "Signed in as {}{}.",
+        session.login,
+        if session.login != session.username {
+            format!(" (user {})", session.username)
+        } else {
+            String::new()
+        }
+    );
+    if answered_from_vault {
+        println!("The authenticator code was answered from the vault.");
+    }
+    if enrolled_now {
+        println!("Sesame now holds this user's authenticator; `sesame codes` shows it.");
+    }
+    println!(
+        "The tokens are valid for {} and are refreshed when needed.",
+        duration(session.expires_in(client.clock().now_secs()))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn account_label(vault: &Vault, id: &sesame::account::AccountId) -> String {
+    vault
+        .data()
+        .accounts
+        .iter()
+        .find(|a| &a.id == id)
+        .map(|a| format!("{} ({})", a.account.label(), &id.as_str()[..8]))
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn duration(secs: u64) -> String {
+    match secs {
+        0 => "no time (expired)".into(),
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s => format!("{} h {} min", s / 3600, s / 60 % 60),
+    }
+}
+
+async fn whoami(
+    vault: &mut Vault,
+    client: &CognitoClient,
+    args: &WhoamiArgs,
+) -> Result<ExitCode, CliError> {
+    let before = cognito::signed_in::stored(vault.data())?;
+    let verified = match cognito::signed_in::whoami(vault, client).await {
+        Ok(v) => v,
+        Err(CognitoError::NotSignedIn) => {
+            eprintln!("sesame: not signed in to Cognito");
+            return Ok(ExitCode::from(EXIT_NO));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let refreshed = before.is_some_and(|b| b.issued_at != verified.session.issued_at);
+    let profile = match client.get_user(&verified.session.tokens.access).await {
+        Ok(profile) => profile,
+        Err(e @ CognitoError::SessionEnded { .. }) => {
+            // Revoked or signed out elsewhere: these tokens are of no use any more.
+            cognito::signed_in::forget_locally(vault)?;
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let state = CognitoState::load(vault.data())?;
+    let config = client.config();
+    let link = state
+        .link(&config.user_pool_id, &verified.session.username)
+        .filter(|l| l.verified);
+    let session = &verified.session;
+    let now = client.clock().now_secs();
+    if args.json {
+        let out = json!({
+            "user_pool_id": config.user_pool_id,
+            "client_id": config.client_id,
+            "username": session.username,
+            "login": session.login,
+            "sub": session.sub,
+            "email": verified.id.str("email"),
+            "id_token_expires_at": session.id_expires_at,
+            "access_token_expires_at": session.access_expires_at,
+            "expires_in_s": session.expires_in(now),
+            "refreshed": refreshed,
+            "scope": verified.access.str("scope"),
+            "groups": verified.id.all().get("cognito:groups").cloned().unwrap_or(json!([])),
+            "mfa": profile.mfa_methods,
+            "preferred_mfa": profile.preferred_mfa,
+            "vault_account_id": link.map(|l| l.account_id.to_string()),
+            "id_claims": Value::Object(verified.id.all().clone()),
+        });
+        println!("{out}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Signed in to {} as {}{}",
+        config.user_pool_id,
+        session.login,
+        if session.login != session.username {
+            format!(" (user {})", session.username)
+        } else {
+            String::new()
+        }
+    );
+    println!("sub:      {}", session.sub);
+    if let Some(email) = verified.id.str("email") {
+        println!("email:    {email}");
+    }
+    println!(
+        "tokens:   verified; valid for {}{}",
+        duration(session.expires_in(now)),
+        if refreshed { " (just refreshed)" } else { "" }
+    );
+    let mfa = if profile.mfa_methods.is_empty() {
+        "off".to_owned()
+    } else {
+        profile.mfa_methods.join(", ")
+    };
+    println!("MFA:      {mfa}");
+    if let Some(link) = link {
+        println!(
+            "          Sesame holds the authenticator: {}",
+            account_label(vault, &link.account_id)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_endpoints_are_recognized() {
+        assert!(is_loopback("http://127.0.0.1:4566"));
+        assert!(is_loopback("http://localhost:4566/"));
+        assert!(is_loopback("http://[::1]:4566"));
+        assert!(!is_loopback("http://10.0.0.1:4566"));
+        assert!(!is_loopback("http://localhost.example.com"));
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(0), "no time (expired)");
+        assert_eq!(duration(59), "59 s");
+        assert_eq!(duration(3599), "59 min");
+        assert_eq!(duration(7320), "2 h 2 min");
+    }
+}

@@ -1,0 +1,289 @@
+//! Which user pool to talk to and how: region, pool id, app client (and its secret), an
+//! optional endpoint, and the issuer and JWKS URL tokens are checked against.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::error::CognitoError;
+
+/// An app client secret: kept in the vault, zeroized on drop, never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(Zeroizing<String>);
+
+impl ClientSecret {
+    /// Wraps a secret as Cognito printed it.
+    pub fn new(secret: impl Into<String>) -> Self {
+        ClientSecret(Zeroizing::new(secret.into()))
+    }
+
+    /// The secret itself (for `SECRET_HASH`).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for ClientSecret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| ClientSecret(Zeroizing::new(s)))
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(…)")
+    }
+}
+
+/// How to reach one user pool through one app client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CognitoConfig {
+    /// AWS region, e.g. `eu-west-1`.
+    pub region: String,
+    /// User pool id, `REGION_ID`.
+    pub user_pool_id: String,
+    /// App client id.
+    pub client_id: String,
+    /// App client secret, when the client has one (every call then carries `SECRET_HASH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<ClientSecret>,
+    /// Another endpoint than `https://cognito-idp.REGION.amazonaws.com` (an emulator, a
+    /// VPC endpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Overrides the issuer tokens must name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Overrides where the pool's signing keys are fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks_url: Option<String>,
+}
+
+fn bad(field: &'static str, reason: impl Into<String>) -> CognitoError {
+    CognitoError::BadConfig {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// `eu-west-1`, `us-gov-east-1`, `ap-southeast-2`…
+fn valid_region(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+fn valid_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split('/').next().unwrap_or("");
+        !host.is_empty() && !r.contains(char::is_whitespace)
+    })
+}
+
+impl CognitoConfig {
+    /// A configuration with no secret, endpoint or overrides; checked.
+    pub fn new(
+        region: impl Into<String>,
+        user_pool_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Result<Self, CognitoError> {
+        let config = CognitoConfig {
+            region: region.into().trim().to_owned(),
+            user_pool_id: user_pool_id.into().trim().to_owned(),
+            client_id: client_id.into().trim().to_owned(),
+            client_secret: None,
+            endpoint: None,
+            issuer: None,
+            jwks_url: None,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks every field, naming the first that is wrong.
+    pub fn check(&self) -> Result<(), CognitoError> {
+        if !valid_region(&self.region) {
+            return Err(bad(
+                "region",
+                format!(
+                    "\"{}\" is not an AWS region name like eu-west-1",
+                    self.region
+                ),
+            ));
+        }
+        let Some((prefix, id)) = self.user_pool_id.split_once('_') else {
+            return Err(bad(
+                "user pool id",
+                format!(
+                    "\"{}\" should look like {}_AbC123xyz",
+                    self.user_pool_id, self.region
+                ),
+            ));
+        };
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(bad(
+                "user pool id",
+                format!(
+                    "\"{}\" should look like {}_AbC123xyz",
+                    self.user_pool_id, self.region
+                ),
+            ));
+        }
+        if prefix != self.region {
+            return Err(bad(
+                "user pool id",
+                format!(
+                    "the pool {} is in {prefix}, not in {}: give --region {prefix}",
+                    self.user_pool_id, self.region
+                ),
+            ));
+        }
+        let client_ok = !self.client_id.is_empty()
+            && self.client_id.len() <= 128
+            && self.client_id.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !client_ok {
+            return Err(bad(
+                "app client id",
+                "it should be letters and digits only (up to 128), as the console shows it",
+            ));
+        }
+        if let Some(secret) = &self.client_secret
+            && secret.expose().trim().is_empty()
+        {
+            return Err(bad("app client secret", "it is empty"));
+        }
+        for (field, value) in [
+            ("endpoint", &self.endpoint),
+            ("issuer", &self.issuer),
+            ("JWKS URL", &self.jwks_url),
+        ] {
+            if let Some(url) = value
+                && !valid_url(url)
+            {
+                return Err(bad(
+                    field,
+                    format!("\"{url}\" is not an http:// or https:// URL"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The pool's own part of its id (after `REGION_`), which SRP hashes.
+    pub fn pool_name(&self) -> &str {
+        self.user_pool_id
+            .split_once('_')
+            .map_or(&self.user_pool_id, |(_, name)| name)
+    }
+
+    /// The issuer tokens must name: the override, else
+    /// `https://cognito-idp.REGION.amazonaws.com/POOL`.
+    pub fn issuer(&self) -> String {
+        match &self.issuer {
+            Some(issuer) => issuer.trim_end_matches('/').to_owned(),
+            None => format!(
+                "https://cognito-idp.{}.amazonaws.com/{}",
+                self.region, self.user_pool_id
+            ),
+        }
+    }
+
+    /// Where the signing keys are: the override; else beside the configured endpoint (an
+    /// emulator serves them there); else `ISSUER/.well-known/jwks.json`.
+    pub fn jwks_url(&self) -> String {
+        if let Some(url) = &self.jwks_url {
+            return url.clone();
+        }
+        match (&self.endpoint, &self.issuer) {
+            (Some(endpoint), None) => format!(
+                "{}/{}/.well-known/jwks.json",
+                endpoint.trim_end_matches('/'),
+                self.user_pool_id
+            ),
+            _ => format!("{}/.well-known/jwks.json", self.issuer()),
+        }
+    }
+
+    /// The endpoint calls go to, for messages.
+    pub fn endpoint_or_default(&self) -> String {
+        match &self.endpoint {
+            Some(endpoint) => endpoint.clone(),
+            None => format!("https://cognito-idp.{}.amazonaws.com", self.region),
+        }
+    }
+
+    /// Whether this names the same pool and app client as `other` (tokens of one are
+    /// worthless to the other).
+    pub fn same_client(&self, other: &CognitoConfig) -> bool {
+        self.user_pool_id == other.user_pool_id
+            && self.client_id == other.client_id
+            && self.endpoint == other.endpoint
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_issuer_and_jwks_url() {
+        let mut c = CognitoConfig::new("eu-west-1", "eu-west-1_AbC123", "abc123").unwrap();
+        assert_eq!(
+            c.issuer(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
+        );
+        assert_eq!(
+            c.jwks_url(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json"
+        );
+        assert_eq!(c.pool_name(), "AbC123");
+        c.endpoint = Some("http://127.0.0.1:4566/".into());
+        assert_eq!(
+            c.jwks_url(),
+            "http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json"
+        );
+        // The issuer stays AWS's: an emulator's tokens name it.
+        assert!(c.issuer().starts_with("https://cognito-idp.eu-west-1"));
+        c.jwks_url = Some("http://keys.example/jwks".into());
+        assert_eq!(c.jwks_url(), "http://keys.example/jwks");
+    }
+
+    #[test]
+    fn refuses_what_cannot_work() {
+        let err = |r: &str, p: &str, c: &str| CognitoConfig::new(r, p, c).unwrap_err().to_string();
+        assert!(err("eu-west", "eu-west_1", "abc").contains("region"));
+        assert!(err("eu-west-1", "AbC123", "abc").contains("user pool id"));
+        assert!(err("eu-west-1", "us-east-1_AbC", "abc").contains("--region us-east-1"));
+        assert!(err("eu-west-1", "eu-west-1_AbC", "a b").contains("app client id"));
+        let mut c = CognitoConfig::new("us-gov-east-1", "us-gov-east-1_X1", "c").unwrap();
+        c.endpoint = Some("localhost:4566".into());
+        assert!(c.check().unwrap_err().to_string().contains("endpoint"));
+        c.endpoint = None;
+        c.client_secret = Some(ClientSecret::new(" "));
+        assert!(c.check().is_err());
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_debug() {
+        let mut c = CognitoConfig::new("eu-west-1", "eu-west-1_AbC123", "abc123").unwrap();
+        c.client_secret = Some(ClientSecret::new("hunter2-secret"));
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let json = serde_json::to_string(&c).unwrap();
+        let back: CognitoConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
+    }
+}

@@ -1,0 +1,192 @@
+//! A signed-in session kept in the vault: save it after sign-in, refresh it before it
+//! expires (allowing for clock drift), verify it, and sign out (`GlobalSignOut` +
+//! `RevokeToken`).
+
+use super::client::CognitoClient;
+use super::error::CognitoError;
+use super::sign_in::SignIn;
+use super::store::{self, CognitoState};
+use super::tokens::{REFRESH_MARGIN_SECS, Session};
+use super::verify::{Claims, TokenUse};
+use crate::vault::{Vault, VaultData};
+
+/// The stored session, if any.
+pub fn stored(data: &VaultData) -> Result<Option<Session>, CognitoError> {
+    Ok(CognitoState::load(data)?.session)
+}
+
+/// Keeps the session a sign-in produced, and the TOTP time step it used.
+pub fn save(vault: &mut Vault, sign_in: &SignIn, session: &Session) -> Result<(), CognitoError> {
+    let pool = sign_in.client().config().user_pool_id.clone();
+    let used = sign_in.totp_used().cloned();
+    store::update(vault, |state, _| {
+        state.session = Some(session.clone());
+        if let Some((account_id, step)) = used
+            && let Some(link) = state
+                .totp
+                .iter_mut()
+                .find(|l| l.user_pool_id == pool && l.account_id == account_id)
+        {
+            link.last_step = Some(step);
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Replaces the stored session with a refreshed one, unless it was signed out or
+/// replaced by another sign-in meanwhile.
+fn store_refreshed(vault: &mut Vault, refreshed: &Session) -> Result<bool, CognitoError> {
+    Ok(store::update(vault, |state, _| {
+        let same_user = state
+            .session
+            .as_ref()
+            .is_some_and(|s| s.sub == refreshed.sub && s.issued_at <= refreshed.issued_at);
+        if same_user {
+            state.session = Some(refreshed.clone());
+        }
+        Ok(same_user)
+    })?)
+}
+
+fn forget(vault: &mut Vault) -> Result<(), CognitoError> {
+    store::update(vault, |state, _| {
+        state.session = None;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Refreshes the stored session now and saves the new tokens. A refresh token that no
+/// longer works (revoked, expired) signs the vault out.
+pub async fn refresh(vault: &mut Vault, client: &CognitoClient) -> Result<Session, CognitoError> {
+    let session = stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
+    match client.refresh(&session).await {
+        Ok(refreshed) => {
+            if !store_refreshed(vault, &refreshed)? {
+                return Err(CognitoError::SessionEnded {
+                    reason: "another sign-in or sign-out happened meanwhile".into(),
+                });
+            }
+            Ok(refreshed)
+        }
+        Err(e @ CognitoError::SessionEnded { .. }) => {
+            forget(vault)?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The stored session, refreshed first when it expires within the refresh margin.
+pub async fn fresh(vault: &mut Vault, client: &CognitoClient) -> Result<Session, CognitoError> {
+    let session = stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
+    if session.needs_refresh(client.clock().now_secs(), REFRESH_MARGIN_SECS) {
+        return refresh(vault, client).await;
+    }
+    Ok(session)
+}
+
+/// A session with its tokens verified just now.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The session.
+    pub session: Session,
+    /// The ID token's claims (who).
+    pub id: Claims,
+    /// The access token's claims (scopes, client).
+    pub access: Claims,
+}
+
+/// The fresh session with both tokens verified against the pool's keys now.
+pub async fn whoami(vault: &mut Vault, client: &CognitoClient) -> Result<Verified, CognitoError> {
+    let session = fresh(vault, client).await?;
+    let verifier = client.verifier();
+    let id = verifier
+        .verify(session.tokens.id.expose(), TokenUse::Id)
+        .await?;
+    let access = verifier
+        .verify(session.tokens.access.expose(), TokenUse::Access)
+        .await?;
+    Ok(Verified {
+        session,
+        id,
+        access,
+    })
+}
+
+/// What [`sign_out`] did on the server's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedOut {
+    /// `GlobalSignOut` ended every session of the user.
+    pub global: bool,
+    /// `RevokeToken` revoked this refresh token.
+    pub revoked: bool,
+}
+
+/// Signs out: `GlobalSignOut` (every device), `RevokeToken` (this refresh token), then
+/// forgets the tokens. If Cognito cannot be reached the tokens are kept, so that trying
+/// again can still revoke them; tokens Cognito already refuses are simply forgotten.
+pub async fn sign_out(
+    vault: &mut Vault,
+    client: &CognitoClient,
+) -> Result<SignedOut, CognitoError> {
+    let session = stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
+    let mut done = SignedOut {
+        global: false,
+        revoked: false,
+    };
+    // GlobalSignOut needs a live access token: refresh first if it is about to expire.
+    let live = if session.needs_refresh(client.clock().now_secs(), 30) {
+        client.refresh(&session).await.ok()
+    } else {
+        Some(session.clone())
+    };
+    let mut refused = None;
+    if let Some(live) = &live {
+        match client.global_sign_out(&live.tokens.access).await {
+            Ok(()) => done.global = true,
+            Err(e) if must_retry(&e) => return Err(e),
+            Err(e) => refused = Some(e),
+        }
+    }
+    if let Some(refresh) = &session.tokens.refresh {
+        match client.revoke_token(refresh).await {
+            Ok(()) => done.revoked = true,
+            Err(e) if must_retry(&e) => return Err(e),
+            Err(e) => refused = refused.or(Some(e)),
+        }
+    }
+    // Neither call worked: keep the tokens unless Cognito says they are dead already.
+    if !done.global
+        && !done.revoked
+        && let Some(e) = refused
+        && !matches!(
+            e,
+            CognitoError::SessionEnded { .. } | CognitoError::UserNotFound
+        )
+    {
+        return Err(e);
+    }
+    forget(vault)?;
+    Ok(done)
+}
+
+/// Errors after which the tokens must be kept so that signing out can be tried again:
+/// Cognito did not get (or did not answer) the request.
+fn must_retry(e: &CognitoError) -> bool {
+    matches!(
+        e,
+        CognitoError::Unreachable { .. }
+            | CognitoError::Timeout { .. }
+            | CognitoError::TooManyRequests
+            | CognitoError::BadResponse(_)
+    )
+}
+
+/// Forgets the stored tokens without telling Cognito (they stay valid until they expire).
+pub fn forget_locally(vault: &mut Vault) -> Result<bool, CognitoError> {
+    let had = stored(vault.data())?.is_some();
+    forget(vault)?;
+    Ok(had)
+}

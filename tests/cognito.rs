@@ -1,0 +1,1050 @@
+//! Cognito end to end against a real emulator (ministack, `AUTH=true`, loopback): the core
+//! API (sign-up, codes, password reset, SRP and password sign-in, MFA from the vault,
+//! refresh, sign-out) and the `sesame cognito` CLI as a person uses it. Pools with and
+//! without an app client secret, with MFA off, optional and required.
+
+#[path = "support/ministack.rs"]
+#[allow(dead_code)]
+mod ministack;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use ministack::{Mfa, Ministack, Pool, REGION};
+use serde_json::Value;
+use sesame::clock::SystemClock;
+use sesame::cognito::{
+    self, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, CognitoError, MfaKind, Session,
+    SignIn, SignInStep,
+};
+use sesame::keystore::{self, KeystoreChoice};
+use sesame::vault::{KdfCost, Vault, VaultPaths};
+
+const PASSWORD: &str = "Correct-Horse-9";
+const NEW_PASSWORD: &str = "Battery-Staple-7";
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn config(ms: &Ministack, pool: &Pool) -> CognitoConfig {
+    let mut config = CognitoConfig::new(REGION, &pool.id, &pool.client_id).unwrap();
+    config.endpoint = Some(ms.endpoint.clone());
+    config.client_secret = pool.client_secret.clone().map(ClientSecret::new);
+    config
+}
+
+fn client(ms: &Ministack, pool: &Pool) -> CognitoClient {
+    CognitoClient::new(config(ms, pool), Arc::new(SystemClock)).unwrap()
+}
+
+/// A vault in a temp dir with a file keystore.
+struct TempVault {
+    dir: tempfile::TempDir,
+}
+
+impl TempVault {
+    fn new() -> TempVault {
+        let dir = tempfile::tempdir().unwrap();
+        let t = TempVault { dir };
+        Vault::create(t.paths(), t.keystore(), None, KdfCost::DEFAULT).unwrap();
+        t
+    }
+    fn paths(&self) -> VaultPaths {
+        VaultPaths::in_dir(self.dir.path().join("sesame"))
+    }
+    fn keystore(&self) -> Box<dyn keystore::Keystore> {
+        keystore::open(&KeystoreChoice::File(self.dir.path().join("keys"))).unwrap()
+    }
+    fn open(&self) -> Vault {
+        Vault::open(self.paths(), self.keystore(), None).unwrap()
+    }
+}
+
+async fn sign_up_confirmed(client: &CognitoClient, username: &str, email: &str) {
+    let outcome = client
+        .sign_up(username, PASSWORD, &[("email".into(), email.into())])
+        .await
+        .unwrap();
+    assert!(!outcome.confirmed);
+    assert_eq!(
+        outcome.delivery.as_ref().and_then(|d| d.medium.as_deref()),
+        Some("EMAIL")
+    );
+    client.confirm_sign_up(username, "123456").await.unwrap();
+}
+
+async fn sign_in_done(client: &CognitoClient, username: &str, flow: AuthFlow) -> Session {
+    let (sign_in, step) = SignIn::start(client, username, PASSWORD, flow, vec![])
+        .await
+        .unwrap();
+    assert!(sign_in.is_done());
+    match step {
+        SignInStep::Done(session) => *session,
+        other => panic!("expected tokens, got {other:?}"),
+    }
+}
+
+#[test]
+fn sign_up_confirm_sign_in_refresh_and_sign_out_with_and_without_a_client_secret() {
+    let ms = Ministack::start();
+    rt().block_on(async {
+        for secret in [false, true] {
+            let pool = ms.pool(Mfa::Off, secret, None).await;
+            assert_eq!(pool.client_secret.is_some(), secret);
+            let client = client(&ms, &pool);
+            sign_up_confirmed(&client, "alice", "alice@example.com").await;
+
+            for flow in [AuthFlow::Srp, AuthFlow::Password] {
+                let session = sign_in_done(&client, "alice", flow).await;
+                assert_eq!(session.username, "alice");
+                assert_eq!(session.login, "alice");
+                assert!(session.tokens.refresh.is_some());
+                assert!(session.expires_at() > session.issued_at);
+                let profile = client.get_user(&session.tokens.access).await.unwrap();
+                assert_eq!(profile.username, "alice");
+                assert_eq!(profile.attribute("email"), Some("alice@example.com"));
+            }
+
+            // Refresh: new, verified tokens; the refresh token is kept.
+            let session = sign_in_done(&client, "alice", AuthFlow::Srp).await;
+            let refreshed = client.refresh(&session).await.unwrap();
+            assert_ne!(refreshed.tokens.access, session.tokens.access);
+            assert_eq!(refreshed.tokens.refresh, session.tokens.refresh);
+            assert_eq!(refreshed.sub, session.sub);
+
+            // Sign-out: every token of the session stops working.
+            client
+                .global_sign_out(&refreshed.tokens.access)
+                .await
+                .unwrap();
+            client
+                .revoke_token(session.tokens.refresh.as_ref().unwrap())
+                .await
+                .unwrap();
+            assert!(matches!(
+                client.refresh(&session).await,
+                Err(CognitoError::SessionEnded { .. })
+            ));
+            assert!(matches!(
+                client.get_user(&refreshed.tokens.access).await,
+                Err(CognitoError::SessionEnded { .. })
+            ));
+        }
+    });
+}
+
+#[test]
+fn mistakes_get_errors_a_person_can_act_on() {
+    let ms = Ministack::start();
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Off, true, None).await;
+        let client = client(&ms, &pool);
+
+        // Sign-up: password policy (and what it is), a taken name.
+        match client
+            .sign_up(
+                "bob",
+                "short",
+                &[("email".into(), "bob@example.com".into())],
+            )
+            .await
+        {
+            Err(CognitoError::PasswordPolicy { policy }) => {
+                assert!(policy.contains("length"), "{policy}")
+            }
+            other => panic!("{other:?}"),
+        }
+        client
+            .sign_up(
+                "bob",
+                PASSWORD,
+                &[("email".into(), "bob@example.com".into())],
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            client
+                .sign_up(
+                    "bob",
+                    PASSWORD,
+                    &[("email".into(), "bob@example.com".into())]
+                )
+                .await,
+            Err(CognitoError::UsernameExists)
+        ));
+
+        // Not confirmed yet: sign-in says so (both flows); a new code can be sent.
+        for flow in [AuthFlow::Srp, AuthFlow::Password] {
+            assert!(matches!(
+                SignIn::start(&client, "bob", PASSWORD, flow, vec![]).await,
+                Err(CognitoError::NotConfirmed)
+            ));
+        }
+        client.resend_confirmation_code("bob").await.unwrap();
+        assert!(matches!(
+            client.confirm_sign_up("bob", "000000").await,
+            Err(CognitoError::CodeMismatch)
+        ));
+        client.confirm_sign_up("bob", "123456").await.unwrap();
+
+        // Wrong password, unknown user.
+        for flow in [AuthFlow::Srp, AuthFlow::Password] {
+            assert!(matches!(
+                SignIn::start(&client, "bob", "Wrong-Password-1", flow, vec![]).await,
+                Err(CognitoError::WrongCredentials)
+            ));
+            assert!(matches!(
+                SignIn::start(&client, "nobody", PASSWORD, flow, vec![]).await,
+                Err(CognitoError::UserNotFound)
+            ));
+        }
+
+        // Password reset: a wrong code, an unsent code, a weak password, then the real one.
+        assert!(matches!(
+            client
+                .confirm_forgot_password("bob", "654321", NEW_PASSWORD)
+                .await,
+            Err(CognitoError::CodeExpired)
+        ));
+        let delivery = client.forgot_password("bob").await.unwrap().unwrap();
+        assert!(delivery.destination.is_some());
+        assert!(matches!(
+            client
+                .confirm_forgot_password("bob", "111111", NEW_PASSWORD)
+                .await,
+            Err(CognitoError::CodeMismatch)
+        ));
+        assert!(matches!(
+            client
+                .confirm_forgot_password("bob", "654321", "weak")
+                .await,
+            Err(CognitoError::PasswordPolicy { .. })
+        ));
+        client
+            .confirm_forgot_password("bob", "654321", NEW_PASSWORD)
+            .await
+            .unwrap();
+        assert!(matches!(
+            SignIn::start(&client, "bob", PASSWORD, AuthFlow::Srp, vec![]).await,
+            Err(CognitoError::WrongCredentials)
+        ));
+        let (_, step) = SignIn::start(&client, "bob", NEW_PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap();
+        assert!(matches!(step, SignInStep::Done(_)));
+
+        // A wrong or missing app client secret.
+        let mut no_secret = config(&ms, &pool);
+        no_secret.client_secret = None;
+        let unsecret = CognitoClient::new(no_secret.clone(), Arc::new(SystemClock)).unwrap();
+        assert!(matches!(
+            SignIn::start(&unsecret, "bob", NEW_PASSWORD, AuthFlow::Srp, vec![]).await,
+            Err(CognitoError::ClientSecret)
+        ));
+        no_secret.client_secret = Some(ClientSecret::new("not-the-secret"));
+        let wrong = CognitoClient::new(no_secret, Arc::new(SystemClock)).unwrap();
+        assert!(matches!(
+            wrong.forgot_password("bob").await,
+            Err(CognitoError::ClientSecret)
+        ));
+
+        // An endpoint where nothing listens.
+        let mut down = config(&ms, &pool);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        down.endpoint = Some(format!("http://127.0.0.1:{port}"));
+        let down = CognitoClient::new(down, Arc::new(SystemClock)).unwrap();
+        let err = SignIn::start(&down, "bob", PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CognitoError::Unreachable { .. }), "{err:?}");
+        assert!(err.to_string().contains(&format!("127.0.0.1:{port}")));
+    });
+}
+
+#[test]
+fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
+    let ms = Ministack::start();
+    let vault_dir = TempVault::new();
+    rt().block_on(async {
+        for (mfa, secret) in [(Mfa::Optional, false), (Mfa::Required, true)] {
+            let pool = ms.pool(mfa, secret, None).await;
+            let mut vault = vault_dir.open();
+            cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
+            let client = cognito::store::client(vault.data()).unwrap();
+            sign_up_confirmed(&client, "carol", "carol@example.com").await;
+
+            // The emulator asks no MFA before one is set up (even when required).
+            let (sign_in, step) = SignIn::start(&client, "carol", PASSWORD, AuthFlow::Srp, vec![])
+                .await
+                .unwrap();
+            let SignInStep::Done(session) = step else {
+                panic!("{step:?}")
+            };
+            cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+
+            // Enroll Sesame: the secret is an ordinary account, linked to pool and user.
+            let enrolled = cognito::mfa::enable_totp(&mut vault, &client)
+                .await
+                .unwrap();
+            assert_eq!(enrolled.preference_error, None);
+            let account = vault
+                .data()
+                .accounts
+                .iter()
+                .find(|a| a.id == enrolled.account_id)
+                .unwrap()
+                .clone();
+            assert_eq!(
+                account.account.issuer.as_deref(),
+                Some(&*format!("Cognito ({})", pool.id))
+            );
+            assert_eq!(account.account.name, "carol");
+            let profile = client.get_user(&session.tokens.access).await.unwrap();
+            assert_eq!(profile.mfa_methods, ["SOFTWARE_TOKEN_MFA"]);
+
+            cognito::signed_in::sign_out(&mut vault, &client)
+                .await
+                .unwrap();
+            assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+
+            // Signing in again: Cognito asks for the code, and the vault can answer it.
+            let state = cognito::CognitoState::load(vault.data()).unwrap();
+            let enrolled_totp = state.enrolled(vault.data(), &pool.id);
+            assert_eq!(enrolled_totp.len(), 1);
+            let (mut sign_in, step) = SignIn::start(
+                &client,
+                "carol",
+                PASSWORD,
+                AuthFlow::Srp,
+                enrolled_totp.clone(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                step,
+                SignInStep::NeedMfaCode {
+                    kind: MfaKind::Totp,
+                    destination: None,
+                    can_answer_from_vault: true
+                }
+            );
+            // Session handling on our side: the wrong answers for this step are refused
+            // before anything is sent.
+            assert!(matches!(
+                sign_in.select_mfa(MfaKind::Totp).await,
+                Err(CognitoError::WrongStep { .. })
+            ));
+            assert!(matches!(
+                sign_in.set_new_password(NEW_PASSWORD, &[]).await,
+                Err(CognitoError::WrongStep { .. })
+            ));
+            // A wrong code is refused and the challenge stays open.
+            assert!(matches!(
+                sign_in.answer_mfa("000000").await,
+                Err(CognitoError::CodeMismatch)
+            ));
+            let step = sign_in.answer_mfa_from_vault().await.unwrap();
+            let SignInStep::Done(session) = step else {
+                panic!("{step:?}")
+            };
+            assert!(sign_in.is_done());
+            assert!(matches!(
+                sign_in.answer_mfa_from_vault().await,
+                Err(CognitoError::WrongStep { .. })
+            ));
+            let (used_account, used_step) = sign_in.totp_used().cloned().unwrap();
+            assert_eq!(used_account, enrolled.account_id);
+            cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+            let state = cognito::CognitoState::load(vault.data()).unwrap();
+            assert_eq!(
+                state.link(&pool.id, "carol").unwrap().last_step,
+                Some(used_step)
+            );
+
+            // Without the vault's secret the code must be typed: a computed one works too.
+            let (mut sign_in, step) =
+                SignIn::start(&client, "carol", PASSWORD, AuthFlow::Password, vec![])
+                    .await
+                    .unwrap();
+            assert!(matches!(
+                step,
+                SignInStep::NeedMfaCode {
+                    can_answer_from_vault: false,
+                    ..
+                }
+            ));
+            assert!(matches!(
+                sign_in.answer_mfa_from_vault().await,
+                Err(CognitoError::NoVaultSecret { .. })
+            ));
+            let code = enrolled_totp[0].otp.code_at(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs(),
+            );
+            assert!(matches!(
+                sign_in.answer_mfa(code.as_str()).await.unwrap(),
+                SignInStep::Done(_)
+            ));
+
+            // Turning it off removes the link and the account; sign-in needs no code then.
+            if mfa == Mfa::Optional {
+                let removed = cognito::mfa::disable_totp(&mut vault, &client, false)
+                    .await
+                    .unwrap();
+                assert_eq!(removed, Some(enrolled.account_id.clone()));
+                assert!(
+                    vault
+                        .data()
+                        .accounts
+                        .iter()
+                        .all(|a| a.id != enrolled.account_id)
+                );
+                sign_in_done(&client, "carol", AuthFlow::Srp).await;
+            }
+        }
+    });
+}
+
+/// A clock 10 minutes fast, like a badly set computer.
+struct FastClock;
+
+impl sesame::clock::Clock for FastClock {
+    fn now_ms(&self) -> u64 {
+        SystemClock.now_ms() + 600_000
+    }
+}
+
+#[test]
+fn mfa_codes_use_the_corrected_clock() {
+    let ms = Ministack::start();
+    let vault_dir = TempVault::new();
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Optional, false, None).await;
+        let mut vault = vault_dir.open();
+        cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
+        let client = cognito::store::client(vault.data()).unwrap();
+        sign_up_confirmed(&client, "gina", "gina@example.com").await;
+        let (sign_in, step) = SignIn::start(&client, "gina", PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap();
+        let SignInStep::Done(session) = step else {
+            panic!("{step:?}")
+        };
+        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+        cognito::mfa::enable_totp(&mut vault, &client)
+            .await
+            .unwrap();
+        let state = cognito::CognitoState::load(vault.data()).unwrap();
+        let enrolled = state.enrolled(vault.data(), &pool.id);
+
+        // Ten minutes fast: the vault's code is twenty steps off and Cognito refuses it.
+        let fast = sesame::clock::CorrectedClock::new(FastClock);
+        let skewed = CognitoClient::new(config(&ms, &pool), Arc::new(fast)).unwrap();
+        let (mut sign_in, _) =
+            SignIn::start(&skewed, "gina", PASSWORD, AuthFlow::Srp, enrolled.clone())
+                .await
+                .unwrap();
+        assert!(matches!(
+            sign_in.answer_mfa_from_vault().await,
+            Err(CognitoError::CodeMismatch)
+        ));
+
+        // With the measured offset applied, the same clock gives the right code.
+        let corrected = sesame::clock::CorrectedClock::new(FastClock);
+        corrected.set_offset_ms(-600_000);
+        let fixed = CognitoClient::new(config(&ms, &pool), Arc::new(corrected)).unwrap();
+        let (mut sign_in, _) = SignIn::start(&fixed, "gina", PASSWORD, AuthFlow::Srp, enrolled)
+            .await
+            .unwrap();
+        assert!(matches!(
+            sign_in.answer_mfa_from_vault().await.unwrap(),
+            SignInStep::Done(_)
+        ));
+    });
+}
+
+#[test]
+fn stored_sessions_refresh_before_they_expire() {
+    let ms = Ministack::start();
+    let vault_dir = TempVault::new();
+    rt().block_on(async {
+        // Tokens that live 2 minutes are inside the 5-minute refresh margin at once.
+        let pool = ms.pool(Mfa::Off, false, Some(120)).await;
+        let mut vault = vault_dir.open();
+        cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
+        let client = cognito::store::client(vault.data()).unwrap();
+        sign_up_confirmed(&client, "dave", "dave@example.com").await;
+        assert!(matches!(
+            cognito::signed_in::whoami(&mut vault, &client).await,
+            Err(CognitoError::NotSignedIn)
+        ));
+        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap();
+        let SignInStep::Done(first) = step else {
+            panic!()
+        };
+        cognito::signed_in::save(&mut vault, &sign_in, &first).unwrap();
+        let verified = cognito::signed_in::whoami(&mut vault, &client)
+            .await
+            .unwrap();
+        assert_ne!(verified.session.tokens.access, first.tokens.access);
+        assert_eq!(verified.id.username(), Some("dave"));
+        assert_eq!(verified.id.str("email"), Some("dave@example.com"));
+        let stored = cognito::signed_in::stored(vault.data()).unwrap().unwrap();
+        assert_eq!(stored.tokens.access, verified.session.tokens.access);
+
+        // Signed out on another device: refreshing here says so and forgets the tokens.
+        let elsewhere = sign_in_done(&client, "dave", AuthFlow::Password).await;
+        client
+            .global_sign_out(&elsewhere.tokens.access)
+            .await
+            .unwrap();
+        assert!(matches!(
+            cognito::signed_in::refresh(&mut vault, &client).await,
+            Err(CognitoError::SessionEnded { .. })
+        ));
+        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+
+        // Signing out a session Cognito already ended still signs out here.
+        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap();
+        let SignInStep::Done(second) = step else {
+            panic!()
+        };
+        cognito::signed_in::save(&mut vault, &sign_in, &second).unwrap();
+        let elsewhere = sign_in_done(&client, "dave", AuthFlow::Password).await;
+        client
+            .global_sign_out(&elsewhere.tokens.access)
+            .await
+            .unwrap();
+        let done = cognito::signed_in::sign_out(&mut vault, &client)
+            .await
+            .unwrap();
+        assert!(!done.global);
+        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(matches!(
+            cognito::signed_in::sign_out(&mut vault, &client).await,
+            Err(CognitoError::NotSignedIn)
+        ));
+
+        // Reconfiguring to another pool forgets the session.
+        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap();
+        let SignInStep::Done(third) = step else {
+            panic!()
+        };
+        cognito::signed_in::save(&mut vault, &sign_in, &third).unwrap();
+        let other = ms.pool(Mfa::Off, false, None).await;
+        let done = cognito::store::configure(&mut vault, config(&ms, &other)).unwrap();
+        assert!(done.dropped_session);
+        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The CLI, as a person uses it.
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        let home = Home {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        home.ok(&["init", "--no-password"], "");
+        home
+    }
+
+    fn sesame(&self) -> Command {
+        let mut cmd = Command::cargo_bin("sesame").unwrap();
+        cmd.env("SESAME_HOME", self.dir.path().join("sesame"))
+            .env("SESAME_KEYSTORE", format!("file:{}", self.keys().display()));
+        cmd
+    }
+
+    fn keys(&self) -> PathBuf {
+        self.dir.path().join("device-keys")
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        self.sesame()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "sesame {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fail(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert_eq!(out.status.code(), Some(2), "sesame {args:?} should fail");
+        assert!(out.stdout.is_empty());
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn configure(&self, ms: &Ministack, pool: &Pool) -> String {
+        let mut args = vec![
+            "cognito",
+            "configure",
+            "--region",
+            REGION,
+            "--user-pool-id",
+            &pool.id,
+            "--client-id",
+            &pool.client_id,
+            "--endpoint",
+            &ms.endpoint,
+        ];
+        let stdin = match &pool.client_secret {
+            Some(secret) => {
+                args.push("--client-secret-stdin");
+                format!("{secret}\n")
+            }
+            None => String::new(),
+        };
+        self.ok(&args, &stdin)
+    }
+
+    fn codes(&self) -> Vec<Value> {
+        self.ok(&["codes", "--json"], "")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    fn whoami(&self) -> Value {
+        serde_json::from_str(&self.ok(&["cognito", "whoami", "--json"], "")).unwrap()
+    }
+
+    fn vault(&self) -> Vault {
+        Vault::open(
+            VaultPaths::in_dir(self.dir.path().join("sesame")),
+            keystore::open(&KeystoreChoice::File(self.keys())).unwrap(),
+            None,
+        )
+        .unwrap()
+    }
+}
+
+fn pw(password: &str) -> String {
+    format!("{password}\n")
+}
+
+#[test]
+fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
+    let ms = Ministack::start();
+    let pool = rt().block_on(ms.pool(Mfa::Optional, false, None));
+    let home = Home::new();
+
+    let err = home.fail(&["cognito", "whoami"], "");
+    assert!(err.contains("sesame cognito configure"), "{err}");
+    let out = home.configure(&ms, &pool);
+    assert!(out.contains(&pool.id), "{out}");
+    assert!(out.contains("/.well-known/jwks.json"), "{out}");
+
+    // Sign up and confirm; signing in before confirming says what to do.
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-up",
+            "--username",
+            "erin",
+            "--email",
+            "erin@example.com",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(out.contains("confirmation code was sent by email"), "{out}");
+    let err = home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(
+        err.contains("not confirmed") && err.contains("sesame cognito confirm --username erin"),
+        "{err}"
+    );
+    home.ok(&["cognito", "resend", "--username", "erin"], "");
+    let err = home.fail(
+        &[
+            "cognito",
+            "confirm",
+            "--username",
+            "erin",
+            "--code",
+            "999999",
+        ],
+        "",
+    );
+    assert!(err.contains("code is not right"), "{err}");
+    home.ok(
+        &[
+            "cognito",
+            "confirm",
+            "--username",
+            "erin",
+            "--code",
+            "123456",
+        ],
+        "",
+    );
+
+    // Not signed in: whoami answers no (exit 1), nothing on stdout.
+    let out = home.run(&["cognito", "whoami"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+
+    // A wrong password is refused.
+    let err = home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--password-stdin",
+        ],
+        &pw("Wrong-Password-1"),
+    );
+    assert!(err.contains("incorrect username or password"), "{err}");
+
+    // Sign in (SRP), see who we are, enable MFA.
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(out.contains("Signed in as erin"), "{out}");
+    let who = home.whoami();
+    assert_eq!(who["username"], "erin");
+    assert_eq!(who["email"], "erin@example.com");
+    assert_eq!(who["user_pool_id"], pool.id.as_str());
+    assert_eq!(who["mfa"], serde_json::json!([]));
+    assert_eq!(who["id_claims"]["token_use"], "id");
+    assert!(who["expires_in_s"].as_u64().unwrap() > 3000);
+    assert_eq!(who["vault_account_id"], Value::Null);
+
+    let out = home.ok(&["cognito", "enable-mfa"], "");
+    assert!(out.contains("authenticator app"), "{out}");
+    let codes = home.codes();
+    let cognito_code = codes
+        .iter()
+        .find(|c| c["issuer"] == format!("Cognito ({})", pool.id))
+        .expect("the enrolled secret is an ordinary account");
+    assert_eq!(cognito_code["account"], "erin");
+    assert_eq!(cognito_code["code"].as_str().unwrap().len(), 6);
+    let who = home.whoami();
+    assert_eq!(who["mfa"], serde_json::json!(["SOFTWARE_TOKEN_MFA"]));
+    assert_eq!(who["vault_account_id"], cognito_code["id"]);
+
+    // Refresh, then sign out: the old tokens are revoked.
+    let before: Session = cognito::signed_in::stored(home.vault().data())
+        .unwrap()
+        .unwrap();
+    let out = home.ok(&["cognito", "refresh"], "");
+    assert!(out.contains("Refreshed"), "{out}");
+    let refreshed: Session = cognito::signed_in::stored(home.vault().data())
+        .unwrap()
+        .unwrap();
+    assert_ne!(refreshed.tokens.access, before.tokens.access);
+    let out = home.ok(&["cognito", "sign-out"], "");
+    assert!(out.contains("Signed out everywhere"), "{out}");
+    assert!(
+        cognito::signed_in::stored(home.vault().data())
+            .unwrap()
+            .is_none()
+    );
+    let client = cognito::store::client(home.vault().data()).unwrap();
+    rt().block_on(async {
+        assert!(matches!(
+            client.refresh(&before).await,
+            Err(CognitoError::SessionEnded { .. })
+        ));
+        assert!(matches!(
+            client.get_user(&refreshed.tokens.access).await,
+            Err(CognitoError::SessionEnded { .. })
+        ));
+    });
+
+    // Sign in again: only the password is typed, the MFA code comes from the vault.
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(out.contains("answered from the vault"), "{out}");
+
+    // A wrong MFA code is refused with its own error; the right one (typed) works.
+    let err = home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--password-stdin",
+            "--mfa-code",
+            "000000",
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(err.contains("code is not right"), "{err}");
+    let code = home.ok(&["code", "erin"], "").trim().to_owned();
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--flow",
+            "password",
+            "--password-stdin",
+            "--mfa-code",
+            &code,
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(out.contains("Signed in as erin"), "{out}");
+    assert!(!out.contains("from the vault"), "{out}");
+
+    // Disable MFA: the account leaves the vault and sign-in needs no code.
+    home.ok(&["cognito", "disable-mfa"], "");
+    assert!(home.codes().iter().all(|c| c["account"] != "erin"));
+    assert_eq!(home.whoami()["mfa"], serde_json::json!([]));
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "erin",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    assert!(!out.contains("from the vault"), "{out}");
+}
+
+#[test]
+fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
+    let ms = Ministack::start();
+    let pool = rt().block_on(ms.pool(Mfa::Required, true, None));
+    let home = Home::new();
+    let out = home.configure(&ms, &pool);
+    assert!(out.contains("with its secret"), "{out}");
+    // The secret is in the vault, never printed.
+    assert!(!out.contains(pool.client_secret.as_deref().unwrap()));
+
+    let err = home.fail(
+        &[
+            "cognito",
+            "sign-up",
+            "--username",
+            "frank",
+            "--email",
+            "frank@example.com",
+            "--password-stdin",
+        ],
+        &pw("weak"),
+    );
+    assert!(err.contains("policy") && err.contains("length"), "{err}");
+    home.ok(
+        &[
+            "cognito",
+            "sign-up",
+            "--username",
+            "frank",
+            "--email",
+            "frank@example.com",
+            "--attribute",
+            "name=Frank",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    home.ok(
+        &[
+            "cognito",
+            "confirm",
+            "--username",
+            "frank",
+            "--code",
+            "123456",
+        ],
+        "",
+    );
+
+    // Forgot password: code sent, new password set, the old one refused.
+    let out = home.ok(&["cognito", "forgot-password", "--username", "frank"], "");
+    assert!(out.contains("reset code"), "{out}");
+    let err = home.fail(
+        &[
+            "cognito",
+            "confirm-forgot-password",
+            "--username",
+            "frank",
+            "--code",
+            "000000",
+            "--password-stdin",
+        ],
+        &pw(NEW_PASSWORD),
+    );
+    assert!(err.contains("code is not right"), "{err}");
+    home.ok(
+        &[
+            "cognito",
+            "confirm-forgot-password",
+            "--username",
+            "frank",
+            "--code",
+            "654321",
+            "--password-stdin",
+        ],
+        &pw(NEW_PASSWORD),
+    );
+    home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "frank",
+            "--password-stdin",
+        ],
+        &pw(PASSWORD),
+    );
+    home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "frank",
+            "--password-stdin",
+        ],
+        &pw(NEW_PASSWORD),
+    );
+    home.ok(&["cognito", "enable-mfa"], "");
+    home.ok(&["cognito", "sign-out"], "");
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "frank",
+            "--password-stdin",
+        ],
+        &pw(NEW_PASSWORD),
+    );
+    assert!(out.contains("answered from the vault"), "{out}");
+    let who = home.whoami();
+    assert_eq!(who["username"], "frank");
+    assert_eq!(who["id_claims"]["name"], "Frank");
+
+    // Without the vault's secret and no terminal, the CLI says how to give the code.
+    home.ok(&["cognito", "sign-out", "--local"], "");
+    let mut vault = home.vault();
+    cognito::store::update(&mut vault, |state, _| {
+        state.totp.clear();
+        Ok(())
+    })
+    .unwrap();
+    let err = home.fail(&["cognito", "sign-in", "--username", "frank"], "");
+    assert!(err.contains("--password-stdin"), "{err}");
+    let err = home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "frank",
+            "--password-stdin",
+        ],
+        &pw(NEW_PASSWORD),
+    );
+    assert!(err.contains("--mfa-code"), "{err}");
+}
+
+#[test]
+fn cli_sets_the_new_password_an_invitation_requires() {
+    let ms = Ministack::start();
+    let pool = rt().block_on(async {
+        let pool = ms.pool(Mfa::Off, true, None).await;
+        ms.invited_user(&pool, "hana", "Temporary-Pass-1", "hana@example.com")
+            .await;
+        pool
+    });
+    let home = Home::new();
+    home.configure(&ms, &pool);
+    // The temporary password, then the new one, one per line.
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "hana",
+            "--password-stdin",
+        ],
+        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
+    );
+    assert!(out.contains("Signed in as hana"), "{out}");
+    home.ok(&["cognito", "sign-out"], "");
+    home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "hana",
+            "--password-stdin",
+        ],
+        &pw("Temporary-Pass-1"),
+    );
+    let out = home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "hana",
+            "--flow",
+            "password",
+            "--password-stdin",
+        ],
+        &pw(NEW_PASSWORD),
+    );
+    assert!(out.contains("Signed in as hana"), "{out}");
+}

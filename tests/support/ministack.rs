@@ -1,0 +1,252 @@
+//! A real Cognito emulator for tests: PyPI `ministack` (pinned in `scripts/ministack-venv`,
+//! which `make test` runs), started with `AUTH=true` on a free loopback port, with its own
+//! state folder, and killed when dropped. Pools and app clients are created through the
+//! admin API with the AWS SDK (static dummy credentials: ministack's root is `test`/`test`).
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_sdk_cognitoidentityprovider as sdk;
+use sdk::config::{BehaviorVersion, Credentials, Region};
+use sdk::types::{
+    ExplicitAuthFlowsType, SoftwareTokenMfaConfigType, TimeUnitsType, TokenValidityUnitsType,
+    UserPoolMfaType,
+};
+
+/// The region test pools live in.
+pub const REGION: &str = "us-east-1";
+
+/// A running ministack; killed when dropped.
+pub struct Ministack {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    dir: tempfile::TempDir,
+}
+
+/// MFA setting of a test pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mfa {
+    Off,
+    Optional,
+    Required,
+}
+
+/// A pool and app client made for one test.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    pub id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+}
+
+fn venv() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MINISTACK_VENV") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ministack-venv")
+}
+
+/// Creates the pinned venv if it is missing (quick when it is there).
+fn ensure_venv() -> PathBuf {
+    let venv = venv();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/ministack-venv");
+    let status = Command::new(&script)
+        .env("MINISTACK_VENV", &venv)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        status.success(),
+        "{} failed: the Cognito tests need the ministack emulator (make test sets it up)",
+        script.display()
+    );
+    venv
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind a TCP port on loopback")
+        .port()
+}
+
+fn healthy(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let request = format!(
+        "GET /_ministack/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200") && answer.contains("\"cognito-idp\": \"available\"")
+}
+
+impl Ministack {
+    /// Starts ministack and waits until its health check answers.
+    pub fn start() -> Ministack {
+        let venv = ensure_venv();
+        let mut last_log = String::new();
+        for _attempt in 0..3 {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let port = free_port();
+            let log = dir.path().join("ministack.log");
+            let child = Command::new(venv.join("bin/ministack"))
+                .env_remove("AWS_ACCESS_KEY_ID")
+                .env_remove("AWS_SECRET_ACCESS_KEY")
+                .env_remove("AWS_SESSION_TOKEN")
+                .env("AUTH", "true")
+                .env("SERVICES", "cognito-idp")
+                .env("IOT_MTLS_ENABLED", "0")
+                .env("BIND_HOST", "127.0.0.1")
+                .env("GATEWAY_PORT", port.to_string())
+                .env("STATE_DIR", dir.path().join("state"))
+                .env("MINISTACK_HOST", "127.0.0.1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).expect("log file"))
+                .spawn()
+                .expect("start ministack");
+            let mut ministack = Ministack {
+                child,
+                endpoint: format!("http://127.0.0.1:{port}"),
+                dir,
+            };
+            if ministack.wait_ready(port, Duration::from_secs(30)) {
+                return ministack;
+            }
+            last_log = std::fs::read_to_string(&log).unwrap_or_default();
+        }
+        panic!("ministack did not start; its log:\n{last_log}");
+    }
+
+    fn wait_ready(&mut self, port: u16, limit: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if healthy(port) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// The emulator's log so far (for assertion messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("ministack.log")).unwrap_or_default()
+    }
+
+    /// An admin client (signed with ministack's root credentials).
+    pub fn admin(&self) -> sdk::Client {
+        let config = sdk::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .endpoint_url(&self.endpoint)
+            .http_client(
+                aws_smithy_http_client::Builder::new()
+                    .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                        aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+                    ))
+                    .build_https(),
+            )
+            .build();
+        sdk::Client::from_conf(config)
+    }
+
+    /// Creates a pool (software-token MFA enabled unless `Mfa::Off`) and an app client
+    /// allowing SRP, password and refresh flows, with a secret if asked; `access_secs`
+    /// sets the access and ID token lifetime.
+    pub async fn pool(&self, mfa: Mfa, secret: bool, access_secs: Option<i32>) -> Pool {
+        let admin = self.admin();
+        let mfa_type = match mfa {
+            Mfa::Off => UserPoolMfaType::Off,
+            Mfa::Optional => UserPoolMfaType::Optional,
+            Mfa::Required => UserPoolMfaType::On,
+        };
+        let pool = admin
+            .create_user_pool()
+            .pool_name(format!("sesame-test-{mfa:?}-{secret}"))
+            .mfa_configuration(mfa_type.clone())
+            .send()
+            .await
+            .expect("CreateUserPool");
+        let id = pool.user_pool().and_then(|p| p.id()).unwrap().to_owned();
+        if mfa != Mfa::Off {
+            admin
+                .set_user_pool_mfa_config()
+                .user_pool_id(&id)
+                .software_token_mfa_configuration(
+                    SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+                )
+                .mfa_configuration(mfa_type)
+                .send()
+                .await
+                .expect("SetUserPoolMfaConfig");
+        }
+        let mut client = admin
+            .create_user_pool_client()
+            .user_pool_id(&id)
+            .client_name("sesame")
+            .generate_secret(secret)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth);
+        if let Some(secs) = access_secs {
+            client = client
+                .access_token_validity(secs)
+                .id_token_validity(secs)
+                .token_validity_units(
+                    TokenValidityUnitsType::builder()
+                        .access_token(TimeUnitsType::Seconds)
+                        .id_token(TimeUnitsType::Seconds)
+                        .build(),
+                );
+        }
+        let client = client.send().await.expect("CreateUserPoolClient");
+        let client = client.user_pool_client().unwrap();
+        Pool {
+            id,
+            client_id: client.client_id().unwrap().to_owned(),
+            client_secret: client.client_secret().map(str::to_owned),
+        }
+    }
+
+    /// Invites a user the way an administrator does: a temporary password that must be
+    /// changed at the first sign-in (`NEW_PASSWORD_REQUIRED`).
+    pub async fn invited_user(&self, pool: &Pool, username: &str, temporary: &str, email: &str) {
+        self.admin()
+            .admin_create_user()
+            .user_pool_id(&pool.id)
+            .username(username)
+            .temporary_password(temporary)
+            .user_attributes(
+                sdk::types::AttributeType::builder()
+                    .name("email")
+                    .value(email)
+                    .build()
+                    .unwrap(),
+            )
+            .message_action(sdk::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("AdminCreateUser");
+    }
+}
+
+impl Drop for Ministack {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/svelte";
+import { emit } from "@tauri-apps/api/event";
+import App from "./App.svelte";
+import { accountView, codeView, fakeShell } from "./test-shell";
+import type { AppState } from "./lib/api";
+
+function shell(state: { value: AppState }) {
+  return fakeShell(
+    {
+      status: () => ({ state: state.value, has_password: true, vault_path: "/v", keystore: "test" }),
+      take_deep_link: () => null,
+      list_accounts: () => [accountView("gh", "GitHub", "alice")],
+      codes: () => [codeView("gh", "123456")],
+      get_settings: () => ({ auto_lock_secs: 0, clipboard_clear_secs: 0, time_correction: false, ntp_server: "", clock_offset_ms: 0, theme: "dark" }),
+      touch: () => null,
+      lock: () => {
+        state.value = "locked";
+        return null;
+      },
+    },
+    { events: true },
+  );
+}
+
+describe("App", () => {
+  it("starts with first run when there is no vault", async () => {
+    shell({ value: "no_vault" });
+    render(App);
+    expect(await screen.findByTestId("setup-create")).toBeTruthy();
+  });
+
+  it("shows the unlock screen for a locked vault", async () => {
+    shell({ value: "locked" });
+    render(App);
+    expect(await screen.findByTestId("unlock-password")).toBeTruthy();
+  });
+
+  it("drops the accounts and shows the unlock screen on the locked event", async () => {
+    const state = { value: "unlocked" as AppState };
+    shell(state);
+    render(App);
+    expect(await screen.findByTestId("account-row")).toBeTruthy();
+    expect(screen.getByTestId("lock-button")).toBeTruthy();
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    state.value = "locked";
+    await emit("locked", null);
+    expect(await screen.findByTestId("unlock-password")).toBeTruthy();
+    expect(screen.queryByTestId("account-row")).toBeNull();
+    expect(document.body.textContent).not.toContain("GitHub");
+  });
+
+  it("shows accounts from a deep link once unlocked", async () => {
+    const state = { value: "unlocked" as AppState };
+    const s = shell(state);
+    render(App);
+    expect(await screen.findByTestId("account-row")).toBeTruthy();
+    await emit("pending", {
+      pending_id: "deep",
+      source: "deep link",
+      accounts: [{ issuer: "Mastodon", name: "@alice", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, counter: null, warnings: [], duplicate: false }],
+    });
+    expect((await screen.findByTestId("pending-dialog")).textContent).toContain("Add this account from a link?");
+    expect(s.calls.some((c) => c.cmd === "take_deep_link")).toBe(true);
+  });
+
+  it("says when a link Sesame was opened with cannot be added", async () => {
+    shell({ value: "locked" });
+    render(App);
+    await screen.findByTestId("unlock-password");
+    await emit("deep-link-error", "That link cannot be added: the secret is not Base32.");
+    expect((await screen.findByTestId("error")).textContent).toBe("That link cannot be added: the secret is not Base32.");
+  });
+});

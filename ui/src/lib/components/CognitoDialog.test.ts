@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import CognitoDialog from "./CognitoDialog.svelte";
+import { fakeShell, reject } from "../../test-shell";
+import type { CognitoStatus } from "../api";
+
+const CONFIGURED: CognitoStatus = {
+  configured: true,
+  region: "eu-west-1",
+  user_pool_id: "eu-west-1_AbC123xyz",
+  client_id: "client123",
+  has_client_secret: false,
+  endpoint: null,
+  signed_in: false,
+  username: null,
+  id_expires_at_ms: null,
+  access_expires_at_ms: null,
+  claims: null,
+  mfa_enrolled: false,
+};
+
+const SIGNED_IN: CognitoStatus = {
+  ...CONFIGURED,
+  signed_in: true,
+  username: "alice",
+  id_expires_at_ms: Date.now() + 3_600_000,
+  access_expires_at_ms: Date.now() + 3_600_000,
+  mfa_enrolled: true,
+};
+
+async function typeInto(testid: string, value: string) {
+  await fireEvent.input(await screen.findByTestId(testid), { target: { value } });
+}
+
+describe("CognitoDialog", () => {
+  it("asks for the user pool first and saves it", async () => {
+    const s = fakeShell({
+      cognito_status: () => ({ ...CONFIGURED, configured: false, region: null, user_pool_id: null, client_id: null }),
+      cognito_configure: () => CONFIGURED,
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-region", "eu-west-1");
+    await typeInto("cognito-pool-id", "eu-west-1_AbC123xyz");
+    await typeInto("cognito-client-id", "client123");
+    await fireEvent.click(screen.getByTestId("cognito-save-config"));
+    await waitFor(() =>
+      expect(s.argsOf("cognito_configure")).toEqual([
+        { region: "eu-west-1", userPoolId: "eu-west-1_AbC123xyz", clientId: "client123", clientSecret: null, endpoint: null },
+      ]),
+    );
+    expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
+  });
+
+  it("signs in, answers the authenticator from the vault and shows who is signed in", async () => {
+    let signedIn = false;
+    const s = fakeShell({
+      cognito_status: () => (signedIn ? SIGNED_IN : CONFIGURED),
+      cognito_sign_in: () => ({ step: "mfa_code", mfa_kind: "totp", can_answer_from_vault: true }),
+      cognito_answer_mfa_from_vault: () => {
+        signedIn = true;
+        return { step: "done" };
+      },
+      cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1234", email: "alice@example.com", username: "alice" } }),
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-username", "alice");
+    await typeInto("cognito-password", "correct horse");
+    await fireEvent.click(screen.getByTestId("cognito-sign-in"));
+    await fireEvent.click(await screen.findByTestId("cognito-mfa-from-vault"));
+    const identity = await screen.findByTestId("cognito-identity");
+    await waitFor(() => expect(identity.textContent).toContain("alice@example.com"));
+    expect(identity.textContent).toContain("alice");
+    expect(s.argsOf("cognito_sign_in")).toEqual([{ username: "alice", password: "correct horse" }]);
+    expect(s.argsOf("cognito_answer_mfa")).toEqual([]);
+    expect(screen.getByTestId("cognito-disable-mfa")).toBeTruthy();
+    expect(screen.getByTestId("cognito-sign-out")).toBeTruthy();
+  });
+
+  it("shows why a sign-in failed", async () => {
+    fakeShell({
+      cognito_status: () => CONFIGURED,
+      cognito_sign_in: reject("cognito", "Incorrect username or password"),
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-username", "alice");
+    await typeInto("cognito-password", "wrong");
+    await fireEvent.click(screen.getByTestId("cognito-sign-in"));
+    expect((await screen.findByTestId("error")).textContent).toBe("Incorrect username or password");
+    expect(screen.getByTestId("cognito-sign-in")).toBeTruthy();
+    expect((screen.getByTestId("cognito-password") as HTMLInputElement).value).toBe("wrong");
+  });
+
+  it("types a code when Sesame does not hold the authenticator", async () => {
+    const s = fakeShell({
+      cognito_status: () => CONFIGURED,
+      cognito_sign_in: () => ({ step: "mfa_code", mfa_kind: "sms", destination: "+*******1234", can_answer_from_vault: false }),
+      cognito_answer_mfa: reject("cognito", "The code is not right; check it and try again"),
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-username", "alice");
+    await typeInto("cognito-password", "pw");
+    await fireEvent.click(screen.getByTestId("cognito-sign-in"));
+    await typeInto("cognito-mfa-code", "123456");
+    expect(screen.queryByTestId("cognito-mfa-from-vault")).toBeNull();
+    await fireEvent.click(screen.getByTestId("cognito-mfa-submit"));
+    expect((await screen.findByTestId("error")).textContent).toContain("code is not right");
+    expect(s.argsOf("cognito_answer_mfa")).toEqual([{ code: "123456" }]);
+  });
+
+  it("signs up, then confirms with the code", async () => {
+    const s = fakeShell({
+      cognito_status: () => CONFIGURED,
+      cognito_sign_up: () => ({ confirmed: false, destination: "a***@e***.com", medium: "EMAIL" }),
+      cognito_confirm: () => null,
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await fireEvent.click(await screen.findByTestId("cognito-show-sign-up"));
+    await typeInto("cognito-signup-username", "alice");
+    await typeInto("cognito-signup-email", "alice@example.com");
+    await typeInto("cognito-signup-password", "Secret-123");
+    await fireEvent.click(screen.getByTestId("cognito-signup-submit"));
+    await typeInto("cognito-confirm-code", "424242");
+    expect(screen.getByTestId("cognito-notice").textContent).toContain("by email to a***@e***.com");
+    await fireEvent.click(screen.getByTestId("cognito-confirm-submit"));
+    await waitFor(() => expect(s.argsOf("cognito_confirm")).toEqual([{ username: "alice", code: "424242" }]));
+    expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
+  });
+
+  it("resets a forgotten password", async () => {
+    const s = fakeShell({
+      cognito_status: () => CONFIGURED,
+      cognito_forgot_password: () => ({ confirmed: false, destination: null, medium: null }),
+      cognito_confirm_forgot_password: () => null,
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-username", "alice");
+    await fireEvent.click(screen.getByTestId("cognito-forgot"));
+    await typeInto("cognito-reset-code", "111222");
+    await typeInto("cognito-reset-password", "New-pass-1");
+    await fireEvent.click(screen.getByTestId("cognito-reset-submit"));
+    await waitFor(() =>
+      expect(s.argsOf("cognito_confirm_forgot_password")).toEqual([{ username: "alice", code: "111222", password: "New-pass-1" }]),
+    );
+  });
+
+  it("turns Sesame on as the MFA app and signs out", async () => {
+    let changed = 0;
+    const s = fakeShell({
+      cognito_status: () => ({ ...SIGNED_IN, mfa_enrolled: false }),
+      cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "alice" } }),
+      cognito_enable_mfa: () => SIGNED_IN,
+      cognito_sign_out: () => CONFIGURED,
+    });
+    render(CognitoDialog, { onclose: () => {}, onchanged: () => changed++ });
+    await fireEvent.click(await screen.findByTestId("cognito-enable-mfa"));
+    expect(await screen.findByTestId("cognito-disable-mfa")).toBeTruthy();
+    expect(changed).toBe(1);
+    await fireEvent.click(screen.getByTestId("cognito-sign-out"));
+    expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
+    expect(s.argsOf("cognito_sign_out")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import PendingDialog from "./PendingDialog.svelte";
+import { accountView, fakeShell } from "../../test-shell";
+import type { Pending, PendingAccount } from "../api";
+
+const acc = (issuer: string, name: string, duplicate = false, extra: Partial<PendingAccount> = {}): PendingAccount => ({
+  issuer,
+  name,
+  kind: "totp",
+  algorithm: "SHA1",
+  digits: 6,
+  period: 30,
+  counter: null,
+  warnings: [],
+  duplicate,
+  ...extra,
+});
+
+const pending: Pending = {
+  pending_id: "p1",
+  source: "image",
+  accounts: [
+    acc("GitHub", "alice"),
+    acc("Google", "alice@gmail.com", true),
+    acc("GitLab", "alice", false, { warnings: [{ kind: "short_secret", message: "The secret is only 80 bits." }] }),
+  ],
+};
+
+const checks = () => screen.getAllByTestId("pending-check") as HTMLInputElement[];
+
+describe("PendingDialog", () => {
+  it("lists every account, duplicates unchecked and marked", () => {
+    fakeShell({});
+    render(PendingDialog, { pending, onadded: () => {}, oncancel: () => {} });
+    const items = screen.getAllByTestId("pending-item");
+    expect(items).toHaveLength(3);
+    expect(checks().map((c) => c.checked)).toEqual([true, false, true]);
+    expect(items[1].textContent).toContain("already in your vault");
+    expect(items[2].textContent).toContain("The secret is only 80 bits.");
+    expect(screen.getByTestId("pending-confirm").textContent?.trim()).toBe("Add 2 accounts");
+    expect(screen.getByTestId("pending-dialog").getAttribute("aria-modal")).toBe("true");
+  });
+
+  it("adds the checked accounts", async () => {
+    const shell = fakeShell({ confirm_pending: () => [accountView("1", "GitHub", "alice")] });
+    const onadded = vi.fn();
+    render(PendingDialog, { pending, onadded, oncancel: () => {} });
+    await fireEvent.click(checks()[0]);
+    expect(screen.getByTestId("pending-confirm").textContent?.trim()).toBe("Add 1 account");
+    await fireEvent.click(screen.getByTestId("pending-confirm"));
+    await waitFor(() => expect(onadded).toHaveBeenCalled());
+    expect(shell.argsOf("confirm_pending")).toEqual([{ pendingId: "p1", indices: [2] }]);
+  });
+
+  it("cannot add nothing", async () => {
+    fakeShell({});
+    render(PendingDialog, { pending, onadded: () => {}, oncancel: () => {} });
+    await fireEvent.click(checks()[0]);
+    await fireEvent.click(checks()[2]);
+    expect((screen.getByTestId("pending-confirm") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("discards on Cancel and on Escape", async () => {
+    const shell = fakeShell({ discard_pending: () => null });
+    const oncancel = vi.fn();
+    render(PendingDialog, { pending, onadded: () => {}, oncancel });
+    await fireEvent.click(screen.getByTestId("pending-cancel"));
+    await waitFor(() => expect(oncancel).toHaveBeenCalledTimes(1));
+    await fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(oncancel).toHaveBeenCalledTimes(2));
+    expect(shell.argsOf("discard_pending")).toEqual([{ pendingId: "p1" }, { pendingId: "p1" }]);
+  });
+
+  it("asks about a deep link in words", () => {
+    fakeShell({});
+    render(PendingDialog, {
+      pending: { pending_id: "d", source: "deep link", accounts: [acc("Mastodon", "@alice")] },
+      onadded: () => {},
+      oncancel: () => {},
+    });
+    expect(screen.getByRole("dialog", { name: "Add this account from a link?" })).toBeTruthy();
+  });
+});

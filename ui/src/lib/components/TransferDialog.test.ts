@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import TransferDialog from "./TransferDialog.svelte";
+import { fakeShell, reject } from "../../test-shell";
+
+const pending = { pending_id: "b1", source: "backup", accounts: [] };
+
+describe("TransferDialog", () => {
+  it("asks for the password of a Sesame backup", async () => {
+    const shell = fakeShell({
+      "plugin:dialog|open": () => "/home/alice/old.sesame",
+      scan_file: reject("password_required", "This backup is encrypted."),
+      open_backup: () => pending,
+    });
+    const onpending = vi.fn();
+    render(TransferDialog, { onclose: () => {}, onpending });
+    await fireEvent.click(screen.getByTestId("import-choose"));
+    const pw = await screen.findByTestId("backup-password");
+    await fireEvent.input(pw, { target: { value: "backup pw" } });
+    await fireEvent.click(screen.getByTestId("backup-open"));
+    await waitFor(() => expect(onpending).toHaveBeenCalledWith(pending));
+    expect(shell.argsOf("scan_file")).toEqual([{ path: "/home/alice/old.sesame" }]);
+    expect(shell.argsOf("open_backup")).toEqual([{ path: "/home/alice/old.sesame", password: "backup pw" }]);
+  });
+
+  it("exports a backup only with the password typed twice", async () => {
+    const shell = fakeShell({
+      "plugin:dialog|save": () => "/home/alice/b.sesame",
+      export_backup: () => 4,
+    });
+    render(TransferDialog, { onclose: () => {}, onpending: () => {} });
+    await fireEvent.click(screen.getByTestId("export-backup"));
+    await fireEvent.input(screen.getByTestId("export-backup-password"), { target: { value: "one" } });
+    await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "two" } });
+    await fireEvent.click(screen.getByTestId("export-backup-save"));
+    expect(screen.getByTestId("field-error").textContent).toMatch(/do not match/);
+    expect(shell.argsOf("export_backup")).toEqual([]);
+    await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "one" } });
+    await fireEvent.click(screen.getByTestId("export-backup-save"));
+    await waitFor(() => expect(shell.argsOf("export_backup")).toEqual([{ path: "/home/alice/b.sesame", password: "one" }]));
+    expect(await screen.findByText(/Saved 4 accounts/)).toBeTruthy();
+  });
+
+  it("shows the transfer codes one at a time", async () => {
+    fakeShell({ export_migration_qr: () => ["<svg>1</svg>", "<svg>2</svg>"] });
+    render(TransferDialog, { onclose: () => {}, onpending: () => {} });
+    await fireEvent.click(screen.getByTestId("export-migration-qr"));
+    const qr = await screen.findByTestId("migration-qr");
+    const first = qr.getAttribute("src");
+    expect(screen.getByText("1 of 2")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("migration-next"));
+    expect(screen.getByText("2 of 2")).toBeTruthy();
+    expect(screen.getByTestId("migration-qr").getAttribute("src")).not.toBe(first);
+    expect((screen.getByTestId("migration-next") as HTMLButtonElement).disabled).toBe(true);
+  });
+});

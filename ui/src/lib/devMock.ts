@@ -1,0 +1,422 @@
+// A fake shell for `npm run dev` in a plain browser (no Tauri). It is imported only when
+// import.meta.env.DEV is true, so the production build holds none of it.
+//
+// Query parameters pick where it starts:
+//   ?state=no_vault | locked | unlocked | empty   (default: locked)
+//   ?pw=0        the vault has no password
+//   ?deeplink=1  the app "was opened" with an otpauth:// link
+//   ?slow=1      every command takes 600 ms
+// The mock accepts any password except "wrong". window.sesameMock.lock() locks as the
+// idle timer would.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import type {
+  AccountView,
+  AppError,
+  CodeView,
+  ManualAccount,
+  Pending,
+  PendingAccount,
+  Settings,
+  Status,
+} from "./api";
+
+interface MockAccount extends AccountView {
+  secret: string;
+}
+
+const STEAM = "23456789BCDFGHJKMNPQRTVWXY";
+
+function h32(text: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of text) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Not a real OTP: a stable, code-looking value per account and time step. */
+function fakeCode(a: MockAccount, step: number): string {
+  let x = h32(`${a.secret}:${step}`);
+  if (a.kind === "steam") {
+    let s = "";
+    for (let i = 0; i < 5; i++) {
+      s += STEAM[x % STEAM.length];
+      x = (Math.floor(x / STEAM.length) ^ h32(s)) >>> 0;
+    }
+    return s;
+  }
+  let digits = "";
+  while (digits.length < a.digits) {
+    digits += String(x).padStart(10, "0");
+    x = h32(digits);
+  }
+  return digits.slice(0, a.digits);
+}
+
+function account(
+  id: string,
+  issuer: string | null,
+  name: string,
+  extra: Partial<MockAccount> = {},
+): MockAccount {
+  return {
+    id,
+    issuer,
+    name,
+    kind: "totp",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    counter: null,
+    icon: null,
+    tags: [],
+    note: null,
+    can_compute: true,
+    secret: `JBSWY3DPEHPK3PXP${id.toUpperCase().replace(/[^A-Z2-7]/g, "")}`.slice(0, 32),
+    ...extra,
+  };
+}
+
+function sampleAccounts(): MockAccount[] {
+  return [
+    account("gh", "GitHub", "alice@example.com", { tags: ["work"] }),
+    account("goog", "Google", "alice.liddell@gmail.com", { tags: ["personal"] }),
+    account("aws", "Amazon Web Services", "root@acme-corp", { tags: ["work"] }),
+    account("ms", "Microsoft", "alice@outlook.com", { digits: 8 }),
+    account("steam", "Steam", "alice_plays", { kind: "steam", digits: 5 }),
+    account("bank", "Zürcher Kantonalbank", "A-1234567", { kind: "hotp", period: null, counter: 12 }),
+    account("cf", "Cloudflare", "ops@acme-corp.example", { period: 60, tags: ["work", "ops"] }),
+    account("proton", "Proton", "alice@proton.me", { digits: 7 }),
+    account("srv", null, "backup-server.home.arpa"),
+    account("vpn", "Legacy VPN", "alice", { can_compute: false, note: "MD5, cannot compute" }),
+    account("fb", "Facebook", "alice.liddell"),
+    account("dbx", "Dropbox", "alice@example.com"),
+  ];
+}
+
+function fakeQrSvg(text: string): string {
+  const n = 29;
+  const cells: string[] = [];
+  const finder = (x: number, y: number) => {
+    for (let i = 0; i < 7; i++)
+      for (let j = 0; j < 7; j++) {
+        const edge = i === 0 || i === 6 || j === 0 || j === 6;
+        const core = i >= 2 && i <= 4 && j >= 2 && j <= 4;
+        if (edge || core) cells.push(`M${x + i} ${y + j}h1v1h-1z`);
+      }
+  };
+  finder(0, 0);
+  finder(n - 7, 0);
+  finder(0, n - 7);
+  let x = h32(text);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const inFinder = (i < 8 && j < 8) || (i >= n - 8 && j < 8) || (i < 8 && j >= n - 8);
+      x = Math.imul(x ^ (x >>> 13), 0x5bd1e995) >>> 0;
+      if (!inFinder && x % 2 === 0) cells.push(`M${i} ${j}h1v1h-1z`);
+    }
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 ${n + 4} ${n + 4}" shape-rendering="crispEdges"><rect x="-2" y="-2" width="${n + 4}" height="${n + 4}" fill="#fff"/><path d="${cells.join("")}" fill="#000"/></svg>`;
+}
+
+function pendingAccount(issuer: string | null, name: string, extra: Partial<PendingAccount> = {}): PendingAccount {
+  return {
+    issuer,
+    name,
+    kind: "totp",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    counter: null,
+    warnings: [],
+    duplicate: false,
+    ...extra,
+  };
+}
+
+export function installDevMock(): void {
+  const params = new URLSearchParams(location.search);
+  const start = params.get("state") ?? "locked";
+  const slow = params.get("slow") === "1";
+  let hasPassword = params.get("pw") !== "0";
+  let state: Status["state"] = start === "no_vault" ? "no_vault" : start === "unlocked" || start === "empty" ? "unlocked" : "locked";
+  let accounts: MockAccount[] = start === "empty" || start === "no_vault" ? [] : sampleAccounts();
+  let settings: Settings = {
+    auto_lock_secs: 300,
+    clipboard_clear_secs: 30,
+    time_correction: false,
+    ntp_server: "pool.ntp.org",
+    clock_offset_ms: 0,
+    theme: (params.get("theme") as Settings["theme"]) ?? "system",
+  };
+  if (params.get("theme")) localStorage.setItem("sesame.theme", settings.theme);
+  let deepLink: Pending | null =
+    params.get("deeplink") === "1"
+      ? {
+          pending_id: "p-deep",
+          source: "deep link",
+          accounts: [pendingAccount("Mastodon", "@alice@social.example")],
+        }
+      : null;
+  const pendings = new Map<string, PendingAccount[]>();
+  let seq = 0;
+  let lastActivity = Date.now();
+
+  const fail = (kind: AppError["kind"], message: string): never => {
+    throw { kind, message } satisfies AppError;
+  };
+  const needUnlocked = () => {
+    if (state === "no_vault") fail("no_vault", "There is no vault yet.");
+    if (state !== "unlocked") fail("locked", "The vault is locked.");
+  };
+  const view = (a: MockAccount): AccountView => {
+    const { secret: _secret, ...rest } = a;
+    void _secret;
+    return { ...rest, tags: [...rest.tags] };
+  };
+  const find = (id: string) => accounts.find((a) => a.id === id) ?? fail("not_found", "That account is no longer in the vault.");
+  const codeOf = (a: MockAccount): CodeView => {
+    if (!a.can_compute) return { id: a.id, code: null, next_code: null, valid_for_ms: null, period_ms: null };
+    if (a.kind === "hotp") return { id: a.id, code: fakeCode(a, a.counter ?? 0), next_code: null, valid_for_ms: null, period_ms: null };
+    const now = Date.now() + (settings.time_correction ? settings.clock_offset_ms : 0);
+    const p = (a.period ?? 30) * 1000;
+    const step = Math.floor(now / p);
+    return { id: a.id, code: fakeCode(a, step), next_code: fakeCode(a, step + 1), valid_for_ms: p - (now % p), period_ms: p };
+  };
+  const newPending = (source: string, list: PendingAccount[]): Pending => {
+    const id = `p-${++seq}`;
+    pendings.set(id, list);
+    return { pending_id: id, source, accounts: list };
+  };
+  const isDuplicate = (issuer: string | null, name: string) =>
+    accounts.some((a) => a.issuer === issuer && a.name === name);
+
+  function parseOtpauth(text: string): PendingAccount[] {
+    if (/^otpauth-migration:\/\//i.test(text)) {
+      return [
+        pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
+        pendingAccount("Slack", "alice@acme-corp"),
+        pendingAccount("Twitch", "alice_streams", {
+          warnings: [{ kind: "short_secret", message: "The secret is only 80 bits; 128 or more is recommended." }],
+        }),
+      ];
+    }
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return fail("invalid_input", "This is not an otpauth:// link.");
+    }
+    if (url.protocol !== "otpauth:") fail("invalid_input", "The link must start with otpauth://.");
+    const kind = url.host === "hotp" ? "hotp" : "totp";
+    const label = decodeURIComponent(url.pathname.replace(/^\//, ""));
+    const [prefix, rest] = label.includes(":") ? label.split(/:(.*)/s) : [null, label];
+    const secret = url.searchParams.get("secret");
+    if (!secret) fail("invalid_input", "The link has no secret parameter.");
+    const issuer = url.searchParams.get("issuer") ?? prefix;
+    const warnings: PendingAccount["warnings"] = [];
+    if (prefix && url.searchParams.get("issuer") && prefix !== url.searchParams.get("issuer"))
+      warnings.push({ kind: "issuer_mismatch", message: `The label says “${prefix}” but the issuer is “${issuer}”; Sesame keeps “${issuer}”.` });
+    return [
+      pendingAccount(issuer, (rest ?? "").trim() || "account", {
+        kind,
+        digits: Number(url.searchParams.get("digits") ?? 6),
+        period: kind === "totp" ? Number(url.searchParams.get("period") ?? 30) : null,
+        counter: kind === "hotp" ? Number(url.searchParams.get("counter") ?? 0) : null,
+        duplicate: isDuplicate(issuer, (rest ?? "").trim()),
+        warnings,
+      }),
+    ];
+  }
+
+  async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    if (slow) await new Promise((r) => setTimeout(r, 600));
+    switch (cmd) {
+      case "status":
+        return {
+          state,
+          has_password: state === "no_vault" ? false : hasPassword,
+          vault_path: "/home/alice/.local/share/sesame/vault",
+          keystore: "Secret Service (GNOME Keyring), login collection",
+        } satisfies Status;
+      case "create_vault":
+        if (state !== "no_vault") fail("invalid_input", "A vault already exists.");
+        hasPassword = args.password !== null;
+        state = "unlocked";
+        return null;
+      case "unlock":
+        if (state === "no_vault") fail("no_vault", "There is no vault yet.");
+        if (hasPassword && !args.password) fail("password_required", "This vault needs its password.");
+        if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
+        if (args.password === "keystore") fail("keystore", "The system keyring is locked.");
+        if (args.password === "elsewhere") fail("bound_to_another_device", "This vault is bound to another device.");
+        state = "unlocked";
+        lastActivity = Date.now();
+        return null;
+      case "lock":
+        if (state === "unlocked") state = "locked";
+        return null;
+      case "touch":
+        lastActivity = Date.now();
+        return null;
+      case "change_password":
+        needUnlocked();
+        if (hasPassword && args.oldPassword !== "password" && args.oldPassword !== "sesame")
+          fail("wrong_password", "The current password is wrong.");
+        hasPassword = args.newPassword !== null;
+        return null;
+      case "list_accounts":
+        needUnlocked();
+        return accounts.map(view);
+      case "codes":
+        needUnlocked();
+        return accounts.map(codeOf);
+      case "next_hotp": {
+        needUnlocked();
+        const a = find(args.id as string);
+        a.counter = (a.counter ?? 0) + 1;
+        return codeOf(a);
+      }
+      case "copy_code":
+        needUnlocked();
+        find(args.id as string);
+        return { clear_after_secs: settings.clipboard_clear_secs };
+      case "edit_account": {
+        needUnlocked();
+        const a = find(args.id as string);
+        Object.assign(a, args.edit);
+        return view(a);
+      }
+      case "move_account": {
+        needUnlocked();
+        const a = find(args.id as string);
+        accounts = accounts.filter((x) => x !== a);
+        accounts.splice(args.position as number, 0, a);
+        return null;
+      }
+      case "delete_account":
+        needUnlocked();
+        find(args.id as string);
+        accounts = accounts.filter((x) => x.id !== args.id);
+        return null;
+      case "reveal_secret": {
+        needUnlocked();
+        const a = find(args.id as string);
+        const uri = `otpauth://${a.kind === "hotp" ? "hotp" : "totp"}/${encodeURIComponent(a.issuer ?? "")}:${encodeURIComponent(a.name)}?secret=${a.secret}${a.issuer ? `&issuer=${encodeURIComponent(a.issuer)}` : ""}`;
+        return { secret: a.secret, uri, qr_svg: fakeQrSvg(uri) };
+      }
+      case "parse_link":
+        return newPending("link", parseOtpauth(String(args.text).trim()));
+      case "scan_image":
+        if ((args.bytes as number[]).length < 16) fail("no_qr_code", "No QR code found in this image.");
+        return newPending("image", [pendingAccount("Discord", "alice#1234")]);
+      case "scan_screen":
+        return newPending("screen", [
+          pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
+          pendingAccount("GitLab", "alice", {
+            warnings: [{ kind: "short_secret", message: "The secret is only 80 bits; 128 or more is recommended." }],
+          }),
+        ]);
+      case "scan_file":
+        if (String(args.path).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
+        return newPending("file", [pendingAccount("Reddit", "u/alice")]);
+      case "open_backup":
+      case "open_backup_bytes":
+        if (args.password === "wrong") fail("wrong_password", "Wrong backup password.");
+        return newPending("backup", [
+          pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
+          pendingAccount("Atlassian", "alice@acme-corp.example"),
+          pendingAccount("Legacy VPN", "alice", {
+            algorithm: "SHA1",
+            warnings: [{ kind: "cannot_compute_codes", message: "This account uses MD5, which Sesame cannot compute codes with." }],
+          }),
+        ]);
+      case "add_manual": {
+        needUnlocked();
+        const m = args.account as ManualAccount;
+        if (m.secret.length < 8) fail("invalid_input", "The secret is too short to be real (less than 40 bits).");
+        const a = account(`m${++seq}`, m.issuer, m.name, {
+          kind: m.kind,
+          algorithm: m.algorithm,
+          digits: m.digits,
+          period: m.kind === "hotp" ? null : m.period,
+          counter: m.kind === "hotp" ? m.counter : null,
+          secret: m.secret,
+        });
+        accounts.push(a);
+        return view(a);
+      }
+      case "confirm_pending": {
+        needUnlocked();
+        const list = pendings.get(args.pendingId as string) ?? (args.pendingId === "p-deep" ? [pendingAccount("Mastodon", "@alice@social.example")] : null);
+        if (!list) fail("not_found", "This import is no longer waiting.");
+        pendings.delete(args.pendingId as string);
+        const added = (args.indices as number[]).map((i) => {
+          const p = list![i];
+          const a = account(`i${++seq}`, p.issuer, p.name, { kind: p.kind, digits: p.digits, period: p.period, counter: p.counter });
+          accounts.push(a);
+          return view(a);
+        });
+        return added;
+      }
+      case "discard_pending":
+        pendings.delete(args.pendingId as string);
+        return null;
+      case "take_deep_link": {
+        const p = deepLink;
+        deepLink = null;
+        return p;
+      }
+      case "export_backup":
+        needUnlocked();
+        return accounts.length;
+      case "export_otpauth":
+        needUnlocked();
+        return accounts.length;
+      case "export_migration_qr":
+        needUnlocked();
+        return Array.from({ length: Math.max(1, Math.ceil(accounts.length / 5)) }, (_, i) => fakeQrSvg(`batch ${i}`));
+      case "get_settings":
+        needUnlocked();
+        return { ...settings };
+      case "set_settings":
+        needUnlocked();
+        settings = { ...(args.settings as Settings) };
+        return { ...settings };
+      case "check_time":
+        if (/fail/.test(settings.ntp_server)) fail("time", `No answer from ${settings.ntp_server} within 3 s.`);
+        settings.clock_offset_ms = 1234;
+        return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
+      case "plugin:dialog|open":
+        return params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame";
+      case "plugin:dialog|save": {
+        const o = (args.options ?? {}) as { defaultPath?: string };
+        return `/home/alice/Documents/${o.defaultPath ?? "export"}`;
+      }
+      default:
+        return fail("internal", `The dev mock does not know the command “${cmd}”.`);
+    }
+  }
+
+  mockIPC((cmd, args) => handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+
+  // The idle timer, as the shell runs it.
+  setInterval(() => {
+    if (state === "unlocked" && settings.auto_lock_secs > 0 && Date.now() - lastActivity > settings.auto_lock_secs * 1000) {
+      state = "locked";
+      void emit("locked", null);
+    }
+  }, 1000);
+
+  (window as unknown as { sesameMock: unknown }).sesameMock = {
+    lock() {
+      state = "locked";
+      void emit("locked", null);
+    },
+    deepLink() {
+      void emit("pending", newPending("deep link", [pendingAccount("Mastodon", "@alice@social.example")]));
+    },
+  };
+  console.info("Sesame dev mock: fake shell installed (any password but “wrong” unlocks).");
+}
