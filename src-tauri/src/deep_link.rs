@@ -48,6 +48,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, args: impl IntoIterator<Item = Str
         }
     }
     if let Some(window) = app.get_webview_window("main") {
+        #[cfg(desktop)]
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();

@@ -1,7 +1,9 @@
 //! Screen scanning: capture every monitor and read every QR code on it, with Sesame's own
 //! window hidden so it does not cover the code.
 
-use tauri::{AppHandle, Manager, Runtime};
+#[cfg(desktop)]
+use tauri::Manager;
+use tauri::{AppHandle, Runtime};
 
 use crate::error::{AppError, AppResult, ErrorKind};
 
