@@ -21,6 +21,8 @@ pub struct Settings {
     pub ntp_server: String,
     /// Last measured clock offset in milliseconds.
     pub clock_offset_ms: i64,
+    /// When the offset was measured (Unix ms, this computer's clock); `None`: never.
+    pub clock_checked_at_ms: Option<u64>,
     /// `system`, `light` or `dark`.
     pub theme: String,
 }
@@ -33,13 +35,15 @@ impl Default for Settings {
             time_correction: false,
             ntp_server: crate::clock::DEFAULT_NTP_SERVER.to_owned(),
             clock_offset_ms: 0,
+            clock_checked_at_ms: None,
             theme: "system".to_owned(),
         }
     }
 }
 
-/// Everything the vault encrypts.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Everything the vault encrypts. Its `Debug` hides the Cognito state (tokens, client
+/// secret); account secrets hide themselves.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VaultData {
     /// Accounts, in the user's order.
     #[serde(default)]
@@ -50,6 +54,16 @@ pub struct VaultData {
     /// Cognito configuration and tokens (owned by the `cognito` module).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognito: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for VaultData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultData")
+            .field("accounts", &self.accounts)
+            .field("settings", &self.settings)
+            .field("cognito", &self.cognito.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// What [`VaultData::add`] did.
@@ -301,6 +315,20 @@ mod tests {
             secret: Secret::from_bytes(vec![seed; 20]),
             params: Params::default(),
         }
+    }
+
+    #[test]
+    fn debug_output_hides_tokens_and_secrets() {
+        let mut data = VaultData::default();
+        data.add(account("GitHub", "alice", 0x5a), 1);
+        data.cognito = Some(serde_json::json!({"session": {"refresh": "eyJ-refresh-token"}}));
+        let shown = format!("{data:?}");
+        assert!(shown.contains("alice"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(!shown.contains("eyJ-refresh-token"), "{shown}");
+        // The secret (twenty 0x5a bytes) appears neither raw nor in Base32.
+        assert!(!shown.contains("LJNFUWS2"), "{shown}");
+        assert!(!shown.contains("90, 90"), "{shown}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ function shell(state: { value: AppState }) {
       take_deep_link: () => null,
       list_accounts: () => [accountView("gh", "GitHub", "alice")],
       codes: () => [codeView("gh", "123456")],
-      get_settings: () => ({ auto_lock_secs: 0, clipboard_clear_secs: 0, time_correction: false, ntp_server: "", clock_offset_ms: 0, theme: "dark" }),
+      get_settings: () => ({ auto_lock_secs: 0, clipboard_clear_secs: 0, time_correction: false, ntp_server: "", clock_offset_ms: 0, clock_checked_at_ms: null, theme: "dark" }),
       touch: () => null,
       lock: () => {
         state.value = "locked";

@@ -17,7 +17,8 @@ pub async fn get_settings(state: State<'_, AppState>) -> AppResult<Settings> {
     Ok(session.vault()?.data().settings.clone())
 }
 
-/// Saves settings; the measured offset is kept from the vault, not taken from the UI.
+/// Saves settings; the measured offset and its time are kept from the vault, not taken
+/// from the UI.
 #[tauri::command]
 pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
     check_settings(&settings).map_err(AppError::invalid)?;
@@ -25,8 +26,10 @@ pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> App
     let vault = session.vault()?;
     vault.update(|data| {
         let offset = data.settings.clock_offset_ms;
+        let checked_at = data.settings.clock_checked_at_ms;
         data.settings = Settings {
             clock_offset_ms: offset,
+            clock_checked_at_ms: checked_at,
             ntp_server: settings.ntp_server.trim().to_owned(),
             ..settings
         };
@@ -34,6 +37,13 @@ pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> App
     })?;
     state.apply_clock_settings(vault);
     Ok(vault.data().settings.clone())
+}
+
+/// Now on this computer's clock, in Unix ms.
+fn unix_ms_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A measured clock offset.
@@ -59,6 +69,7 @@ pub async fn check_time(state: State<'_, AppState>) -> AppResult<TimeCheck> {
         let vault = session.vault()?;
         vault.update(|data| {
             data.settings.clock_offset_ms = measured.offset_ms;
+            data.settings.clock_checked_at_ms = Some(unix_ms_now());
             Ok(())
         })?;
         state.apply_clock_settings(vault);

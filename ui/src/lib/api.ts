@@ -105,6 +105,8 @@ export interface Settings {
   time_correction: boolean;
   ntp_server: string;
   clock_offset_ms: number;
+  /** When the offset was measured (Unix ms); null: never. */
+  clock_checked_at_ms: number | null;
   theme: "system" | "light" | "dark";
 }
 

@@ -148,6 +148,7 @@ export function installDevMock(): void {
     time_correction: false,
     ntp_server: "pool.ntp.org",
     clock_offset_ms: 0,
+    clock_checked_at_ms: null,
     theme: (params.get("theme") as Settings["theme"]) ?? "system",
   };
   if (params.get("theme")) localStorage.setItem("sesame.theme", settings.theme);
@@ -387,6 +388,7 @@ export function installDevMock(): void {
       case "check_time":
         if (/fail/.test(settings.ntp_server)) fail("time", `No answer from ${settings.ntp_server} within 3 s.`);
         settings.clock_offset_ms = 1234;
+        settings.clock_checked_at_ms = Date.now();
         return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
       case "plugin:dialog|open":
         return params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame";

@@ -10,6 +10,7 @@ const SETTINGS: Settings = {
   time_correction: false,
   ntp_server: "pool.ntp.org",
   clock_offset_ms: 0,
+  clock_checked_at_ms: null,
   theme: "system",
 };
 
@@ -44,9 +45,22 @@ describe("SettingsDialog", () => {
   it("measures the clock and shows the offset", async () => {
     shell({ check_time: () => ({ offset_ms: 1234, delay_ms: 20, server: "pool.ntp.org" }) });
     render(SettingsDialog, { onclose: () => {} });
-    expect((await screen.findByTestId("settings-offset")).textContent).toBe("0.0 s");
+    expect((await screen.findByTestId("settings-offset-unknown")).textContent).toMatch(/not measured yet/i);
+    expect(screen.queryByTestId("settings-offset")).toBeNull();
     await fireEvent.click(screen.getByTestId("settings-check-time"));
     await waitFor(() => expect(screen.getByTestId("settings-offset").textContent).toBe("+1.2 s"));
+  });
+
+  it("shows the offset measured earlier, and when", async () => {
+    let current: Settings = { ...SETTINGS, clock_offset_ms: -2500, clock_checked_at_ms: Date.now() };
+    fakeShell({
+      get_settings: () => current,
+      set_settings: (a) => (current = { ...(a.settings as Settings) }),
+      status: () => ({ state: "unlocked", has_password: false, vault_path: "/v", keystore: "Secret Service" }),
+    });
+    render(SettingsDialog, { onclose: () => {} });
+    expect((await screen.findByTestId("settings-offset")).textContent).toBe("-2.5 s");
+    expect(screen.getByTestId("settings-offset").parentElement?.textContent).toMatch(/measured at \d/);
   });
 
   it("shows why a time check failed", async () => {

@@ -20,7 +20,7 @@ function shell(extra: Record<string, Handler> = {}) {
   return fakeShell({
     list_accounts: () => ACCOUNTS,
     codes: () => CODES,
-    get_settings: () => ({ auto_lock_secs: 300, clipboard_clear_secs: 30, time_correction: false, ntp_server: "pool", clock_offset_ms: 0, theme: "light" }),
+    get_settings: () => ({ auto_lock_secs: 300, clipboard_clear_secs: 30, time_correction: false, ntp_server: "pool", clock_offset_ms: 0, clock_checked_at_ms: null, theme: "light" }),
     take_deep_link: () => null,
     copy_code: () => ({ clear_after_secs: 30 }),
     ...extra,
