@@ -85,7 +85,7 @@ fn sign_in_with_mfa(c: &mut Criterion) {
             panic!("{step:?}")
         };
         cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        cognito::mfa::enable_totp(&mut vault, &client)
+        cognito::mfa::enable_totp(&std::sync::Mutex::new(&mut vault), &client)
             .await
             .unwrap();
         let state = cognito::CognitoState::load(vault.data()).unwrap();

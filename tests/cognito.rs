@@ -1,25 +1,32 @@
 //! Cognito end to end against a real emulator (ministack, `AUTH=true`, loopback): the core
 //! API (sign-up, codes, password reset, SRP and password sign-in, MFA from the vault,
-//! refresh, sign-out) and the `sesame cognito` CLI as a person uses it. Pools with and
-//! without an app client secret, with MFA off, optional and required.
+//! refresh, sign-out, the new password an invitation asks for, Sesame enrolled during a
+//! sign-in) and the `sesame cognito` CLI as a person uses it. Pools with and without an
+//! app client secret, with MFA off, optional and required.
 
 #[path = "support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
+#[path = "support/proxy.rs"]
+mod proxy;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use assert_cmd::Command;
 use ministack::{Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
+use sesame::account::Account;
 use sesame::clock::SystemClock;
 use sesame::cognito::{
     self, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, CognitoError, MfaKind, Session,
-    SignIn, SignInStep,
+    SignIn, SignInStep, VaultAccess,
 };
 use sesame::keystore::{self, KeystoreChoice};
-use sesame::vault::{KdfCost, Vault, VaultPaths};
+use sesame::otp::Params;
+use sesame::secret::Secret;
+use sesame::vault::{Added, KdfCost, Vault, VaultPaths};
 
 const PASSWORD: &str = "Correct-Horse-9";
 const NEW_PASSWORD: &str = "Battery-Staple-7";
@@ -40,6 +47,11 @@ fn config(ms: &Ministack, pool: &Pool) -> CognitoConfig {
 
 fn client(ms: &Ministack, pool: &Pool) -> CognitoClient {
     CognitoClient::new(config(ms, pool), Arc::new(SystemClock)).unwrap()
+}
+
+/// The vault, lent to a Cognito flow (as the CLI does).
+fn lend(vault: &mut Vault) -> Mutex<&mut Vault> {
+    Mutex::new(vault)
 }
 
 /// A vault in a temp dir with a file keystore.
@@ -292,7 +304,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
 
             // Enroll Sesame: the secret is an ordinary account, linked to pool and user.
-            let enrolled = cognito::mfa::enable_totp(&mut vault, &client)
+            let enrolled = cognito::mfa::enable_totp(&lend(&mut vault), &client)
                 .await
                 .unwrap();
             assert_eq!(enrolled.preference_error, None);
@@ -311,7 +323,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             let profile = client.get_user(&session.tokens.access).await.unwrap();
             assert_eq!(profile.mfa_methods, ["SOFTWARE_TOKEN_MFA"]);
 
-            cognito::signed_in::sign_out(&mut vault, &client)
+            cognito::signed_in::sign_out(&lend(&mut vault), &client)
                 .await
                 .unwrap();
             assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
@@ -399,7 +411,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
 
             // Turning it off removes the link and the account; sign-in needs no code then.
             if mfa == Mfa::Optional {
-                let removed = cognito::mfa::disable_totp(&mut vault, &client, false)
+                let removed = cognito::mfa::disable_totp(&lend(&mut vault), &client, false)
                     .await
                     .unwrap();
                 assert_eq!(removed, Some(enrolled.account_id.clone()));
@@ -442,7 +454,7 @@ fn mfa_codes_use_the_corrected_clock() {
             panic!("{step:?}")
         };
         cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        cognito::mfa::enable_totp(&mut vault, &client)
+        cognito::mfa::enable_totp(&lend(&mut vault), &client)
             .await
             .unwrap();
         let state = cognito::CognitoState::load(vault.data()).unwrap();
@@ -486,7 +498,7 @@ fn stored_sessions_refresh_before_they_expire() {
         let client = cognito::store::client(vault.data()).unwrap();
         sign_up_confirmed(&client, "dave", "dave@example.com").await;
         assert!(matches!(
-            cognito::signed_in::whoami(&mut vault, &client).await,
+            cognito::signed_in::whoami(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
         let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
@@ -496,7 +508,7 @@ fn stored_sessions_refresh_before_they_expire() {
             panic!()
         };
         cognito::signed_in::save(&mut vault, &sign_in, &first).unwrap();
-        let verified = cognito::signed_in::whoami(&mut vault, &client)
+        let verified = cognito::signed_in::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert_ne!(verified.session.tokens.access, first.tokens.access);
@@ -512,7 +524,7 @@ fn stored_sessions_refresh_before_they_expire() {
             .await
             .unwrap();
         assert!(matches!(
-            cognito::signed_in::refresh(&mut vault, &client).await,
+            cognito::signed_in::refresh(&lend(&mut vault), &client).await,
             Err(CognitoError::SessionEnded { .. })
         ));
         assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
@@ -530,13 +542,13 @@ fn stored_sessions_refresh_before_they_expire() {
             .global_sign_out(&elsewhere.tokens.access)
             .await
             .unwrap();
-        let done = cognito::signed_in::sign_out(&mut vault, &client)
+        let done = cognito::signed_in::sign_out(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert!(!done.global);
         assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
         assert!(matches!(
-            cognito::signed_in::sign_out(&mut vault, &client).await,
+            cognito::signed_in::sign_out(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
 
@@ -552,6 +564,215 @@ fn stored_sessions_refresh_before_they_expire() {
         let done = cognito::store::configure(&mut vault, config(&ms, &other)).unwrap();
         assert!(done.dropped_session);
         assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+    });
+}
+
+/// An app's vault: shared, and locked (`None`) whenever the app likes.
+struct AppVault(Arc<Mutex<Option<Vault>>>);
+
+impl VaultAccess for AppVault {
+    fn with_vault<R>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> Result<R, CognitoError>,
+    ) -> Result<R, CognitoError> {
+        let mut guard = self.0.lock().unwrap();
+        f(guard.as_mut().ok_or(CognitoError::VaultLocked)?)
+    }
+}
+
+/// The pool requires MFA, but ministack hands out tokens to users without one: the proxy
+/// turns the first tokens after `ask` is set into the `MFA_SETUP` challenge Cognito sends.
+fn ask_for_mfa_setup(ask: Arc<AtomicBool>) -> impl Fn(&str, &Value, &mut Value) {
+    move |operation, sent, answer| {
+        let tokens = answer.get("AuthenticationResult").is_some();
+        if operation == "RespondToAuthChallenge"
+            && sent["ChallengeName"] != "MFA_SETUP"
+            && tokens
+            && ask.swap(false, Ordering::SeqCst)
+        {
+            *answer = serde_json::json!({
+                "ChallengeName": "MFA_SETUP",
+                "Session": "proxy-mfa-setup-session",
+                "ChallengeParameters": {
+                    "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]",
+                    "USER_ID_FOR_SRP": sent["ChallengeResponses"]["USERNAME"],
+                },
+            });
+        }
+    }
+}
+
+#[test]
+fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires() {
+    let ms = Ministack::start();
+    let vault_dir = TempVault::new();
+    let ask = Arc::new(AtomicBool::new(false));
+    let lock_on_verify = Arc::new(AtomicBool::new(false));
+    let app_vault: Arc<Mutex<Option<Vault>>> = Arc::new(Mutex::new(None));
+    let proxy = {
+        let setup = ask_for_mfa_setup(ask.clone());
+        let (lock_on_verify, app_vault) = (lock_on_verify.clone(), app_vault.clone());
+        proxy::Proxy::start(&ms.endpoint, move |operation, sent, answer| {
+            setup(operation, sent, answer);
+            // The app locks itself while Cognito checks the code.
+            if operation == "VerifySoftwareToken" && lock_on_verify.swap(false, Ordering::SeqCst) {
+                *app_vault.lock().unwrap() = None;
+            }
+        })
+    };
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Required, false, None).await;
+        ms.invited_user(&pool, "ines", "Temporary-Pass-1", "ines@example.com")
+            .await;
+        let mut through_proxy = config(&ms, &pool);
+        through_proxy.endpoint = Some(proxy.endpoint.clone());
+        let mut vault = vault_dir.open();
+        cognito::store::configure(&mut vault, through_proxy.clone()).unwrap();
+        let client = cognito::store::client(vault.data()).unwrap();
+        // An older enrollment of the same user, which a new one replaces.
+        let Added::New(stale) = vault
+            .update(|data| {
+                Ok(data.add(
+                    Account {
+                        issuer: Some(cognito::mfa::issuer_for(&pool.id)),
+                        name: "ines".into(),
+                        secret: Secret::from_bytes(vec![7; 20]),
+                        params: Params::default(),
+                    },
+                    0,
+                ))
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        cognito::store::update(&mut vault, |state, _| {
+            state.totp.push(cognito::store::TotpLink {
+                user_pool_id: pool.id.clone(),
+                username: "ines".into(),
+                login: "ines".into(),
+                account_id: stale.clone(),
+                verified: true,
+                last_step: None,
+            });
+            Ok(())
+        })
+        .unwrap();
+
+        // The temporary password asks for a new one; then the pool asks for MFA.
+        let (mut sign_in, step) =
+            SignIn::start(&client, "ines", "Temporary-Pass-1", AuthFlow::Srp, vec![])
+                .await
+                .unwrap();
+        assert_eq!(
+            step,
+            SignInStep::NeedNewPassword {
+                required_attributes: vec![]
+            }
+        );
+        assert!(matches!(
+            cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
+            Err(CognitoError::WrongStep { .. })
+        ));
+        ask.store(true, Ordering::SeqCst);
+        let step = sign_in
+            .set_new_password(NEW_PASSWORD, &[("name".into(), "Ines".into())])
+            .await
+            .unwrap();
+        assert_eq!(
+            step,
+            SignInStep::MfaSetup {
+                options: vec![MfaKind::Totp]
+            }
+        );
+        assert!(matches!(
+            sign_in.set_new_password(NEW_PASSWORD, &[]).await,
+            Err(CognitoError::WrongStep { .. })
+        ));
+
+        // Sesame enrolls itself: Cognito accepted the code computed from the secret the
+        // vault now holds, and the sign-in finished. The older enrollment is gone.
+        let step = cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in)
+            .await
+            .unwrap();
+        let SignInStep::Done(session) = step else {
+            panic!("{step:?}")
+        };
+        let state = cognito::CognitoState::load(vault.data()).unwrap();
+        assert_eq!(state.totp.len(), 1, "{:?}", state.totp);
+        let link = state.link(&pool.id, "ines").unwrap().clone();
+        assert!(link.verified && link.last_step.is_some());
+        assert_ne!(link.account_id, stale);
+        let enrolled = vault
+            .data()
+            .accounts
+            .iter()
+            .find(|a| a.id == link.account_id)
+            .unwrap();
+        assert_eq!(
+            enrolled.account.issuer.as_deref(),
+            Some(&*cognito::mfa::issuer_for(&pool.id))
+        );
+        assert!(vault.data().accounts.iter().all(|a| a.id != stale));
+        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+        let who = cognito::signed_in::whoami(&lend(&mut vault), &client)
+            .await
+            .unwrap();
+        assert_eq!(who.id.username(), Some("ines"));
+
+        // The temporary password is spent; the new one works.
+        assert!(matches!(
+            SignIn::start(&client, "ines", "Temporary-Pass-1", AuthFlow::Srp, vec![]).await,
+            Err(CognitoError::WrongCredentials)
+        ));
+        let (_, step) = SignIn::start(&client, "ines", NEW_PASSWORD, AuthFlow::Password, vec![])
+            .await
+            .unwrap();
+        assert!(matches!(step, SignInStep::Done(_)), "{step:?}");
+        let accounts_before = vault.data().accounts.len();
+
+        // A code Cognito refuses (a clock 10 minutes fast) rolls the enrollment back.
+        let skewed = CognitoClient::new(
+            through_proxy.clone(),
+            Arc::new(sesame::clock::CorrectedClock::new(FastClock)),
+        )
+        .unwrap();
+        ask.store(true, Ordering::SeqCst);
+        let (mut sign_in, step) =
+            SignIn::start(&skewed, "ines", NEW_PASSWORD, AuthFlow::Srp, vec![])
+                .await
+                .unwrap();
+        assert!(matches!(step, SignInStep::MfaSetup { .. }), "{step:?}");
+        assert!(matches!(
+            cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
+            Err(CognitoError::CodeMismatch)
+        ));
+        assert_eq!(vault.data().accounts.len(), accounts_before);
+        assert_eq!(
+            cognito::CognitoState::load(vault.data()).unwrap().totp,
+            vec![link.clone()]
+        );
+
+        // An app that locks itself while Cognito checks the code: the error says so, and
+        // the secret Cognito now accepts is still in the vault (never lost).
+        drop(vault);
+        *app_vault.lock().unwrap() = Some(vault_dir.open());
+        let access = AppVault(app_vault.clone());
+        ask.store(true, Ordering::SeqCst);
+        lock_on_verify.store(true, Ordering::SeqCst);
+        let (mut sign_in, _) = SignIn::start(&client, "ines", NEW_PASSWORD, AuthFlow::Srp, vec![])
+            .await
+            .unwrap();
+        let locked = cognito::mfa::set_up_during_sign_in(&access, &mut sign_in).await;
+        assert!(
+            matches!(locked, Err(CognitoError::VaultLocked)),
+            "{locked:?}"
+        );
+        assert!(app_vault.lock().unwrap().is_none());
+        let vault = vault_dir.open();
+        assert_eq!(vault.data().accounts.len(), accounts_before + 1);
+        let state = cognito::CognitoState::load(vault.data()).unwrap();
+        assert_eq!(state.totp.iter().filter(|l| !l.verified).count(), 1);
     });
 }
 

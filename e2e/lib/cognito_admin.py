@@ -4,6 +4,7 @@ emulator's own virtualenv (it ships botocore). Prints one JSON object.
 
     cognito_admin.py ENDPOINT create-pool [off|optional|required]
     cognito_admin.py ENDPOINT user-mfa POOL_ID USERNAME
+    cognito_admin.py ENDPOINT invite-user POOL_ID USERNAME TEMPORARY_PASSWORD EMAIL
 """
 
 import json
@@ -54,6 +55,18 @@ def user_mfa(client, pool_id, username):
     }
 
 
+def invite_user(client, pool_id, username, temporary, email):
+    """An account made by the administrator: the first sign-in must choose a new password."""
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        TemporaryPassword=temporary,
+        UserAttributes=[{"Name": "email", "Value": email}],
+        MessageAction="SUPPRESS",
+    )
+    return {"username": username}
+
+
 def main(argv):
     endpoint, command, *rest = argv
     client = admin(endpoint)
@@ -61,6 +74,8 @@ def main(argv):
         out = create_pool(client, rest[0] if rest else "optional")
     elif command == "user-mfa":
         out = user_mfa(client, *rest)
+    elif command == "invite-user":
+        out = invite_user(client, *rest)
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out))

@@ -75,6 +75,8 @@ export async function startMinistack() {
     createPool: (mfa = "optional") => admin("create-pool", mfa),
     /** The user's MFA settings as the pool's administrator sees them. */
     userMfa: (poolId, username) => admin("user-mfa", poolId, username),
+    /** A user made by the administrator, with a temporary password. */
+    inviteUser: (poolId, username, temporary, email) => admin("invite-user", poolId, username, temporary, email),
     log: () => readFileSync(log, "utf8"),
     stop() {
       child.kill();

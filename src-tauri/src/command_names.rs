@@ -44,6 +44,8 @@ pub const COMMANDS: &[&str] = &[
     "cognito_sign_in",
     "cognito_answer_mfa",
     "cognito_answer_mfa_from_vault",
+    "cognito_set_new_password",
+    "cognito_set_up_mfa",
     "cognito_whoami",
     "cognito_refresh",
     "cognito_enable_mfa",

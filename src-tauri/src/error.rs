@@ -149,6 +149,7 @@ impl From<sesame::cognito::CognitoError> for AppError {
         use sesame::cognito::CognitoError as C;
         match error {
             C::Vault(v) => AppError::from(v),
+            e @ C::VaultLocked => AppError::new(ErrorKind::Locked, sentence(e)),
             e @ C::BadConfig { .. } => AppError::invalid(sentence(e)),
             e => AppError::new(ErrorKind::Cognito, sentence(e)),
         }
@@ -202,6 +203,12 @@ mod tests {
         assert_eq!(json["kind"], "cognito");
         let vault = AppError::from(CognitoError::Vault(VaultError::WrongPassword));
         assert_eq!(vault.kind, ErrorKind::WrongPassword);
+        let locked = AppError::from(CognitoError::VaultLocked);
+        assert_eq!(locked.kind, ErrorKind::Locked);
+        assert_eq!(
+            locked.message,
+            "Sesame was locked while talking to Cognito; unlock it and try again"
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 mod clipboard;
 #[cfg(desktop)]
 mod cognito_state;
+#[cfg(desktop)]
+mod cognito_vault;
 #[cfg(test)]
 mod command_names;
 mod commands;
@@ -98,6 +100,8 @@ pub fn run() {
             commands::cognito::cognito_sign_in,
             commands::cognito::cognito_answer_mfa,
             commands::cognito::cognito_answer_mfa_from_vault,
+            commands::cognito::cognito_set_new_password,
+            commands::cognito::cognito_set_up_mfa,
             commands::cognito::cognito_whoami,
             commands::cognito::cognito_refresh,
             commands::cognito::cognito_enable_mfa,

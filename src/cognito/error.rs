@@ -149,6 +149,10 @@ pub enum CognitoError {
         /// The user.
         username: String,
     },
+    /// The vault was locked (an app locks itself when idle) between talking to Cognito
+    /// and saving what it answered.
+    #[error("Sesame was locked while talking to Cognito; unlock it and try again")]
+    VaultLocked,
     /// A token failed verification.
     #[error("{0}")]
     Token(#[from] TokenError),

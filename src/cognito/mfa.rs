@@ -1,13 +1,16 @@
 //! Enrolling Sesame as the user's authenticator app: `AssociateSoftwareToken` → the secret
 //! goes into the vault as an ordinary account tied to this pool and user →
 //! `VerifySoftwareToken` with a code Sesame computes → `SetUserMFAPreference`. Also
-//! turning it off, and the same enrollment inside a sign-in (`MFA_SETUP`).
+//! turning it off, and the same enrollment inside a sign-in (`MFA_SETUP`). The vault is
+//! reached through [`VaultAccess`], only between Cognito's answers.
 
+use super::access::VaultAccess;
 use super::client::{CognitoClient, TotpSubject};
 use super::error::CognitoError;
 use super::sign_in::{SignIn, SignInStep};
 use super::signed_in;
 use super::store::{self, TotpLink};
+use super::tokens::Session;
 use crate::account::{Account, AccountId};
 use crate::otp::{Algorithm, Otp, Params};
 use crate::secret::Secret;
@@ -126,7 +129,7 @@ fn roll_back(vault: &mut Vault, pool: &str, account_id: &AccountId) -> Result<()
 
 /// Enrolls Sesame as the signed-in user's authenticator and turns TOTP MFA on.
 pub async fn enable_totp(
-    vault: &mut Vault,
+    vault: &impl VaultAccess,
     client: &CognitoClient,
 ) -> Result<Enrollment, CognitoError> {
     let session = signed_in::fresh(vault, client).await?;
@@ -141,24 +144,19 @@ pub async fn enable_totp(
     // The secret is saved before Cognito learns that it works: once it does, losing the
     // secret would lock the user out.
     let now_ms = client.clock().now_ms();
-    let account_id = store_pending(
-        vault,
-        &pool,
-        &session.username,
-        &session.login,
-        secret,
-        now_ms,
-    )?;
+    let account_id = vault.with_vault(|v| {
+        store_pending(v, &pool, &session.username, &session.login, secret, now_ms)
+    })?;
     let step = otp.counter_at(client.clock().now_secs());
     let code = otp.code_for_counter(step);
     if let Err(e) = client
         .verify_software_token(TotpSubject::Access(access), code.as_str(), DEVICE_NAME)
         .await
     {
-        roll_back(vault, &pool, &account_id)?;
+        vault.with_vault(|v| roll_back(v, &pool, &account_id))?;
         return Err(e);
     }
-    let replaced = confirm(vault, &pool, &account_id, step)?;
+    let replaced = vault.with_vault(|v| confirm(v, &pool, &account_id, step))?;
     let preference_error = client
         .set_software_token_mfa(access, true)
         .await
@@ -174,7 +172,7 @@ pub async fn enable_totp(
 /// Turns TOTP MFA off for the signed-in user and forgets the link; the vault account is
 /// removed too unless `keep_account`. Returns the account that held the secret.
 pub async fn disable_totp(
-    vault: &mut Vault,
+    vault: &impl VaultAccess,
     client: &CognitoClient,
     keep_account: bool,
 ) -> Result<Option<AccountId>, CognitoError> {
@@ -183,28 +181,42 @@ pub async fn disable_totp(
         .set_software_token_mfa(&session.tokens.access, false)
         .await?;
     let pool = client.config().user_pool_id.clone();
+    vault.with_vault(|v| forget_link(v, &pool, &session, keep_account))
+}
+
+/// Drops the links of the session's user in `pool` and, unless `keep_account`, their
+/// accounts. Returns the account that held the secret (the verified one, if several).
+fn forget_link(
+    vault: &mut Vault,
+    pool: &str,
+    session: &Session,
+    keep_account: bool,
+) -> Result<Option<AccountId>, CognitoError> {
     Ok(store::update(vault, |state, data| {
-        let mut removed = None;
-        state.totp.retain(|l| {
-            let this = l.is_for(&pool, &session.username) || l.is_for(&pool, &session.login);
-            if this {
-                removed = Some(l.account_id.clone());
+        let (dropped, kept): (Vec<TotpLink>, Vec<TotpLink>) = std::mem::take(&mut state.totp)
+            .into_iter()
+            .partition(|l| l.is_for(pool, &session.username) || l.is_for(pool, &session.login));
+        state.totp = kept;
+        if !keep_account {
+            for link in &dropped {
+                let _ = data.remove(&link.account_id);
             }
-            !this
-        });
-        if let Some(id) = &removed
-            && !keep_account
-        {
-            let _ = data.remove(id);
         }
-        Ok(removed)
+        let held = dropped
+            .iter()
+            .rev()
+            .find(|l| l.verified)
+            .or(dropped.last())
+            .map(|l| l.account_id.clone());
+        Ok(held)
     })?)
 }
 
 /// Answers a sign-in's `MFA_SETUP` by enrolling Sesame: the secret is stored in the vault,
-/// proven with a computed code, and the sign-in goes on.
+/// proven with a computed code, and the sign-in goes on. Older enrollments of the same
+/// user are removed; a failed one is rolled back.
 pub async fn set_up_during_sign_in(
-    vault: &mut Vault,
+    vault: &impl VaultAccess,
     sign_in: &mut SignIn,
 ) -> Result<SignInStep, CognitoError> {
     let pending = sign_in.begin_totp_setup().await?;
@@ -212,22 +224,17 @@ pub async fn set_up_during_sign_in(
     let client = sign_in.client().clone();
     let pool = client.config().user_pool_id.clone();
     let now_ms = client.clock().now_ms();
-    let account_id = store_pending(
-        vault,
-        &pool,
-        sign_in.user_id(),
-        sign_in.login(),
-        pending.secret,
-        now_ms,
-    )?;
+    let (user_id, login) = (sign_in.user_id(), sign_in.login());
+    let account_id =
+        vault.with_vault(|v| store_pending(v, &pool, user_id, login, pending.secret, now_ms))?;
     let step = otp.counter_at(client.clock().now_secs());
     match sign_in.finish_totp_setup(&otp, DEVICE_NAME).await {
         Ok(next) => {
-            confirm(vault, &pool, &account_id, step)?;
+            vault.with_vault(|v| confirm(v, &pool, &account_id, step))?;
             Ok(next)
         }
         Err(e) => {
-            roll_back(vault, &pool, &account_id)?;
+            vault.with_vault(|v| roll_back(v, &pool, &account_id))?;
             Err(e)
         }
     }
@@ -237,9 +244,16 @@ pub async fn set_up_during_sign_in(
 mod tests {
     use super::*;
 
-    /// The app awaits these on tokio's multi-threaded runtime: they must be `Send`.
+    /// The app awaits these on tokio's multi-threaded runtime: they must be `Send`, for
+    /// any [`VaultAccess`] (the app's locks its state for each read or write) and for the
+    /// command line's `Mutex<&mut Vault>`.
     #[allow(dead_code)]
-    fn futures_are_send(vault: &mut Vault, client: &CognitoClient, sign_in: &mut SignIn) {
+    fn futures_are_send<A: VaultAccess>(
+        vault: &A,
+        held: &std::sync::Mutex<&mut Vault>,
+        client: &CognitoClient,
+        sign_in: &mut SignIn,
+    ) {
         fn send<T: Send>(_: T) {}
         send(enable_totp(vault, client));
         send(disable_totp(vault, client, false));
@@ -247,7 +261,82 @@ mod tests {
         send(signed_in::whoami(vault, client));
         send(signed_in::refresh(vault, client));
         send(signed_in::sign_out(vault, client));
+        send(enable_totp(held, client));
+        send(set_up_during_sign_in(held, sign_in));
+        send(signed_in::sign_out(held, client));
         send(sign_in.answer_mfa_from_vault());
+    }
+
+    fn secret(byte: u8) -> Secret {
+        Secret::from_bytes(vec![byte; 20])
+    }
+
+    fn session_of(username: &str, login: &str) -> Session {
+        use super::super::tokens::{Token, Tokens};
+        Session {
+            tokens: Tokens {
+                id: Token::new("id"),
+                access: Token::new("access"),
+                refresh: None,
+            },
+            username: username.into(),
+            sub: "sub".into(),
+            login: login.into(),
+            id_expires_at: 0,
+            access_expires_at: 0,
+            issued_at: 0,
+            clock_drift_secs: 0,
+        }
+    }
+
+    fn links(vault: &Vault) -> Vec<TotpLink> {
+        store::CognitoState::load(vault.data()).unwrap().totp
+    }
+
+    fn has_account(vault: &Vault, id: &AccountId) -> bool {
+        vault.data().accounts.iter().any(|a| &a.id == id)
+    }
+
+    #[test]
+    fn a_confirmed_enrollment_replaces_older_ones_and_a_failed_one_leaves_nothing() {
+        let (_dir, mut vault) = super::super::access::temp_vault();
+        let pool = "eu-west-1_X";
+        let first = store_pending(&mut vault, pool, "u-1", "alice", secret(1), 0).unwrap();
+        assert!(!links(&vault)[0].verified);
+        assert_eq!(confirm(&mut vault, pool, &first, 7).unwrap(), None);
+        assert_eq!(links(&vault)[0].last_step, Some(7));
+
+        // A second enrollment of the same user replaces the first, account and all.
+        let second = store_pending(&mut vault, pool, "U-1", "alice", secret(2), 0).unwrap();
+        assert_eq!(
+            confirm(&mut vault, pool, &second, 8).unwrap(),
+            Some(first.clone())
+        );
+        assert!(!has_account(&vault, &first));
+        assert_eq!(links(&vault).len(), 1);
+
+        // A failed one is rolled back; the verified one stays.
+        let failed = store_pending(&mut vault, pool, "u-1", "alice", secret(3), 0).unwrap();
+        roll_back(&mut vault, pool, &failed).unwrap();
+        assert!(!has_account(&vault, &failed));
+        assert_eq!(links(&vault).len(), 1);
+        assert!(matches!(
+            confirm(&mut vault, pool, &failed, 9),
+            Err(CognitoError::Vault(VaultError::BadPayload { .. }))
+        ));
+
+        // Turning it off forgets every link of the user (and their accounts, unless kept).
+        let stray = store_pending(&mut vault, pool, "u-1", "alice", secret(4), 0).unwrap();
+        let other = store_pending(&mut vault, pool, "bob", "bob", secret(5), 0).unwrap();
+        let held = forget_link(&mut vault, pool, &session_of("u-1", "alice"), false).unwrap();
+        assert_eq!(held, Some(second.clone()));
+        assert!(!has_account(&vault, &second) && !has_account(&vault, &stray));
+        assert_eq!(links(&vault).len(), 1);
+        assert!(has_account(&vault, &other));
+        let held = forget_link(&mut vault, pool, &session_of("bob", "bob"), true).unwrap();
+        assert_eq!(held, Some(other.clone()));
+        assert!(has_account(&vault, &other));
+        assert!(links(&vault).is_empty());
     }
 
     #[test]

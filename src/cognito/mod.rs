@@ -9,29 +9,33 @@
 //! - **With the vault**: [`store`] keeps the configuration, the session and the links
 //!   between vault accounts and enrolled users in `VaultData::cognito`; [`signed_in`] saves,
 //!   refreshes, verifies and ends sessions; [`mfa`] enrolls or removes Sesame as the
-//!   authenticator.
+//!   authenticator. The flows that talk to Cognito reach the vault through
+//!   [`VaultAccess`] ([`access`]), only for short reads and writes, so that an app can
+//!   share it (and lock it) meanwhile; the command line lends its own with
+//!   `Mutex::new(&mut vault)`.
 //!
 //! A UI drives a sign-in like this:
 //!
 //! ```no_run
 //! # async fn demo(vault: &mut sesame::vault::Vault) -> Result<(), sesame::cognito::CognitoError> {
-//! use sesame::cognito::{self, AuthFlow, SignIn, SignInStep};
+//! use sesame::cognito::{self, AuthFlow, SignIn, SignInStep, VaultAccess};
 //! let client = cognito::store::client(vault.data())?;
 //! let state = cognito::store::CognitoState::load(vault.data())?;
 //! let enrolled = state.enrolled(vault.data(), &client.config().user_pool_id);
+//! let vault = std::sync::Mutex::new(vault);
 //! let (mut sign_in, mut step) =
 //!     SignIn::start(&client, "alice", "password", AuthFlow::Srp, enrolled).await?;
 //! loop {
 //!     step = match step {
 //!         SignInStep::Done(session) => {
-//!             cognito::signed_in::save(vault, &sign_in, &session)?;
+//!             vault.with_vault(|v| cognito::signed_in::save(v, &sign_in, &session))?;
 //!             break;
 //!         }
 //!         SignInStep::NeedMfaCode { can_answer_from_vault: true, .. } => {
 //!             sign_in.answer_mfa_from_vault().await?
 //!         }
 //!         SignInStep::NeedMfaCode { .. } => sign_in.answer_mfa("123456").await?,
-//!         SignInStep::MfaSetup { .. } => cognito::mfa::set_up_during_sign_in(vault, &mut sign_in).await?,
+//!         SignInStep::MfaSetup { .. } => cognito::mfa::set_up_during_sign_in(&vault, &mut sign_in).await?,
 //!         SignInStep::SelectMfaType { options } => sign_in.select_mfa(options[0]).await?,
 //!         SignInStep::NeedNewPassword { .. } => sign_in.set_new_password("new password", &[]).await?,
 //!     };
@@ -39,6 +43,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod access;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -51,6 +56,7 @@ pub mod store;
 pub mod tokens;
 pub mod verify;
 
+pub use access::VaultAccess;
 pub use client::{CodeDelivery, CognitoClient, SignUpOutcome, UserProfile};
 pub use config::{ClientSecret, CognitoConfig};
 pub use error::CognitoError;

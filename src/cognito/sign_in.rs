@@ -134,7 +134,8 @@ enum State {
     Mfa(MfaKind),
     SelectMfa(Vec<MfaKind>),
     NewPassword,
-    MfaSetup,
+    /// The factors the pool lets the user set up.
+    MfaSetup(Vec<MfaKind>),
     Done,
 }
 
@@ -144,7 +145,7 @@ impl State {
             State::Mfa(_) => "waiting for an MFA code",
             State::SelectMfa(_) => "waiting for an MFA choice",
             State::NewPassword => "waiting for a new password",
-            State::MfaSetup => "waiting for MFA setup",
+            State::MfaSetup(_) => "waiting for MFA setup",
             State::Done => "finished",
         }
     }
@@ -486,9 +487,17 @@ impl SignIn {
     }
 
     /// `MFA_SETUP`, part 1: asks Cognito for a TOTP secret. Store it in the vault, then
-    /// call [`SignIn::finish_totp_setup`].
+    /// call [`SignIn::finish_totp_setup`]. Refused before anything is sent when the pool
+    /// offers only text-message or email MFA.
     pub async fn begin_totp_setup(&mut self) -> Result<PendingTotp, CognitoError> {
-        self.expect("MFA setup", self.state == State::MfaSetup)?;
+        self.expect("MFA setup", matches!(self.state, State::MfaSetup(_)))?;
+        if let State::MfaSetup(options) = &self.state
+            && !options.contains(&MfaKind::Totp)
+        {
+            return Err(CognitoError::MfaUnavailable {
+                message: "the user pool only lets this user set up MFA by text message or email, which must be done elsewhere".into(),
+            });
+        }
         let session = self.session().ok_or(CognitoError::SessionExpired)?;
         let (secret, next) = self
             .client
@@ -509,7 +518,7 @@ impl SignIn {
         otp: &Otp,
         device_name: &str,
     ) -> Result<SignInStep, CognitoError> {
-        self.expect("MFA setup", self.state == State::MfaSetup)?;
+        self.expect("MFA setup", matches!(self.state, State::MfaSetup(_)))?;
         let session = self.session().ok_or(CognitoError::SessionExpired)?;
         let step = otp.counter_at(self.client.clock().now_secs());
         let code = otp.code_for_counter(step);
@@ -578,7 +587,10 @@ fn step_for(
             if options.is_empty() {
                 options.push(MfaKind::Totp);
             }
-            (State::MfaSetup, SignInStep::MfaSetup { options })
+            (
+                State::MfaSetup(options.clone()),
+                SignInStep::MfaSetup { options },
+            )
         }
         "NEW_PASSWORD_REQUIRED" => {
             let required_attributes = name_list(parameters, "requiredAttributes")
@@ -770,11 +782,18 @@ mod tests {
             Err(CognitoError::WrongStep { .. })
         ));
         // MFA_SETUP without a session cannot go on.
-        sign_in.state = State::MfaSetup;
+        sign_in.state = State::MfaSetup(vec![MfaKind::Totp]);
         sign_in.session = None;
         assert!(matches!(
             rt.block_on(sign_in.begin_totp_setup()),
             Err(CognitoError::SessionExpired)
+        ));
+        // A pool that offers only SMS or email MFA: nothing Sesame can set up.
+        sign_in.state = State::MfaSetup(vec![MfaKind::Sms, MfaKind::Email]);
+        sign_in.session = Some(Zeroizing::new("session-3".into()));
+        assert!(matches!(
+            rt.block_on(sign_in.begin_totp_setup()),
+            Err(CognitoError::MfaUnavailable { .. })
         ));
     }
 

@@ -1,7 +1,9 @@
 //! A signed-in session kept in the vault: save it after sign-in, refresh it before it
 //! expires (allowing for clock drift), verify it, and sign out (`GlobalSignOut` +
-//! `RevokeToken`).
+//! `RevokeToken`). The network flows reach the vault through [`VaultAccess`], only for
+//! short reads and writes between Cognito's answers.
 
+use super::access::VaultAccess;
 use super::client::CognitoClient;
 use super::error::CognitoError;
 use super::sign_in::SignIn;
@@ -57,13 +59,38 @@ fn forget(vault: &mut Vault) -> Result<(), CognitoError> {
     Ok(())
 }
 
-/// Refreshes the stored session now and saves the new tokens. A refresh token that no
-/// longer works (revoked, expired) signs the vault out.
-pub async fn refresh(vault: &mut Vault, client: &CognitoClient) -> Result<Session, CognitoError> {
-    let session = stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
+/// Forgets the stored session if it is still `session` (same user, same refresh token):
+/// one another sign-in stored meanwhile stays.
+fn forget_if_still(vault: &mut Vault, session: &Session) -> Result<(), CognitoError> {
+    store::update(vault, |state, _| {
+        if state
+            .session
+            .as_ref()
+            .is_some_and(|s| s.sub == session.sub && s.tokens.refresh == session.tokens.refresh)
+        {
+            state.session = None;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The stored session, or [`CognitoError::NotSignedIn`].
+fn signed_in(vault: &impl VaultAccess) -> Result<Session, CognitoError> {
+    vault.with_vault(|v| stored(v.data())?.ok_or(CognitoError::NotSignedIn))
+}
+
+/// Refreshes the stored session now and saves the new tokens, unless another sign-in or
+/// sign-out happened meanwhile. A refresh token that no longer works (revoked, expired)
+/// signs the vault out (unless another sign-in replaced it meanwhile).
+pub async fn refresh(
+    vault: &impl VaultAccess,
+    client: &CognitoClient,
+) -> Result<Session, CognitoError> {
+    let session = signed_in(vault)?;
     match client.refresh(&session).await {
         Ok(refreshed) => {
-            if !store_refreshed(vault, &refreshed)? {
+            if !vault.with_vault(|v| store_refreshed(v, &refreshed))? {
                 return Err(CognitoError::SessionEnded {
                     reason: "another sign-in or sign-out happened meanwhile".into(),
                 });
@@ -71,7 +98,7 @@ pub async fn refresh(vault: &mut Vault, client: &CognitoClient) -> Result<Sessio
             Ok(refreshed)
         }
         Err(e @ CognitoError::SessionEnded { .. }) => {
-            forget(vault)?;
+            vault.with_vault(|v| forget_if_still(v, &session))?;
             Err(e)
         }
         Err(e) => Err(e),
@@ -79,8 +106,11 @@ pub async fn refresh(vault: &mut Vault, client: &CognitoClient) -> Result<Sessio
 }
 
 /// The stored session, refreshed first when it expires within the refresh margin.
-pub async fn fresh(vault: &mut Vault, client: &CognitoClient) -> Result<Session, CognitoError> {
-    let session = stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
+pub async fn fresh(
+    vault: &impl VaultAccess,
+    client: &CognitoClient,
+) -> Result<Session, CognitoError> {
+    let session = signed_in(vault)?;
     if session.needs_refresh(client.clock().now_secs(), REFRESH_MARGIN_SECS) {
         return refresh(vault, client).await;
     }
@@ -99,8 +129,16 @@ pub struct Verified {
 }
 
 /// The fresh session with both tokens verified against the pool's keys now.
-pub async fn whoami(vault: &mut Vault, client: &CognitoClient) -> Result<Verified, CognitoError> {
+pub async fn whoami(
+    vault: &impl VaultAccess,
+    client: &CognitoClient,
+) -> Result<Verified, CognitoError> {
     let session = fresh(vault, client).await?;
+    verify(client, session).await
+}
+
+/// `session` with both tokens verified against the pool's keys now (no vault involved).
+pub async fn verify(client: &CognitoClient, session: Session) -> Result<Verified, CognitoError> {
     let verifier = client.verifier();
     let id = verifier
         .verify(session.tokens.id.expose(), TokenUse::Id)
@@ -126,12 +164,13 @@ pub struct SignedOut {
 
 /// Signs out: `GlobalSignOut` (every device), `RevokeToken` (this refresh token), then
 /// forgets the tokens. If Cognito cannot be reached the tokens are kept, so that trying
-/// again can still revoke them; tokens Cognito already refuses are simply forgotten.
+/// again can still revoke them; tokens Cognito already refuses are simply forgotten. A
+/// session another user started meanwhile is kept.
 pub async fn sign_out(
-    vault: &mut Vault,
+    vault: &impl VaultAccess,
     client: &CognitoClient,
 ) -> Result<SignedOut, CognitoError> {
-    let session = stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
+    let session = signed_in(vault)?;
     let mut done = SignedOut {
         global: false,
         revoked: false,
@@ -168,7 +207,7 @@ pub async fn sign_out(
     {
         return Err(e);
     }
-    forget(vault)?;
+    vault.with_vault(|v| forget_if_still(v, &session))?;
     Ok(done)
 }
 
@@ -189,4 +228,84 @@ pub fn forget_locally(vault: &mut Vault) -> Result<bool, CognitoError> {
     let had = stored(vault.data())?.is_some();
     forget(vault)?;
     Ok(had)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::access::temp_vault;
+    use crate::cognito::tokens::{Token, Tokens};
+
+    fn session(sub: &str, refresh: &str, issued_at: u64) -> Session {
+        Session {
+            tokens: Tokens {
+                id: Token::new("id"),
+                access: Token::new(format!("access-{issued_at}")),
+                refresh: Some(Token::new(refresh)),
+            },
+            username: sub.into(),
+            sub: sub.into(),
+            login: sub.into(),
+            id_expires_at: issued_at + 3600,
+            access_expires_at: issued_at + 3600,
+            issued_at,
+            clock_drift_secs: 0,
+        }
+    }
+
+    fn put(vault: &mut Vault, session: &Session) {
+        store::update(vault, |state, _| {
+            state.session = Some(session.clone());
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn refreshed_tokens_are_kept_only_for_the_same_user() {
+        let (_dir, mut vault) = temp_vault();
+        let alice = session("alice", "r-alice", 100);
+        assert!(!store_refreshed(&mut vault, &alice).unwrap());
+        put(&mut vault, &alice);
+        assert!(store_refreshed(&mut vault, &session("alice", "r-alice", 200)).unwrap());
+        assert_eq!(stored(vault.data()).unwrap().unwrap().issued_at, 200);
+        // Older tokens, or another user's, never replace what is stored.
+        assert!(!store_refreshed(&mut vault, &session("alice", "r-alice", 150)).unwrap());
+        assert!(!store_refreshed(&mut vault, &session("bob", "r-bob", 300)).unwrap());
+        assert_eq!(stored(vault.data()).unwrap().unwrap().issued_at, 200);
+    }
+
+    #[test]
+    fn only_the_session_that_ended_is_forgotten() {
+        let (_dir, mut vault) = temp_vault();
+        let alice = session("alice", "r-alice", 100);
+        let bob = session("bob", "r-bob", 200);
+        put(&mut vault, &bob);
+        forget_if_still(&mut vault, &alice).unwrap();
+        assert_eq!(stored(vault.data()).unwrap(), Some(bob.clone()));
+        // A refresh meanwhile keeps the refresh token: still the same session.
+        put(&mut vault, &session("alice", "r-alice", 300));
+        forget_if_still(&mut vault, &alice).unwrap();
+        assert_eq!(stored(vault.data()).unwrap(), None);
+        put(&mut vault, &bob);
+        assert!(forget_locally(&mut vault).unwrap());
+        assert!(!forget_locally(&mut vault).unwrap());
+    }
+
+    #[test]
+    fn a_locked_vault_stops_before_cognito_is_asked() {
+        struct Locked;
+        impl VaultAccess for Locked {
+            fn with_vault<R>(
+                &self,
+                _: impl FnOnce(&mut Vault) -> Result<R, CognitoError>,
+            ) -> Result<R, CognitoError> {
+                Err(CognitoError::VaultLocked)
+            }
+        }
+        assert!(matches!(signed_in(&Locked), Err(CognitoError::VaultLocked)));
+        let (_dir, mut vault) = temp_vault();
+        let held = std::sync::Mutex::new(&mut vault);
+        assert!(matches!(signed_in(&held), Err(CognitoError::NotSignedIn)));
+    }
 }

@@ -1,11 +1,15 @@
 //! Amazon Cognito: configure a user pool, sign up, sign in (SRP, MFA answered from the
-//! vault with one click), keep Sesame as the user's authenticator, and sign out. The core
+//! vault with one click, a new password when Cognito asks for one, Sesame enrolled when
+//! the pool requires MFA), keep Sesame as the user's authenticator, and sign out. The core
 //! (`sesame::cognito`) does the work; desktop only (the core's Cognito feature does not
 //! build for the phones, where every command answers "not available").
 //!
-//! The session lock (a `std` mutex) is never held across the network: each command takes
-//! the client and stored session out of the vault, awaits Cognito, then locks again to
-//! save. Tokens never leave the shell; the web view sees names, claims and expiries.
+//! The session lock (a `std` mutex) is never held across the network: the core's flows
+//! reach the vault through `AppState`'s `VaultAccess` (`cognito_vault.rs`), which locks
+//! it for each read or write only. Tokens never leave the shell; the web view sees
+//! names, claims and expiries.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -55,8 +59,12 @@ pub struct StepView {
     destination: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     can_answer_from_vault: Option<bool>,
+    /// `select_mfa`, `mfa_setup`: the factors offered (`totp`, `sms`, `email`).
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<Vec<&'static str>>,
+    /// `new_password`: user attributes the pool requires with it (e.g. `name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_attributes: Option<Vec<String>>,
 }
 
 /// Where a code was sent, masked (`a***@e***.com`), if Cognito said.
@@ -227,7 +235,7 @@ pub async fn cognito_answer_mfa(
 ) -> AppResult<StepView> {
     #[cfg(desktop)]
     {
-        desktop::answer_mfa(&app, &state, Some(code)).await
+        desktop::answer(&app, &state, desktop::Answer::Code(code)).await
     }
     #[cfg(mobile)]
     {
@@ -244,7 +252,44 @@ pub async fn cognito_answer_mfa_from_vault(
 ) -> AppResult<StepView> {
     #[cfg(desktop)]
     {
-        desktop::answer_mfa(&app, &state, None).await
+        desktop::answer(&app, &state, desktop::Answer::FromVault).await
+    }
+    #[cfg(mobile)]
+    {
+        mobile::unavailable(&state)
+    }
+}
+
+/// Sets the new password the waiting sign-in asks for (step `new_password`).
+/// `attributes` maps each of the step's `required_attributes` to its value (e.g.
+/// `{"name": "Alice Liddell"}`); empty values are left out. A password the pool's policy
+/// refuses keeps the sign-in waiting, so another one can be tried.
+#[tauri::command]
+#[cfg_attr(mobile, allow(unused_variables))]
+pub async fn cognito_set_new_password(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    password: Zeroizing<String>,
+    attributes: Option<BTreeMap<String, String>>,
+) -> AppResult<StepView> {
+    #[cfg(desktop)]
+    {
+        desktop::set_new_password(&app, &state, password, attributes.unwrap_or_default()).await
+    }
+    #[cfg(mobile)]
+    {
+        mobile::unavailable(&state)
+    }
+}
+
+/// Answers the waiting sign-in's `mfa_setup` step by making Sesame the user's
+/// authenticator app (a new account in the vault), then goes on with the sign-in.
+#[tauri::command]
+#[cfg_attr(mobile, allow(unused_variables))]
+pub async fn cognito_set_up_mfa(app: AppHandle, state: State<'_, AppState>) -> AppResult<StepView> {
+    #[cfg(desktop)]
+    {
+        desktop::set_up_mfa(&app, &state).await
     }
     #[cfg(mobile)]
     {
@@ -332,18 +377,15 @@ mod mobile {
 
 #[cfg(desktop)]
 mod desktop {
-    use sesame::account::Account;
-    use sesame::cognito::client::TotpSubject;
-    use sesame::cognito::store::{self, CognitoState, TotpLink};
-    use sesame::cognito::tokens::REFRESH_MARGIN_SECS;
-    use sesame::cognito::verify::TokenUse;
+    use std::collections::BTreeMap;
+
+    use sesame::cognito::signed_in::Verified;
+    use sesame::cognito::store::{self, CognitoState};
     use sesame::cognito::{
         AuthFlow, ClientSecret, CodeDelivery, CognitoClient, CognitoConfig, CognitoError, MfaKind,
-        Session, SignIn, SignInStep, mfa, signed_in,
+        Session, SignIn, SignInStep, VaultAccess, mfa, signed_in,
     };
-    use sesame::otp::{Algorithm, Otp, Params};
-    use sesame::secret::Secret;
-    use sesame::vault::{Added, Vault, VaultError};
+    use sesame::vault::Vault;
     use tauri::{AppHandle, Manager};
     use zeroize::Zeroizing;
 
@@ -388,6 +430,17 @@ mod desktop {
     pub fn status(state: &AppState) -> AppResult<CognitoStatus> {
         let mut session = state.active_session();
         status_of(session.vault()?)
+    }
+
+    /// The status with the claims of a session verified just now.
+    fn verified_status(state: &AppState, verified: &Verified) -> AppResult<CognitoStatus> {
+        let mut out = status(state)?;
+        out.claims = Some(ClaimsView {
+            sub: verified.id.sub().map(str::to_owned),
+            email: verified.id.str("email").map(str::to_owned),
+            username: verified.id.username().map(str::to_owned),
+        });
+        Ok(out)
     }
 
     pub fn configure(
@@ -501,12 +554,13 @@ mod desktop {
             destination: None,
             can_answer_from_vault: None,
             options: None,
+            required_attributes: None,
         }
     }
 
     /// Goes on with the sign-in until it needs the user: picks TOTP (else the first) when
     /// several factors are offered; saves the session when done. What is left waiting is
-    /// kept in `slot`.
+    /// kept in `slot` (not an `mfa_setup` Sesame cannot do: text message or email only).
     async fn drive(
         state: &AppState,
         slot: &mut Option<SignIn>,
@@ -519,8 +573,7 @@ mod desktop {
             step = match step {
                 SignInStep::Done(session) => {
                     let sign_in = slot.take().ok_or_else(no_sign_in)?;
-                    let mut guard = state.active_session();
-                    signed_in::save(guard.vault()?, &sign_in, &session)?;
+                    state.with_vault(|v| signed_in::save(v, &sign_in, &session))?;
                     return Ok(view("done"));
                 }
                 SignInStep::SelectMfaType { options } => {
@@ -545,12 +598,18 @@ mod desktop {
                         ..view("mfa_code")
                     });
                 }
-                SignInStep::NeedNewPassword { .. } => {
-                    *slot = None;
-                    return Ok(view("new_password"));
+                SignInStep::NeedNewPassword {
+                    required_attributes,
+                } => {
+                    return Ok(StepView {
+                        required_attributes: Some(required_attributes),
+                        ..view("new_password")
+                    });
                 }
                 SignInStep::MfaSetup { options } => {
-                    *slot = None;
+                    if !options.contains(&MfaKind::Totp) {
+                        *slot = None;
+                    }
                     return Ok(StepView {
                         options: Some(options.into_iter().map(kind_name).collect()),
                         ..view("mfa_setup")
@@ -563,7 +622,7 @@ mod desktop {
     fn no_sign_in() -> AppError {
         AppError::new(
             ErrorKind::Cognito,
-            "There is no sign-in waiting for a code: sign in again.",
+            "There is no sign-in waiting for this step: sign in again.",
         )
     }
 
@@ -595,25 +654,52 @@ mod desktop {
         result
     }
 
-    /// Answers the waiting MFA challenge with `code`, or from the vault when `None`. A
-    /// wrong code keeps the sign-in so the user can try again.
-    pub async fn answer_mfa(
-        app: &AppHandle,
-        state: &AppState,
-        code: Option<Zeroizing<String>>,
-    ) -> AppResult<StepView> {
+    /// What the user gives the waiting sign-in.
+    pub enum Answer {
+        /// An MFA code they typed.
+        Code(Zeroizing<String>),
+        /// The code of the authenticator secret Sesame holds.
+        FromVault,
+        /// The new password Cognito asked for, with the required attributes.
+        NewPassword(Zeroizing<String>, Vec<(String, String)>),
+        /// Enroll Sesame as the authenticator (`MFA_SETUP`).
+        SetUpMfa,
+    }
+
+    /// Errors after which the same sign-in can go on: a mistake the user can correct (a
+    /// wrong code, a password or attribute Cognito refuses) or an answer to a step it is
+    /// not waiting for (refused before anything was sent).
+    fn keeps_sign_in(e: &CognitoError) -> bool {
+        match e {
+            CognitoError::CodeMismatch
+            | CognitoError::PasswordPolicy { .. }
+            | CognitoError::WrongStep { .. } => true,
+            CognitoError::Refused { code, .. } => code == "InvalidParameterException",
+            _ => false,
+        }
+    }
+
+    /// Gives the waiting sign-in `answer` and goes on with it. A mistake the user can
+    /// correct (wrong code, refused password) keeps the sign-in; other errors end it
+    /// (see [`keeps_sign_in`]).
+    pub async fn answer(app: &AppHandle, state: &AppState, answer: Answer) -> AppResult<StepView> {
         let flow = app.state::<CognitoFlow>();
         let mut slot = flow.0.lock().await;
         let sign_in = slot.as_mut().ok_or_else(no_sign_in)?;
-        let step = match code {
-            Some(code) => sign_in.answer_mfa(code.trim()).await,
-            None => sign_in.answer_mfa_from_vault().await,
+        let step = match answer {
+            Answer::Code(code) => sign_in.answer_mfa(code.trim()).await,
+            Answer::FromVault => sign_in.answer_mfa_from_vault().await,
+            Answer::NewPassword(password, attributes) => {
+                sign_in.set_new_password(&password, &attributes).await
+            }
+            Answer::SetUpMfa => mfa::set_up_during_sign_in(state, sign_in).await,
         };
         let step = match step {
             Ok(step) => step,
-            Err(e @ CognitoError::CodeMismatch) => return Err(e.into()),
             Err(e) => {
-                *slot = None;
+                if !keeps_sign_in(&e) {
+                    *slot = None;
+                }
                 return Err(e.into());
             }
         };
@@ -624,198 +710,66 @@ mod desktop {
         result
     }
 
-    /// The client and the stored session (required).
-    fn client_and_session(state: &AppState) -> AppResult<(CognitoClient, Session)> {
-        let mut guard = state.active_session();
-        let vault = guard.vault()?;
-        let client = store::client(vault.data())?;
-        let session = signed_in::stored(vault.data())?.ok_or(CognitoError::NotSignedIn)?;
-        Ok((client, session))
-    }
-
-    /// Refreshes `session` with Cognito, then stores the new tokens unless another
-    /// sign-in or sign-out happened meanwhile; a refresh token Cognito refuses signs out.
-    async fn refreshed(
-        state: &AppState,
-        client: &CognitoClient,
-        session: &Session,
-    ) -> AppResult<Session> {
-        match client.refresh(session).await {
-            Ok(new) => {
-                let mut guard = state.active_session();
-                let kept = store::update(guard.vault()?, |stored, _| {
-                    let same_user = stored
-                        .session
-                        .as_ref()
-                        .is_some_and(|s| s.sub == new.sub && s.issued_at <= new.issued_at);
-                    if same_user {
-                        stored.session = Some(new.clone());
-                    }
-                    Ok(same_user)
-                })?;
-                if !kept {
-                    return Err(CognitoError::SessionEnded {
-                        reason: "another sign-in or sign-out happened meanwhile".into(),
-                    }
-                    .into());
-                }
-                Ok(new)
+    /// Checks the attribute names the web view sends back (they came from Cognito's
+    /// `requiredAttributes`) and leaves out empty values.
+    pub fn attributes(given: BTreeMap<String, String>) -> AppResult<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for (name, value) in given {
+            let name = name.trim();
+            let valid = !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.'));
+            if !valid {
+                return Err(AppError::invalid(
+                    "An attribute name Cognito did not ask for was given.",
+                ));
             }
-            Err(e @ CognitoError::SessionEnded { .. }) => {
-                let mut guard = state.active_session();
-                signed_in::forget_locally(guard.vault()?)?;
-                Err(e.into())
+            let value = value.trim();
+            if !value.is_empty() {
+                out.push((name.to_owned(), value.to_owned()));
             }
-            Err(e) => Err(e.into()),
         }
-    }
-
-    /// The stored session, refreshed first when it expires within the refresh margin.
-    async fn fresh(state: &AppState) -> AppResult<(CognitoClient, Session)> {
-        let (client, session) = client_and_session(state)?;
-        if session.needs_refresh(client.clock().now_secs(), REFRESH_MARGIN_SECS) {
-            let session = refreshed(state, &client, &session).await?;
-            return Ok((client, session));
-        }
-        Ok((client, session))
-    }
-
-    /// The status with the ID token's claims verified now.
-    async fn verified_status(
-        state: &AppState,
-        client: &CognitoClient,
-        session: &Session,
-    ) -> AppResult<CognitoStatus> {
-        let claims = client
-            .verifier()
-            .verify(session.tokens.id.expose(), TokenUse::Id)
-            .await
-            .map_err(CognitoError::from)?;
-        client
-            .verifier()
-            .verify(session.tokens.access.expose(), TokenUse::Access)
-            .await
-            .map_err(CognitoError::from)?;
-        let mut out = status(state)?;
-        out.claims = Some(ClaimsView {
-            sub: claims.sub().map(str::to_owned),
-            email: claims.str("email").map(str::to_owned),
-            username: claims.username().map(str::to_owned),
-        });
         Ok(out)
     }
 
+    pub async fn set_new_password(
+        app: &AppHandle,
+        state: &AppState,
+        password: Zeroizing<String>,
+        attributes: BTreeMap<String, String>,
+    ) -> AppResult<StepView> {
+        if password.is_empty() {
+            return Err(AppError::invalid("Choose a new password."));
+        }
+        let attributes = self::attributes(attributes)?;
+        answer(app, state, Answer::NewPassword(password, attributes)).await
+    }
+
+    pub async fn set_up_mfa(app: &AppHandle, state: &AppState) -> AppResult<StepView> {
+        answer(app, state, Answer::SetUpMfa).await
+    }
+
     pub async fn whoami(state: &AppState) -> AppResult<CognitoStatus> {
-        let (client, session) = fresh(state).await?;
-        verified_status(state, &client, &session).await
+        let client = client(state)?;
+        let verified = signed_in::whoami(state, &client).await?;
+        verified_status(state, &verified)
     }
 
     pub async fn refresh(state: &AppState) -> AppResult<CognitoStatus> {
-        let (client, session) = client_and_session(state)?;
-        let session = refreshed(state, &client, &session).await?;
-        verified_status(state, &client, &session).await
+        let client = client(state)?;
+        let session = signed_in::refresh(state, &client).await?;
+        let verified = signed_in::verify(&client, session).await?;
+        verified_status(state, &verified)
     }
 
-    /// Cognito's TOTP: SHA-1, 6 digits, 30 seconds (as `sesame::cognito::mfa` enrolls).
-    fn cognito_params() -> Params {
-        Params::totp(Algorithm::SHA1, 6, 30)
-    }
-
-    fn bad_secret(e: impl std::fmt::Display) -> CognitoError {
-        CognitoError::BadResponse(format!("the TOTP secret Cognito sent: {e}"))
-    }
-
-    /// Removes a pending link and its account after a failed enrollment.
-    fn roll_back(state: &AppState, pool: &str, account_id: &sesame::account::AccountId) {
-        let mut guard = state.active_session();
-        if let Ok(vault) = guard.vault() {
-            let _ = store::update(vault, |stored, data| {
-                stored
-                    .totp
-                    .retain(|l| !(l.user_pool_id == pool && &l.account_id == account_id));
-                let _ = data.remove(account_id);
-                Ok(())
-            });
-        }
-    }
-
-    /// `sesame::cognito::mfa::enable_totp`, without holding the vault across the network:
-    /// the secret is stored unverified, proven with a computed code, then marked verified
-    /// (older enrollments of the same user are removed), and TOTP MFA is turned on.
+    /// Makes Sesame the authenticator; a preference Cognito did not take is an error
+    /// (the authenticator is set up all the same: trying again finishes it).
     pub async fn enable_mfa(state: &AppState) -> AppResult<CognitoStatus> {
-        let (client, session) = fresh(state).await?;
-        let pool = client.config().user_pool_id.clone();
-        let access = &session.tokens.access;
-        let (secret, _) = client
-            .associate_software_token(TotpSubject::Access(access))
-            .await?;
-        let secret = Secret::from_base32(secret.expose()).map_err(bad_secret)?;
-        let otp = Otp::new(&secret, cognito_params()).map_err(bad_secret)?;
-        let now_ms = client.clock().now_ms();
-        let account = Account {
-            issuer: Some(mfa::issuer_for(&pool)),
-            name: session.login.clone(),
-            secret,
-            params: cognito_params(),
-        };
-        let account_id = {
-            let mut guard = state.active_session();
-            store::update(guard.vault()?, |stored, data| {
-                let id = match data.add(account, now_ms) {
-                    Added::New(id) | Added::Duplicate(id) => id,
-                };
-                stored.totp.push(TotpLink {
-                    user_pool_id: pool.clone(),
-                    username: session.username.clone(),
-                    login: session.login.clone(),
-                    account_id: id.clone(),
-                    verified: false,
-                    last_step: None,
-                });
-                Ok(id)
-            })?
-        };
-        let step = otp.counter_at(client.clock().now_secs());
-        let code = otp.code_for_counter(step);
-        if let Err(e) = client
-            .verify_software_token(TotpSubject::Access(access), code.as_str(), mfa::DEVICE_NAME)
-            .await
-        {
-            roll_back(state, &pool, &account_id);
-            return Err(e.into());
-        }
-        {
-            let mut guard = state.active_session();
-            store::update(guard.vault()?, |stored, data| {
-                let Some(link) = stored
-                    .totp
-                    .iter_mut()
-                    .find(|l| l.user_pool_id == pool && l.account_id == account_id)
-                else {
-                    return Err(VaultError::BadPayload {
-                        reason: "the authenticator being set up vanished from the vault".into(),
-                    });
-                };
-                link.verified = true;
-                link.last_step = Some(step);
-                let username = link.username.clone();
-                let mut replaced = Vec::new();
-                stored.totp.retain(|l| {
-                    let older = l.user_pool_id == pool
-                        && l.username.eq_ignore_ascii_case(&username)
-                        && l.account_id != account_id;
-                    if older {
-                        replaced.push(l.account_id.clone());
-                    }
-                    !older
-                });
-                for old in &replaced {
-                    let _ = data.remove(old);
-                }
-                Ok(())
-            })?;
-        }
-        if let Err(e) = client.set_software_token_mfa(access, true).await {
+        let client = client(state)?;
+        let enrolled = mfa::enable_totp(state, &client).await?;
+        if let Some(e) = enrolled.preference_error {
             return Err(AppError::new(
                 ErrorKind::Cognito,
                 format!(
@@ -826,82 +780,66 @@ mod desktop {
         status(state)
     }
 
-    /// `sesame::cognito::mfa::disable_totp` (the authenticator account is removed).
+    /// Turns TOTP MFA off; the authenticator account is removed from the vault.
     pub async fn disable_mfa(state: &AppState) -> AppResult<CognitoStatus> {
-        let (client, session) = fresh(state).await?;
-        client
-            .set_software_token_mfa(&session.tokens.access, false)
-            .await?;
-        let pool = client.config().user_pool_id.clone();
-        {
-            let mut guard = state.active_session();
-            store::update(guard.vault()?, |stored, data| {
-                let mut removed = Vec::new();
-                stored.totp.retain(|l| {
-                    let this =
-                        l.is_for(&pool, &session.username) || l.is_for(&pool, &session.login);
-                    if this {
-                        removed.push(l.account_id.clone());
-                    }
-                    !this
-                });
-                for id in &removed {
-                    let _ = data.remove(id);
-                }
-                Ok(())
-            })?;
-        }
+        let client = client(state)?;
+        mfa::disable_totp(state, &client, false).await?;
         status(state)
     }
 
-    /// Errors after which the tokens are kept so that signing out can be tried again.
-    fn must_retry(e: &CognitoError) -> bool {
-        matches!(
-            e,
-            CognitoError::Unreachable { .. }
-                | CognitoError::Timeout { .. }
-                | CognitoError::TooManyRequests
-                | CognitoError::BadResponse(_)
-        )
+    pub async fn sign_out(state: &AppState) -> AppResult<CognitoStatus> {
+        let client = client(state)?;
+        signed_in::sign_out(state, &client).await?;
+        status(state)
     }
 
-    /// `sesame::cognito::signed_in::sign_out`, without holding the vault across the
-    /// network: `GlobalSignOut`, `RevokeToken`, then the tokens are forgotten.
-    pub async fn sign_out(state: &AppState) -> AppResult<CognitoStatus> {
-        let (client, session) = client_and_session(state)?;
-        let live = if session.needs_refresh(client.clock().now_secs(), 30) {
-            client.refresh(&session).await.ok()
-        } else {
-            Some(session.clone())
-        };
-        let mut done = false;
-        let mut refused = None;
-        if let Some(live) = &live {
-            match client.global_sign_out(&live.tokens.access).await {
-                Ok(()) => done = true,
-                Err(e) if must_retry(&e) => return Err(e.into()),
-                Err(e) => refused = Some(e),
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn attributes_are_checked_and_empty_ones_left_out() {
+            let given = [
+                ("name", " Alice "),
+                ("custom:team", ""),
+                ("given_name", "A"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+            assert_eq!(
+                attributes(given).unwrap(),
+                vec![
+                    ("given_name".to_owned(), "A".to_owned()),
+                    ("name".to_owned(), "Alice".to_owned())
+                ]
+            );
+            for bad in ["", "userAttributes name", "x\ny", &"a".repeat(65)] {
+                let given = [(bad.to_owned(), "v".to_owned())].into_iter().collect();
+                assert!(attributes(given).is_err(), "{bad:?}");
             }
         }
-        if let Some(refresh) = &session.tokens.refresh {
-            match client.revoke_token(refresh).await {
-                Ok(()) => done = true,
-                Err(e) if must_retry(&e) => return Err(e.into()),
-                Err(e) => refused = refused.or(Some(e)),
-            }
+
+        #[test]
+        fn only_mistakes_the_user_can_fix_keep_the_sign_in() {
+            assert!(keeps_sign_in(&CognitoError::CodeMismatch));
+            assert!(keeps_sign_in(&CognitoError::PasswordPolicy {
+                policy: "length".into()
+            }));
+            assert!(keeps_sign_in(&CognitoError::Refused {
+                code: "InvalidParameterException".into(),
+                message: "name is missing".into()
+            }));
+            assert!(keeps_sign_in(&CognitoError::WrongStep {
+                wanted: "MFA setup",
+                state: "waiting for an MFA code"
+            }));
+            assert!(!keeps_sign_in(&CognitoError::SessionExpired));
+            assert!(!keeps_sign_in(&CognitoError::VaultLocked));
+            assert!(!keeps_sign_in(&CognitoError::Unreachable {
+                endpoint: "http://127.0.0.1:1".into(),
+                reason: "connection refused".into()
+            }));
         }
-        if !done
-            && let Some(e) = refused
-            && !matches!(
-                e,
-                CognitoError::SessionEnded { .. } | CognitoError::UserNotFound
-            )
-        {
-            return Err(e.into());
-        }
-        let mut guard = state.active_session();
-        let vault = guard.vault()?;
-        signed_in::forget_locally(vault)?;
-        status_of(vault)
     }
 }

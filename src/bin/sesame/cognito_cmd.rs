@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
@@ -239,7 +240,7 @@ async fn run_online(
         }
         CognitoCommand::SignIn(a) => sign_in(vault, client, secrets, from_stdin, a).await,
         CognitoCommand::EnableMfa => {
-            let enrolled = cognito::mfa::enable_totp(vault, client).await?;
+            let enrolled = cognito::mfa::enable_totp(&lend(vault), client).await?;
             let label = account_label(vault, &enrolled.account_id);
             println!("Sesame is now the authenticator app for this user: {label}");
             println!(
@@ -258,7 +259,7 @@ async fn run_online(
             Ok(ExitCode::SUCCESS)
         }
         CognitoCommand::DisableMfa(a) => {
-            let removed = cognito::mfa::disable_totp(vault, client, a.keep_account).await?;
+            let removed = cognito::mfa::disable_totp(&lend(vault), client, a.keep_account).await?;
             println!("TOTP MFA is off for this user.");
             match (removed, a.keep_account) {
                 (Some(_), false) => {
@@ -274,7 +275,7 @@ async fn run_online(
         }
         CognitoCommand::Whoami(a) => whoami(vault, client, a).await,
         CognitoCommand::Refresh => {
-            let session = cognito::signed_in::refresh(vault, client).await?;
+            let session = cognito::signed_in::refresh(&lend(vault), client).await?;
             println!(
                 "Refreshed: the tokens of {} are valid for {}.",
                 session.login,
@@ -293,7 +294,7 @@ async fn run_online(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let done = cognito::signed_in::sign_out(vault, client).await?;
+            let done = cognito::signed_in::sign_out(&lend(vault), client).await?;
             match (done.global, done.revoked) {
                 (true, true) => println!("Signed out everywhere; the refresh token is revoked."),
                 (true, false) => println!("Signed out everywhere."),
@@ -305,6 +306,11 @@ async fn run_online(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The vault, lent to a Cognito flow for one command (nothing else uses it meanwhile).
+fn lend(vault: &mut Vault) -> Mutex<&mut Vault> {
+    Mutex::new(vault)
 }
 
 /// A sign-in error with the command that helps.
@@ -545,7 +551,7 @@ async fn sign_in(
                     "The user pool requires MFA: setting Sesame up as the authenticator app."
                 );
                 enrolled_now = true;
-                cognito::mfa::set_up_during_sign_in(vault, &mut flow_state).await?
+                cognito::mfa::set_up_during_sign_in(&lend(vault), &mut flow_state).await?
             }
         };
     };
@@ -597,7 +603,7 @@ async fn whoami(
     args: &WhoamiArgs,
 ) -> Result<ExitCode, CliError> {
     let before = cognito::signed_in::stored(vault.data())?;
-    let verified = match cognito::signed_in::whoami(vault, client).await {
+    let verified = match cognito::signed_in::whoami(&lend(vault), client).await {
         Ok(v) => v,
         Err(CognitoError::NotSignedIn) => {
             eprintln!("sesame: not signed in to Cognito");

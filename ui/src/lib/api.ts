@@ -258,7 +258,11 @@ export interface SignInStepView {
   destination?: string | null;
   /** Sesame holds the authenticator secret: one click answers. */
   can_answer_from_vault?: boolean;
+  /** "select_mfa", "mfa_setup": the factors offered. Sesame can set up only "totp";
+   *  an "mfa_setup" without it (text message or email only) must be done elsewhere. */
   options?: MfaKind[];
+  /** "new_password": user attributes the pool requires with it (e.g. "name"). */
+  required_attributes?: string[];
 }
 
 /** Where a code went. */
@@ -291,6 +295,14 @@ export const cognitoSignIn = (username: string, password: string) =>
 export const cognitoAnswerMfa = (code: string) => invoke<SignInStepView>("cognito_answer_mfa", { code });
 /** Answers the authenticator challenge with the code of the secret Sesame holds. */
 export const cognitoAnswerMfaFromVault = () => invoke<SignInStepView>("cognito_answer_mfa_from_vault");
+/** Step "new_password": sets the new password, with a value for each of the step's
+ *  `required_attributes` (`{ name: "Alice Liddell" }`; empty values are left out). A
+ *  password the pool's policy refuses keeps the sign-in waiting for another try. */
+export const cognitoSetNewPassword = (password: string, attributes: Record<string, string>) =>
+  invoke<SignInStepView>("cognito_set_new_password", { password, attributes });
+/** Step "mfa_setup" (with "totp" offered): makes Sesame the user's authenticator app (adds
+ *  an account to the vault), then goes on with the sign-in. */
+export const cognitoSetUpMfa = () => invoke<SignInStepView>("cognito_set_up_mfa");
 export const cognitoWhoami = () => invoke<CognitoStatus>("cognito_whoami");
 export const cognitoRefresh = () => invoke<CognitoStatus>("cognito_refresh");
 /** Makes Sesame the user's authenticator (adds an account to the vault) and turns MFA on. */

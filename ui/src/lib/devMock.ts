@@ -6,14 +6,22 @@
 //   ?pw=0        the vault has no password
 //   ?deeplink=1  the app "was opened" with an otpauth:// link
 //   ?slow=1      every command takes 600 ms
+//   ?cognito=configured | signed_in   a Cognito user pool is set up (and signed in to)
 // The mock accepts any password except "wrong". window.sesameMock.lock() locks as the
 // idle timer would.
+//
+// Cognito sign-in, by username: "invited" must choose a new password (and give a name),
+// "newuser" must set up MFA (Sesame becomes the authenticator), "smsonly" must set up
+// MFA by text message (unsupported), "texted" answers a code sent by SMS (any 6 digits);
+// anyone else signs in, with Sesame's one-click code once it is their authenticator. The
+// password "wrong" is refused; a new password shorter than 8 characters too.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type {
   AccountView,
   AppError,
   CodeView,
+  CognitoStatus,
   ManualAccount,
   Pending,
   PendingAccount,
@@ -163,7 +171,6 @@ export function installDevMock(): void {
   const pendings = new Map<string, PendingAccount[]>();
   let seq = 0;
   let lastActivity = Date.now();
-
   const fail = (kind: AppError["kind"], message: string): never => {
     throw { kind, message } satisfies AppError;
   };
@@ -171,6 +178,13 @@ export function installDevMock(): void {
     if (state === "no_vault") fail("no_vault", "There is no vault yet.");
     if (state !== "unlocked") fail("locked", "The vault is locked.");
   };
+  const cognito = cognitoMock(params.get("cognito"), fail, (issuer, name) => {
+    const a = account(`c${++seq}`, issuer, name);
+    accounts.push(a);
+    return a.id;
+  }, (id) => {
+    accounts = accounts.filter((a) => a.id !== id);
+  });
   const view = (a: MockAccount): AccountView => {
     const { secret: _secret, ...rest } = a;
     void _secret;
@@ -390,6 +404,25 @@ export function installDevMock(): void {
         settings.clock_offset_ms = 1234;
         settings.clock_checked_at_ms = Date.now();
         return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
+      case "cognito_status":
+      case "cognito_configure":
+      case "cognito_sign_up":
+      case "cognito_confirm":
+      case "cognito_resend":
+      case "cognito_forgot_password":
+      case "cognito_confirm_forgot_password":
+      case "cognito_sign_in":
+      case "cognito_answer_mfa":
+      case "cognito_answer_mfa_from_vault":
+      case "cognito_set_new_password":
+      case "cognito_set_up_mfa":
+      case "cognito_whoami":
+      case "cognito_refresh":
+      case "cognito_enable_mfa":
+      case "cognito_disable_mfa":
+      case "cognito_sign_out":
+        needUnlocked();
+        return cognito(cmd, args);
       case "plugin:dialog|open":
         return params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame";
       case "plugin:dialog|save": {
@@ -421,4 +454,150 @@ export function installDevMock(): void {
     },
   };
   console.info("Sesame dev mock: fake shell installed (any password but “wrong” unlocks).");
+}
+
+/** The Cognito commands over one fake user pool (see the top of the file for the users). */
+function cognitoMock(
+  start: string | null,
+  fail: (kind: AppError["kind"], message: string) => never,
+  addAccount: (issuer: string, name: string) => string,
+  removeAccount: (id: string) => void,
+): (cmd: string, args: Record<string, unknown>) => unknown {
+  const pool = { region: "eu-west-1", user_pool_id: "eu-west-1_DevMock1", client_id: "4c0dev1mock2client3id" };
+  let configured = start === "configured" || start === "signed_in";
+  let endpoint: string | null = null;
+  let hasSecret = false;
+  let user: string | null = start === "signed_in" ? "alice" : null;
+  let expiresAt = Date.now() + 3_600_000;
+  // username -> vault account id holding that user's authenticator
+  const enrolled = new Map<string, string>();
+  let waiting: { username: string; step: string } | null = null;
+  const issuer = () => `Cognito (${pool.user_pool_id})`;
+
+  const status = (claims = false): CognitoStatus => ({
+    configured,
+    region: configured ? pool.region : null,
+    user_pool_id: configured ? pool.user_pool_id : null,
+    client_id: configured ? pool.client_id : null,
+    has_client_secret: configured && hasSecret,
+    endpoint: configured ? endpoint : null,
+    signed_in: user !== null,
+    username: user,
+    id_expires_at_ms: user ? expiresAt : null,
+    access_expires_at_ms: user ? expiresAt : null,
+    claims: user && claims ? { sub: `sub-${user}`, email: `${user}@example.com`, username: user } : null,
+    mfa_enrolled: user !== null && enrolled.has(user),
+  });
+  const needPool = () => {
+    if (!configured) fail("cognito", "No Cognito user pool is configured yet: give its region, user pool id and app client id first");
+  };
+  const needUser = () => {
+    needPool();
+    if (!user) fail("cognito", "Not signed in to Cognito");
+    return user!;
+  };
+  const done = (username: string) => {
+    waiting = null;
+    user = username;
+    expiresAt = Date.now() + 3_600_000;
+    return { step: "done" };
+  };
+  const wait = (username: string, view: Record<string, unknown> & { step: string }) => {
+    waiting = { username, step: view.step };
+    return view;
+  };
+  const waitingFor = (step: string) => {
+    if (!waiting || waiting.step !== step) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
+    return waiting!.username;
+  };
+  const sent = { confirmed: false, destination: "a***@e***.com", medium: "EMAIL" };
+
+  return (cmd, args) => {
+    const name = String(args.username ?? "").trim();
+    switch (cmd) {
+      case "cognito_status":
+        return status();
+      case "cognito_configure":
+        if (!String(args.region ?? "").trim()) fail("invalid_input", "Invalid Cognito region: it is empty");
+        configured = true;
+        pool.region = String(args.region);
+        pool.user_pool_id = String(args.userPoolId);
+        pool.client_id = String(args.clientId);
+        endpoint = (args.endpoint as string | null) ?? null;
+        hasSecret = hasSecret || Boolean(args.clientSecret);
+        return status();
+      case "cognito_sign_up":
+        needPool();
+        if (String(args.password).length < 8) fail("cognito", "The password does not meet the user pool's policy: Password not long enough");
+        return sent;
+      case "cognito_confirm":
+      case "cognito_confirm_forgot_password":
+        needPool();
+        if (String(args.code).trim() === "000000") fail("cognito", "The code is not right; check it and try again");
+        return null;
+      case "cognito_resend":
+      case "cognito_forgot_password":
+        needPool();
+        return sent;
+      case "cognito_sign_in":
+        needPool();
+        waiting = null;
+        if (args.password === "wrong") fail("cognito", "Incorrect username or password");
+        if (name === "invited") return wait(name, { step: "new_password", required_attributes: ["name"] });
+        if (name === "newuser" && !enrolled.has(name)) return wait(name, { step: "mfa_setup", options: ["totp"] });
+        if (name === "smsonly") {
+          waiting = null;
+          return { step: "mfa_setup", options: ["sms"] };
+        }
+        if (name === "texted") return wait(name, { step: "mfa_code", mfa_kind: "sms", destination: "+*******1234", can_answer_from_vault: false });
+        if (enrolled.has(name)) return wait(name, { step: "mfa_code", mfa_kind: "totp", can_answer_from_vault: true });
+        return done(name);
+      case "cognito_answer_mfa": {
+        const username = waitingFor("mfa_code");
+        if (!/^\d{6}$/.test(String(args.code).trim())) fail("cognito", "The code is not right; check it and try again");
+        return done(username);
+      }
+      case "cognito_answer_mfa_from_vault":
+        return done(waitingFor("mfa_code"));
+      case "cognito_set_new_password": {
+        const username = waitingFor("new_password");
+        if (String(args.password).length < 8) fail("cognito", "The password does not meet the user pool's policy: Password not long enough");
+        const given = (args.attributes ?? {}) as Record<string, string>;
+        if (!given.name) fail("cognito", "Cognito refused: Invalid attributes given, name is missing (InvalidParameterException)");
+        return done(username);
+      }
+      case "cognito_set_up_mfa": {
+        const username = waitingFor("mfa_setup");
+        enrolled.set(username, addAccount(issuer(), username));
+        return done(username);
+      }
+      case "cognito_whoami":
+        needUser();
+        return status(true);
+      case "cognito_refresh":
+        needUser();
+        expiresAt = Date.now() + 3_600_000;
+        return status(true);
+      case "cognito_enable_mfa": {
+        const username = needUser();
+        const old = enrolled.get(username);
+        if (old) removeAccount(old);
+        enrolled.set(username, addAccount(issuer(), username));
+        return status();
+      }
+      case "cognito_disable_mfa": {
+        const username = needUser();
+        const id = enrolled.get(username);
+        if (id) removeAccount(id);
+        enrolled.delete(username);
+        return status();
+      }
+      case "cognito_sign_out":
+        needUser();
+        user = null;
+        return status();
+      default:
+        return fail("internal", `The dev mock does not know the command “${cmd}”.`);
+    }
+  };
 }

@@ -66,7 +66,9 @@ describe("CognitoDialog", () => {
     await typeInto("cognito-username", "alice");
     await typeInto("cognito-password", "correct horse");
     await fireEvent.click(screen.getByTestId("cognito-sign-in"));
-    await fireEvent.click(await screen.findByTestId("cognito-mfa-from-vault"));
+    const fromVault = await screen.findByTestId("cognito-mfa-from-vault");
+    await waitFor(() => expect(document.activeElement).toBe(fromVault));
+    await fireEvent.click(fromVault);
     const identity = await screen.findByTestId("cognito-identity");
     await waitFor(() => expect(identity.textContent).toContain("alice@example.com"));
     expect(identity.textContent).toContain("alice");
@@ -158,5 +160,91 @@ describe("CognitoDialog", () => {
     await fireEvent.click(screen.getByTestId("cognito-sign-out"));
     expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
     expect(s.argsOf("cognito_sign_out")).toHaveLength(1);
+  });
+
+  it("chooses the new password Cognito asks for, with the attributes the pool requires", async () => {
+    let signedIn = false;
+    const s = fakeShell({
+      cognito_status: () => (signedIn ? { ...SIGNED_IN, mfa_enrolled: false } : CONFIGURED),
+      cognito_sign_in: () => ({ step: "new_password", required_attributes: ["name", "custom:team"] }),
+      cognito_set_new_password: (args) => {
+        if (args.password === "short") return Promise.reject({ kind: "cognito", message: "The password does not meet the user pool's policy: length" });
+        signedIn = true;
+        return { step: "done" };
+      },
+      cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "hana" } }),
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-username", "hana");
+    await typeInto("cognito-password", "Temporary-Pass-1");
+    await fireEvent.click(screen.getByTestId("cognito-sign-in"));
+    const input = await screen.findByTestId("cognito-new-password");
+    expect(screen.queryByTestId("cognito-unsupported")).toBeNull();
+    // Every field has a label; the required attributes each have their own input.
+    expect(screen.getByLabelText("New password")).toBe(input);
+    expect(screen.getByLabelText("Full name")).toBe(screen.getByTestId("cognito-attr-name"));
+    expect(screen.getByLabelText("Team")).toBe(screen.getByTestId("cognito-attr-custom:team"));
+    await waitFor(() => expect(document.activeElement).toBe(input));
+    const submit = screen.getByTestId("cognito-new-password-submit") as HTMLButtonElement;
+    await typeInto("cognito-new-password", "short");
+    await typeInto("cognito-attr-name", " Hana Tanaka ");
+    expect(submit.disabled).toBe(true); // the team is still missing
+    await typeInto("cognito-attr-custom:team", "Ops");
+    expect(submit.disabled).toBe(false);
+
+    // A password the policy refuses: the screen stays, with the reason.
+    await fireEvent.click(submit);
+    expect((await screen.findByTestId("error")).textContent).toContain("policy");
+    expect(screen.getByTestId("cognito-new-password")).toBeTruthy();
+    await typeInto("cognito-new-password", "Battery-Staple-7");
+    await fireEvent.submit(screen.getByTestId("cognito-new-password"));
+    expect(await screen.findByTestId("cognito-identity")).toBeTruthy();
+    expect(s.argsOf("cognito_set_new_password")).toEqual([
+      { password: "short", attributes: { name: "Hana Tanaka", "custom:team": "Ops" } },
+      { password: "Battery-Staple-7", attributes: { name: "Hana Tanaka", "custom:team": "Ops" } },
+    ]);
+  });
+
+  it("sets Sesame up as the authenticator when the pool requires MFA", async () => {
+    let signedIn = false;
+    let changed = 0;
+    const s = fakeShell({
+      cognito_status: () => (signedIn ? SIGNED_IN : CONFIGURED),
+      cognito_sign_in: () => ({ step: "mfa_setup", options: ["sms", "totp"] }),
+      cognito_set_up_mfa: () => {
+        signedIn = true;
+        return { step: "done" };
+      },
+      cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1", email: null, username: "alice" } }),
+    });
+    render(CognitoDialog, { onclose: () => {}, onchanged: () => changed++ });
+    await typeInto("cognito-username", "alice");
+    await typeInto("cognito-password", "pw");
+    await fireEvent.click(screen.getByTestId("cognito-sign-in"));
+    const button = await screen.findByTestId("cognito-set-up-mfa");
+    expect(screen.getByTestId("cognito-dialog").textContent).toContain("authenticator app");
+    await waitFor(() => expect(document.activeElement).toBe(button));
+    await fireEvent.click(button);
+    expect(await screen.findByTestId("cognito-identity")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("cognito-notice").textContent).toContain("authenticator app"));
+    expect(screen.getByTestId("cognito-identity-mfa").textContent).toContain("Sesame");
+    expect(changed).toBe(1);
+    expect(s.argsOf("cognito_set_up_mfa")).toEqual([{}]);
+  });
+
+  it("says MFA by text message or email must be set up elsewhere", async () => {
+    const s = fakeShell({
+      cognito_status: () => CONFIGURED,
+      cognito_sign_in: () => ({ step: "mfa_setup", options: ["sms", "email"] }),
+    });
+    render(CognitoDialog, { onclose: () => {} });
+    await typeInto("cognito-username", "alice");
+    await typeInto("cognito-password", "pw");
+    await fireEvent.click(screen.getByTestId("cognito-sign-in"));
+    const text = (await screen.findByTestId("cognito-unsupported")).textContent ?? "";
+    expect(text).toContain("text message or email");
+    expect(text).toContain("elsewhere");
+    expect(screen.queryByTestId("cognito-set-up-mfa")).toBeNull();
+    expect(s.argsOf("cognito_set_up_mfa")).toEqual([]);
   });
 });
