@@ -7,6 +7,14 @@ CARGO ?= cargo
 NPM ?= npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CORPUS ?= ../shared/corpus
+# Where cargo builds. CI points CARGO_TARGET_DIR at a cache outside the clone (.ci/run); a
+# developer's builds stay in ./target.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# `sesame --version` and `sesame-app --version` name the commit they were built from.
+export SESAME_GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+# `make test TIMINGS=1` writes cargo's per-crate timing reports to $(TARGET_DIR)/cargo-timings.
+CARGO_TIMINGS := $(if $(TIMINGS),--timings)
+TAURI := ui/node_modules/.bin/tauri
 
 # Debian packages the tests start for real: chrony (a local NTP server for the clock tests),
 # GNOME Keyring in a private D-Bus session (the Secret Service the vault's device key uses),
@@ -14,21 +22,25 @@ CORPUS ?= ../shared/corpus
 # (scripts/ministack-venv).
 TEST_APT_PACKAGES := chrony dbus dbus-daemon dbus-bin gnome-keyring libsecret-tools python3-venv
 # What the desktop app builds against: WebKitGTK and GTK (Tauri), and for screen capture
-# (xcap) XCB, PipeWire and libclang (its bindings are generated at build time).
-APP_APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev \
+# (xcap) XCB, PipeWire and libclang (its bindings are generated at build time); mold links
+# (.cargo/config.toml).
+APP_APT_PACKAGES := build-essential pkg-config mold libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev \
   libxdo-dev libssl-dev libxcb1-dev libxcb-randr0-dev libxcb-shm0-dev libdbus-1-dev \
   libpipewire-0.3-dev libclang-dev libegl-dev libgbm-dev
 # What drives the app in the end-to-end tests: a virtual display, WebKit's WebDriver, and
 # xclip to read the clipboard.
 E2E_APT_PACKAGES := xvfb xauth webkit2gtk-driver xclip imagemagick
+# What checks the installable package: lintian, and rpm to read the .rpm.
+DIST_APT_PACKAGES := lintian rpm file
 # Android is type-checked, not built (no NDK here).
 MOBILE_TARGET := aarch64-linux-android
 
-.PHONY: run test setup-run setup-test apt ui ui-test app lint unit e2e mobile-check fuzz-check bench fuzz score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
 	@echo "make test   install test dependencies, then run every check and test"
+	@echo "make dist   build the release packages (.deb, .rpm) into $(TARGET_DIR)/release/bundle"
 	@echo "make bench  criterion benchmarks (release)"
 	@echo "make score  score the QR decoder and the code generator on $(CORPUS)"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
@@ -41,22 +53,25 @@ run: setup-run
 	  echo "There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop"; \
 	  echo "app cannot open. Sesame's command-line tool is ready:"; \
 	  echo; \
-	  echo "  ./target/release/sesame init        # create your vault"; \
-	  echo "  ./target/release/sesame add 'otpauth://totp/...'   # or --qr IMAGE"; \
-	  echo "  ./target/release/sesame codes       # current codes"; \
-	  echo "  ./target/release/sesame --help      # everything else"; \
+	  echo "  $(TARGET_DIR)/release/sesame init        # create your vault"; \
+	  echo "  $(TARGET_DIR)/release/sesame add 'otpauth://totp/...'   # or --qr IMAGE"; \
+	  echo "  $(TARGET_DIR)/release/sesame codes       # current codes"; \
+	  echo "  $(TARGET_DIR)/release/sesame --help      # everything else"; \
 	  echo; \
 	  echo "On a machine without a desktop keyring add --keystore file:PATH (see README)."; \
 	else \
-	  $(MAKE) --no-print-directory ui app; \
-	  exec ./target/debug/sesame-app; \
+	  $(MAKE) --no-print-directory ui; \
+	  $(CARGO) build --workspace --bins; \
+	  exec $(TARGET_DIR)/debug/sesame-app; \
 	fi
 
 setup-run:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(APP_APT_PACKAGES) gnome-keyring"
 
-## test: everything CI checks.
-test: setup-test lint ui-test unit app e2e mobile-check fuzz-check
+## test: everything CI checks. The order matters for time, not for correctness: `build`
+## compiles every target of the workspace once, and `unit`, `e2e` and `package-test` reuse it
+## (docs/build-times.md).
+test: setup-test lint ui-test build unit e2e package-test mobile-check fuzz-check
 
 # Installs the Debian packages in PACKAGES that are missing.
 apt:
@@ -68,7 +83,7 @@ apt:
 	fi
 
 setup-test:
-	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES) $(APP_APT_PACKAGES) $(E2E_APT_PACKAGES)"
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES) $(APP_APT_PACKAGES) $(E2E_APT_PACKAGES) $(DIST_APT_PACKAGES)"
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 	@scripts/ministack-venv
 	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
@@ -76,42 +91,69 @@ setup-test:
 	@[ -d "$(CORPUS)" ] || { echo "The shared corpus is missing at $(CORPUS): clone Sesame beside shared/"; exit 1; }
 	cd e2e && $(NPM) ci --no-audit --no-fund --loglevel=error
 
-# The web front end, built into ui/dist (what the app embeds).
-ui:
-	@[ -d ui/node_modules ] || (cd ui && $(NPM) ci --no-audit --no-fund --loglevel=error)
+# The web front end, built into ui/dist (what the app embeds); rebuilt only when its sources
+# change.
+UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/svelte.config.js ui/package-lock.json -type f 2>/dev/null)
+ui: ui/dist/index.html
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && $(NPM) ci --no-audit --no-fund --loglevel=error
+ui/dist/index.html: ui/node_modules/.package-lock.json $(UI_SOURCES)
 	cd ui && $(NPM) run build
 
-ui-test:
-	cd ui && $(NPM) ci --no-audit --no-fund --loglevel=error
+ui-test: ui/node_modules/.package-lock.json
 	cd ui && $(NPM) run check
 	cd ui && $(NPM) test
-	cd ui && $(NPM) run build
+	@$(MAKE) --no-print-directory ui
 
-# The desktop app and the CLI it is compared with, debug builds.
+# Every target of the workspace (libraries, both binaries, tests, benches) in one cargo run,
+# so dependencies are compiled once with one feature set. `unit`, `e2e` and `package-test`
+# only run what this built.
+build: ui
+	$(CARGO) build --workspace --all-targets $(CARGO_TIMINGS)
+
+# The desktop app and the CLI, debug builds.
 app: ui
-	$(CARGO) build -p sesame-app --bin sesame-app
-	$(CARGO) build --bin sesame
+	$(CARGO) build --workspace --bins
 
 lint: ui
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(CARGO_TIMINGS) -- -D warnings
 
 # Every test runs inside a private D-Bus session with an unlocked GNOME Keyring.
-unit: ui
+unit: build
 	scripts/with-secret-service $(CARGO) test --workspace --all-targets --no-fail-fast
 
 # The real app under Xvfb, driven through tauri-driver, with a real Secret Service.
 # Screenshots of every screen: e2e/output/.
-e2e: app
-	scripts/with-secret-service e2e/run
+e2e: build
+	SESAME_APP=$(TARGET_DIR)/debug/sesame-app SESAME_CLI=$(TARGET_DIR)/debug/sesame \
+	  scripts/with-secret-service e2e/run
+
+# The .deb of the build above: lintian, an install into a throw-away root, `--version` of
+# both installed binaries, and the installed app's first-run screen under Xvfb
+# (e2e/output/package-first-run.png). `make dist` makes the release packages the same way.
+package-test: build
+	scripts/bundle debug
+	scripts/with-secret-service scripts/check-package --debug-build $(TARGET_DIR)/debug/bundle/deb/*.deb
 
 # The app's code for phones, type-checked for Android.
 mobile-check: ui
-	$(CARGO) check -p sesame-app --lib --target $(MOBILE_TARGET)
+	$(CARGO) check -p sesame-app --lib --target $(MOBILE_TARGET) $(CARGO_TIMINGS)
 
-# The fuzz targets must keep compiling (they are run with `make fuzz`, on nightly).
+# The fuzz targets must keep compiling (they are run with `make fuzz`, on nightly). Same
+# target folder as the rest, so what clippy already checked is reused.
 fuzz-check:
-	$(CARGO) check --manifest-path fuzz/Cargo.toml --bins
+	$(CARGO) check --manifest-path fuzz/Cargo.toml --bins --target-dir $(TARGET_DIR) $(CARGO_TIMINGS)
+
+## dist: the release binaries and the packages people install (.deb, .rpm) in
+## $(TARGET_DIR)/release/bundle/. AppImage needs linuxdeploy, which the bundler downloads:
+## out of reach on an offline build machine.
+dist: setup-run ui
+	@$(MAKE) --no-print-directory apt PACKAGES="$(DIST_APT_PACKAGES)"
+	$(CARGO) build --release --workspace --bins
+	scripts/bundle release
+	scripts/with-secret-service scripts/check-package $(TARGET_DIR)/release/bundle/deb/*.deb
+	@ls -l $(TARGET_DIR)/release/sesame $(TARGET_DIR)/release/sesame-app $(TARGET_DIR)/release/bundle/deb/*.deb $(TARGET_DIR)/release/bundle/rpm/*.rpm
 
 bench:
 	$(CARGO) bench
@@ -129,18 +171,17 @@ score: score-otp score-qr
 score-otp:
 	$(CARGO) build --release --bin sesame
 	python3 $(CORPUS)/score_totp.py \
-	  --totp-cmd 'target/release/sesame code --secret {secret} --algorithm {alg_lower} --digits {digits} --period {period} --time {time}' \
-	  --hotp-cmd 'target/release/sesame code --secret {secret} --algorithm {alg_lower} --digits {digits} --counter {counter}'
+	  --totp-cmd '$(TARGET_DIR)/release/sesame code --secret {secret} --algorithm {alg_lower} --digits {digits} --period {period} --time {time}' \
+	  --hotp-cmd '$(TARGET_DIR)/release/sesame code --secret {secret} --algorithm {alg_lower} --digits {digits} --counter {counter}'
 
 score-qr:
 	$(CARGO) build --release --bin sesame
-	python3 $(CORPUS)/score_qr.py --cmd 'target/release/sesame scan {file}' --jobs 1
+	python3 $(CORPUS)/score_qr.py --cmd '$(TARGET_DIR)/release/sesame scan {file}' --jobs 1
 
 # Launch time, memory and size of a release build of the app (figures, not a test).
 measure-app: ui
-	$(CARGO) build --release -p sesame-app --bin sesame-app
-	$(CARGO) build --release --bin sesame
-	SESAME_APP=target/release/sesame-app SESAME_CLI=target/release/sesame \
+	$(CARGO) build --release --workspace --bins
+	SESAME_APP=$(TARGET_DIR)/release/sesame-app SESAME_CLI=$(TARGET_DIR)/release/sesame \
 	  scripts/with-secret-service e2e/run node measure.mjs
 
 clean:

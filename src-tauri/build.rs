@@ -1,7 +1,21 @@
 //! Tauri's build step, with one permission per app command so the capability file can
 //! grant exactly the commands the UI calls.
 
+use std::path::Path;
+use std::process::exit;
+
 fn main() {
+    // The app embeds the built UI (tauri.conf.json's frontendDist); without it Tauri's
+    // context macro fails later with a long panic. Say what to do instead.
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    println!("cargo::rerun-if-changed={}", ui.display());
+    if !ui.exists() {
+        eprintln!("error: the web UI is not built (ui/dist is missing): run `make ui` first");
+        println!(
+            "cargo::warning=the web UI is not built (ui/dist is missing): run `make ui` first"
+        );
+        exit(1);
+    }
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(sesame_app_commands::COMMANDS)),

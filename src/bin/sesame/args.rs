@@ -6,12 +6,26 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Sesame: a two-factor authenticator. Codes, links, QR codes and time, from the shell.
 #[derive(Debug, Parser)]
-#[command(name = "sesame", version, about, long_about = None, propagate_version = true)]
+#[command(name = "sesame", version = version_line(), about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `sesame --version`: the package version and the git commit it was built from (`make`
+/// passes `SESAME_GIT_COMMIT`; a plain `cargo build` says "unknown").
+fn version_line() -> &'static str {
+    static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| {
+        let commit = option_env!("SESAME_GIT_COMMIT").filter(|c| !c.is_empty());
+        format!(
+            "{} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            commit.unwrap_or("unknown")
+        )
+    })
 }
 
 /// Options every vault command understands.
