@@ -22,9 +22,9 @@ TAURI := ui/node_modules/.bin/tauri
 # (scripts/ministack-venv).
 TEST_APT_PACKAGES := chrony dbus dbus-daemon dbus-bin gnome-keyring libsecret-tools python3-venv
 # What the desktop app builds against: WebKitGTK and GTK (Tauri), and for screen capture
-# (xcap) XCB, PipeWire and libclang (its bindings are generated at build time); mold links
-# (.cargo/config.toml).
-APP_APT_PACKAGES := build-essential pkg-config mold libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev \
+# (xcap) XCB, PipeWire and libclang (its bindings are generated at build time). Linking needs
+# nothing more: since Rust 1.90 rustc links x86_64 Linux binaries with its own lld.
+APP_APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev \
   libxdo-dev libssl-dev libxcb1-dev libxcb-randr0-dev libxcb-shm0-dev libdbus-1-dev \
   libpipewire-0.3-dev libclang-dev libegl-dev libgbm-dev
 # What drives the app in the end-to-end tests: a virtual display, WebKit's WebDriver, and
