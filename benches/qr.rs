@@ -1,5 +1,7 @@
-//! QR decoding time: one representative image per corpus category, and a 1920×1080
-//! screenshot. Run with `cargo bench --bench qr`; images come from `../shared/corpus`.
+//! QR decoding time: one representative image per corpus category, a 1920×1080
+//! screenshot, and a 1920×1080 screen of noise with no code (the failure path, which must
+//! answer "no QR code" quickly). Run with `cargo bench --bench qr --no-default-features`;
+//! images come from `../shared/corpus`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -43,7 +45,28 @@ fn decode(c: &mut Criterion) {
             b.iter(|| sesame::qr::decode_bytes(black_box(&bytes)).unwrap())
         });
     }
+    let (w, h, noise) = noise_1080p(0x5E5A);
+    assert!(sesame::qr::decode_luma(w, h, &noise).unwrap().is_empty());
+    group.bench_function("no_code_noisy_1080p", |b| {
+        b.iter(|| sesame::qr::decode_luma(w, h, black_box(&noise)).unwrap())
+    });
     group.finish();
+}
+
+/// A 1920×1080 grey screen of uniform noise from a fixed seed: no code, and tens of
+/// thousands of finder-like runs, the detector's worst case.
+fn noise_1080p(seed: u64) -> (u32, u32, Vec<u8>) {
+    let (w, h) = (1920u32, 1080u32);
+    let mut state = seed;
+    let pixels = (0..w * h)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 56) as u8
+        })
+        .collect();
+    (w, h, pixels)
 }
 
 fn encode(c: &mut Criterion) {

@@ -12,7 +12,8 @@ use image::GrayImage;
 
 use rqrr::BitGrid;
 
-use super::locate::{self, Finder};
+use super::budget::{self, Work};
+use super::locate::{self, Finder, Region};
 use super::{prepare, sample};
 
 /// Images whose longer side exceeds this are first searched at a reduced size.
@@ -21,6 +22,9 @@ const FIRST_LOOK_SIDE: u32 = 2200;
 const MAX_UPSCALED_PIXELS: u64 = 6_000_000;
 /// Light margin added around every variant, for codes printed without a quiet zone.
 const MARGIN: u32 = 8;
+/// Codes whose finder patterns show modules at least this large (in pixels) are not
+/// enlarged: enlarging helps thin modules only.
+const ENLARGE_BELOW_MODULE_PX: f32 = 2.2;
 
 /// One decoded code: its text and where it is (corners in original-image pixels).
 #[derive(Debug, Clone)]
@@ -83,13 +87,19 @@ impl Transform {
 
 /// Decodes every QR code in a grey image. Never panics.
 pub(crate) fn decode_gray(img: &GrayImage) -> Vec<String> {
+    decode_gray_counted(img).0
+}
+
+/// [`decode_gray`], and what the search spent: tests use it to show the bounds at work.
+pub(crate) fn decode_gray_counted(img: &GrayImage) -> (Vec<String>, Work) {
     let (w, h) = img.dimensions();
     // Fewer pixels than the smallest code (21 modules) at one pixel each: nothing to find.
     if w < 21 || h < 21 {
-        return Vec::new();
+        return (Vec::new(), Work::default());
     }
     let mut search = Search::default();
     search.run(img);
+    let work = search.work;
     let mut found = search.found;
     found.sort_by(|a, b| {
         let key = |f: &Found| {
@@ -98,7 +108,7 @@ pub(crate) fn decode_gray(img: &GrayImage) -> Vec<String> {
         };
         key(a).cmp(&key(b))
     });
-    found.into_iter().map(|f| f.text).collect()
+    (found.into_iter().map(|f| f.text).collect(), work)
 }
 
 fn centre(corners: &[(f32, f32); 4]) -> (f32, f32) {
@@ -115,6 +125,11 @@ struct Search {
     unread: usize,
     /// Finder patterns seen in the original image (both polarities).
     finders: Vec<Finder>,
+    /// Detector work spent so far, against the budget.
+    work: Work,
+    /// The first look found the image too busy (noise) for the detector in both
+    /// polarities: no code is plausible at a size that enlarging would help.
+    busy_image: bool,
 }
 
 impl Search {
@@ -165,11 +180,11 @@ impl Search {
             let t = Transform::IDENTITY.then_crop(region.x, region.y);
             let before = self.found.len();
             self.stage(&crop, t, true);
-            if self.found.len() == before {
+            if self.found.len() == before && region.module < ENLARGE_BELOW_MODULE_PX {
                 self.enlarge(&crop, t, area);
             }
         }
-        if !self.found.is_empty() && self.unread == 0 {
+        if (!self.found.is_empty() && self.unread == 0) || self.out_of_budget() {
             return;
         }
 
@@ -186,19 +201,19 @@ impl Search {
 
         // Stage 3: contrast stretch, global and local thresholds.
         self.stage(&work, t, true);
-        if self.done() {
+        if self.done() || self.out_of_budget() {
             return;
         }
 
         // Stage 4: noise and blur.
         let median = prepare::median3(&work);
         self.stage(&median, t, true);
-        if self.done() {
+        if self.done() || self.out_of_budget() {
             return;
         }
         let sharp = prepare::sharpen(&work, 2);
         self.stage(&sharp, t, true);
-        if self.done() {
+        if self.done() || self.out_of_budget() {
             return;
         }
 
@@ -212,14 +227,28 @@ impl Search {
         img.width().min(img.height()) >= 400
     }
 
+    /// True once the work budget is spent; the remaining stages are counted as skipped.
+    fn out_of_budget(&mut self) -> bool {
+        let spent = self.work.exhausted();
+        if spent {
+            self.work.stages_skipped += 1;
+        }
+        spent
+    }
+
     /// Searches the image in its likelier polarity first (dark on light unless the border
     /// is dark), then the other, binarised as rqrr would. Finder patterns are collected
     /// from the same binary images when they matter: when nothing has been read yet, a
     /// grid was left unread, or the image is large enough to hold more codes.
+    ///
+    /// In a large image the detector first sees only the crops around finder-pattern
+    /// corners, and the whole binarisation only when they leave something unexplained and
+    /// the image is not too busy (noise) for it.
     fn first_look(&mut self, original: &GrayImage) {
         let t = Transform::IDENTITY.then_pad(MARGIN);
         let dark_first = prepare::border_level(original) == 0;
         let mut first_bin: Option<GrayImage> = None;
+        let mut busy_looks = 0;
         for inverted in [dark_first, !dark_first] {
             if let Some(bin) = &first_bin
                 && !self.found.is_empty()
@@ -239,11 +268,30 @@ impl Search {
             };
             let padded = prepare::pad(img, MARGIN, 255);
             let bin = prepare::row_average_threshold(&padded);
-            self.attempt(&bin, &padded, t, true);
-            if self.found.is_empty() || self.unread > 0 || self.large(original) {
-                self.add_finders(&bin, t);
+            if self.large(original) {
+                let scan = locate::scan(&bin);
+                // Read the corners that look like codes first: a crop costs the detector
+                // a fraction of the page, and usually settles it.
+                let before = self.found.len();
+                let regions = locate::candidate_regions(&scan.finders, bin.width(), bin.height());
+                self.attempt_regions(&bin, &padded, t, &regions);
+                let read = self.found.len() > before && self.unread == 0;
+                self.record_finders(&scan.finders, t);
+                let busy = scan.line_hits > budget::MAX_LINE_HITS;
+                if busy {
+                    self.work.busy += 1;
+                    busy_looks += 1;
+                } else if !(read && self.done()) {
+                    self.detect(&bin, &padded, t);
+                }
+                self.busy_image = busy_looks == 2;
             } else {
-                return;
+                self.attempt(&bin, &padded, t, true);
+                if self.found.is_empty() || self.unread > 0 {
+                    self.add_finders(&bin, t);
+                } else {
+                    return;
+                }
             }
             first_bin = Some(bin);
         }
@@ -259,10 +307,14 @@ impl Search {
     }
 
     fn add_finders(&mut self, bin: &GrayImage, t: Transform) {
-        let found = locate::find_finders(bin);
-        self.finders.extend(found.into_iter().map(|f| {
+        self.record_finders(&locate::find_finders(bin), t);
+    }
+
+    /// Keeps finder patterns found in a variant, in original-image coordinates.
+    fn record_finders(&mut self, found: &[Finder], t: Transform) {
+        self.finders.extend(found.iter().map(|f| {
             let (x, y) = t.to_original(f.x, f.y);
-            Finder { x, y, ..f }
+            Finder { x, y, ..*f }
         }));
     }
 
@@ -270,6 +322,14 @@ impl Search {
     /// each, also after a median filter, until something new is read.
     fn enlarge(&mut self, img: &GrayImage, t: Transform, area: u64) {
         let before = self.found.len();
+        // Enlarging a busy image (noise) only makes the detector's work larger.
+        if self.busy_image {
+            self.work.stages_skipped += 1;
+            return;
+        }
+        if self.out_of_budget() {
+            return;
+        }
         for factor in [2u32, 3, 4] {
             // 4× only for thumbnails: the codes at 1.3–1.6 pixels a module.
             let budget = if factor == 4 {
@@ -317,6 +377,9 @@ impl Search {
     /// Tries one image in both polarities: grey through rqrr's own threshold, and when
     /// `thresholds` is set, also through a global (Otsu) and a local binarisation.
     fn stage(&mut self, img: &GrayImage, t: Transform, thresholds: bool) {
+        if self.out_of_budget() {
+            return;
+        }
         let margin = MARGIN;
         let tp = t.then_pad(margin);
         let normal = prepare::pad(img, margin, 255);
@@ -363,7 +426,9 @@ impl Search {
     /// Runs rqrr on one variant and records new codes. Returns how many were new.
     ///
     /// `source` is a grey image in the same coordinates and polarity as `img`; grids that
-    /// rqrr locates but cannot read are sampled again from it.
+    /// rqrr locates but cannot read are sampled again from it. A grey `img` is binarised
+    /// as rqrr would. A large variant busier than any page with a code (see
+    /// [`budget::MAX_LINE_HITS`]) is searched only around its finder-pattern corners.
     fn attempt(
         &mut self,
         img: &GrayImage,
@@ -371,8 +436,56 @@ impl Search {
         t: Transform,
         binary: bool,
     ) -> usize {
-        let result = catch_unwind(AssertUnwindSafe(|| run_rqrr(img, source, binary)));
+        let thresholded;
+        let bitmap = if binary {
+            img
+        } else {
+            thresholded = prepare::row_average_threshold(img);
+            &thresholded
+        };
+        if pixels(bitmap) >= budget::BUSY_CHECK_PIXELS {
+            let scan = locate::scan(bitmap);
+            if scan.line_hits > budget::MAX_LINE_HITS {
+                self.work.busy += 1;
+                let regions =
+                    locate::candidate_regions(&scan.finders, bitmap.width(), bitmap.height());
+                return self.attempt_regions(bitmap, source, t, &regions);
+            }
+        }
+        self.detect(bitmap, source, t)
+    }
+
+    /// Runs rqrr on the crops of `bitmap` (and `source`) that `regions` cover. Returns how
+    /// many codes were new; `unread` counts the grids left unread in all of them.
+    fn attempt_regions(
+        &mut self,
+        bitmap: &GrayImage,
+        source: &GrayImage,
+        t: Transform,
+        regions: &[Region],
+    ) -> usize {
+        let (mut new, mut unread) = (0, 0);
+        for r in regions {
+            let crop = |img: &GrayImage| {
+                image::imageops::crop_imm(img, r.x, r.y, r.width, r.height).to_image()
+            };
+            new += self.detect(&crop(bitmap), &crop(source), t.then_crop(r.x, r.y));
+            unread += self.unread;
+        }
+        self.unread = unread;
+        new
+    }
+
+    /// Runs rqrr on one binary image (dark < 128), within the work budget, and records
+    /// new codes. Returns how many were new.
+    fn detect(&mut self, bitmap: &GrayImage, source: &GrayImage, t: Transform) -> usize {
+        if !self.work.spend(pixels(bitmap)) {
+            self.unread = 0;
+            return 0;
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| run_rqrr(bitmap, source)));
         let Ok((codes, unread)) = result else {
+            self.unread = 0;
             return 0;
         };
         let mut new = 0;
@@ -396,21 +509,14 @@ impl Search {
 
 type Corners = [(i32, i32); 4];
 
-/// rqrr on one image: decoded texts with their corners, and the corners of grids that
-/// were located but could not be read.
-fn run_rqrr(
-    img: &GrayImage,
-    source: &GrayImage,
-    binary: bool,
-) -> (Vec<(String, Corners)>, Vec<Corners>) {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let thresholded;
-    let bitmap = if binary {
-        img
-    } else {
-        thresholded = prepare::row_average_threshold(img);
-        &thresholded
-    };
+fn pixels(img: &GrayImage) -> u64 {
+    u64::from(img.width()) * u64::from(img.height())
+}
+
+/// rqrr on one binary image: decoded texts with their corners, and the corners of grids
+/// that were located but could not be read.
+fn run_rqrr(bitmap: &GrayImage, source: &GrayImage) -> (Vec<(String, Corners)>, Vec<Corners>) {
+    let (w, h) = (bitmap.width() as usize, bitmap.height() as usize);
     let raw = bitmap.as_raw();
     let mut prepared = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| raw[y * w + x] < 128);
     let mut codes = Vec::new();
@@ -486,6 +592,43 @@ mod tests {
         let rotated = [(5.0, 0.0), (10.0, 5.0), (5.0, 10.0), (0.0, 5.0)];
         assert!(inside(&rotated, (5.0, 5.0)));
         assert!(!inside(&rotated, (1.0, 1.0)));
+    }
+
+    /// A 1920×1080 screen of grey noise from a fixed seed, no code in it.
+    fn noise_1080p(seed: u64) -> GrayImage {
+        let mut state = seed;
+        GrayImage::from_fn(1920, 1080, |_, _| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            image::Luma([(state >> 56) as u8])
+        })
+    }
+
+    #[test]
+    fn noise_without_a_code_is_cut_short() {
+        let img = noise_1080p(0x5E5A);
+        let (texts, work) = decode_gray_counted(&img);
+        assert!(texts.is_empty());
+        // Both polarities of the first look are too busy for the detector: it sees at most
+        // crops around chance finder corners, never the whole screen, and nothing is enlarged.
+        assert!(work.busy >= 2, "{work:?}");
+        assert!(work.pixels < pixels(&img), "{work:?}");
+        assert!(work.stages_skipped >= 1, "{work:?}");
+    }
+
+    #[test]
+    fn a_code_on_a_large_page_is_read_from_a_crop() {
+        let text = "otpauth://totp/Crop:a?secret=JBSWY3DPEHPK3PXP";
+        let png = crate::qr::encode_png(text, 3).unwrap();
+        let code = image::load_from_memory(&png).unwrap().to_luma8();
+        let mut page = GrayImage::from_pixel(1920, 1080, image::Luma([235]));
+        image::imageops::replace(&mut page, &code, 1200, 300);
+        let (texts, work) = decode_gray_counted(&page);
+        assert_eq!(texts, vec![text]);
+        // The detector saw the code's corner and never the whole page.
+        assert_eq!(work.attempts, 1, "{work:?}");
+        assert!(work.pixels * 10 < pixels(&page), "{work:?}");
     }
 
     #[test]

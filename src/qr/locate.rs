@@ -19,13 +19,16 @@ pub(crate) struct Finder {
     pub(crate) hits: u32,
 }
 
-/// A rectangle in pixels: left, top, width, height.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A rectangle in pixels (left, top, width, height) that probably holds one code, and the
+/// module size of the finder patterns that placed it.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Region {
     pub(crate) x: u32,
     pub(crate) y: u32,
     pub(crate) width: u32,
     pub(crate) height: u32,
+    /// Mean module size of the three finder patterns, in pixels.
+    pub(crate) module: f32,
 }
 
 /// Whether five runs (dark, light, dark, light, dark) look like 1:1:3:1:1.
@@ -160,10 +163,32 @@ fn check_diagonal(bin: &GrayImage, cx: f32, cy: f32, module: f32) -> bool {
     true
 }
 
+/// Fewest scan lines that must cross a finder pattern's centre: noise crosses 1:1:3:1:1
+/// by chance on one or two neighbouring rows, a real centre (three modules tall) on more.
+const MIN_HITS: f32 = 3.0;
+
 /// Probable finder patterns in a binary image (dark < 128), merged per pattern.
 pub(crate) fn find_finders(bin: &GrayImage) -> Vec<Finder> {
+    scan(bin).finders
+}
+
+/// What one pass over a binary image shows: its probable finder patterns, and how many
+/// row segments look like a finder's 1:1:3:1:1 (each one costs the detector a region
+/// flood fill, so this predicts its work: a few hundred on a page, tens of thousands on
+/// noise).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scan {
+    /// Probable finder patterns, merged per pattern.
+    pub(crate) finders: Vec<Finder>,
+    /// Row segments in the ratio 1:1:3:1:1.
+    pub(crate) line_hits: usize,
+}
+
+/// Scans a binary image (dark < 128) for finder patterns; see [`Scan`].
+pub(crate) fn scan(bin: &GrayImage) -> Scan {
     let (w, h) = bin.dimensions();
     let raw = bin.as_raw();
+    let mut line_hits = 0;
     let mut hits: Vec<(Finder, u32)> = Vec::new();
     let max_run = h.max(w) / 4;
     // Runs of one row as (start, length, dark).
@@ -192,6 +217,7 @@ pub(crate) fn find_finders(bin: &GrayImage) -> Vec<Finder> {
             let Some(module) = finder_ratio(&lengths) else {
                 continue;
             };
+            line_hits += 1;
             let cx = window[2].0 + window[2].1 / 2;
             let Some((cy, vmodule)) = check_vertical(bin, cx, y, max_run) else {
                 continue;
@@ -212,10 +238,12 @@ pub(crate) fn find_finders(bin: &GrayImage) -> Vec<Finder> {
         }
     }
     // A real pattern is hit on several rows (its centre is three modules tall).
-    hits.into_iter()
-        .filter(|(f, n)| *n as f32 >= (f.module * 1.5).clamp(1.0, 3.0))
+    let finders = hits
+        .into_iter()
+        .filter(|(f, n)| *n as f32 >= (f.module * 1.5).max(MIN_HITS))
         .map(|(f, hits)| Finder { hits, ..f })
-        .collect()
+        .collect();
+    Scan { finders, line_hits }
 }
 
 fn merge(hits: &mut Vec<(Finder, u32)>, f: Finder) {
@@ -279,6 +307,7 @@ pub(crate) fn candidate_regions(finders: &[Finder], width: u32, height: u32) -> 
                     y: y0 as u32,
                     width: (x1 - x0) as u32,
                     height: (y1 - y0) as u32,
+                    module,
                 };
                 scored.push((score, region));
             }

@@ -14,6 +14,7 @@
 //! Payload bytes come back as UTF-8 text when they are valid UTF-8 (codes with raw UTF-8
 //! and no ECI header are common), otherwise as ISO 8859-1.
 
+mod budget;
 mod decode;
 mod encode;
 mod error;
