@@ -71,7 +71,7 @@ fn decode_corpus(cases: &[Case]) -> Vec<Result<Vec<String>, String>> {
 }
 
 #[test]
-fn corpus_pass_rate_is_at_least_95_percent() {
+fn corpus_pass_rate_is_at_least_159_of_160() {
     let cases = manifest();
     assert_eq!(cases.len(), 160, "the corpus README promises 160 images");
     let results = decode_corpus(&cases);
@@ -121,8 +121,8 @@ fn corpus_pass_rate_is_at_least_95_percent() {
     println!("overall: {passed}/{} = {:.1}%", cases.len(), 100.0 * rate);
     println!("failures:\n  {}", failures.join("\n  "));
     assert!(
-        passed * 100 >= cases.len() * 95,
-        "pass rate {:.1}% < 95%",
+        passed + 1 >= cases.len(),
+        "pass rate {:.1}%: more than one image failed",
         100.0 * rate
     );
 }

@@ -205,7 +205,12 @@ impl Search {
             return;
         }
 
-        // Stage 4: noise and blur.
+        // Stage 4: noise and blur. First read the grid straight from grey pixels around
+        // finder patterns the detector could not fit a grid to.
+        self.read_from_finders(&work, t);
+        if self.done() {
+            return;
+        }
         let median = prepare::median3(&work);
         self.stage(&median, t, true);
         if self.done() || self.out_of_budget() {
@@ -294,6 +299,63 @@ impl Search {
                 }
             }
             first_bin = Some(bin);
+        }
+    }
+
+    /// Reads codes from grey pixels around corners of finder patterns that no code read so
+    /// far explains (see [`sample::decode_from_finders`]): the finder patterns already
+    /// seen, and those of a global (Otsu) binarisation, in both polarities, each read
+    /// from the image and from a sharpened copy. Busy images (noise) are skipped.
+    fn read_from_finders(&mut self, img: &GrayImage, t: Transform) {
+        if self.busy_image {
+            self.work.stages_skipped += 1;
+            return;
+        }
+        let mut finders: Vec<Finder> = self
+            .stray_finders()
+            .into_iter()
+            .map(|f| {
+                let (x, y) = (f.x * t.scale + t.dx, f.y * t.scale + t.dy);
+                Finder {
+                    x,
+                    y,
+                    module: f.module * t.scale,
+                    ..f
+                }
+            })
+            .collect();
+        let stretched = prepare::stretch_contrast(img).unwrap_or_else(|| img.clone());
+        let global = prepare::threshold(&stretched, prepare::otsu_level(&stretched));
+        let margin = MARGIN as f32;
+        for bin in [
+            prepare::pad(&global, MARGIN, 255),
+            prepare::pad(&prepare::invert(&global), MARGIN, 255),
+        ] {
+            finders.extend(locate::find_finders(&bin).into_iter().map(|f| Finder {
+                x: f.x - margin,
+                y: f.y - margin,
+                ..f
+            }));
+        }
+        let corners = locate::corners(&finders);
+        if corners.is_empty() {
+            return;
+        }
+        let inverted = prepare::invert(img);
+        let sharp = prepare::sharpen(img, 2);
+        let sharp_inverted = prepare::invert(&sharp);
+        for corner in &corners {
+            for source in [img, &inverted, &sharp, &sharp_inverted] {
+                let Some((bytes, quad)) = sample::decode_from_finders(source, corner) else {
+                    continue;
+                };
+                let text = bytes_to_text(bytes);
+                if self.found.iter().all(|f| f.text != text) {
+                    let corners = quad.map(|(x, y)| t.to_original(x as f32, y as f32));
+                    self.found.push(Found { text, corners });
+                }
+                break;
+            }
         }
     }
 

@@ -326,6 +326,44 @@ pub(crate) fn candidate_regions(finders: &[Finder], width: u32, height: u32) -> 
     regions
 }
 
+/// Most corners returned by [`corners`].
+const MAX_CORNERS: usize = 4;
+
+/// Triples of finder patterns that form a code's corner, best first, as
+/// `[top-left, top-right, bottom-left]` in the code's own orientation (the turn from the
+/// top-right arm to the bottom-left arm is clockwise on screen, as in an unmirrored code).
+pub(crate) fn corners(finders: &[Finder]) -> Vec<[Finder; 3]> {
+    let mut strongest = finders.to_vec();
+    strongest.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    strongest.truncate(MAX_FINDERS);
+    let n = strongest.len();
+    let mut scored: Vec<(f32, [Finder; 3])> = Vec::new();
+    for a in 0..n {
+        for b in 0..n {
+            for c in b + 1..n {
+                if a == b || a == c {
+                    continue;
+                }
+                let (fa, mut fb, mut fc) = (strongest[a], strongest[b], strongest[c]);
+                let Some(score) = corner_score(fa, fb, fc) else {
+                    continue;
+                };
+                let cross = (fb.x - fa.x) * (fc.y - fa.y) - (fb.y - fa.y) * (fc.x - fa.x);
+                if cross < 0.0 {
+                    std::mem::swap(&mut fb, &mut fc);
+                }
+                scored.push((score, [fa, fb, fc]));
+            }
+        }
+    }
+    scored.sort_by(|p, q| p.0.total_cmp(&q.0));
+    scored
+        .into_iter()
+        .map(|(_, corner)| corner)
+        .take(MAX_CORNERS)
+        .collect()
+}
+
 /// How far `a`, `b`, `c` are from a QR corner at `a` (0 is perfect), or `None` if they
 /// cannot be one.
 fn corner_score(a: Finder, b: Finder, c: Finder) -> Option<f32> {
@@ -462,5 +500,29 @@ mod tests {
         assert_eq!(regions.len(), 1);
         assert!(regions[0].y <= 20 && regions[0].y + regions[0].height >= 100);
         assert!(find_finders(&GrayImage::new(0, 0)).is_empty());
+    }
+
+    #[test]
+    fn corners_come_top_left_top_right_bottom_left() {
+        let at = |x, y| Finder {
+            x,
+            y,
+            module: 2.0,
+            hits: 5,
+        };
+        // An upright code, and the same turned 90° clockwise (its top-left now top-right).
+        let upright = [at(90.0, 20.0), at(20.0, 90.0), at(20.0, 20.0)];
+        let [tl, tr, bl] = corners(&upright)[0];
+        assert_eq!(
+            (tl.x, tl.y, tr.x, tr.y, bl.x, bl.y),
+            (20.0, 20.0, 90.0, 20.0, 20.0, 90.0)
+        );
+        let turned = [at(20.0, 20.0), at(90.0, 20.0), at(90.0, 90.0)];
+        let [tl, tr, bl] = corners(&turned)[0];
+        assert_eq!(
+            (tl.x, tl.y, tr.x, tr.y, bl.x, bl.y),
+            (90.0, 20.0, 90.0, 90.0, 20.0, 20.0)
+        );
+        assert!(corners(&upright[..2]).is_empty());
     }
 }

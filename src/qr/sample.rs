@@ -8,6 +8,7 @@
 
 use image::GrayImage;
 
+use super::locate::Finder;
 use super::prepare::otsu_of;
 
 /// A projective map from grid coordinates (in modules) to image pixels.
@@ -148,6 +149,106 @@ pub(crate) fn decode_resampled(
     None
 }
 
+/// Four corners in pixels, clockwise from top-left.
+pub(crate) type Quad = [(f64, f64); 4];
+
+/// Grey level at `(x, y)` (pixel edges at whole numbers, so pixel `i` covers `[i, i+1)`),
+/// interpolated bilinearly between pixel centres; `None` more than one pixel outside.
+fn grey_at(img: &GrayImage, x: f64, y: f64) -> Option<f64> {
+    let (w, h) = (img.width() as f64, img.height() as f64);
+    if !(x >= -1.0 && y >= -1.0 && x <= w + 1.0 && y <= h + 1.0) || w < 1.0 || h < 1.0 {
+        return None;
+    }
+    let (cx, cy) = ((x - 0.5).clamp(0.0, w - 1.0), (y - 0.5).clamp(0.0, h - 1.0));
+    let (x0, y0) = (cx.floor() as usize, cy.floor() as usize);
+    let (x1, y1) = ((x0 + 1).min(w as usize - 1), (y0 + 1).min(h as usize - 1));
+    let (fx, fy) = (cx - x0 as f64, cy - y0 as f64);
+    let stride = img.width() as usize;
+    let raw = img.as_raw();
+    let p = |x: usize, y: usize| f64::from(raw[y * stride + x]);
+    let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+    let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+    Some(top * (1.0 - fy) + bottom * fy)
+}
+
+/// Reads a code straight from grey pixels, given the centres of its three finder patterns
+/// (`[top-left, top-right, bottom-left]`) and their module size: for when the detector
+/// cannot fit a grid at all (heavy blur, 1–2 pixels a module).
+///
+/// The finder centres sit at module `(3.5, 3.5)`, `(size−3.5, 3.5)` and `(3.5, size−3.5)`;
+/// their distance in modules gives the version, give or take (blur and thin modules bias
+/// the module size, so neighbouring versions are tried too). Each module is the mean of a
+/// bilinear 3×3 sample around its centre, split dark from light by Otsu's level over all
+/// modules. Only a grid whose format and error correction check out is returned.
+/// Returns the payload and the code's corners (clockwise from top-left) in pixels.
+pub(crate) fn decode_from_finders(
+    img: &GrayImage,
+    corner: &[Finder; 3],
+) -> Option<(Vec<u8>, Quad)> {
+    let [tl, tr, bl] = corner.map(|f| (f64::from(f.x), f64::from(f.y), f64::from(f.module)));
+    let module = (tl.2 + tr.2 + bl.2) / 3.0;
+    if !(module.is_finite() && module >= 0.5) {
+        return None;
+    }
+    let (ux, uy) = (tr.0 - tl.0, tr.1 - tl.1);
+    let (vx, vy) = (bl.0 - tl.0, bl.1 - tl.1);
+    let span = (ux.hypot(uy) + vx.hypot(vy)) / 2.0 / module;
+    if !span.is_finite() {
+        return None;
+    }
+    let version = ((span - 10.0) / 4.0).round() as i64;
+    for dv in [0i64, -1, 1, -2, 2] {
+        let v = version + dv;
+        if !(1..=40).contains(&v) {
+            continue;
+        }
+        let size = (17 + 4 * v) as usize;
+        let d = size as f64 - 7.0;
+        let at = |u: f64, w: f64| {
+            let (a, b) = ((u - 3.5) / d, (w - 3.5) / d);
+            (tl.0 + a * ux + b * vx, tl.1 + a * uy + b * vy)
+        };
+        for spread in [0.2, 0.0] {
+            let Some(means) = bilinear_means(img, at, size, spread) else {
+                break;
+            };
+            let level = otsu_of(&means);
+            let grid = rqrr::SimpleGrid::from_func(size, |x, y| means[y * size + x] <= level);
+            let mut bytes = Vec::new();
+            if rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok() {
+                let s = size as f64;
+                return Some((bytes, [at(0.0, 0.0), at(s, 0.0), at(s, s), at(0.0, s)]));
+            }
+        }
+    }
+    None
+}
+
+/// Like [`module_means`], interpolating between pixels (modules may be barely larger
+/// than one pixel).
+fn bilinear_means(
+    img: &GrayImage,
+    map: impl Fn(f64, f64) -> (f64, f64),
+    size: usize,
+    spread: f64,
+) -> Option<Vec<u8>> {
+    let mut means = Vec::with_capacity(size * size);
+    for my in 0..size {
+        for mx in 0..size {
+            let (cu, cv) = (mx as f64 + 0.5, my as f64 + 0.5);
+            let mut sum = 0.0;
+            for dv in [-spread, 0.0, spread] {
+                for du in [-spread, 0.0, spread] {
+                    let (x, y) = map(cu + du, cv + dv);
+                    sum += grey_at(img, x, y)?;
+                }
+            }
+            means.push((sum / 9.0).round() as u8);
+        }
+    }
+    Some(means)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +282,59 @@ mod tests {
         let means = module_means(&img, |u, v| map.map(u, v), 2, 0.3).unwrap();
         assert!(means[0] < 60 && means[2] == 0, "{means:?}");
         assert!(means[1] == 255 && means[3] == 255);
+    }
+
+    /// Finder centres (in pixels) of a code drawn by `encode_png` at `px` pixels a module
+    /// with a 4-module quiet zone, scaled by `scale`.
+    fn finders_of(size: usize, px: f32, scale: f32) -> [Finder; 3] {
+        let at = |mx: f32, my: f32| Finder {
+            x: (4.0 + mx) * px * scale,
+            y: (4.0 + my) * px * scale,
+            module: px * scale,
+            hits: 5,
+        };
+        let far = size as f32 - 3.5;
+        [at(3.5, 3.5), at(far, 3.5), at(3.5, far)]
+    }
+
+    #[test]
+    fn reads_a_code_too_thin_for_the_detector_from_its_finders() {
+        let text = "otpauth://totp/Thin:a?secret=JBSWY3DPEHPK3PXP&issuer=Thin";
+        let png = crate::qr::encode_png(text, 4).unwrap();
+        let sharp = image::load_from_memory(&png).unwrap().to_luma8();
+        let size = (sharp.width() / 4 - 8) as usize;
+        // 4 pixels a module averaged down 3×: 1.33 pixels a module, grey edges.
+        let thin = crate::qr::prepare::downscale(&sharp, 3);
+        let (w, h) = (thin.width() as usize, thin.height() as usize);
+        let raw = thin.as_raw();
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| raw[y * w + x] < 128);
+        assert!(prepared.detect_grids().is_empty(), "the detector gives up");
+
+        let corner = finders_of(size, 4.0, 1.0 / 3.0);
+        let (bytes, quad) = decode_from_finders(&thin, &corner).expect("read from grey");
+        assert_eq!(bytes, text.as_bytes());
+        // The corners are the code's own, quiet zone excluded.
+        let edge = 4.0 * 4.0 / 3.0;
+        assert!((quad[0].0 - edge).abs() < 1.0 && (quad[0].1 - edge).abs() < 1.0);
+
+        // Finder centres a whole module off read nothing.
+        let mut off = corner;
+        for f in &mut off {
+            f.x += 4.0 / 3.0;
+        }
+        assert!(decode_from_finders(&thin, &off).is_none());
+        // Degenerate input is refused without panicking.
+        let flat = GrayImage::new(30, 30);
+        assert!(decode_from_finders(&flat, &[corner[0]; 3]).is_none());
+    }
+
+    #[test]
+    fn bilinear_grey_interpolates_between_pixel_centres() {
+        let img = GrayImage::from_raw(2, 1, vec![0, 200]).unwrap();
+        assert_eq!(grey_at(&img, 0.5, 0.5), Some(0.0));
+        assert_eq!(grey_at(&img, 1.0, 0.5), Some(100.0));
+        assert_eq!(grey_at(&img, 1.75, 0.5), Some(200.0));
+        assert_eq!(grey_at(&img, 5.0, 0.5), None);
     }
 }
