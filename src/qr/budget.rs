@@ -34,6 +34,9 @@ pub(crate) struct Work {
     pub(crate) busy: u32,
     /// Attempts refused because the budget was spent.
     pub(crate) refused: u32,
+    /// Codes read straight from grey pixels around their finder patterns, without the
+    /// detector.
+    pub(crate) sampled: u32,
     /// Escalation stages not run: nothing in the image looked like a finder pattern, or
     /// the budget was spent.
     pub(crate) stages_skipped: u32,
