@@ -253,6 +253,8 @@ impl Search {
         let t = Transform::IDENTITY.then_pad(MARGIN);
         let dark_first = prepare::border_level(original) == 0;
         let mut first_bin: Option<GrayImage> = None;
+        // Finder patterns of the other polarity, seen by the first scan of a large image.
+        let mut other_finders: Option<Vec<Finder>> = None;
         let mut busy_looks = 0;
         for inverted in [dark_first, !dark_first] {
             if let Some(bin) = &first_bin
@@ -261,7 +263,10 @@ impl Search {
             {
                 // Read already, in a large image: only look for finder patterns of the
                 // other polarity, in the complement of the first binarisation.
-                self.add_finders(&prepare::invert(bin), t);
+                match other_finders {
+                    Some(finders) => self.record_finders(&finders, t),
+                    None => self.add_finders(&prepare::invert(bin), t),
+                }
                 return;
             }
             let polarity;
@@ -274,7 +279,14 @@ impl Search {
             let padded = prepare::pad(img, MARGIN, 255);
             let bin = prepare::row_average_threshold(&padded);
             if self.large(original) {
-                let scan = locate::scan(&bin);
+                // The first scan also notes the other polarity's finder patterns, for
+                // when this one settles the image.
+                let mut scan = if first_bin.is_none() {
+                    locate::scan_both(&bin)
+                } else {
+                    locate::scan(&bin)
+                };
+                other_finders = Some(std::mem::take(&mut scan.light_finders));
                 // Read the corners that look like codes first: a crop costs the detector
                 // a fraction of the page, and usually settles it.
                 let before = self.found.len();

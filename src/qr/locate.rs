@@ -48,10 +48,17 @@ fn finder_ratio(runs: &[u32; 5]) -> Option<f32> {
 }
 
 /// Vertical runs through `(x, y)` (which is dark): the centre run and two on each side.
-/// Returns the centre's y and the module size if they match 1:1:3:1:1.
-fn check_vertical(bin: &GrayImage, x: u32, y: u32, max_run: u32) -> Option<(f32, f32)> {
+/// Returns the centre's y and the module size if they match 1:1:3:1:1. With `light`, the
+/// pattern is looked for in the complement (light modules on dark).
+fn check_vertical(
+    bin: &GrayImage,
+    x: u32,
+    y: u32,
+    max_run: u32,
+    light: bool,
+) -> Option<(f32, f32)> {
     let h = bin.height();
-    let dark = |yy: u32| bin.get_pixel(x, yy).0[0] < 128;
+    let dark = |yy: u32| (bin.get_pixel(x, yy).0[0] < 128) != light;
     let run = |start: u32, up: bool, want_dark: bool| -> (u32, u32) {
         // Length of the run of `want_dark` pixels from `start` going up or down, and where
         // it stops (first pixel of the next run, or an image edge).
@@ -98,10 +105,14 @@ fn check_vertical(bin: &GrayImage, x: u32, y: u32, max_run: u32) -> Option<(f32,
 /// Whether the diagonal through `(cx, cy)` also crosses dark–light–dark(3)–light–dark runs
 /// (ratio 1:1:3:1:1 again, each √2 longer). Text strokes that pass the horizontal and
 /// vertical checks rarely pass this one.
-fn check_diagonal(bin: &GrayImage, cx: f32, cy: f32, module: f32) -> bool {
+fn check_diagonal(bin: &GrayImage, cx: f32, cy: f32, module: f32, light: bool) -> bool {
     let (w, h) = (bin.width() as i64, bin.height() as i64);
     let dark = |x: i64, y: i64| {
-        x >= 0 && y >= 0 && x < w && y < h && bin.get_pixel(x as u32, y as u32).0[0] < 128
+        x >= 0
+            && y >= 0
+            && x < w
+            && y < h
+            && (bin.get_pixel(x as u32, y as u32).0[0] < 128) != light
     };
     let (x0, y0) = (cx as i64, cy as i64);
     if !dark(x0, y0) {
@@ -182,14 +193,28 @@ pub(crate) struct Scan {
     pub(crate) finders: Vec<Finder>,
     /// Row segments in the ratio 1:1:3:1:1.
     pub(crate) line_hits: usize,
+    /// Probable finder patterns of the complement (light on dark), from [`scan_both`]
+    /// only.
+    pub(crate) light_finders: Vec<Finder>,
 }
 
 /// Scans a binary image (dark < 128) for finder patterns; see [`Scan`].
 pub(crate) fn scan(bin: &GrayImage) -> Scan {
+    scan_with(bin, false)
+}
+
+/// [`scan`], also collecting the finder patterns of the complement in the same pass (as
+/// scanning an inverted copy would, without the copy or a second pass).
+pub(crate) fn scan_both(bin: &GrayImage) -> Scan {
+    scan_with(bin, true)
+}
+
+fn scan_with(bin: &GrayImage, both: bool) -> Scan {
     let (w, h) = bin.dimensions();
     let raw = bin.as_raw();
     let mut line_hits = 0;
     let mut hits: Vec<(Finder, u32)> = Vec::new();
+    let mut light_hits: Vec<(Finder, u32)> = Vec::new();
     let max_run = h.max(w) / 4;
     // Runs of one row as (start, length, dark).
     let mut runs: Vec<(u32, u32, bool)> = Vec::new();
@@ -204,7 +229,8 @@ pub(crate) fn scan(bin: &GrayImage) -> Scan {
             }
         }
         for window in runs.windows(5) {
-            if !window[0].2 {
+            let light = !window[0].2;
+            if light && !both {
                 continue;
             }
             let lengths = [
@@ -217,9 +243,11 @@ pub(crate) fn scan(bin: &GrayImage) -> Scan {
             let Some(module) = finder_ratio(&lengths) else {
                 continue;
             };
-            line_hits += 1;
+            if !light {
+                line_hits += 1;
+            }
             let cx = window[2].0 + window[2].1 / 2;
-            let Some((cy, vmodule)) = check_vertical(bin, cx, y, max_run) else {
+            let Some((cy, vmodule)) = check_vertical(bin, cx, y, max_run, light) else {
                 continue;
             };
             if vmodule > module * 1.6 || module > vmodule * 1.6 {
@@ -231,19 +259,25 @@ pub(crate) fn scan(bin: &GrayImage) -> Scan {
                 module: (module + vmodule) / 2.0,
                 hits: 1,
             };
-            if !check_diagonal(bin, finder.x, finder.y, finder.module) {
+            if !check_diagonal(bin, finder.x, finder.y, finder.module, light) {
                 continue;
             }
-            merge(&mut hits, finder);
+            merge(if light { &mut light_hits } else { &mut hits }, finder);
         }
     }
-    // A real pattern is hit on several rows (its centre is three modules tall).
-    let finders = hits
-        .into_iter()
+    Scan {
+        finders: confirmed(hits),
+        line_hits,
+        light_finders: confirmed(light_hits),
+    }
+}
+
+/// A real pattern is hit on several rows (its centre is three modules tall).
+fn confirmed(hits: Vec<(Finder, u32)>) -> Vec<Finder> {
+    hits.into_iter()
         .filter(|(f, n)| *n as f32 >= (f.module * 1.5).max(MIN_HITS))
         .map(|(f, hits)| Finder { hits, ..f })
-        .collect();
-    Scan { finders, line_hits }
+        .collect()
 }
 
 fn merge(hits: &mut Vec<(Finder, u32)>, f: Finder) {
@@ -500,6 +534,28 @@ mod tests {
         assert_eq!(regions.len(), 1);
         assert!(regions[0].y <= 20 && regions[0].y + regions[0].height >= 100);
         assert!(find_finders(&GrayImage::new(0, 0)).is_empty());
+    }
+
+    #[test]
+    fn one_pass_finds_both_polarities() {
+        let mut img = GrayImage::from_pixel(300, 200, image::Luma([255]));
+        draw_finder(&mut img, 20, 20, 4);
+        // A light-on-dark finder in a dark panel.
+        for y in 100..190 {
+            for x in 150..290 {
+                img.put_pixel(x, y, image::Luma([0]));
+            }
+        }
+        let mut panel = GrayImage::from_pixel(60, 60, image::Luma([255]));
+        draw_finder(&mut panel, 5, 5, 4);
+        image::imageops::replace(&mut img, &crate::qr::prepare::invert(&panel), 180, 115);
+        let both = scan_both(&img);
+        assert_eq!(both.finders, scan(&img).finders);
+        assert_eq!(both.finders.len(), 1, "{:?}", both.finders);
+        let inverted = scan(&crate::qr::prepare::invert(&img));
+        assert_eq!(both.light_finders, inverted.finders);
+        assert_eq!(both.light_finders.len(), 1, "{:?}", both.light_finders);
+        assert!(scan(&img).light_finders.is_empty());
     }
 
     #[test]

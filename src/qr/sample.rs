@@ -179,7 +179,9 @@ fn grey_at(img: &GrayImage, x: f64, y: f64) -> Option<f64> {
 /// their distance in modules gives the version, give or take (blur and thin modules bias
 /// the module size, so neighbouring versions are tried too). Each module is the mean of a
 /// bilinear 3×3 sample around its centre, split dark from light by Otsu's level over all
-/// modules. Only a grid whose format and error correction check out is returned.
+/// modules. A size is sampled only when the timing patterns show in the map (see
+/// [`timing_fits`]), and only a grid whose format and error correction check out is
+/// returned.
 /// Returns the payload and the code's corners (clockwise from top-left) in pixels.
 pub(crate) fn decode_from_finders(
     img: &GrayImage,
@@ -208,6 +210,9 @@ pub(crate) fn decode_from_finders(
             let (a, b) = ((u - 3.5) / d, (w - 3.5) / d);
             (tl.0 + a * ux + b * vx, tl.1 + a * uy + b * vy)
         };
+        if !timing_fits(img, at, size) {
+            continue;
+        }
         for spread in [0.2, 0.0] {
             let Some(means) = bilinear_means(img, at, size, spread) else {
                 break;
@@ -222,6 +227,31 @@ pub(crate) fn decode_from_finders(
         }
     }
     None
+}
+
+/// Whether the timing patterns (row and column 6 between the finder patterns, alternating
+/// from dark) show in the grid `at` maps out: at least 3 modules in 4 on each. A cheap test
+/// that the size is right and the grid lies flat before every module is sampled.
+fn timing_fits(img: &GrayImage, at: impl Fn(f64, f64) -> (f64, f64), size: usize) -> bool {
+    let span = 8..size - 8;
+    let sample = |u: f64, v: f64| {
+        let (x, y) = at(u, v);
+        grey_at(img, x, y).map(|g| g.round() as u8)
+    };
+    let row: Option<Vec<u8>> = span.clone().map(|i| sample(i as f64 + 0.5, 6.5)).collect();
+    let col: Option<Vec<u8>> = span.map(|i| sample(6.5, i as f64 + 0.5)).collect();
+    let (Some(row), Some(col)) = (row, col) else {
+        return false;
+    };
+    [row, col].iter().all(|line| {
+        let level = otsu_of(line);
+        let agree = line
+            .iter()
+            .enumerate()
+            .filter(|&(i, &g)| (g <= level) == (i % 2 == 0))
+            .count();
+        agree * 4 >= line.len() * 3
+    })
 }
 
 /// Like [`module_means`], interpolating between pixels (modules may be barely larger
@@ -327,6 +357,21 @@ mod tests {
         // Degenerate input is refused without panicking.
         let flat = GrayImage::new(30, 30);
         assert!(decode_from_finders(&flat, &[corner[0]; 3]).is_none());
+    }
+
+    #[test]
+    fn timing_patterns_show_only_on_the_right_grid() {
+        let png = crate::qr::encode_png("otpauth://totp/T:a?secret=JBSWY3DPEHPK3PXP", 4).unwrap();
+        let img = image::load_from_memory(&png).unwrap().to_luma8();
+        let size = (img.width() / 4 - 8) as usize;
+        let grid = |stretch: f64| {
+            move |u: f64, v: f64| ((4.0 + u * stretch) * 4.0, (4.0 + v * stretch) * 4.0)
+        };
+        assert!(timing_fits(&img, grid(1.0), size));
+        // A grid 10 % too large drifts off the timing modules.
+        assert!(!timing_fits(&img, grid(1.1), size));
+        let blank = GrayImage::from_pixel(img.width(), img.height(), image::Luma([255]));
+        assert!(!timing_fits(&blank, grid(1.0), size));
     }
 
     #[test]
