@@ -2,7 +2,6 @@
 //! grant exactly the commands the UI calls.
 
 use std::path::Path;
-use std::process::exit;
 
 fn main() {
     // The app embeds the built UI (tauri.conf.json's frontendDist); without it Tauri's
@@ -10,11 +9,8 @@ fn main() {
     let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
     println!("cargo::rerun-if-changed={}", ui.display());
     if !ui.exists() {
-        eprintln!("error: the web UI is not built (ui/dist is missing): run `make ui` first");
-        println!(
-            "cargo::warning=the web UI is not built (ui/dist is missing): run `make ui` first"
-        );
-        exit(1);
+        println!("cargo::error=the web UI is not built (ui/dist is missing): run `make ui` first");
+        return;
     }
     tauri_build::try_build(
         tauri_build::Attributes::new()
