@@ -14,6 +14,18 @@ function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
+/** Resident memory split by who pays for it: /proc/PID/smaps_rollup, in KiB. Shared_Clean is
+ * mostly library code (GTK, WebKit) that other programs map too; Private_Dirty is this
+ * process's own heap and data. */
+function memoryParts(pid) {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? 0);
+  return {
+    rss: field("Rss"), pss: field("Pss"), sharedClean: field("Shared_Clean"),
+    privateClean: field("Private_Clean"), privateDirty: field("Private_Dirty"),
+  };
+}
+
 function processes(pattern) {
   return readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
@@ -64,6 +76,8 @@ for (let r = 0; r < runs; r++) {
       appKiB: appPids.reduce((a, p) => a + rssKiB(p), 0),
       webProcessKiB: web.reduce((a, p) => a + rssKiB(p), 0),
       networkProcessKiB: net.reduce((a, p) => a + rssKiB(p), 0),
+      parts: Object.fromEntries([["app", appPids], ["web", web], ["network", net]]
+        .map(([name, pids]) => [name, pids.map(memoryParts)])),
     };
   }
   await app.deleteSession();
