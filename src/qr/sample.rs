@@ -138,10 +138,7 @@ pub(crate) fn decode_resampled(
             let Some(means) = module_means(img, at, m, spread) else {
                 continue;
             };
-            let level = otsu_of(&means);
-            let grid = rqrr::SimpleGrid::from_func(m, |x, y| means[y * m + x] <= level);
-            let mut bytes = Vec::new();
-            if rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok() {
+            if let Some(bytes) = decode_means(&means, m) {
                 return Some(bytes);
             }
         }
@@ -217,10 +214,7 @@ pub(crate) fn decode_from_finders(
             let Some(means) = bilinear_means(img, at, size, spread) else {
                 break;
             };
-            let level = otsu_of(&means);
-            let grid = rqrr::SimpleGrid::from_func(size, |x, y| means[y * size + x] <= level);
-            let mut bytes = Vec::new();
-            if rqrr::Grid::new(grid).decode_to(&mut bytes).is_ok() {
+            if let Some(bytes) = decode_means(&means, size) {
                 let s = size as f64;
                 return Some((bytes, [at(0.0, 0.0), at(s, 0.0), at(s, s), at(0.0, s)]));
             }
@@ -277,6 +271,16 @@ fn bilinear_means(
         }
     }
     Some(means)
+}
+
+/// Splits a `size × size` grid of module means into dark and light at Otsu's level and
+/// decodes it; `None` unless the format information and error correction check out.
+fn decode_means(means: &[u8], size: usize) -> Option<Vec<u8>> {
+    let level = otsu_of(means);
+    let grid = rqrr::SimpleGrid::from_func(size, |x, y| means[y * size + x] <= level);
+    let mut bytes = Vec::new();
+    rqrr::Grid::new(grid).decode_to(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 #[cfg(test)]
