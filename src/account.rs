@@ -37,11 +37,23 @@ impl Account {
 }
 
 /// A stable, random identifier for an enrolled account (32 lowercase hex digits).
+///
+/// Every `AccountId` is valid: deserializing refuses anything else with
+/// [`InvalidAccountId`], so [`AccountId::short`] and lookups can rely on the shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct AccountId(String);
 
+/// Text that is not an account id (32 hexadecimal digits), for example in a hand-edited
+/// backup.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid account id \"{0}\": expected 32 hexadecimal digits")]
+pub struct InvalidAccountId(pub String);
+
 impl AccountId {
+    /// Hex digits shown by [`AccountId::short`].
+    pub const SHORT_LEN: usize = 8;
+
     /// A fresh random id.
     pub fn generate() -> Self {
         let mut bytes = [0u8; 16];
@@ -54,10 +66,32 @@ impl AccountId {
         &self.0
     }
 
-    /// Parses an id as printed by [`AccountId::as_str`].
+    /// The first [`AccountId::SHORT_LEN`] digits, as lists show them.
+    pub fn short(&self) -> &str {
+        &self.0[..Self::SHORT_LEN]
+    }
+
+    /// Parses an id as printed by [`AccountId::as_str`] (either case).
     pub fn parse(text: &str) -> Option<Self> {
-        let valid = text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit());
-        valid.then(|| AccountId(text.to_ascii_lowercase()))
+        Self::try_from(text.to_owned()).ok()
+    }
+}
+
+impl TryFrom<String> for AccountId {
+    type Error = InvalidAccountId;
+
+    fn try_from(text: String) -> Result<Self, InvalidAccountId> {
+        if text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(AccountId(text.to_ascii_lowercase()))
+        } else {
+            Err(InvalidAccountId(text))
+        }
+    }
+}
+
+impl From<AccountId> for String {
+    fn from(id: AccountId) -> String {
+        id.0
     }
 }
 
@@ -205,6 +239,27 @@ mod tests {
         );
         assert!(AccountId::parse(stored.id.as_str()).is_some());
         assert!(AccountId::parse("xyz").is_none());
+    }
+
+    #[test]
+    fn malformed_ids_are_refused_when_read() {
+        for bad in [
+            "x",
+            "é",
+            "",
+            "0123456789abcdef0123456789abcdeg",
+            "0123456789abcdef",
+        ] {
+            let json = serde_json::Value::String(bad.into());
+            let err = serde_json::from_value::<AccountId>(json).unwrap_err();
+            let expected = InvalidAccountId(bad.into()).to_string();
+            assert_eq!(err.to_string(), expected);
+        }
+        let upper = "0123456789ABCDEF0123456789ABCDEF";
+        let id: AccountId = serde_json::from_value(upper.into()).unwrap();
+        assert_eq!(id.as_str(), upper.to_lowercase());
+        assert_eq!(id.short(), "01234567");
+        assert_eq!(AccountId::generate().short().len(), AccountId::SHORT_LEN);
     }
 
     #[test]

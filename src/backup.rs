@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::account::{Account, ParsedAccount, StoredAccount};
+use crate::account::{Account, AccountId, ParsedAccount, StoredAccount};
 use crate::link::{self, LinkError};
 use crate::vault::KdfCost;
 use crate::vault::crypto::{self, NONCE_LEN, TAG_LEN};
@@ -71,6 +71,9 @@ pub enum BackupError {
     /// A QR image could not be read.
     #[error(transparent)]
     Qr(#[from] crate::qr::QrError),
+    /// An account in the backup has an id no Sesame writes (a hand-edited file).
+    #[error("the backup cannot be imported: {0}")]
+    InvalidAccountId(#[from] crate::account::InvalidAccountId),
     /// Migration QR export failed.
     #[error(transparent)]
     Migration(#[from] crate::migration::MigrationError),
@@ -94,6 +97,30 @@ struct Kdf {
 #[derive(Serialize, Deserialize)]
 struct Contents {
     accounts: Vec<StoredAccount>,
+}
+
+/// Only the account ids of [`Contents`]: read first, so a malformed id is reported as
+/// [`BackupError::InvalidAccountId`] rather than inside a parser message.
+#[derive(Deserialize)]
+struct ContentIds {
+    accounts: Vec<IdOnly>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+/// Reads the decrypted contents of a backup.
+fn read_contents(plaintext: &[u8]) -> Result<Vec<StoredAccount>, BackupError> {
+    if let Ok(ids) = serde_json::from_slice::<ContentIds>(plaintext) {
+        for IdOnly { id } in ids.accounts {
+            AccountId::try_from(id)?;
+        }
+    }
+    let contents: Contents = serde_json::from_slice(plaintext)
+        .map_err(|e| BackupError::Damaged(format!("unreadable contents: {e}")))?;
+    Ok(contents.accounts)
 }
 
 /// Encrypts `accounts` with `password` into a backup file's bytes.
@@ -189,9 +216,7 @@ pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, B
         &bytes[..header_end],
     )
     .ok_or(BackupError::WrongPassword)?;
-    let contents: Contents = serde_json::from_slice(&plaintext)
-        .map_err(|e| BackupError::Damaged(format!("unreadable contents: {e}")))?;
-    Ok(contents.accounts)
+    read_contents(&plaintext)
 }
 
 /// One `otpauth://` link per line (the plain export).
@@ -308,6 +333,21 @@ mod tests {
         for len in 0..bytes.len() {
             assert!(open_backup(&bytes[..len], "backup pw").is_err(), "{len}");
         }
+    }
+
+    #[test]
+    fn contents_with_malformed_ids_are_a_typed_error() {
+        let json = serde_json::json!({"accounts": [{"id": "x"}]}).to_string();
+        match read_contents(json.as_bytes()) {
+            Err(BackupError::InvalidAccountId(id)) => assert_eq!(id.0, "x"),
+            other => panic!("{other:?}"),
+        }
+        let good = serde_json::to_vec(&Contents {
+            accounts: vec![stored("a")],
+        })
+        .unwrap();
+        assert_eq!(read_contents(&good).unwrap().len(), 1);
+        assert!(matches!(read_contents(b"[]"), Err(BackupError::Damaged(_))));
     }
 
     #[test]

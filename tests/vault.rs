@@ -280,6 +280,33 @@ fn a_copied_vault_is_bound_to_its_device_and_a_backup_restores_it() {
     );
 }
 
+/// A backup whose account ids are `"x"` and `"é"` (ids no Sesame generates; see
+/// `tests/data/files/README.md`) is refused with a message naming the id, and the vault
+/// stays listable: importing it once made `sesame list` and name lookups panic.
+#[test]
+fn a_backup_with_malformed_account_ids_is_refused_without_a_panic() {
+    let home = Home::with_file_keystore();
+    home.init(None);
+    home.ok(&["add", &link("Site", "kept", 1)], "");
+    let backup = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/files/backup-v1-bad-ids.sesame-backup");
+    let out = home
+        .sesame()
+        .args(["import", "--password-stdin", backup.to_str().unwrap()])
+        .write_stdin("vector backup password\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "import should fail: {err}");
+    assert!(err.contains("invalid account id \"x\""), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The vault is as it was: one account, which lists and is found by name.
+    let listed = home.list("");
+    assert_eq!(listed.len(), 1);
+    assert!(home.ok(&["code", "kept"], "").trim().len() >= 6);
+    home.ok(&["list"], "");
+}
+
 #[test]
 fn plain_exports_need_consent_and_round_trip() {
     let home = Home::with_file_keystore();

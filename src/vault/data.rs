@@ -192,7 +192,7 @@ impl VaultData {
                             .iter()
                             .map(|&i| {
                                 let s = &self.accounts[i];
-                                format!("{} ({})", s.account.label(), &s.id.as_str()[..8])
+                                format!("{} ({})", s.account.label(), s.id.short())
                             })
                             .collect(),
                     });

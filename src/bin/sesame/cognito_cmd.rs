@@ -267,7 +267,7 @@ async fn run_online(
                 }
                 (Some(id), true) => println!(
                     "Its authenticator account stays in the vault ({}).",
-                    &id.as_str()[..8]
+                    id.short()
                 ),
                 (None, _) => {}
             }
@@ -584,7 +584,7 @@ fn account_label(vault: &Vault, id: &sesame::account::AccountId) -> String {
         .accounts
         .iter()
         .find(|a| &a.id == id)
-        .map(|a| format!("{} ({})", a.account.label(), &id.as_str()[..8]))
+        .map(|a| format!("{} ({})", a.account.label(), id.short()))
         .unwrap_or_else(|| id.to_string())
 }
 

@@ -87,12 +87,12 @@ fn report_added(results: &[(String, Added)]) -> usize {
         match added {
             Added::New(id) => {
                 new += 1;
-                println!("Added {label} ({})", &id.as_str()[..8]);
+                println!("Added {label} ({})", id.short());
             }
             Added::Duplicate(id) => {
                 println!(
                     "Already in the vault: {label} ({}); not added again",
-                    &id.as_str()[..8]
+                    id.short()
                 )
             }
         }
@@ -228,7 +228,7 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode, CliError> {
             println!(
                 "{:>3}  {}  {:<5}  {}{}",
                 i + 1,
-                &s.id.as_str()[..8],
+                s.id.short(),
                 s.account.params.kind.as_str(),
                 s.account.label(),
                 tags
