@@ -22,6 +22,33 @@ pub struct Account {
 }
 
 impl Account {
+    /// An account as every reader (links, exports, forms) keeps it: the name trimmed, the
+    /// issuer trimmed, and a missing or blank issuer `None`.
+    pub fn new(issuer: Option<&str>, name: &str, secret: Secret, params: Params) -> Self {
+        Account {
+            issuer: trimmed_issuer(issuer).map(str::to_owned),
+            name: name.trim().to_owned(),
+            secret,
+            params,
+        }
+    }
+
+    /// This account as [`Account::new`] would have built it (what reading it back from a
+    /// link or an export gives).
+    pub fn normalized(&self) -> Self {
+        Account::new(
+            self.issuer.as_deref(),
+            &self.name,
+            self.secret.clone(),
+            self.params,
+        )
+    }
+
+    /// The issuer trimmed, or `None` when it is missing or blank.
+    pub fn trimmed_issuer(&self) -> Option<&str> {
+        trimmed_issuer(self.issuer.as_deref())
+    }
+
     /// A code generator for this account, or why codes cannot be computed.
     pub fn otp(&self) -> Result<Otp, OtpError> {
         Otp::new(&self.secret, self.params)
@@ -34,6 +61,10 @@ impl Account {
             _ => self.name.clone(),
         }
     }
+}
+
+fn trimmed_issuer(issuer: Option<&str>) -> Option<&str> {
+    issuer.map(str::trim).filter(|i| !i.is_empty())
 }
 
 /// A stable, random identifier for an enrolled account (32 lowercase hex digits).
@@ -260,6 +291,31 @@ mod tests {
         assert_eq!(id.as_str(), upper.to_lowercase());
         assert_eq!(id.short(), "01234567");
         assert_eq!(AccountId::generate().short().len(), AccountId::SHORT_LEN);
+    }
+
+    #[test]
+    fn new_trims_the_name_and_drops_a_blank_issuer() {
+        let secret = || Secret::from_bytes(vec![1; 20]);
+        let a = Account::new(Some("  ACME "), " alice\t", secret(), Params::default());
+        assert_eq!(
+            (a.issuer.as_deref(), a.name.as_str()),
+            (Some("ACME"), "alice")
+        );
+        for blank in [None, Some(""), Some("  ")] {
+            let a = Account::new(blank, "bob", secret(), Params::default());
+            assert_eq!(a.issuer, None);
+            assert_eq!(a.trimmed_issuer(), None);
+        }
+        let untidy = Account {
+            issuer: Some(" \u{a0}".into()),
+            name: " carol ".into(),
+            secret: secret(),
+            params: Params::default(),
+        };
+        assert_eq!(
+            untidy.normalized(),
+            Account::new(None, "carol", secret(), Params::default())
+        );
     }
 
     #[test]

@@ -311,12 +311,12 @@ fn to_account(index: usize, p: &OtpParameters) -> Result<Account, MigrationError
         value => return Err(MigrationError::UnknownType { index, value }),
     };
     let (issuer, name) = split_name(p.issuer.trim(), p.name.trim());
-    Ok(Account {
-        issuer: (!issuer.is_empty()).then(|| issuer.to_owned()),
-        name: name.to_owned(),
-        secret: Secret::from_bytes(p.secret.clone()),
+    Ok(Account::new(
+        Some(issuer),
+        name,
+        Secret::from_bytes(p.secret.clone()),
         params,
-    })
+    ))
 }
 
 /// Issuer and name from the `issuer` and `name` fields (see the module documentation).
@@ -378,7 +378,7 @@ fn from_account(account: &Account) -> Result<OtpParameters, MigrationError> {
     if account.secret.as_bytes().is_empty() {
         return Err(refuse("the secret is empty".into()));
     }
-    let issuer = account.issuer.as_deref().unwrap_or("").trim();
+    let issuer = account.trimmed_issuer().unwrap_or("");
     let name = account.name.trim();
     // A name with a colon gets the issuer (perhaps empty) in front, so that reading strips
     // exactly that and keeps the rest of the name whole.

@@ -205,12 +205,7 @@ pub fn parse(text: &str) -> Result<ParsedAccount, UriError> {
         }
     };
 
-    let account = Account {
-        issuer: (!issuer.is_empty()).then(|| issuer.to_owned()),
-        name: name.to_owned(),
-        secret,
-        params,
-    };
+    let account = Account::new(Some(issuer), name, secret, params);
     Ok(ParsedAccount::new(account, warnings))
 }
 
@@ -225,11 +220,7 @@ pub fn parse(text: &str) -> Result<ParsedAccount, UriError> {
 /// they are, and so is a link longer than [`MAX_LEN`] (only absurdly long issuers or names
 /// make one). The result holds the secret: treat it like one.
 pub fn format(account: &Account) -> String {
-    let issuer = account
-        .issuer
-        .as_deref()
-        .map(str::trim)
-        .filter(|i| !i.is_empty());
+    let issuer = account.trimmed_issuer();
     let name = account.name.trim();
     let params = &account.params;
 

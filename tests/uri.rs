@@ -311,16 +311,7 @@ fn account() -> impl Strategy<Value = Account> {
 
 /// What parsing a formatted account gives: issuer and name trimmed, a blank issuer absent.
 fn normalised(account: &Account) -> Account {
-    Account {
-        issuer: account
-            .issuer
-            .as_deref()
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .map(str::to_owned),
-        name: account.name.trim().to_owned(),
-        ..account.clone()
-    }
+    account.normalized()
 }
 
 proptest! {

@@ -128,14 +128,9 @@ pub struct ManualAccount {
 impl ManualAccount {
     /// Checks the form and builds the account; errors name the field.
     pub fn into_account(self) -> Result<Account, String> {
-        let name = self.name.trim().to_owned();
-        if name.is_empty() {
+        if self.name.trim().is_empty() {
             return Err("Enter the account name (for example your e-mail address).".into());
         }
-        let issuer = self
-            .issuer
-            .map(|i| i.trim().to_owned())
-            .filter(|i| !i.is_empty());
         let secret = sesame::Secret::from_base32(&self.secret)
             .map_err(|e| format!("The secret is not valid Base32: {e}."))?;
         let algorithm = Algorithm::parse(&self.algorithm)
@@ -148,12 +143,12 @@ impl ManualAccount {
             other => return Err(format!("Unknown account type \"{other}\".")),
         };
         params.check().map_err(|e| format!("{e}."))?;
-        Ok(Account {
-            issuer,
-            name,
+        Ok(Account::new(
+            self.issuer.as_deref(),
+            &self.name,
             secret,
             params,
-        })
+        ))
     }
 }
 

@@ -309,12 +309,12 @@ mod tests {
     use crate::secret::Secret;
 
     fn account(issuer: &str, name: &str, seed: u8) -> Account {
-        Account {
-            issuer: (!issuer.is_empty()).then(|| issuer.to_owned()),
-            name: name.to_owned(),
-            secret: Secret::from_bytes(vec![seed; 20]),
-            params: Params::default(),
-        }
+        Account::new(
+            Some(issuer),
+            name,
+            Secret::from_bytes(vec![seed; 20]),
+            Params::default(),
+        )
     }
 
     #[test]
