@@ -4,6 +4,8 @@
 //! A backup opens anywhere with its backup password alone (Argon2id + XChaCha20-Poly1305):
 //! it is how a vault moves to another device.
 //!
+//! The file is a container (see `container`) with no header tag:
+//!
 //! ```text
 //! magic        8 bytes  "SESAMEBK"
 //! header_len   u32 LE
@@ -19,14 +21,19 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::account::{Account, AccountId, ParsedAccount, StoredAccount};
+use crate::container::{self, ContainerError, FormatName, KdfAlgorithm, Layout};
+use crate::crypto;
 use crate::link::{self, LinkError};
 use crate::vault::KdfCost;
-use crate::vault::crypto::{self, NONCE_LEN, TAG_LEN};
-use crate::vault::format::{MAX_FILE_LEN, MAX_HEADER_LEN};
 
 /// First bytes of a Sesame backup.
 pub const MAGIC: &[u8; 8] = b"SESAMEBK";
 const VERSION: u32 = 1;
+/// The backup's container: its magic, nothing between the header and the nonce.
+const LAYOUT: Layout = Layout {
+    magic: MAGIC,
+    header_tag_len: 0,
+};
 
 /// Why an import or export failed.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +57,16 @@ pub enum BackupError {
     /// A newer Sesame wrote it.
     #[error("this backup uses format version {0}, which this Sesame cannot read; update Sesame")]
     UnsupportedVersion(u32),
+    /// The header names a format or an algorithm this Sesame does not know.
+    #[error(
+        "the backup names a {field} this Sesame does not know (\"{name}\"); a newer Sesame wrote it, or it is damaged"
+    )]
+    UnknownName {
+        /// Which header field (`format`, `kdf.algorithm`).
+        field: &'static str,
+        /// The name it holds (at most 40 characters shown).
+        name: String,
+    },
     /// Argon2 cost outside the accepted range.
     #[error(
         "the backup asks for an Argon2id cost outside the accepted range; it is damaged or hostile"
@@ -81,14 +98,14 @@ pub enum BackupError {
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
-    format: String,
+    format: FormatName,
     version: u32,
     kdf: Kdf,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Kdf {
-    algorithm: String,
+    algorithm: KdfAlgorithm,
     #[serde(flatten)]
     cost: KdfCost,
     salt: String,
@@ -134,29 +151,22 @@ pub fn seal_backup(
     let key = crypto::hash_password(password.as_bytes(), salt.as_ref(), cost)
         .map_err(|_| BackupError::KdfOutOfBounds)?;
     let header = Header {
-        format: "sesame-backup".into(),
+        format: FormatName::Backup,
         version: VERSION,
         kdf: Kdf {
-            algorithm: "argon2id".into(),
+            algorithm: KdfAlgorithm::Argon2id,
             cost,
             salt: data_encoding::HEXLOWER.encode(salt.as_ref()),
         },
     };
-    let json = serde_json::to_vec(&header).expect("a header always serializes");
-    let mut bytes = MAGIC.to_vec();
-    bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&json);
     let plaintext = Zeroizing::new(
         serde_json::to_vec(&Contents {
             accounts: accounts.to_vec(),
         })
         .expect("accounts always serialize"),
     );
-    let nonce = *crypto::random::<NONCE_LEN>();
-    let ciphertext = crypto::seal(&key, &nonce, &plaintext, &bytes);
-    bytes.extend_from_slice(&nonce);
-    bytes.extend_from_slice(&ciphertext);
-    Ok(bytes)
+    let associated = container::header_prefix(LAYOUT, &header);
+    Ok(container::seal(associated, &key, &plaintext))
 }
 
 /// Whether `bytes` look like a Sesame backup.
@@ -167,28 +177,22 @@ pub fn is_backup(bytes: &[u8]) -> bool {
 /// Decrypts a backup file's bytes.
 pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, BackupError> {
     let damaged = |why: &str| BackupError::Damaged(why.to_owned());
-    if !is_backup(bytes) {
-        return Err(damaged("not a Sesame backup"));
+    let parts = container::split::<Header>(LAYOUT, bytes).map_err(|e| match e {
+        ContainerError::WrongMagic => damaged("not a Sesame backup"),
+        other => BackupError::Damaged(other.to_string()),
+    })?;
+    let header = &parts.header;
+    if header.format != FormatName::Backup {
+        return Err(BackupError::UnknownName {
+            field: "format",
+            name: container::shown_name(header.format.as_str()),
+        });
     }
-    if bytes.len() > MAX_FILE_LEN {
-        return Err(damaged("too large"));
-    }
-    let len_bytes: [u8; 4] = bytes
-        .get(8..12)
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| damaged("cut short"))?;
-    let header_len = u32::from_le_bytes(len_bytes) as usize;
-    if header_len > MAX_HEADER_LEN {
-        return Err(damaged("header length out of range"));
-    }
-    let header_end = 12 + header_len;
-    if bytes.len() < header_end + NONCE_LEN + TAG_LEN {
-        return Err(damaged("cut short"));
-    }
-    let header: Header = serde_json::from_slice(&bytes[12..header_end])
-        .map_err(|e| BackupError::Damaged(format!("unreadable header: {e}")))?;
-    if header.format != "sesame-backup" || header.kdf.algorithm != "argon2id" {
-        return Err(damaged("unknown header"));
+    if let KdfAlgorithm::Unknown(name) = &header.kdf.algorithm {
+        return Err(BackupError::UnknownName {
+            field: "kdf.algorithm",
+            name: container::shown_name(name),
+        });
     }
     if header.version != VERSION {
         return Err(BackupError::UnsupportedVersion(header.version));
@@ -206,16 +210,7 @@ pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, B
     }
     let key = crypto::hash_password(password.as_bytes(), &salt, header.kdf.cost)
         .map_err(|_| BackupError::KdfOutOfBounds)?;
-    let nonce: [u8; NONCE_LEN] = bytes[header_end..header_end + NONCE_LEN]
-        .try_into()
-        .expect("length checked above");
-    let plaintext = crypto::open(
-        &key,
-        &nonce,
-        &bytes[header_end + NONCE_LEN..],
-        &bytes[..header_end],
-    )
-    .ok_or(BackupError::WrongPassword)?;
+    let plaintext = parts.open(&key).ok_or(BackupError::WrongPassword)?;
     read_contents(&plaintext)
 }
 
@@ -333,6 +328,37 @@ mod tests {
         for len in 0..bytes.len() {
             assert!(open_backup(&bytes[..len], "backup pw").is_err(), "{len}");
         }
+    }
+
+    #[test]
+    fn unknown_names_in_the_header_are_named() {
+        let seal_with = |format: FormatName, algorithm: KdfAlgorithm| {
+            let header = Header {
+                format,
+                version: VERSION,
+                kdf: Kdf {
+                    algorithm,
+                    cost: KdfCost::MIN,
+                    salt: "00".repeat(16),
+                },
+            };
+            let key = crypto::random::<{ crypto::KEY_LEN }>();
+            container::seal(container::header_prefix(LAYOUT, &header), &key, b"{}")
+        };
+        let bytes = seal_with(FormatName::Unknown("x".repeat(99)), KdfAlgorithm::Argon2id);
+        match open_backup(&bytes, "pw") {
+            Err(BackupError::UnknownName { field, name }) => {
+                assert_eq!((field, name), ("format", format!("{}…", "x".repeat(40))));
+            }
+            other => panic!("{other:?}"),
+        }
+        let bytes = seal_with(FormatName::Backup, KdfAlgorithm::Unknown("scrypt".into()));
+        let err = open_backup(&bytes, "pw").unwrap_err();
+        assert!(
+            matches!(&err, BackupError::UnknownName { field: "kdf.algorithm", name } if name == "scrypt"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("\"scrypt\""), "{err}");
     }
 
     #[test]

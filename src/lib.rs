@@ -7,6 +7,8 @@ pub mod backup;
 pub mod clock;
 #[cfg(feature = "cognito")]
 pub mod cognito;
+mod container;
+mod crypto;
 pub mod keystore;
 pub mod link;
 pub mod migration;

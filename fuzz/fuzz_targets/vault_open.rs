@@ -31,9 +31,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use sesame::account::Account;
 use sesame::keystore::{DeviceSecret, FileKeystore, Keystore};
-use sesame::vault::crypto::{self, Key, NONCE_LEN};
-use sesame::vault::format::{self, Header, RawVault, WrappedKey};
-use sesame::vault::{KdfCost, Vault, VaultPaths};
+use sesame::vault::{KdfCost, Vault, VaultPaths, fuzzing};
 use sesame::{Algorithm, Params, Secret};
 
 /// The vault id the keystore knows.
@@ -47,57 +45,11 @@ const PASSWORD: &str = "fuzz";
 struct Setup {
     paths: VaultPaths,
     keystore: PathBuf,
-    /// The fixed vault's keys, for sealing payloads.
-    keys: FixedKeys,
 }
 
-struct FixedKeys {
-    master: Key,
-    /// magic‖header_len‖header‖header_mac of the fixed, password-less vault.
-    associated: Vec<u8>,
-}
-
-impl FixedKeys {
-    /// The keys and header of a password-less vault for [`VAULT_ID`], derived the way
-    /// `sesame::vault` does (`device_keys`, `wrap` and `write` in `src/vault/mod.rs`).
-    fn new() -> FixedKeys {
-        let header_mac = crypto::derive(&DEVICE, VAULT_ID, "header-mac");
-        let check_key = crypto::derive(&DEVICE, VAULT_ID, "device-check");
-        let kek = crypto::key_encryption_key(&DEVICE, None, VAULT_ID);
-        let master = crypto::derive(&DEVICE, VAULT_ID, "fuzz-master-key");
-        let wrap_nonce = [1u8; NONCE_LEN];
-        let wrap_aad = format!("sesame/wrap/v1/{VAULT_ID}");
-        let header = Header {
-            format: "sesame-vault".into(),
-            version: format::VERSION,
-            vault_id: VAULT_ID.into(),
-            generation: 1,
-            password: None,
-            device_check: crypto::mac(&check_key, VAULT_ID.as_bytes())[..16].to_vec(),
-            master_key: WrappedKey {
-                nonce: wrap_nonce.to_vec(),
-                sealed: crypto::seal(&kek, &wrap_nonce, master.as_ref(), wrap_aad.as_bytes()),
-            },
-        };
-        let mut associated = format::signed_prefix(&header);
-        let mac = crypto::mac(&header_mac, &associated);
-        associated.extend_from_slice(&mac);
-        FixedKeys { master, associated }
-    }
-
-    /// A vault file for [`VAULT_ID`] whose payload is `payload`.
-    fn seal(&self, payload: &[u8]) -> Vec<u8> {
-        let nonce = [2u8; NONCE_LEN];
-        let mut bytes = self.associated.clone();
-        bytes.extend_from_slice(&nonce);
-        bytes.extend_from_slice(&crypto::seal(
-            &self.master,
-            &nonce,
-            payload,
-            &self.associated,
-        ));
-        bytes
-    }
+/// A vault file for [`VAULT_ID`] whose payload is `payload` (built by the library).
+fn seal(payload: &[u8]) -> Vec<u8> {
+    fuzzing::seal(&DEVICE, VAULT_ID, payload)
 }
 
 fn keystore(path: &Path) -> Box<dyn Keystore> {
@@ -112,15 +64,13 @@ fn setup() -> Setup {
     keystore(&keystore_path)
         .store(VAULT_ID, &DeviceSecret::from_bytes(DEVICE))
         .expect("store the fixed device secret");
-    let keys = FixedKeys::new();
-    // Catch drift from the library's key derivation: mode 2 would only ever see "tampered".
-    std::fs::write(&paths.vault, keys.seal(b"{}")).expect("write the vault");
+    // Mode 2 would only ever see "tampered" if the sealed vault did not open.
+    std::fs::write(&paths.vault, seal(b"{}")).expect("write the vault");
     Vault::open(paths.clone(), keystore(&keystore_path), None)
-        .expect("the fuzz target's vault builder no longer matches src/vault/mod.rs");
+        .expect("sesame::vault::fuzzing::seal no longer builds a vault that opens");
     let setup = Setup {
         paths,
         keystore: keystore_path,
-        keys,
     };
     if let Some(out) = std::env::var_os("SESAME_FUZZ_SEEDS") {
         write_seeds(&setup, Path::new(&out));
@@ -141,7 +91,7 @@ fn write_seeds(setup: &Setup, out: &Path) {
         Vault::open(setup.paths.clone(), keystore(&setup.keystore), password).expect("open")
     };
 
-    std::fs::write(&setup.paths.vault, setup.keys.seal(b"{}")).expect("write the vault");
+    std::fs::write(&setup.paths.vault, seal(b"{}")).expect("write the vault");
     save("empty", 0, &read());
     save("payload-empty", 2, b"{}");
 
@@ -162,14 +112,8 @@ fn write_seeds(setup: &Setup, out: &Path) {
     let bytes = read();
     save("accounts", 0, &bytes);
     // The same contents, decrypted: a real payload for mode 2.
-    let raw = RawVault::parse(&bytes).expect("parse the seed");
-    let payload = crypto::open(
-        &setup.keys.master,
-        &raw.nonce,
-        raw.ciphertext,
-        raw.associated,
-    )
-    .expect("the seed decrypts with the fixed master key");
+    let payload = fuzzing::open(&DEVICE, VAULT_ID, &bytes)
+        .expect("the seed decrypts with the fixed master key");
     save("payload-accounts", 2, &payload);
 
     vault
@@ -230,12 +174,8 @@ fn seed_accounts() -> Vec<Account> {
 
 /// Whether unlocking `file` with a password costs at most one `KdfCost::MIN` derivation.
 fn cheap_kdf(file: &[u8]) -> bool {
-    let Ok(raw) = RawVault::parse(file) else {
-        return true;
-    };
-    raw.header.password.is_none_or(|kdf| {
-        kdf.cost.memory_kib <= KdfCost::MIN.memory_kib
-            && kdf.cost.iterations <= KdfCost::MIN.iterations
+    fuzzing::password_cost(file).is_none_or(|cost| {
+        cost.memory_kib <= KdfCost::MIN.memory_kib && cost.iterations <= KdfCost::MIN.iterations
     })
 }
 
@@ -248,7 +188,7 @@ fuzz_target!(|data: &[u8]| {
     let (file, password) = match mode % 3 {
         0 => (rest.to_vec(), None),
         1 => (rest.to_vec(), cheap_kdf(rest).then_some(PASSWORD)),
-        _ => (setup.keys.seal(rest), None),
+        _ => (seal(rest), None),
     };
     std::fs::write(&setup.paths.vault, &file).expect("write the vault");
     let _ = Vault::info(&setup.paths);

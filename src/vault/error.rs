@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::crypto::KdfCost;
+use crate::crypto::KdfCost;
 use crate::keystore::KeystoreError;
 
 /// A vault operation failed. Messages never contain secrets.
@@ -47,6 +47,19 @@ pub enum VaultError {
     UnsupportedVersion {
         /// The file's version.
         version: u32,
+    },
+    /// The header names a format or an algorithm this Sesame does not know.
+    #[error(
+        "the vault file {} names a {field} this Sesame does not know (\"{name}\"); a newer Sesame wrote it, or it is damaged",
+        path.display()
+    )]
+    UnknownName {
+        /// The file.
+        path: PathBuf,
+        /// Which header field (`format`, `password.algorithm`).
+        field: &'static str,
+        /// The name it holds (at most 40 characters shown).
+        name: String,
     },
     /// Key-derivation costs outside what we are willing to spend.
     #[error(

@@ -13,20 +13,21 @@
 //! The MAC lets a damaged or edited header be told apart from a wrong password before any
 //! password work is spent; the AEAD authenticates the header again with the master key.
 
-use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use serde::{Deserialize, Serialize};
 
-use super::crypto::{KEY_LEN, KdfCost, MAC_LEN, NONCE_LEN, TAG_LEN};
+use crate::container::{self, ContainerError, FormatName, KdfAlgorithm, Layout, Parts};
+use crate::crypto::{KEY_LEN, KdfCost, MAC_LEN, NONCE_LEN, TAG_LEN};
 
 /// First bytes of every vault file.
 pub const MAGIC: &[u8; 8] = b"SESAMEVT";
 /// The format version this code writes.
 pub const VERSION: u32 = 1;
-/// Largest header accepted.
-pub const MAX_HEADER_LEN: usize = 64 * 1024;
-/// Largest vault file accepted (tens of thousands of accounts fit easily).
-pub const MAX_FILE_LEN: usize = 64 * 1024 * 1024;
+/// The vault's container: its magic, and the header MAC after the header.
+const LAYOUT: Layout = Layout {
+    magic: MAGIC,
+    header_tag_len: MAC_LEN,
+};
 
 /// Bytes as unpadded standard Base64 in JSON.
 mod b64 {
@@ -48,8 +49,8 @@ mod b64 {
 /// Argon2id settings for the password, when the vault has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordKdf {
-    /// Always `argon2id`.
-    pub algorithm: String,
+    /// Always [`KdfAlgorithm::Argon2id`] once parsed.
+    pub algorithm: KdfAlgorithm,
     /// Cost.
     #[serde(flatten)]
     pub cost: KdfCost,
@@ -72,8 +73,8 @@ pub struct WrappedKey {
 /// Everything needed to unlock the vault. Authenticated, not secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
-    /// Always `sesame-vault`.
-    pub format: String,
+    /// Always [`FormatName::Vault`] once parsed.
+    pub format: FormatName,
     /// Format version.
     pub version: u32,
     /// Random id (32 hex digits); names the device secret in the keystore.
@@ -90,22 +91,9 @@ pub struct Header {
     pub master_key: WrappedKey,
 }
 
-/// A vault file split into its parts; nothing is trusted yet.
-#[derive(Debug)]
-pub struct RawVault<'a> {
-    /// magic‖header_len‖header: what the MAC covers.
-    pub signed: &'a [u8],
-    /// signed‖header_mac: the AEAD's associated data.
-    pub associated: &'a [u8],
-    /// The parsed header.
-    pub header: Header,
-    /// The header MAC.
-    pub header_mac: &'a [u8],
-    /// The payload nonce.
-    pub nonce: [u8; NONCE_LEN],
-    /// The payload ciphertext with its tag.
-    pub ciphertext: &'a [u8],
-}
+/// A vault file split into its parts; nothing is trusted yet. `header_tag` is the header
+/// MAC.
+pub type RawVault<'a> = Parts<'a, Header>;
 
 /// Why a file could not be split; becomes a `VaultError` with the path attached.
 #[derive(Debug, PartialEq, Eq)]
@@ -116,57 +104,39 @@ pub enum FormatError {
     Damaged(String),
     /// A version we don't know.
     UnsupportedVersion(u32),
+    /// A format or algorithm name we don't know.
+    UnknownName {
+        /// Which header field.
+        field: &'static str,
+        /// The name read (shortened).
+        name: String,
+    },
 }
 
 fn damaged(reason: impl Into<String>) -> FormatError {
     FormatError::Damaged(reason.into())
 }
 
-impl<'a> RawVault<'a> {
-    /// Splits and checks the structure of a vault file.
-    pub fn parse(bytes: &'a [u8]) -> Result<Self, FormatError> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(FormatError::NotAVault);
+/// Splits and checks the structure of a vault file.
+pub fn parse(bytes: &[u8]) -> Result<RawVault<'_>, FormatError> {
+    let raw: RawVault<'_> = container::split(LAYOUT, bytes).map_err(|e| match e {
+        ContainerError::WrongMagic => FormatError::NotAVault,
+        ContainerError::CutShort if bytes.len() < MAGIC.len() + 4 => {
+            damaged("cut short in the header")
         }
-        if bytes.len() > MAX_FILE_LEN {
-            return Err(damaged(format!("larger than {MAX_FILE_LEN} bytes")));
-        }
-        let rest = &bytes[MAGIC.len()..];
-        let len_bytes: [u8; 4] = rest
-            .get(..4)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| damaged("cut short in the header"))?;
-        let header_len = u32::from_le_bytes(len_bytes) as usize;
-        if header_len > MAX_HEADER_LEN {
-            return Err(damaged("header length out of range"));
-        }
-        let header_end = MAGIC.len() + 4 + header_len;
-        let mac_end = header_end + MAC_LEN;
-        let nonce_end = mac_end + NONCE_LEN;
-        if bytes.len() < nonce_end + TAG_LEN {
-            return Err(damaged("cut short"));
-        }
-        let header_bytes = &bytes[MAGIC.len() + 4..header_end];
-        let header: Header = serde_json::from_slice(header_bytes)
-            .map_err(|e| damaged(format!("unreadable header: {e}")))?;
-        if header.format != "sesame-vault" {
-            return Err(damaged("the header is not a vault header"));
-        }
-        if header.version != VERSION {
-            return Err(FormatError::UnsupportedVersion(header.version));
-        }
-        check_header_fields(&header)?;
-        let mut nonce = [0u8; NONCE_LEN];
-        nonce.copy_from_slice(&bytes[mac_end..nonce_end]);
-        Ok(RawVault {
-            signed: &bytes[..header_end],
-            associated: &bytes[..mac_end],
-            header,
-            header_mac: &bytes[header_end..mac_end],
-            nonce,
-            ciphertext: &bytes[nonce_end..],
-        })
+        other => damaged(other.to_string()),
+    })?;
+    if raw.header.format != FormatName::Vault {
+        return Err(FormatError::UnknownName {
+            field: "format",
+            name: container::shown_name(raw.header.format.as_str()),
+        });
     }
+    if raw.header.version != VERSION {
+        return Err(FormatError::UnsupportedVersion(raw.header.version));
+    }
+    check_header_fields(&raw.header)?;
+    Ok(raw)
 }
 
 fn check_header_fields(header: &Header) -> Result<(), FormatError> {
@@ -187,8 +157,11 @@ fn check_header_fields(header: &Header) -> Result<(), FormatError> {
         return Err(damaged("invalid wrapped key"));
     }
     if let Some(kdf) = &header.password {
-        if kdf.algorithm != "argon2id" {
-            return Err(damaged("unknown password KDF"));
+        if let KdfAlgorithm::Unknown(name) = &kdf.algorithm {
+            return Err(FormatError::UnknownName {
+                field: "password.algorithm",
+                name: container::shown_name(name),
+            });
         }
         if !(16..=64).contains(&kdf.salt.len()) {
             return Err(damaged("invalid salt"));
@@ -199,17 +172,7 @@ fn check_header_fields(header: &Header) -> Result<(), FormatError> {
 
 /// magic‖header_len‖header, ready to be MACed.
 pub fn signed_prefix(header: &Header) -> Vec<u8> {
-    let json = serde_json::to_vec(header).expect("a header always serializes");
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + json.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(&json);
-    out
-}
-
-/// Unpadded standard Base64 (for ids in tests and tools).
-pub fn base64(bytes: &[u8]) -> String {
-    B64.encode(bytes)
+    container::header_prefix(LAYOUT, header)
 }
 
 #[cfg(test)]
@@ -218,7 +181,7 @@ mod tests {
 
     fn header() -> Header {
         Header {
-            format: "sesame-vault".into(),
+            format: FormatName::Vault,
             version: VERSION,
             vault_id: "0123456789abcdef0123456789abcdef".into(),
             generation: 1,
@@ -242,7 +205,7 @@ mod tests {
     #[test]
     fn parses_its_own_output() {
         let bytes = file();
-        let raw = RawVault::parse(&bytes).unwrap();
+        let raw = parse(&bytes).unwrap();
         assert_eq!(raw.header, header());
         assert_eq!(raw.nonce, [5; NONCE_LEN]);
         assert_eq!(raw.ciphertext.len(), TAG_LEN + 3);
@@ -253,7 +216,7 @@ mod tests {
     fn every_truncation_is_an_error() {
         let bytes = file();
         for len in 0..bytes.len() - 3 {
-            let result = RawVault::parse(&bytes[..len]);
+            let result = parse(&bytes[..len]);
             assert!(result.is_err(), "truncated to {len}");
         }
     }
@@ -261,7 +224,7 @@ mod tests {
     #[test]
     fn bad_magic_version_and_fields() {
         assert_eq!(
-            RawVault::parse(b"PK\x03\x04zipfile").unwrap_err(),
+            parse(b"PK\x03\x04zipfile").unwrap_err(),
             FormatError::NotAVault
         );
         let mut h = header();
@@ -269,22 +232,47 @@ mod tests {
         let mut bytes = signed_prefix(&h);
         bytes.extend_from_slice(&[0; MAC_LEN + NONCE_LEN + TAG_LEN]);
         assert_eq!(
-            RawVault::parse(&bytes).unwrap_err(),
+            parse(&bytes).unwrap_err(),
             FormatError::UnsupportedVersion(2)
         );
         let mut h = header();
         h.vault_id = "../../etc".into();
         let mut bytes = signed_prefix(&h);
         bytes.extend_from_slice(&[0; MAC_LEN + NONCE_LEN + TAG_LEN]);
-        assert!(matches!(
-            RawVault::parse(&bytes),
-            Err(FormatError::Damaged(_))
-        ));
+        assert!(matches!(parse(&bytes), Err(FormatError::Damaged(_))));
         let mut huge = MAGIC.to_vec();
         huge.extend_from_slice(&u32::MAX.to_le_bytes());
-        assert!(matches!(
-            RawVault::parse(&huge),
-            Err(FormatError::Damaged(_))
-        ));
+        assert!(matches!(parse(&huge), Err(FormatError::Damaged(_))));
+    }
+
+    #[test]
+    fn unknown_format_and_kdf_names_are_named() {
+        let with = |h: &Header| {
+            let mut bytes = signed_prefix(h);
+            bytes.extend_from_slice(&[0; MAC_LEN + NONCE_LEN + TAG_LEN]);
+            parse(&bytes).map(|_| ()).unwrap_err()
+        };
+        let mut h = header();
+        h.format = FormatName::Backup;
+        assert_eq!(
+            with(&h),
+            FormatError::UnknownName {
+                field: "format",
+                name: "sesame-backup".into()
+            }
+        );
+        let mut h = header();
+        h.password = Some(PasswordKdf {
+            algorithm: KdfAlgorithm::Unknown("scrypt".into()),
+            cost: KdfCost::MIN,
+            salt: vec![0; 16],
+        });
+        assert_eq!(
+            with(&h),
+            FormatError::UnknownName {
+                field: "password.algorithm",
+                name: "scrypt".into()
+            }
+        );
     }
 }

@@ -10,23 +10,25 @@
 //! file (another process may have saved since), applies the change and saves atomically,
 //! so the CLI and the app can both hold a vault open.
 
-pub mod crypto;
 pub mod data;
 pub mod error;
 pub mod files;
-pub mod format;
+mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 
 use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-pub use crypto::KdfCost;
+pub use crate::crypto::{KdfCost, calibrate};
 pub use data::{Added, Edit, Settings, VaultData};
 pub use error::VaultError;
 pub use files::{LockMode, VaultPaths};
 
+use crate::container::{self, FormatName, KdfAlgorithm};
+use crate::crypto::{self, KEY_LEN, Key, NONCE_LEN};
 use crate::keystore::{DeviceSecret, Keystore};
-use crypto::{KEY_LEN, Key, NONCE_LEN};
 use format::{FormatError, Header, PasswordKdf, RawVault, WrappedKey};
 
 /// An unlocked vault.
@@ -87,7 +89,7 @@ fn wrap_aad(vault_id: &str) -> Vec<u8> {
 /// Fresh Argon2id settings (new salt) when there is a password.
 fn new_password_kdf(password: Option<&str>, cost: KdfCost) -> Option<PasswordKdf> {
     password.map(|_| PasswordKdf {
-        algorithm: "argon2id".into(),
+        algorithm: KdfAlgorithm::Argon2id,
         cost,
         salt: crypto::random::<16>().to_vec(),
     })
@@ -165,7 +167,7 @@ impl Vault {
         let kek = password_kek(device, kdf.as_ref(), password, vault_id)?;
         let master = crypto::random::<KEY_LEN>();
         let header = Header {
-            format: "sesame-vault".into(),
+            format: FormatName::Vault,
             version: format::VERSION,
             vault_id: vault_id.to_owned(),
             generation: 0,
@@ -186,7 +188,7 @@ impl Vault {
     /// Reads what a vault file says about itself, without unlocking it.
     pub fn info(paths: &VaultPaths) -> Result<VaultInfo, VaultError> {
         let bytes = files::read_vault(paths)?;
-        let raw = RawVault::parse(&bytes).map_err(|e| format_error(paths, e))?;
+        let raw = format::parse(&bytes).map_err(|e| format_error(paths, e))?;
         Ok(VaultInfo {
             id: raw.header.vault_id.clone(),
             has_password: raw.header.password.is_some(),
@@ -204,7 +206,7 @@ impl Vault {
             let _lock = files::lock(&paths, LockMode::Shared, files::DEFAULT_LOCK_WAIT)?;
             files::read_vault(&paths)?
         };
-        let raw = RawVault::parse(&bytes).map_err(|e| format_error(&paths, e))?;
+        let raw = format::parse(&bytes).map_err(|e| format_error(&paths, e))?;
         let device = keystore.load(&raw.header.vault_id)?.ok_or_else(|| {
             VaultError::BoundToAnotherDevice {
                 keystore: keystore.describe(),
@@ -327,17 +329,23 @@ impl Vault {
         Ok(())
     }
 
+    /// The bytes a save would write now, without writing them (for the benchmarks).
+    #[doc(hidden)]
+    pub fn encoded(&self) -> Result<Vec<u8>, VaultError> {
+        encode(&self.header, &self.keys, &self.data)
+    }
+
     /// Reads the file again if another process saved since; the caller holds a lock.
     fn refresh(&mut self) -> Result<(), VaultError> {
         let bytes = files::read_vault(&self.paths)?;
-        let raw = RawVault::parse(&bytes).map_err(|e| format_error(&self.paths, e))?;
+        let raw = format::parse(&bytes).map_err(|e| format_error(&self.paths, e))?;
         if raw.header == self.header {
             return Ok(());
         }
         if raw.header.vault_id != self.header.vault_id {
             return Err(VaultError::ChangedElsewhere);
         }
-        if !crypto::mac_matches(&self.keys.header_mac, raw.signed, raw.header_mac) {
+        if !crypto::mac_matches(&self.keys.header_mac, raw.signed, raw.header_tag) {
             return Err(tampered(&self.paths));
         }
         let master = if raw.header.master_key == self.header.master_key {
@@ -374,7 +382,7 @@ fn check_and_derive(
             keystore: keystore.describe(),
         });
     }
-    if !crypto::mac_matches(header_mac, raw.signed, raw.header_mac) {
+    if !crypto::mac_matches(header_mac, raw.signed, raw.header_tag) {
         return Err(tampered(paths));
     }
     password_kek(
@@ -406,8 +414,7 @@ fn unwrap(kek: &Key, header: &Header) -> Option<Key> {
 }
 
 fn decrypt(paths: &VaultPaths, raw: &RawVault<'_>, keys: &Keys) -> Result<VaultData, VaultError> {
-    let plaintext = crypto::open(&keys.master, &raw.nonce, raw.ciphertext, raw.associated)
-        .ok_or_else(|| tampered(paths))?;
+    let plaintext = raw.open(&keys.master).ok_or_else(|| tampered(paths))?;
     serde_json::from_slice(&plaintext).map_err(|e| VaultError::BadPayload {
         // serde_json's message names a position and an expectation, never the data.
         reason: e.to_string(),
@@ -422,9 +429,16 @@ fn write(
     data: &VaultData,
 ) -> Result<Header, VaultError> {
     header.generation = header.generation.saturating_add(1);
-    let signed = format::signed_prefix(&header);
-    let mac = crypto::mac(&keys.header_mac, &signed);
-    let mut associated = signed;
+    let bytes = encode(&header, keys, data)?;
+    paths.create_dir()?;
+    files::write_vault(paths, &bytes)?;
+    Ok(header)
+}
+
+/// The bytes of a vault file holding `data` under `header` (fresh payload nonce).
+fn encode(header: &Header, keys: &Keys, data: &VaultData) -> Result<Vec<u8>, VaultError> {
+    let mut associated = format::signed_prefix(header);
+    let mac = crypto::mac(&keys.header_mac, &associated);
     associated.extend_from_slice(&mac);
     let plaintext =
         Zeroizing::new(
@@ -432,14 +446,7 @@ fn write(
                 reason: e.to_string(),
             })?,
         );
-    let nonce = *crypto::random::<NONCE_LEN>();
-    let ciphertext = crypto::seal(&keys.master, &nonce, &plaintext, &associated);
-    let mut bytes = associated;
-    bytes.extend_from_slice(&nonce);
-    bytes.extend_from_slice(&ciphertext);
-    paths.create_dir()?;
-    files::write_vault(paths, &bytes)?;
-    Ok(header)
+    Ok(container::seal(associated, &keys.master, &plaintext))
 }
 
 fn tampered(paths: &VaultPaths) -> VaultError {
@@ -468,6 +475,11 @@ fn format_error(paths: &VaultPaths, e: FormatError) -> VaultError {
             reason,
         },
         FormatError::UnsupportedVersion(version) => VaultError::UnsupportedVersion { version },
+        FormatError::UnknownName { field, name } => VaultError::UnknownName {
+            path: paths.vault.clone(),
+            field,
+            name,
+        },
     }
 }
 

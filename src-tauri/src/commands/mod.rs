@@ -25,5 +25,5 @@ pub async fn blocking<T: Send + 'static>(
 
 /// The Argon2id cost for a new password: about half a second on this machine.
 pub fn password_cost() -> sesame::vault::KdfCost {
-    sesame::vault::crypto::calibrate(std::time::Duration::from_millis(500))
+    sesame::vault::calibrate(std::time::Duration::from_millis(500))
 }

@@ -60,7 +60,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode, CliError> 
     let accounts = &vault.data().accounts;
     if let Some(path) = &args.backup {
         let password = secrets.ask_new("backup password")?;
-        let cost = vault::crypto::calibrate(Duration::from_millis(500));
+        let cost = vault::calibrate(Duration::from_millis(500));
         let bytes = backup::seal_backup(accounts, &password, cost)?;
         write_private(path, &bytes, args.force)?;
         println!(

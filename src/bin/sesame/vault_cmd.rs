@@ -28,7 +28,7 @@ pub fn now_ms(data: &VaultData) -> u64 {
 
 fn cost(args: &InitArgs) -> Result<KdfCost, CliError> {
     let base = if args.kdf_memory_mib.is_none() && args.kdf_passes.is_none() {
-        vault::crypto::calibrate(Duration::from_millis(500))
+        vault::calibrate(Duration::from_millis(500))
     } else {
         KdfCost::DEFAULT
     };
@@ -420,7 +420,7 @@ pub fn passwd(global: &Global, args: &PasswdArgs) -> Result<ExitCode, CliError> 
         println!("Password removed; the vault was re-keyed and is bound to this device only.");
     } else {
         let new = secrets.ask_new("vault password")?;
-        let cost = vault::crypto::calibrate(Duration::from_millis(500));
+        let cost = vault::calibrate(Duration::from_millis(500));
         vault.set_password(Some(&new), cost)?;
         println!("Password changed; the vault was re-keyed.");
     }

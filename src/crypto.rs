@@ -1,5 +1,6 @@
-//! The vault's cryptography, in one place: Argon2id, HKDF-SHA256, XChaCha20-Poly1305 and
-//! an HMAC over the header. Every key lives in a `Zeroizing` buffer.
+//! Sesame's cryptography, in one place (the vault and the backup use it): Argon2id,
+//! HKDF-SHA256, XChaCha20-Poly1305 and an HMAC over the vault header. Every key lives in a
+//! `Zeroizing` buffer.
 
 use argon2::Argon2;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use super::error::VaultError;
+use crate::vault::VaultError;
 
 /// Length of every symmetric key.
 pub const KEY_LEN: usize = 32;
