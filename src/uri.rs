@@ -634,22 +634,34 @@ mod tests {
     }
 
     #[test]
-    fn odd_inputs_do_not_panic() {
-        for text in [
-            "",
-            "otpauth://",
-            "otpauth:/",
-            "otpauth://totp",
-            "otpauth://totp/",
-            "otpauth://totp?",
-            "otpauth://totp/?&&==&",
-            "otpauth://é",
-            "ötpauth://totp",
-            "otpauth://totp/%",
-            "otpauth://totp/%E2%82?secret=A",
-            "otpauth://hotp/x?secret=AAAAAAAA&counter=99999999999999999999",
+    fn odd_inputs_are_each_their_own_error() {
+        let unknown_type = |kind: &str| UriError::UnknownType { kind: kind.into() };
+        for (text, expected) in [
+            ("", UriError::NotOtpauth),
+            ("otpauth://", unknown_type("")),
+            ("otpauth:/", UriError::NotOtpauth),
+            ("otpauth://totp", UriError::MissingSecret),
+            ("otpauth://totp/", UriError::MissingSecret),
+            ("otpauth://totp?", UriError::MissingSecret),
+            ("otpauth://totp/?&&==&", UriError::MissingSecret),
+            ("otpauth://é", unknown_type("é")),
+            ("ötpauth://totp", UriError::NotOtpauth),
+            // A lone `%` is kept as written; the missing secret is what is wrong.
+            ("otpauth://totp/%", UriError::MissingSecret),
+            (
+                "otpauth://totp/%E2%82?secret=A",
+                UriError::InvalidEncoding {
+                    part: "label".into(),
+                },
+            ),
+            (
+                "otpauth://hotp/x?secret=AAAAAAAA&counter=99999999999999999999",
+                UriError::InvalidCounter {
+                    value: "99999999999999999999".into(),
+                },
+            ),
         ] {
-            let _ = parse(text);
+            assert_eq!(err(text), expected, "{text:?}");
         }
     }
 

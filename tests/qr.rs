@@ -321,18 +321,23 @@ fn noise_and_patterns_never_panic() {
 
 #[test]
 fn regression_inputs_never_panic() {
-    let Ok(entries) = std::fs::read_dir(REGRESSIONS) else {
-        return;
-    };
+    let entries = std::fs::read_dir(REGRESSIONS)
+        .unwrap_or_else(|e| panic!("the regression inputs in {REGRESSIONS}: {e}"));
     let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
     files.sort();
-    for path in files {
+    let mut decoded = 0;
+    for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("should-not-panic-") {
-            // Any result is fine; reaching the next line is the test.
-            let _ = qr::decode_file(&path);
-        }
+        assert!(
+            name.starts_with("should-not-panic-"),
+            "{name}: every regression input is named should-not-panic-…"
+        );
+        // Any result is fine; reaching the next line is the test.
+        let _ = qr::decode_file(path);
+        decoded += 1;
     }
+    // Update when adding an input: a folder that lost its files must not pass.
+    assert_eq!(decoded, 1, "{files:?}");
 }
 
 // --- Round trips. ---

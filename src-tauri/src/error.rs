@@ -178,17 +178,117 @@ mod tests {
         );
     }
 
+    /// One of every [`VaultError`] variant. The exhaustive match in `variant_index` makes
+    /// a new variant a build error here until it is added to this list.
+    fn every_vault_error() -> Vec<VaultError> {
+        let path = || std::path::PathBuf::from("/x/vault");
+        let backup = || std::path::PathBuf::from("/x/vault.bak");
+        vec![
+            VaultError::NotFound { path: path() },
+            VaultError::AlreadyExists { path: path() },
+            VaultError::NotAVault { path: path() },
+            VaultError::Damaged {
+                path: path(),
+                backup: backup(),
+                reason: "cut short".into(),
+            },
+            VaultError::UnsupportedVersion { version: 9 },
+            VaultError::UnknownName {
+                path: path(),
+                field: "format",
+                name: "sesame-vault2".into(),
+            },
+            VaultError::KdfOutOfBounds {
+                cost: sesame::vault::KdfCost::MAX,
+            },
+            VaultError::BoundToAnotherDevice {
+                keystore: "the file keystore".into(),
+            },
+            VaultError::Tampered {
+                path: path(),
+                backup: backup(),
+            },
+            VaultError::PasswordRequired,
+            VaultError::WrongPassword,
+            VaultError::Keystore(KeystoreError::Locked {
+                store: "the Secret Service".into(),
+                reason: "dismissed".into(),
+            }),
+            VaultError::Io {
+                action: "read",
+                path: path(),
+                source: std::io::Error::other("disk on fire"),
+            },
+            VaultError::Locked {
+                holder: "pid 7 (sesame)".into(),
+                waited_ms: 10_000,
+            },
+            VaultError::ChangedElsewhere,
+            VaultError::BadPayload {
+                reason: "expected value at line 1 column 1".into(),
+            },
+            VaultError::NoSuchAccount {
+                query: "nobody".into(),
+            },
+            VaultError::Ambiguous {
+                query: "alice".into(),
+                matches: vec!["A: alice (01234567)".into(), "B: alice (89abcdef)".into()],
+            },
+            VaultError::BadPosition {
+                position: 4,
+                len: 3,
+            },
+            VaultError::WrongKind {
+                label: "A: alice".into(),
+                expected: "HOTP",
+            },
+        ]
+    }
+
+    /// The position of `error`'s variant in [`every_vault_error`]; no wildcard arm.
+    fn variant_index(error: &VaultError) -> usize {
+        match error {
+            VaultError::NotFound { .. } => 0,
+            VaultError::AlreadyExists { .. } => 1,
+            VaultError::NotAVault { .. } => 2,
+            VaultError::Damaged { .. } => 3,
+            VaultError::UnsupportedVersion { .. } => 4,
+            VaultError::UnknownName { .. } => 5,
+            VaultError::KdfOutOfBounds { .. } => 6,
+            VaultError::BoundToAnotherDevice { .. } => 7,
+            VaultError::Tampered { .. } => 8,
+            VaultError::PasswordRequired => 9,
+            VaultError::WrongPassword => 10,
+            VaultError::Keystore(_) => 11,
+            VaultError::Io { .. } => 12,
+            VaultError::Locked { .. } => 13,
+            VaultError::ChangedElsewhere => 14,
+            VaultError::BadPayload { .. } => 15,
+            VaultError::NoSuchAccount { .. } => 16,
+            VaultError::Ambiguous { .. } => 17,
+            VaultError::BadPosition { .. } => 18,
+            VaultError::WrongKind { .. } => 19,
+        }
+    }
+
+    #[test]
+    fn every_vault_error_is_listed_once() {
+        let indices: Vec<usize> = every_vault_error().iter().map(variant_index).collect();
+        assert_eq!(indices, (0..indices.len()).collect::<Vec<_>>());
+    }
+
     #[test]
     fn app_messages_do_not_mention_cli_flags() {
-        for error in [
-            VaultError::PasswordRequired,
-            VaultError::NotFound {
-                path: "/x/vault".into(),
-            },
-        ] {
+        for error in every_vault_error() {
+            let core = error.to_string();
             let app = AppError::from(error);
-            assert!(!app.message.contains("--"), "{}", app.message);
-            assert!(!app.message.contains("sesame init"), "{}", app.message);
+            assert!(!app.message.is_empty(), "{core}");
+            assert!(!app.message.contains("--"), "{core} -> {}", app.message);
+            assert!(
+                !app.message.contains("sesame init"),
+                "{core} -> {}",
+                app.message
+            );
         }
     }
 
