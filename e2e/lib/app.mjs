@@ -1,7 +1,7 @@
 // Helpers for driving the real Sesame app through tauri-driver (WebDriver classic).
 import { remote } from "webdriverio";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const OUT = process.env.E2E_OUT ?? "output";
@@ -20,8 +20,12 @@ export async function launch(args = []) {
     },
   });
   await browser.setTimeout({ implicit: 0 });
+  launchRects.set(browser, await browser.getWindowRect());
   return browser;
 }
+
+/** Each session's window as it opened (resetView brings it back). */
+const launchRects = new WeakMap();
 
 /** The element with `data-testid=id` (optionally inside `scope`). */
 export function byTestId(browser, id, scope) {
@@ -130,4 +134,61 @@ export async function shownAndExpected(browser, issuer, cliArgs) {
     await browser.pause(1500);
   }
   throw new Error("could not read a code away from a period boundary");
+}
+
+/**
+ * Creates this test file's vault with the CLI, holding the accounts of `links` (otpauth://
+ * links), so a test file starts from a known vault without driving the first-run screens.
+ * The key derivation is cheap (8 MiB, one pass) to keep unlocking fast.
+ */
+export function makeVault(password, links = []) {
+  cli(["init", "--password-stdin", "--kdf-memory-mib", "8", "--kdf-passes", "1"], `${password}\n`);
+  if (links.length > 0) {
+    const file = join(process.env.E2E_SCRATCH, `links-${process.pid}.txt`);
+    writeFileSync(file, links.join("\n") + "\n");
+    cli(["import", file, "--password-stdin"], `${password}\n`);
+  }
+}
+
+/** Types the password into the unlock screen and submits it. */
+export async function unlock(browser, password) {
+  await type(browser, "unlock-password", password);
+  await click(browser, "unlock-submit");
+}
+
+/**
+ * Brings a shared session back to the unlocked account list as it opened: no dialog or menu
+ * open, an empty search, the launch window size. Each test starts from here, so one that
+ * fails half-way does not leave the next one a dialog to trip over.
+ */
+export async function resetView(browser, password) {
+  const rect = launchRects.get(browser);
+  const now = await browser.getWindowRect();
+  if (rect && (now.width !== rect.width || now.height !== rect.height)) {
+    await browser.setWindowSize(rect.width, rect.height);
+  }
+  if (await byTestId(browser, "unlock-password").isDisplayed()) {
+    await unlock(browser, password);
+  }
+  // Escape closes the top dialog or an open menu; at most a menu and two dialogs deep.
+  for (let i = 0; i < 3; i++) {
+    const open = (await browser.$$('[role="dialog"], [role="menu"]')).length > 0;
+    if (!open) break;
+    await browser.keys("Escape");
+    await browser.pause(100);
+  }
+  await browser.waitUntil(async () => (await browser.$$('[role="dialog"], [role="menu"]')).length === 0, {
+    timeout: 5000,
+    timeoutMsg: "a dialog or menu stayed open",
+  });
+  const search = await shown(browser, "search");
+  if ((await search.getValue()) !== "") {
+    // Escape in the search box clears it (an input event, which clearValue alone may not send).
+    await search.click();
+    await browser.keys("Escape");
+    await browser.waitUntil(async () => (await search.getValue()) === "", {
+      timeout: 5000,
+      timeoutMsg: "the search did not clear",
+    });
+  }
 }

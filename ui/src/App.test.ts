@@ -27,25 +27,29 @@ describe("App", () => {
   it("starts with first run when there is no vault", async () => {
     shell({ value: "no_vault" });
     render(App);
-    expect(await screen.findByTestId("setup-create")).toBeTruthy();
+    expect((await screen.findByTestId("setup-create")).textContent).toBe("Create vault");
+    expect(screen.queryByTestId("unlock-password")).toBeNull();
   });
 
   it("shows the unlock screen for a locked vault", async () => {
     shell({ value: "locked" });
     render(App);
-    expect(await screen.findByTestId("unlock-password")).toBeTruthy();
+    const password = await screen.findByTestId("unlock-password");
+    expect(screen.getByLabelText("Password")).toBe(password);
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Unlock Sesame");
+    expect(screen.queryByTestId("setup-create")).toBeNull();
   });
 
   it("drops the accounts and shows the unlock screen on the locked event", async () => {
     const state = { value: "unlocked" as AppState };
     shell(state);
     render(App);
-    expect(await screen.findByTestId("account-row")).toBeTruthy();
-    expect(screen.getByTestId("lock-button")).toBeTruthy();
+    expect((await screen.findByTestId("account-row")).dataset.issuer).toBe("GitHub");
+    expect(screen.getByTestId("lock-button").getAttribute("aria-label")).toBe("Lock");
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
     state.value = "locked";
     await emit("locked", null);
-    expect(await screen.findByTestId("unlock-password")).toBeTruthy();
+    expect(screen.getByLabelText("Password")).toBe(await screen.findByTestId("unlock-password"));
     expect(screen.queryByTestId("account-row")).toBeNull();
     expect(document.body.textContent).not.toContain("GitHub");
   });
@@ -54,7 +58,7 @@ describe("App", () => {
     const state = { value: "unlocked" as AppState };
     const s = shell(state);
     render(App);
-    expect(await screen.findByTestId("account-row")).toBeTruthy();
+    expect((await screen.findByTestId("account-row")).dataset.issuer).toBe("GitHub");
     await emit("pending", {
       pending_id: "deep",
       source: "deep link",

@@ -49,3 +49,8 @@ export function adviceFor(kind: AppError["kind"]): string | null {
       return null;
   }
 }
+
+/** Whether an error means the vault is locked or gone: the app goes back to its start. */
+export function isLockedOut(e: AppError): boolean {
+  return e.kind === "locked" || e.kind === "no_vault";
+}

@@ -78,6 +78,6 @@ describe("SettingsDialog", () => {
     await fireEvent.input(screen.getByTestId("settings-new-password-confirm"), { target: { value: "new one" } });
     await fireEvent.click(screen.getByTestId("settings-change-password"));
     await waitFor(() => expect(s.argsOf("change_password")).toEqual([{ oldPassword: "old", newPassword: "new one" }]));
-    expect(await screen.findByText("Password changed.")).toBeTruthy();
+    expect((await screen.findByText("Password changed.")).getAttribute("role")).toBe("status");
   });
 });

@@ -38,7 +38,9 @@ describe("TransferDialog", () => {
     await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "one" } });
     await fireEvent.click(screen.getByTestId("export-backup-save"));
     await waitFor(() => expect(shell.argsOf("export_backup")).toEqual([{ path: "/home/alice/b.sesame", password: "one" }]));
-    expect(await screen.findByText(/Saved 4 accounts/)).toBeTruthy();
+    const saved = await screen.findByText(/Saved 4 accounts/);
+    expect(saved.textContent).toMatch(/^Saved 4 accounts to \/home\/alice\/b\.sesame\. Keep the password/);
+    expect(saved.closest('[role="status"]')).not.toBeNull();
   });
 
   it("shows the transfer codes one at a time", async () => {
@@ -47,9 +49,9 @@ describe("TransferDialog", () => {
     await fireEvent.click(screen.getByTestId("export-migration-qr"));
     const qr = await screen.findByTestId("migration-qr");
     const first = qr.getAttribute("src");
-    expect(screen.getByText("1 of 2")).toBeTruthy();
+    expect(screen.getByTestId("migration-position").textContent).toBe("1 of 2");
     await fireEvent.click(screen.getByTestId("migration-next"));
-    expect(screen.getByText("2 of 2")).toBeTruthy();
+    expect(screen.getByTestId("migration-position").textContent).toBe("2 of 2");
     expect(screen.getByTestId("migration-qr").getAttribute("src")).not.toBe(first);
     expect((screen.getByTestId("migration-next") as HTMLButtonElement).disabled).toBe(true);
   });

@@ -59,7 +59,8 @@ describe("Vault", () => {
     renderVault();
     await waitFor(() => expect(within(row("bank")).getByTestId("account-code").textContent).toBe("555 111"));
     expect(within(row("gh")).queryByTestId("hotp-next")).toBeNull();
-    expect(within(row("gh")).getByRole("img", { name: /seconds left/ })).toBeTruthy();
+    expect(within(row("gh")).getByRole("img", { name: /seconds left/ }).getAttribute("aria-label")).toMatch(/^\d+ seconds left$/);
+    expect(within(row("bank")).queryByRole("img", { name: /seconds left/ })).toBeNull();
     await fireEvent.click(within(row("bank")).getByTestId("hotp-next"));
     await waitFor(() => expect(within(row("bank")).getByTestId("account-code").textContent).toBe("777 888"));
     expect(s.argsOf("next_hotp")).toEqual([{ id: "bank" }]);
@@ -117,7 +118,8 @@ describe("Vault", () => {
   it("shows the empty state", async () => {
     shell({ list_accounts: () => [], codes: () => [] });
     renderVault();
-    expect(await screen.findByTestId("empty-state")).toBeTruthy();
+    expect((await screen.findByTestId("empty-state")).textContent).toContain("No accounts yet");
+    expect(screen.queryAllByTestId("account-row")).toHaveLength(0);
     await fireEvent.click(screen.getByTestId("empty-add"));
     expect(screen.getByTestId("add-tab-image").getAttribute("aria-selected")).toBe("true");
   });
@@ -176,6 +178,24 @@ describe("Vault", () => {
     await fireEvent.paste(document.body, { clipboardData: { files: [], getData: () => link } });
     expect((await screen.findByTestId("pending-dialog")).textContent).toContain("Slack");
     expect(s.argsOf("parse_link")).toEqual([{ text: link }]);
+  });
+
+  it("opens the Add dialog on the Link tab with the error of a pasted link it cannot add", async () => {
+    shell({ parse_link: reject("invalid_input", "The secret is not Base32.") });
+    renderVault();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.paste(document.body, { clipboardData: { files: [], getData: () => "otpauth://totp/X:y?secret=1" } });
+    expect((await screen.findByTestId("error")).textContent).toBe("The secret is not Base32.");
+    expect(screen.getByTestId("add-tab-link").getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("says to choose a dropped encrypted backup with Choose file", async () => {
+    shell({ scan_image: reject("password_required", "This backup needs its password.") });
+    renderVault();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    const file = new File([new Uint8Array([1, 2, 3])], "old.sesame", { type: "" });
+    await fireEvent.drop(window, { dataTransfer: { files: [file], types: ["Files"] } });
+    expect((await screen.findByTestId("error")).textContent).toContain("“old.sesame” is an encrypted backup");
   });
 
   it("scans an image dropped on the window", async () => {
