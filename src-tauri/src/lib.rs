@@ -12,6 +12,7 @@ mod commands;
 mod deep_link;
 mod error;
 mod idle;
+mod launch_open;
 mod screen;
 mod state;
 mod views;
@@ -53,6 +54,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_deep_link::init())
+        .manage(launch_open::LaunchOpen::start(state.clone()))
         .manage(state.clone())
         .setup(move |app| {
             idle::start(app.handle().clone(), state.clone());

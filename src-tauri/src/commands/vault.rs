@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use super::{blocking, password_cost};
 use crate::error::{AppError, AppResult};
+use crate::launch_open::LaunchOpen;
 use crate::state::AppState;
 
 /// What the UI needs to pick a screen.
@@ -20,7 +21,11 @@ pub struct Status {
 
 /// Which screen to show: first run, unlock, or the accounts.
 #[tauri::command]
-pub async fn status(state: State<'_, AppState>) -> AppResult<Status> {
+pub async fn status(
+    state: State<'_, AppState>,
+    launch: State<'_, LaunchOpen>,
+) -> AppResult<Status> {
+    launch.wait().await;
     let vault_path = state.paths.vault.display().to_string();
     let keystore = state.keystore.to_string();
     if let Some(vault) = &state.session().vault {
