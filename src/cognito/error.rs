@@ -46,6 +46,12 @@ pub enum CognitoError {
     /// A code (confirmation, reset, MFA) that is not the right one.
     #[error("the code is not right; check it and try again")]
     CodeMismatch,
+    /// The vault's authenticator codes for now and the next time step were both used
+    /// already (Cognito refuses a code twice).
+    #[error(
+        "the authenticator code for this moment was used already; wait for the next one (at most 30 seconds) and try again"
+    )]
+    CodeUsed,
     /// A code that has expired or was never sent.
     #[error("the code has expired or was never sent; ask for a new one")]
     CodeExpired,

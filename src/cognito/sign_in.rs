@@ -429,10 +429,7 @@ impl SignIn {
                 username: self.user_id.clone(),
             })?;
         let now_step = enrolled.otp.counter_at(self.client.clock().now_secs());
-        let step = match enrolled.last_step {
-            Some(last) if last >= now_step => last.saturating_add(1).min(now_step + 1),
-            _ => now_step,
-        };
+        let step = unused_step(now_step, enrolled.last_step).ok_or(CognitoError::CodeUsed)?;
         let code: Code = enrolled.otp.code_for_counter(step);
         let result = self
             .respond(
@@ -535,6 +532,17 @@ impl SignIn {
     /// Whether the sign-in has finished.
     pub fn is_done(&self) -> bool {
         self.state == State::Done
+    }
+}
+
+/// The time step to answer with at `now_step`, given the last one answered: the current
+/// step, or the next one when the current was used. `None` when both were used already
+/// (Cognito accepts no later code yet): never a step already used.
+fn unused_step(now_step: u64, last: Option<u64>) -> Option<u64> {
+    match last {
+        Some(last) if last > now_step => None,
+        Some(last) if last == now_step => now_step.checked_add(1),
+        _ => Some(now_step),
     }
 }
 
@@ -699,6 +707,17 @@ mod tests {
                 required_attributes: vec!["name".into()]
             }
         );
+    }
+
+    #[test]
+    fn a_time_step_already_used_is_never_used_again() {
+        assert_eq!(unused_step(100, None), Some(100));
+        assert_eq!(unused_step(100, Some(99)), Some(100));
+        assert_eq!(unused_step(100, Some(100)), Some(101));
+        // The next step was used already (a code answered early): not again.
+        assert_ne!(unused_step(100, Some(101)), Some(101));
+        assert_eq!(unused_step(100, Some(101)), None);
+        assert_eq!(unused_step(u64::MAX, Some(u64::MAX)), None);
     }
 
     #[test]
