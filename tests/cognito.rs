@@ -301,10 +301,10 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             let SignInStep::Done(session) = step else {
                 panic!("{step:?}")
             };
-            cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+            cognito::session::save(&mut vault, &sign_in, &session).unwrap();
 
             // Enroll Sesame: the secret is an ordinary account, linked to pool and user.
-            let enrolled = cognito::mfa::enable_totp(&lend(&mut vault), &client)
+            let enrolled = cognito::enrollment::enable_totp(&lend(&mut vault), &client)
                 .await
                 .unwrap();
             assert_eq!(enrolled.preference_error, None);
@@ -323,10 +323,10 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             let profile = client.get_user(&session.tokens.access).await.unwrap();
             assert_eq!(profile.mfa_methods, ["SOFTWARE_TOKEN_MFA"]);
 
-            cognito::signed_in::sign_out(&lend(&mut vault), &client)
+            cognito::session::sign_out(&lend(&mut vault), &client)
                 .await
                 .unwrap();
-            assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+            assert!(cognito::session::stored(vault.data()).unwrap().is_none());
 
             // Signing in again: Cognito asks for the code, and the vault can answer it.
             let state = cognito::CognitoState::load(vault.data()).unwrap();
@@ -375,7 +375,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             ));
             let (used_account, used_step) = sign_in.totp_used().cloned().unwrap();
             assert_eq!(used_account, enrolled.account_id);
-            cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+            cognito::session::save(&mut vault, &sign_in, &session).unwrap();
             let state = cognito::CognitoState::load(vault.data()).unwrap();
             assert_eq!(
                 state.link(&pool.id, "carol").unwrap().last_step,
@@ -411,7 +411,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
 
             // Turning it off removes the link and the account; sign-in needs no code then.
             if mfa == Mfa::Optional {
-                let removed = cognito::mfa::disable_totp(&lend(&mut vault), &client, false)
+                let removed = cognito::enrollment::disable_totp(&lend(&mut vault), &client, false)
                     .await
                     .unwrap();
                 assert_eq!(removed, Some(enrolled.account_id.clone()));
@@ -453,8 +453,8 @@ fn mfa_codes_use_the_corrected_clock() {
         let SignInStep::Done(session) = step else {
             panic!("{step:?}")
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        cognito::mfa::enable_totp(&lend(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        cognito::enrollment::enable_totp(&lend(&mut vault), &client)
             .await
             .unwrap();
         let state = cognito::CognitoState::load(vault.data()).unwrap();
@@ -498,7 +498,7 @@ fn stored_sessions_refresh_before_they_expire() {
         let client = cognito::store::client(vault.data()).unwrap();
         sign_up_confirmed(&client, "dave", "dave@example.com").await;
         assert!(matches!(
-            cognito::signed_in::whoami(&lend(&mut vault), &client).await,
+            cognito::session::whoami(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
         let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
@@ -507,14 +507,14 @@ fn stored_sessions_refresh_before_they_expire() {
         let SignInStep::Done(first) = step else {
             panic!()
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &first).unwrap();
-        let verified = cognito::signed_in::whoami(&lend(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &first).unwrap();
+        let verified = cognito::session::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert_ne!(verified.session.tokens.access, first.tokens.access);
         assert_eq!(verified.id.username(), Some("dave"));
         assert_eq!(verified.id.str("email"), Some("dave@example.com"));
-        let stored = cognito::signed_in::stored(vault.data()).unwrap().unwrap();
+        let stored = cognito::session::stored(vault.data()).unwrap().unwrap();
         assert_eq!(stored.tokens.access, verified.session.tokens.access);
 
         // Signed out on another device: refreshing here says so and forgets the tokens.
@@ -524,10 +524,10 @@ fn stored_sessions_refresh_before_they_expire() {
             .await
             .unwrap();
         assert!(matches!(
-            cognito::signed_in::refresh(&lend(&mut vault), &client).await,
+            cognito::session::refresh(&lend(&mut vault), &client).await,
             Err(CognitoError::SessionEnded { .. })
         ));
-        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(cognito::session::stored(vault.data()).unwrap().is_none());
 
         // Signing out a session Cognito already ended still signs out here.
         let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
@@ -536,19 +536,19 @@ fn stored_sessions_refresh_before_they_expire() {
         let SignInStep::Done(second) = step else {
             panic!()
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &second).unwrap();
+        cognito::session::save(&mut vault, &sign_in, &second).unwrap();
         let elsewhere = sign_in_done(&client, "dave", AuthFlow::Password).await;
         client
             .global_sign_out(&elsewhere.tokens.access)
             .await
             .unwrap();
-        let done = cognito::signed_in::sign_out(&lend(&mut vault), &client)
+        let done = cognito::session::sign_out(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert!(!done.global);
-        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(cognito::session::stored(vault.data()).unwrap().is_none());
         assert!(matches!(
-            cognito::signed_in::sign_out(&lend(&mut vault), &client).await,
+            cognito::session::sign_out(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
 
@@ -559,11 +559,11 @@ fn stored_sessions_refresh_before_they_expire() {
         let SignInStep::Done(third) = step else {
             panic!()
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &third).unwrap();
+        cognito::session::save(&mut vault, &sign_in, &third).unwrap();
         let other = ms.pool(Mfa::Off, false, None).await;
         let done = cognito::store::configure(&mut vault, config(&ms, &other)).unwrap();
         assert!(done.dropped_session);
-        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(cognito::session::stored(vault.data()).unwrap().is_none());
     });
 }
 
@@ -634,7 +634,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
             .update(|data| {
                 Ok(data.add(
                     Account {
-                        issuer: Some(cognito::mfa::issuer_for(&pool.id)),
+                        issuer: Some(cognito::enrollment::issuer_for(&pool.id)),
                         name: "ines".into(),
                         secret: Secret::from_bytes(vec![7; 20]),
                         params: Params::default(),
@@ -671,7 +671,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
             }
         );
         assert!(matches!(
-            cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
+            cognito::enrollment::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
             Err(CognitoError::WrongStep { .. })
         ));
         ask.store(true, Ordering::SeqCst);
@@ -692,7 +692,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
 
         // Sesame enrolls itself: Cognito accepted the code computed from the secret the
         // vault now holds, and the sign-in finished. The older enrollment is gone.
-        let step = cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in)
+        let step = cognito::enrollment::set_up_during_sign_in(&lend(&mut vault), &mut sign_in)
             .await
             .unwrap();
         let SignInStep::Done(session) = step else {
@@ -711,11 +711,11 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
             .unwrap();
         assert_eq!(
             enrolled.account.issuer.as_deref(),
-            Some(&*cognito::mfa::issuer_for(&pool.id))
+            Some(&*cognito::enrollment::issuer_for(&pool.id))
         );
         assert!(vault.data().accounts.iter().all(|a| a.id != stale));
-        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        let who = cognito::signed_in::whoami(&lend(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        let who = cognito::session::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert_eq!(who.id.username(), Some("ines"));
@@ -744,7 +744,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
                 .unwrap();
         assert!(matches!(step, SignInStep::MfaSetup { .. }), "{step:?}");
         assert!(matches!(
-            cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
+            cognito::enrollment::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
             Err(CognitoError::CodeMismatch)
         ));
         assert_eq!(vault.data().accounts.len(), accounts_before);
@@ -763,7 +763,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
         let (mut sign_in, _) = SignIn::start(&client, "ines", NEW_PASSWORD, AuthFlow::Srp, vec![])
             .await
             .unwrap();
-        let locked = cognito::mfa::set_up_during_sign_in(&access, &mut sign_in).await;
+        let locked = cognito::enrollment::set_up_during_sign_in(&access, &mut sign_in).await;
         assert!(
             matches!(locked, Err(CognitoError::VaultLocked)),
             "{locked:?}"
@@ -994,19 +994,19 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     assert_eq!(who["vault_account_id"], cognito_code["id"]);
 
     // Refresh, then sign out: the old tokens are revoked.
-    let before: Session = cognito::signed_in::stored(home.vault().data())
+    let before: Session = cognito::session::stored(home.vault().data())
         .unwrap()
         .unwrap();
     let out = home.ok(&["cognito", "refresh"], "");
     assert!(out.contains("Refreshed"), "{out}");
-    let refreshed: Session = cognito::signed_in::stored(home.vault().data())
+    let refreshed: Session = cognito::session::stored(home.vault().data())
         .unwrap()
         .unwrap();
     assert_ne!(refreshed.tokens.access, before.tokens.access);
     let out = home.ok(&["cognito", "sign-out"], "");
     assert!(out.contains("Signed out everywhere"), "{out}");
     assert!(
-        cognito::signed_in::stored(home.vault().data())
+        cognito::session::stored(home.vault().data())
             .unwrap()
             .is_none()
     );

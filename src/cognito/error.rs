@@ -132,6 +132,13 @@ pub enum CognitoError {
         /// What it said.
         message: String,
     },
+    /// Cognito refused an answer to a sign-in challenge as invalid (`InvalidParameterException`,
+    /// e.g. a required attribute left out): the same challenge can be answered again.
+    #[error("Cognito refused: {message} (InvalidParameterException)")]
+    InvalidAnswer {
+        /// What Cognito said.
+        message: String,
+    },
     /// An answer Sesame cannot use.
     #[error("unexpected answer from Cognito: {0}")]
     BadResponse(String),

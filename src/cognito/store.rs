@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::client::CognitoClient;
 use super::config::CognitoConfig;
 use super::error::CognitoError;
-use super::sign_in::EnrolledTotp;
+use super::flow::EnrolledTotp;
 use super::tokens::Session;
 use crate::account::AccountId;
 use crate::clock::{Clock, CorrectedClock, SystemClock};
