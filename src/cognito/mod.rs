@@ -50,6 +50,7 @@ pub mod enrollment;
 pub mod error;
 pub mod flow;
 pub mod jwks;
+pub mod redacted;
 pub mod session;
 pub mod srp;
 pub mod store;
@@ -64,6 +65,7 @@ pub use flow::{
     Answer, AuthFlow, Driver, EnrolledTotp, MfaKind, Prompt, SignIn, SignInStep, UnsupportedReason,
 };
 pub use jwks::Jwks;
+pub use redacted::Redacted;
 pub use store::CognitoState;
 pub use tokens::{Session, Token, Tokens};
 pub use verify::{Claims, TokenError, TokenUse, TokenVerifier};
