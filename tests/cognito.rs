@@ -20,13 +20,14 @@ use serde_json::Value;
 use sesame::account::Account;
 use sesame::clock::SystemClock;
 use sesame::cognito::{
-    self, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, CognitoError, MfaKind, Session,
-    SignIn, SignInStep, VaultAccess,
+    self, Answer, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, CognitoError, Driver,
+    MfaKind, Prompt, Session, SignIn, SignInStep, UnsupportedReason, VaultAccess,
 };
 use sesame::keystore::{self, KeystoreChoice};
 use sesame::otp::Params;
 use sesame::secret::Secret;
 use sesame::vault::{Added, KdfCost, Vault, VaultPaths};
+use zeroize::Zeroizing;
 
 const PASSWORD: &str = "Correct-Horse-9";
 const NEW_PASSWORD: &str = "Battery-Staple-7";
@@ -773,6 +774,124 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
         assert_eq!(vault.data().accounts.len(), accounts_before + 1);
         let state = cognito::CognitoState::load(vault.data()).unwrap();
         assert_eq!(state.totp.iter().filter(|l| !l.verified).count(), 1);
+    });
+}
+
+/// The core's `Driver`, as the app and the CLI use it: one prompt per step, every rule
+/// (new password, MFA setup by Sesame, text-message-only setup unsupported, which errors
+/// end the sign-in) decided in the core.
+#[test]
+fn the_driver_walks_a_sign_in_prompt_by_prompt() {
+    let ms = Ministack::start();
+    let vault_dir = TempVault::new();
+    // 0: pass answers through; 1: the next tokens become MFA_SETUP (authenticator app);
+    // 2: the same, but offering text messages only.
+    let setup = Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let proxy = {
+        let setup = setup.clone();
+        proxy::Proxy::start(&ms.endpoint, move |operation, sent, answer| {
+            let tokens = answer.get("AuthenticationResult").is_some();
+            if operation == "RespondToAuthChallenge"
+                && sent["ChallengeName"] != "MFA_SETUP"
+                && tokens
+            {
+                let offered = match setup.swap(0, Ordering::SeqCst) {
+                    1 => "[\"SOFTWARE_TOKEN_MFA\"]",
+                    2 => "[\"SMS_MFA\"]",
+                    _ => return,
+                };
+                *answer = serde_json::json!({
+                    "ChallengeName": "MFA_SETUP",
+                    "Session": "proxy-mfa-setup-session",
+                    "ChallengeParameters": {
+                        "MFAS_CAN_SETUP": offered,
+                        "USER_ID_FOR_SRP": sent["ChallengeResponses"]["USERNAME"],
+                    },
+                });
+            }
+        })
+    };
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Required, false, None).await;
+        ms.invited_user(&pool, "ivan", "Temporary-Pass-1", "ivan@example.com")
+            .await;
+        let mut through_proxy = config(&ms, &pool);
+        through_proxy.endpoint = Some(proxy.endpoint.clone());
+        let mut vault = vault_dir.open();
+        cognito::store::configure(&mut vault, through_proxy).unwrap();
+        let client = cognito::store::client(vault.data()).unwrap();
+        let held = lend(&mut vault);
+        let password = |text: &str| Answer::Password {
+            password: Zeroizing::new(text.to_owned()),
+            flow: AuthFlow::Srp,
+        };
+
+        // A wrong password ends the sign-in.
+        let mut driver = Driver::new(&client, "ivan", vec![]);
+        assert_eq!(driver.prompt(), &Prompt::Password);
+        assert!(matches!(
+            driver.answer(&held, password("Wrong-Pass-1")).await,
+            Err(CognitoError::WrongCredentials)
+        ));
+        assert!(driver.is_over());
+
+        // The invitation asks for a new password; an answer out of turn is refused and
+        // the sign-in waits on; then the pool asks for MFA and Sesame sets itself up.
+        let mut driver = Driver::new(&client, "ivan", vec![]);
+        let prompt = driver
+            .answer(&held, password("Temporary-Pass-1"))
+            .await
+            .unwrap();
+        assert_eq!(
+            prompt,
+            Prompt::NewPassword {
+                required_attributes: vec![]
+            }
+        );
+        assert!(matches!(
+            driver.answer(&held, Answer::MfaFromVault).await,
+            Err(CognitoError::WrongStep { .. })
+        ));
+        assert!(!driver.is_over());
+        setup.store(1, Ordering::SeqCst);
+        let prompt = driver
+            .answer(
+                &held,
+                Answer::NewPassword {
+                    password: Zeroizing::new(NEW_PASSWORD.to_owned()),
+                    attributes: vec![("name".into(), "Ivan".into())],
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(prompt, Prompt::MfaSetup);
+        let prompt = driver.answer(&held, Answer::SetUpMfa).await.unwrap();
+        assert_eq!(prompt, Prompt::Done);
+        assert!(driver.is_over());
+        let signed_in = driver.session().unwrap().clone();
+        held.with_vault(|v| {
+            let state = cognito::CognitoState::load(v.data())?;
+            assert_eq!(state.session.as_ref(), Some(&signed_in));
+            assert!(state.link(&pool.id, "ivan").is_some_and(|l| l.verified));
+            Ok(())
+        })
+        .unwrap();
+
+        // A pool that lets this user set up text messages only: Sesame cannot go on.
+        setup.store(2, Ordering::SeqCst);
+        let mut driver = Driver::new(&client, "ivan", vec![]);
+        let prompt = driver.answer(&held, password(NEW_PASSWORD)).await.unwrap();
+        assert_eq!(
+            prompt,
+            Prompt::Unsupported {
+                why: UnsupportedReason::MfaSetupByTextOrEmail
+            }
+        );
+        assert!(driver.is_over());
+        assert!(matches!(
+            driver.answer(&held, Answer::SetUpMfa).await,
+            Err(CognitoError::WrongStep { .. })
+        ));
     });
 }
 

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use serde::{Deserialize, Serialize};
 
+#[cfg(doc)]
+use super::SignIn;
 use crate::cognito::error::CognitoError;
 use crate::cognito::tokens::Session;
 
