@@ -457,6 +457,15 @@ export function installDevMock(): void {
   console.info("Sesame dev mock: fake shell installed (any password but “wrong” unlocks).");
 }
 
+/** The prompt each test user's sign-in starts with (what the shell's core would decide);
+ *  once Sesame is their authenticator they get its one-click code instead. */
+const FIRST_PROMPT: Record<string, SignInPrompt> = {
+  invited: { prompt: "new_password", required_attributes: ["name"] },
+  newuser: { prompt: "mfa_setup" },
+  smsonly: { prompt: "unsupported", why: "mfa_setup_by_text_or_email" },
+  texted: { prompt: "mfa_code", kind: "sms", destination: "+*******1234", answerable_from_vault: false },
+};
+
 /** The Cognito commands over one fake user pool (see the top of the file for the users). */
 function cognitoMock(
   start: string | null,
@@ -504,7 +513,7 @@ function cognitoMock(
     return { prompt: "done" };
   };
   const wait = (username: string, prompt: SignInPrompt): SignInPrompt => {
-    waiting = { username, prompt: prompt.prompt };
+    waiting = prompt.prompt === "unsupported" ? null : { username, prompt: prompt.prompt };
     return prompt;
   };
   const waitingFor = (prompt: SignInPrompt["prompt"]) => {
@@ -544,11 +553,8 @@ function cognitoMock(
         needPool();
         waiting = null;
         if (args.password === "wrong") fail("cognito", "Incorrect username or password");
-        if (name === "invited") return wait(name, { prompt: "new_password", required_attributes: ["name"] });
-        if (name === "newuser" && !enrolled.has(name)) return wait(name, { prompt: "mfa_setup" });
-        if (name === "smsonly") return { prompt: "unsupported", why: "mfa_setup_by_text_or_email" };
-        if (name === "texted") return wait(name, { prompt: "mfa_code", kind: "sms", destination: "+*******1234", answerable_from_vault: false });
         if (enrolled.has(name)) return wait(name, { prompt: "mfa_code", kind: "totp", answerable_from_vault: true });
+        if (name in FIRST_PROMPT) return wait(name, FIRST_PROMPT[name]);
         return done(name);
       case "cognito_answer_mfa": {
         const username = waitingFor("mfa_code");
