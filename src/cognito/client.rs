@@ -14,7 +14,7 @@ use sdk::types::{
 };
 
 use super::config::CognitoConfig;
-use super::error::{CognitoError, from_sdk};
+use super::error::{CognitoError, OperationError, from_sdk};
 use super::jwks::Jwks;
 use super::tokens::{Session, Token, Tokens};
 use super::verify::{DEFAULT_GRACE_SECS, TokenUse, TokenVerifier};
@@ -201,7 +201,7 @@ impl CognitoClient {
 
     pub(crate) fn fail<E, R>(&self, e: sdk::error::SdkError<E, R>) -> CognitoError
     where
-        E: sdk::error::ProvideErrorMetadata + std::error::Error + 'static,
+        E: OperationError,
         R: std::fmt::Debug + 'static,
     {
         from_sdk(e, &self.inner.endpoint)

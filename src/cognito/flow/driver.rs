@@ -83,7 +83,7 @@ pub fn keeps_sign_in(e: &CognitoError) -> bool {
         CognitoError::CodeMismatch
             | CognitoError::CodeUsed
             | CognitoError::PasswordPolicy { .. }
-            | CognitoError::InvalidAnswer { .. }
+            | CognitoError::InvalidParameter { .. }
             | CognitoError::WrongStep { .. }
     )
 }
@@ -273,7 +273,7 @@ mod tests {
         assert!(keeps_sign_in(&CognitoError::PasswordPolicy {
             policy: "length".into()
         }));
-        assert!(keeps_sign_in(&CognitoError::InvalidAnswer {
+        assert!(keeps_sign_in(&CognitoError::InvalidParameter {
             message: "name is missing".into()
         }));
         assert!(keeps_sign_in(&CognitoError::WrongStep {

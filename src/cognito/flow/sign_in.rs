@@ -7,9 +7,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
-    RespondToAuthChallengeError, RespondToAuthChallengeOutput,
-};
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
@@ -309,19 +307,7 @@ impl SignIn {
         if let Some(hash) = client.secret_hash(&self.user_id) {
             request = request.challenge_responses("SECRET_HASH", hash);
         }
-        let reply = request.send().await.map_err(|e| {
-            // A refused answer (e.g. a required attribute missing) that can be corrected.
-            let invalid = matches!(
-                e.as_service_error(),
-                Some(RespondToAuthChallengeError::InvalidParameterException(_))
-            );
-            match client.fail(e) {
-                CognitoError::Refused { message, .. } if invalid => {
-                    CognitoError::InvalidAnswer { message }
-                }
-                other => other,
-            }
-        })?;
+        let reply = request.send().await.map_err(|e| client.fail(e))?;
         self.advance(reply.into()).await
     }
 
