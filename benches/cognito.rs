@@ -84,8 +84,8 @@ fn sign_in_with_mfa(c: &mut Criterion) {
         let SignInStep::Done(session) = step else {
             panic!("{step:?}")
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        cognito::mfa::enable_totp(&std::sync::Mutex::new(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        cognito::enrollment::enable_totp(&std::sync::Mutex::new(&mut vault), &client)
             .await
             .unwrap();
         let state = cognito::CognitoState::load(vault.data()).unwrap();

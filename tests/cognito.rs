@@ -20,13 +20,14 @@ use serde_json::Value;
 use sesame::account::Account;
 use sesame::clock::SystemClock;
 use sesame::cognito::{
-    self, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, CognitoError, MfaKind, Session,
-    SignIn, SignInStep, VaultAccess,
+    self, Answer, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, CognitoError, Driver,
+    MfaKind, Prompt, Session, SignIn, SignInStep, UnsupportedReason, VaultAccess,
 };
 use sesame::keystore::{self, KeystoreChoice};
 use sesame::otp::Params;
 use sesame::secret::Secret;
 use sesame::vault::{Added, KdfCost, Vault, VaultPaths};
+use zeroize::Zeroizing;
 
 const PASSWORD: &str = "Correct-Horse-9";
 const NEW_PASSWORD: &str = "Battery-Staple-7";
@@ -301,10 +302,10 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             let SignInStep::Done(session) = step else {
                 panic!("{step:?}")
             };
-            cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+            cognito::session::save(&mut vault, &sign_in, &session).unwrap();
 
             // Enroll Sesame: the secret is an ordinary account, linked to pool and user.
-            let enrolled = cognito::mfa::enable_totp(&lend(&mut vault), &client)
+            let enrolled = cognito::enrollment::enable_totp(&lend(&mut vault), &client)
                 .await
                 .unwrap();
             assert_eq!(enrolled.preference_error, None);
@@ -323,10 +324,10 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             let profile = client.get_user(&session.tokens.access).await.unwrap();
             assert_eq!(profile.mfa_methods, ["SOFTWARE_TOKEN_MFA"]);
 
-            cognito::signed_in::sign_out(&lend(&mut vault), &client)
+            cognito::session::sign_out(&lend(&mut vault), &client)
                 .await
                 .unwrap();
-            assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+            assert!(cognito::session::stored(vault.data()).unwrap().is_none());
 
             // Signing in again: Cognito asks for the code, and the vault can answer it.
             let state = cognito::CognitoState::load(vault.data()).unwrap();
@@ -375,7 +376,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
             ));
             let (used_account, used_step) = sign_in.totp_used().cloned().unwrap();
             assert_eq!(used_account, enrolled.account_id);
-            cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
+            cognito::session::save(&mut vault, &sign_in, &session).unwrap();
             let state = cognito::CognitoState::load(vault.data()).unwrap();
             assert_eq!(
                 state.link(&pool.id, "carol").unwrap().last_step,
@@ -411,7 +412,7 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
 
             // Turning it off removes the link and the account; sign-in needs no code then.
             if mfa == Mfa::Optional {
-                let removed = cognito::mfa::disable_totp(&lend(&mut vault), &client, false)
+                let removed = cognito::enrollment::disable_totp(&lend(&mut vault), &client, false)
                     .await
                     .unwrap();
                 assert_eq!(removed, Some(enrolled.account_id.clone()));
@@ -453,8 +454,8 @@ fn mfa_codes_use_the_corrected_clock() {
         let SignInStep::Done(session) = step else {
             panic!("{step:?}")
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        cognito::mfa::enable_totp(&lend(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        cognito::enrollment::enable_totp(&lend(&mut vault), &client)
             .await
             .unwrap();
         let state = cognito::CognitoState::load(vault.data()).unwrap();
@@ -498,7 +499,7 @@ fn stored_sessions_refresh_before_they_expire() {
         let client = cognito::store::client(vault.data()).unwrap();
         sign_up_confirmed(&client, "dave", "dave@example.com").await;
         assert!(matches!(
-            cognito::signed_in::whoami(&lend(&mut vault), &client).await,
+            cognito::session::whoami(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
         let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
@@ -507,14 +508,14 @@ fn stored_sessions_refresh_before_they_expire() {
         let SignInStep::Done(first) = step else {
             panic!()
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &first).unwrap();
-        let verified = cognito::signed_in::whoami(&lend(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &first).unwrap();
+        let verified = cognito::session::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert_ne!(verified.session.tokens.access, first.tokens.access);
         assert_eq!(verified.id.username(), Some("dave"));
         assert_eq!(verified.id.str("email"), Some("dave@example.com"));
-        let stored = cognito::signed_in::stored(vault.data()).unwrap().unwrap();
+        let stored = cognito::session::stored(vault.data()).unwrap().unwrap();
         assert_eq!(stored.tokens.access, verified.session.tokens.access);
 
         // Signed out on another device: refreshing here says so and forgets the tokens.
@@ -524,10 +525,10 @@ fn stored_sessions_refresh_before_they_expire() {
             .await
             .unwrap();
         assert!(matches!(
-            cognito::signed_in::refresh(&lend(&mut vault), &client).await,
+            cognito::session::refresh(&lend(&mut vault), &client).await,
             Err(CognitoError::SessionEnded { .. })
         ));
-        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(cognito::session::stored(vault.data()).unwrap().is_none());
 
         // Signing out a session Cognito already ended still signs out here.
         let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
@@ -536,19 +537,19 @@ fn stored_sessions_refresh_before_they_expire() {
         let SignInStep::Done(second) = step else {
             panic!()
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &second).unwrap();
+        cognito::session::save(&mut vault, &sign_in, &second).unwrap();
         let elsewhere = sign_in_done(&client, "dave", AuthFlow::Password).await;
         client
             .global_sign_out(&elsewhere.tokens.access)
             .await
             .unwrap();
-        let done = cognito::signed_in::sign_out(&lend(&mut vault), &client)
+        let done = cognito::session::sign_out(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert!(!done.global);
-        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(cognito::session::stored(vault.data()).unwrap().is_none());
         assert!(matches!(
-            cognito::signed_in::sign_out(&lend(&mut vault), &client).await,
+            cognito::session::sign_out(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
 
@@ -559,11 +560,11 @@ fn stored_sessions_refresh_before_they_expire() {
         let SignInStep::Done(third) = step else {
             panic!()
         };
-        cognito::signed_in::save(&mut vault, &sign_in, &third).unwrap();
+        cognito::session::save(&mut vault, &sign_in, &third).unwrap();
         let other = ms.pool(Mfa::Off, false, None).await;
         let done = cognito::store::configure(&mut vault, config(&ms, &other)).unwrap();
         assert!(done.dropped_session);
-        assert!(cognito::signed_in::stored(vault.data()).unwrap().is_none());
+        assert!(cognito::session::stored(vault.data()).unwrap().is_none());
     });
 }
 
@@ -634,7 +635,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
             .update(|data| {
                 Ok(data.add(
                     Account {
-                        issuer: Some(cognito::mfa::issuer_for(&pool.id)),
+                        issuer: Some(cognito::enrollment::issuer_for(&pool.id)),
                         name: "ines".into(),
                         secret: Secret::from_bytes(vec![7; 20]),
                         params: Params::default(),
@@ -671,7 +672,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
             }
         );
         assert!(matches!(
-            cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
+            cognito::enrollment::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
             Err(CognitoError::WrongStep { .. })
         ));
         ask.store(true, Ordering::SeqCst);
@@ -692,7 +693,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
 
         // Sesame enrolls itself: Cognito accepted the code computed from the secret the
         // vault now holds, and the sign-in finished. The older enrollment is gone.
-        let step = cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in)
+        let step = cognito::enrollment::set_up_during_sign_in(&lend(&mut vault), &mut sign_in)
             .await
             .unwrap();
         let SignInStep::Done(session) = step else {
@@ -711,11 +712,11 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
             .unwrap();
         assert_eq!(
             enrolled.account.issuer.as_deref(),
-            Some(&*cognito::mfa::issuer_for(&pool.id))
+            Some(&*cognito::enrollment::issuer_for(&pool.id))
         );
         assert!(vault.data().accounts.iter().all(|a| a.id != stale));
-        cognito::signed_in::save(&mut vault, &sign_in, &session).unwrap();
-        let who = cognito::signed_in::whoami(&lend(&mut vault), &client)
+        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        let who = cognito::session::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
         assert_eq!(who.id.username(), Some("ines"));
@@ -744,7 +745,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
                 .unwrap();
         assert!(matches!(step, SignInStep::MfaSetup { .. }), "{step:?}");
         assert!(matches!(
-            cognito::mfa::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
+            cognito::enrollment::set_up_during_sign_in(&lend(&mut vault), &mut sign_in).await,
             Err(CognitoError::CodeMismatch)
         ));
         assert_eq!(vault.data().accounts.len(), accounts_before);
@@ -763,7 +764,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
         let (mut sign_in, _) = SignIn::start(&client, "ines", NEW_PASSWORD, AuthFlow::Srp, vec![])
             .await
             .unwrap();
-        let locked = cognito::mfa::set_up_during_sign_in(&access, &mut sign_in).await;
+        let locked = cognito::enrollment::set_up_during_sign_in(&access, &mut sign_in).await;
         assert!(
             matches!(locked, Err(CognitoError::VaultLocked)),
             "{locked:?}"
@@ -773,6 +774,124 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
         assert_eq!(vault.data().accounts.len(), accounts_before + 1);
         let state = cognito::CognitoState::load(vault.data()).unwrap();
         assert_eq!(state.totp.iter().filter(|l| !l.verified).count(), 1);
+    });
+}
+
+/// The core's `Driver`, as the app and the CLI use it: one prompt per step, every rule
+/// (new password, MFA setup by Sesame, text-message-only setup unsupported, which errors
+/// end the sign-in) decided in the core.
+#[test]
+fn the_driver_walks_a_sign_in_prompt_by_prompt() {
+    let ms = Ministack::start();
+    let vault_dir = TempVault::new();
+    // 0: pass answers through; 1: the next tokens become MFA_SETUP (authenticator app);
+    // 2: the same, but offering text messages only.
+    let setup = Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let proxy = {
+        let setup = setup.clone();
+        proxy::Proxy::start(&ms.endpoint, move |operation, sent, answer| {
+            let tokens = answer.get("AuthenticationResult").is_some();
+            if operation == "RespondToAuthChallenge"
+                && sent["ChallengeName"] != "MFA_SETUP"
+                && tokens
+            {
+                let offered = match setup.swap(0, Ordering::SeqCst) {
+                    1 => "[\"SOFTWARE_TOKEN_MFA\"]",
+                    2 => "[\"SMS_MFA\"]",
+                    _ => return,
+                };
+                *answer = serde_json::json!({
+                    "ChallengeName": "MFA_SETUP",
+                    "Session": "proxy-mfa-setup-session",
+                    "ChallengeParameters": {
+                        "MFAS_CAN_SETUP": offered,
+                        "USER_ID_FOR_SRP": sent["ChallengeResponses"]["USERNAME"],
+                    },
+                });
+            }
+        })
+    };
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Required, false, None).await;
+        ms.invited_user(&pool, "ivan", "Temporary-Pass-1", "ivan@example.com")
+            .await;
+        let mut through_proxy = config(&ms, &pool);
+        through_proxy.endpoint = Some(proxy.endpoint.clone());
+        let mut vault = vault_dir.open();
+        cognito::store::configure(&mut vault, through_proxy).unwrap();
+        let client = cognito::store::client(vault.data()).unwrap();
+        let held = lend(&mut vault);
+        let password = |text: &str| Answer::Password {
+            password: Zeroizing::new(text.to_owned()),
+            flow: AuthFlow::Srp,
+        };
+
+        // A wrong password ends the sign-in.
+        let mut driver = Driver::new(&client, "ivan", vec![]);
+        assert_eq!(driver.prompt(), &Prompt::Password);
+        assert!(matches!(
+            driver.answer(&held, password("Wrong-Pass-1")).await,
+            Err(CognitoError::WrongCredentials)
+        ));
+        assert!(driver.is_over());
+
+        // The invitation asks for a new password; an answer out of turn is refused and
+        // the sign-in waits on; then the pool asks for MFA and Sesame sets itself up.
+        let mut driver = Driver::new(&client, "ivan", vec![]);
+        let prompt = driver
+            .answer(&held, password("Temporary-Pass-1"))
+            .await
+            .unwrap();
+        assert_eq!(
+            prompt,
+            Prompt::NewPassword {
+                required_attributes: vec![]
+            }
+        );
+        assert!(matches!(
+            driver.answer(&held, Answer::MfaFromVault).await,
+            Err(CognitoError::WrongStep { .. })
+        ));
+        assert!(!driver.is_over());
+        setup.store(1, Ordering::SeqCst);
+        let prompt = driver
+            .answer(
+                &held,
+                Answer::NewPassword {
+                    password: Zeroizing::new(NEW_PASSWORD.to_owned()),
+                    attributes: vec![("name".into(), "Ivan".into())],
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(prompt, Prompt::MfaSetup);
+        let prompt = driver.answer(&held, Answer::SetUpMfa).await.unwrap();
+        assert_eq!(prompt, Prompt::Done);
+        assert!(driver.is_over());
+        let signed_in = driver.session().unwrap().clone();
+        held.with_vault(|v| {
+            let state = cognito::CognitoState::load(v.data())?;
+            assert_eq!(state.session.as_ref(), Some(&signed_in));
+            assert!(state.link(&pool.id, "ivan").is_some_and(|l| l.verified));
+            Ok(())
+        })
+        .unwrap();
+
+        // A pool that lets this user set up text messages only: Sesame cannot go on.
+        setup.store(2, Ordering::SeqCst);
+        let mut driver = Driver::new(&client, "ivan", vec![]);
+        let prompt = driver.answer(&held, password(NEW_PASSWORD)).await.unwrap();
+        assert_eq!(
+            prompt,
+            Prompt::Unsupported {
+                why: UnsupportedReason::MfaSetupByTextOrEmail
+            }
+        );
+        assert!(driver.is_over());
+        assert!(matches!(
+            driver.answer(&held, Answer::SetUpMfa).await,
+            Err(CognitoError::WrongStep { .. })
+        ));
     });
 }
 
@@ -994,19 +1113,19 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     assert_eq!(who["vault_account_id"], cognito_code["id"]);
 
     // Refresh, then sign out: the old tokens are revoked.
-    let before: Session = cognito::signed_in::stored(home.vault().data())
+    let before: Session = cognito::session::stored(home.vault().data())
         .unwrap()
         .unwrap();
     let out = home.ok(&["cognito", "refresh"], "");
     assert!(out.contains("Refreshed"), "{out}");
-    let refreshed: Session = cognito::signed_in::stored(home.vault().data())
+    let refreshed: Session = cognito::session::stored(home.vault().data())
         .unwrap()
         .unwrap();
     assert_ne!(refreshed.tokens.access, before.tokens.access);
     let out = home.ok(&["cognito", "sign-out"], "");
     assert!(out.contains("Signed out everywhere"), "{out}");
     assert!(
-        cognito::signed_in::stored(home.vault().data())
+        cognito::session::stored(home.vault().data())
             .unwrap()
             .is_none()
     );

@@ -6,6 +6,8 @@ mod clipboard;
 mod cognito_state;
 #[cfg(desktop)]
 mod cognito_vault;
+#[cfg(desktop)]
+mod cognito_view;
 #[cfg(test)]
 mod command_names;
 mod commands;

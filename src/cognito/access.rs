@@ -1,4 +1,4 @@
-//! How the signed-in flows ([`super::signed_in`], [`super::mfa`]) reach the vault while
+//! How the signed-in flows ([`super::session`], [`super::enrollment`]) reach the vault while
 //! they talk to Cognito: borrowed only for short reads and writes, never across a network
 //! call. A command-line run owns its vault for the whole operation ([`Mutex`] over a
 //! `&mut Vault`); an app that shares the vault between commands and may lock it meanwhile

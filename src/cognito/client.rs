@@ -14,11 +14,12 @@ use sdk::types::{
 };
 
 use super::config::CognitoConfig;
-use super::error::{CognitoError, from_sdk};
+use super::error::{CognitoError, OperationError, from_sdk};
 use super::jwks::Jwks;
 use super::tokens::{Session, Token, Tokens};
 use super::verify::{DEFAULT_GRACE_SECS, TokenUse, TokenVerifier};
 use crate::clock::Clock;
+use crate::secret::Secret;
 
 /// Where Cognito sent a code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -200,7 +201,7 @@ impl CognitoClient {
 
     pub(crate) fn fail<E, R>(&self, e: sdk::error::SdkError<E, R>) -> CognitoError
     where
-        E: sdk::error::ProvideErrorMetadata + std::error::Error + 'static,
+        E: OperationError,
         R: std::fmt::Debug + 'static,
     {
         from_sdk(e, &self.inner.endpoint)
@@ -391,12 +392,12 @@ impl CognitoClient {
         Ok(())
     }
 
-    /// Asks Cognito for a new TOTP secret (Base32) for `subject`; with a session, also
-    /// returns the session to continue with.
+    /// Asks Cognito for a new TOTP secret for `subject` (sent as Base32, decoded here);
+    /// with a session, also returns the session to continue with.
     pub async fn associate_software_token(
         &self,
         subject: TotpSubject<'_>,
-    ) -> Result<(Token, Option<String>), CognitoError> {
+    ) -> Result<(Secret, Option<String>), CognitoError> {
         let request = self.sdk().associate_software_token();
         let request = match subject {
             TotpSubject::Access(access) => request.access_token(access.expose()),
@@ -406,7 +407,9 @@ impl CognitoClient {
         let secret = out.secret_code().filter(|s| !s.is_empty()).ok_or_else(|| {
             CognitoError::BadResponse("AssociateSoftwareToken returned no secret".into())
         })?;
-        Ok((Token::new(secret), out.session().map(str::to_owned)))
+        let secret = Secret::from_base32(secret)
+            .map_err(|e| CognitoError::BadResponse(format!("the TOTP secret Cognito sent: {e}")))?;
+        Ok((secret, out.session().map(str::to_owned)))
     }
 
     /// Proves the authenticator works with a code from it; returns the session to continue

@@ -1,46 +1,12 @@
 //! Which user pool to talk to and how: region, pool id, app client (and its secret), an
 //! optional endpoint, and the issuer and JWKS URL tokens are checked against.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
 use super::error::CognitoError;
 
 /// An app client secret: kept in the vault, zeroized on drop, never shown by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ClientSecret(Zeroizing<String>);
-
-impl ClientSecret {
-    /// Wraps a secret as Cognito printed it.
-    pub fn new(secret: impl Into<String>) -> Self {
-        ClientSecret(Zeroizing::new(secret.into()))
-    }
-
-    /// The secret itself (for `SECRET_HASH`).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for ClientSecret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientSecret {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|s| ClientSecret(Zeroizing::new(s)))
-    }
-}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(…)")
-    }
-}
+pub type ClientSecret = super::redacted::Redacted;
 
 /// How to reach one user pool through one app client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

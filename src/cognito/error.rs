@@ -5,6 +5,7 @@
 use std::error::Error as StdError;
 
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation as op;
 
 use super::verify::TokenError;
 use crate::vault::VaultError;
@@ -46,6 +47,12 @@ pub enum CognitoError {
     /// A code (confirmation, reset, MFA) that is not the right one.
     #[error("the code is not right; check it and try again")]
     CodeMismatch,
+    /// The vault's authenticator codes for now and the next time step were both used
+    /// already (Cognito refuses a code twice).
+    #[error(
+        "the authenticator code for this moment was used already; wait for the next one (at most 30 seconds) and try again"
+    )]
+    CodeUsed,
     /// A code that has expired or was never sent.
     #[error("the code has expired or was never sent; ask for a new one")]
     CodeExpired,
@@ -124,6 +131,13 @@ pub enum CognitoError {
         /// Cognito's error code.
         code: String,
         /// What it said.
+        message: String,
+    },
+    /// Cognito refused a request as invalid (the SDK's `InvalidParameterException`), e.g.
+    /// a sign-in answer without an attribute the pool requires: it can be corrected.
+    #[error("Cognito refused: {message} (InvalidParameterException)")]
+    InvalidParameter {
+        /// What Cognito said.
         message: String,
     },
     /// An answer Sesame cannot use.
@@ -229,18 +243,6 @@ pub(crate) fn from_code(code: &str, message: Option<&str>) -> CognitoError {
             CognitoError::MfaUnavailable { message }
         }
         "ResourceNotFoundException" => CognitoError::NoSuchPool { message },
-        "InvalidParameterException"
-            if lower.contains("flow not enabled")
-                || lower.contains("is not enabled for the client")
-                || lower.contains("not configured for secret") =>
-        {
-            if lower.contains("secret") {
-                CognitoError::ClientSecret
-            } else {
-                CognitoError::FlowNotAllowed { message }
-            }
-        }
-        "InvalidParameterException" if lower.contains("session") => CognitoError::SessionExpired,
         _ => CognitoError::Refused {
             code: if code.is_empty() {
                 "no error code".to_owned()
@@ -252,13 +254,71 @@ pub(crate) fn from_code(code: &str, message: Option<&str>) -> CognitoError {
     }
 }
 
-/// Maps an SDK error: a service error by its code, else network trouble.
+/// Maps the SDK's `InvalidParameterException` (of any operation): an app client that
+/// does not allow the flow or lacks its secret, a sign-in session that ran out, else a
+/// value Cognito refused.
+fn invalid_parameter(message: Option<&str>) -> CognitoError {
+    let message = clean(message);
+    let lower = message.to_lowercase();
+    if lower.contains("flow not enabled")
+        || lower.contains("is not enabled for the client")
+        || lower.contains("not configured for secret")
+    {
+        if lower.contains("secret") {
+            CognitoError::ClientSecret
+        } else {
+            CognitoError::FlowNotAllowed { message }
+        }
+    } else if lower.contains("session") {
+        CognitoError::SessionExpired
+    } else {
+        CognitoError::InvalidParameter { message }
+    }
+}
+
+/// An operation's error as the SDK types it: each operation's error enum answers whether
+/// it is its `InvalidParameterException` variant (no error-code text compared).
+pub(crate) trait OperationError: ProvideErrorMetadata + StdError + 'static {
+    /// The `InvalidParameterException` variant.
+    fn is_invalid_parameter(&self) -> bool;
+}
+
+macro_rules! operation_errors {
+    ($($error:ty),* $(,)?) => {$(
+        impl OperationError for $error {
+            fn is_invalid_parameter(&self) -> bool {
+                self.is_invalid_parameter_exception()
+            }
+        }
+    )*};
+}
+
+operation_errors!(
+    op::associate_software_token::AssociateSoftwareTokenError,
+    op::confirm_forgot_password::ConfirmForgotPasswordError,
+    op::confirm_sign_up::ConfirmSignUpError,
+    op::forgot_password::ForgotPasswordError,
+    op::get_user::GetUserError,
+    op::global_sign_out::GlobalSignOutError,
+    op::initiate_auth::InitiateAuthError,
+    op::resend_confirmation_code::ResendConfirmationCodeError,
+    op::respond_to_auth_challenge::RespondToAuthChallengeError,
+    op::revoke_token::RevokeTokenError,
+    op::set_user_mfa_preference::SetUserMFAPreferenceError,
+    op::sign_up::SignUpError,
+    op::verify_software_token::VerifySoftwareTokenError,
+);
+
+/// Maps an SDK error: a service error by its type or code, else network trouble.
 pub(crate) fn from_sdk<E, R>(err: SdkError<E, R>, endpoint: &str) -> CognitoError
 where
-    E: ProvideErrorMetadata + StdError + 'static,
+    E: OperationError,
     R: std::fmt::Debug + 'static,
 {
     match &err {
+        SdkError::ServiceError(service) if service.err().is_invalid_parameter() => {
+            invalid_parameter(service.err().message())
+        }
         SdkError::ServiceError(service) => {
             let e = service.err();
             from_code(e.code().unwrap_or(""), e.message())
@@ -348,6 +408,38 @@ mod tests {
             from_code("UserNotConfirmedException", None),
             CognitoError::NotConfirmed
         ));
+    }
+
+    #[test]
+    fn invalid_parameters_say_what_to_fix() {
+        assert!(matches!(
+            invalid_parameter(Some("USER_PASSWORD_AUTH flow not enabled for this client")),
+            CognitoError::FlowNotAllowed { .. }
+        ));
+        assert!(matches!(
+            invalid_parameter(Some(
+                "Client abc is not configured for secret but secret hash was received"
+            )),
+            CognitoError::ClientSecret
+        ));
+        assert!(matches!(
+            invalid_parameter(Some("Invalid session provided")),
+            CognitoError::SessionExpired
+        ));
+        let missing = invalid_parameter(Some("Invalid attributes given, name is missing"));
+        assert!(matches!(missing, CognitoError::InvalidParameter { .. }));
+        assert_eq!(
+            missing.to_string(),
+            "Cognito refused: Invalid attributes given, name is missing (InvalidParameterException)"
+        );
+        // The SDK's typed variant decides, not the code text.
+        let typed =
+            op::respond_to_auth_challenge::RespondToAuthChallengeError::InvalidParameterException(
+                aws_sdk_cognitoidentityprovider::types::error::InvalidParameterException::builder()
+                    .message("Invalid attributes given, name is missing")
+                    .build(),
+            );
+        assert!(typed.is_invalid_parameter());
     }
 
     #[test]

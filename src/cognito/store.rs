@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::client::CognitoClient;
 use super::config::CognitoConfig;
 use super::error::CognitoError;
-use super::sign_in::EnrolledTotp;
+use super::flow::EnrolledTotp;
 use super::tokens::Session;
 use crate::account::AccountId;
 use crate::clock::{Clock, CorrectedClock, SystemClock};
@@ -61,23 +61,83 @@ fn bad_state(e: serde_json::Error) -> VaultError {
     }
 }
 
+/// What `VaultData::cognito` holds: the typed state, or a section this version cannot
+/// read, kept exactly as found (the vault still opens and saving loses nothing; reading
+/// it as state is an error). Secrets in either are zeroized on drop.
+#[derive(Clone, PartialEq)]
+pub enum StoredCognito {
+    /// The state, read.
+    State(Box<CognitoState>),
+    /// JSON that is not a [`CognitoState`].
+    Unreadable(serde_json::Value),
+}
+
+impl Serialize for StoredCognito {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StoredCognito::State(state) => state.serialize(serializer),
+            StoredCognito::Unreadable(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredCognito {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(match CognitoState::deserialize(&value) {
+            Ok(state) => StoredCognito::State(Box::new(state)),
+            Err(_) => StoredCognito::Unreadable(value),
+        })
+    }
+}
+
+impl std::fmt::Debug for StoredCognito {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoredCognito::State(state) => f.debug_tuple("State").field(state).finish(),
+            StoredCognito::Unreadable(_) => f.write_str("Unreadable(<redacted>)"),
+        }
+    }
+}
+
+/// Zeroizes every string in `value` (tokens or a secret may be among them).
+fn wipe(value: &mut serde_json::Value) {
+    use zeroize::Zeroize;
+    match value {
+        serde_json::Value::String(text) => text.zeroize(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(wipe),
+        serde_json::Value::Object(map) => map.values_mut().for_each(wipe),
+        _ => {}
+    }
+}
+
+impl Drop for StoredCognito {
+    fn drop(&mut self) {
+        if let StoredCognito::Unreadable(value) = self {
+            wipe(value);
+        }
+    }
+}
+
 impl CognitoState {
     /// The state in `data` (empty when there is none).
     pub fn load(data: &VaultData) -> Result<Self, VaultError> {
         match &data.cognito {
             None => Ok(CognitoState::default()),
-            Some(value) => serde_json::from_value(value.clone()).map_err(bad_state),
+            Some(StoredCognito::State(state)) => Ok(CognitoState::clone(state)),
+            Some(StoredCognito::Unreadable(value)) => {
+                CognitoState::deserialize(value).map_err(bad_state)
+            }
         }
     }
 
-    /// Writes the state back into `data`.
-    pub fn save(&self, data: &mut VaultData) -> Result<(), VaultError> {
-        data.cognito = if *self == CognitoState::default() {
+    /// Writes the state back into `data` (an empty state leaves the field absent).
+    pub fn save(self, data: &mut VaultData) {
+        data.cognito = if self == CognitoState::default() {
             None
         } else {
-            Some(serde_json::to_value(self).map_err(bad_state)?)
+            Some(StoredCognito::State(Box::new(self)))
         };
-        Ok(())
     }
 
     /// The configuration, or [`CognitoError::NotConfigured`].
@@ -118,7 +178,7 @@ pub fn update<T>(
     vault.update(|data| {
         let mut state = CognitoState::load(data)?;
         let value = change(&mut state, data)?;
-        state.save(data)?;
+        state.save(data);
         Ok(value)
     })
 }
@@ -187,13 +247,78 @@ mod tests {
         let mut data = VaultData::default();
         let state = CognitoState::load(&data).unwrap();
         assert_eq!(state, CognitoState::default());
-        state.save(&mut data).unwrap();
+        state.save(&mut data);
         assert!(data.cognito.is_none());
-        data.cognito = Some(serde_json::json!({"config": 7}));
+    }
+
+    /// The `cognito` section as this version writes it (and versions before it, when it
+    /// was kept as untyped JSON): every field, secrets included.
+    const TODAY: &str = r#"{
+        "accounts": [],
+        "cognito": {
+            "config": {
+                "region": "eu-west-1",
+                "user_pool_id": "eu-west-1_AbC123",
+                "client_id": "client123",
+                "client_secret": "hunter2-secret",
+                "endpoint": "http://127.0.0.1:4566"
+            },
+            "session": {
+                "tokens": {"id": "eyJ.id", "access": "eyJ.access", "refresh": "opaque-refresh"},
+                "username": "4f0c-uuid",
+                "sub": "4f0c-uuid",
+                "login": "alice@example.com",
+                "id_expires_at": 2000,
+                "access_expires_at": 1900,
+                "issued_at": 100,
+                "clock_drift_secs": -3
+            },
+            "totp": [{
+                "user_pool_id": "eu-west-1_AbC123",
+                "username": "4f0c-uuid",
+                "login": "alice@example.com",
+                "account_id": "0123456789abcdef0123456789abcdef",
+                "verified": true,
+                "last_step": 58000000
+            }]
+        }
+    }"#;
+
+    #[test]
+    fn the_section_written_today_is_read_typed_and_written_back_the_same() {
+        let data: VaultData = serde_json::from_str(TODAY).unwrap();
+        assert!(matches!(data.cognito, Some(StoredCognito::State(_))));
+        let state = CognitoState::load(&data).unwrap();
+        let config = state.config.as_ref().unwrap();
+        assert_eq!(config.user_pool_id, "eu-west-1_AbC123");
+        assert_eq!(
+            config.client_secret.as_ref().map(|s| s.expose()),
+            Some("hunter2-secret")
+        );
+        let session = state.session.as_ref().unwrap();
+        assert_eq!(session.tokens.access.expose(), "eyJ.access");
+        assert_eq!(session.clock_drift_secs, -3);
+        assert_eq!(state.totp[0].last_step, Some(58_000_000));
+        assert!(!format!("{:?}", data.cognito).contains("hunter2"));
+        let again = serde_json::to_value(&data).unwrap();
+        let before: serde_json::Value = serde_json::from_str(TODAY).unwrap();
+        assert_eq!(again["cognito"], before["cognito"]);
+    }
+
+    #[test]
+    fn an_unreadable_section_keeps_the_vault_open_and_is_kept_as_found() {
+        let text = r#"{"accounts": [], "cognito": {"config": 7, "session": {"refresh": "eyJ-x"}}}"#;
+        let data: VaultData = serde_json::from_str(text).unwrap();
         assert!(matches!(
             CognitoState::load(&data),
             Err(VaultError::BadPayload { .. })
         ));
+        assert!(!format!("{:?}", data.cognito).contains("eyJ-x"));
+        let again = serde_json::to_value(&data).unwrap();
+        assert_eq!(
+            again["cognito"],
+            serde_json::json!({"config": 7, "session": {"refresh": "eyJ-x"}})
+        );
     }
 
     #[test]

@@ -1,47 +1,13 @@
 //! The tokens a sign-in yields: zeroized on drop, never shown by `Debug`, and when to
 //! refresh them.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
 /// Refresh this long before the earlier of the ID and access token expiries.
 pub const REFRESH_MARGIN_SECS: u64 = 300;
 
-/// A token string (a JWT, or Cognito's opaque refresh token).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(Zeroizing<String>);
-
-impl Token {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> Self {
-        Token(Zeroizing::new(token.into()))
-    }
-
-    /// The token itself, to send to Cognito or an API.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for Token {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Token {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|s| Token(Zeroizing::new(s)))
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Token({} bytes)", self.0.len())
-    }
-}
+/// A token string (a JWT, or Cognito's opaque refresh token): redacted, zeroized.
+pub type Token = super::redacted::Redacted;
 
 /// ID, access and refresh tokens as Cognito issued them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

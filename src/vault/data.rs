@@ -52,6 +52,11 @@ pub struct VaultData {
     #[serde(default)]
     pub settings: Settings,
     /// Cognito configuration and tokens (owned by the `cognito` module).
+    #[cfg(feature = "cognito")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cognito: Option<crate::cognito::store::StoredCognito>,
+    /// Cognito configuration and tokens, kept as read (the phones build no `cognito`).
+    #[cfg(not(feature = "cognito"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognito: Option<serde_json::Value>,
 }
@@ -321,7 +326,10 @@ mod tests {
     fn debug_output_hides_tokens_and_secrets() {
         let mut data = VaultData::default();
         data.add(account("GitHub", "alice", 0x5a), 1);
-        data.cognito = Some(serde_json::json!({"session": {"refresh": "eyJ-refresh-token"}}));
+        data.cognito = serde_json::from_value(
+            serde_json::json!({"session": {"refresh": "eyJ-refresh-token"}}),
+        )
+        .unwrap();
         let shown = format!("{data:?}");
         assert!(shown.contains("alice"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");

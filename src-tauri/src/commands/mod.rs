@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod add;
+/// Desktop: the Cognito commands; phones: the same names, each "not available".
+#[cfg_attr(mobile, path = "cognito_unavailable.rs")]
 pub mod cognito;
 pub mod settings;
 pub mod transfer;

@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use sesame::cognito::{
-    self, AuthFlow, ClientSecret, CodeDelivery, CognitoClient, CognitoConfig, CognitoError,
-    CognitoState, MfaKind, SignIn, SignInStep,
+    self, Answer, AuthFlow, ClientSecret, CodeDelivery, CognitoClient, CognitoConfig, CognitoError,
+    CognitoState, Driver, MfaKind, Prompt, UnsupportedReason,
 };
 use sesame::vault::Vault;
 use zeroize::Zeroizing;
@@ -240,7 +240,7 @@ async fn run_online(
         }
         CognitoCommand::SignIn(a) => sign_in(vault, client, secrets, from_stdin, a).await,
         CognitoCommand::EnableMfa => {
-            let enrolled = cognito::mfa::enable_totp(&lend(vault), client).await?;
+            let enrolled = cognito::enrollment::enable_totp(&lend(vault), client).await?;
             let label = account_label(vault, &enrolled.account_id);
             println!("Sesame is now the authenticator app for this user: {label}");
             println!(
@@ -259,7 +259,8 @@ async fn run_online(
             Ok(ExitCode::SUCCESS)
         }
         CognitoCommand::DisableMfa(a) => {
-            let removed = cognito::mfa::disable_totp(&lend(vault), client, a.keep_account).await?;
+            let removed =
+                cognito::enrollment::disable_totp(&lend(vault), client, a.keep_account).await?;
             println!("TOTP MFA is off for this user.");
             match (removed, a.keep_account) {
                 (Some(_), false) => {
@@ -275,7 +276,7 @@ async fn run_online(
         }
         CognitoCommand::Whoami(a) => whoami(vault, client, a).await,
         CognitoCommand::Refresh => {
-            let session = cognito::signed_in::refresh(&lend(vault), client).await?;
+            let session = cognito::session::refresh(&lend(vault), client).await?;
             println!(
                 "Refreshed: the tokens of {} are valid for {}.",
                 session.login,
@@ -285,7 +286,7 @@ async fn run_online(
         }
         CognitoCommand::SignOut(a) => {
             if a.local {
-                if cognito::signed_in::forget_locally(vault)? {
+                if cognito::session::forget_locally(vault)? {
                     println!(
                         "Forgot the tokens here; Cognito still accepts them until they expire."
                     );
@@ -294,7 +295,7 @@ async fn run_online(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let done = cognito::signed_in::sign_out(&lend(vault), client).await?;
+            let done = cognito::session::sign_out(&lend(vault), client).await?;
             match (done.global, done.revoked) {
                 (true, true) => println!("Signed out everywhere; the refresh token is revoked."),
                 (true, false) => println!("Signed out everywhere."),
@@ -495,40 +496,34 @@ async fn sign_in(
     };
     let state = CognitoState::load(vault.data())?;
     let enrolled = state.enrolled(vault.data(), &client.config().user_pool_id);
-    let (mut flow_state, mut step) =
-        SignIn::start(client, &args.username, &password, flow, enrolled)
-            .await
-            .map_err(|e| with_hint(e, &args.username))?;
-    drop(password);
+    let held = lend(vault);
+    let mut driver = Driver::new(client, &args.username, enrolled);
+    let mut prompt = driver
+        .answer(&held, Answer::Password { password, flow })
+        .await
+        .map_err(|e| with_hint(e, &args.username))?;
     let mut given = args.mfa_code.clone();
     let mut answered_from_vault = false;
     let mut enrolled_now = false;
-    let session = loop {
-        step = match step {
-            SignInStep::Done(session) => break session,
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Totp,
-                can_answer_from_vault: true,
+    loop {
+        let answer = match prompt {
+            Prompt::Done => break,
+            Prompt::MfaCode {
+                answerable_from_vault: true,
                 ..
             } if given.is_none() => {
                 answered_from_vault = true;
-                flow_state.answer_mfa_from_vault().await?
+                Answer::MfaFromVault
             }
-            SignInStep::NeedMfaCode {
+            Prompt::MfaCode {
                 kind, destination, ..
-            } => {
-                let code = mfa_code(&mut given, from_stdin, kind, destination.as_deref())?;
-                flow_state.answer_mfa(&code).await?
-            }
-            SignInStep::SelectMfaType { options } => {
-                let pick = if options.contains(&MfaKind::Totp) {
-                    MfaKind::Totp
-                } else {
-                    options[0]
-                };
-                flow_state.select_mfa(pick).await?
-            }
-            SignInStep::NeedNewPassword {
+            } => Answer::MfaCode(mfa_code(
+                &mut given,
+                from_stdin,
+                kind,
+                destination.as_deref(),
+            )?),
+            Prompt::NewPassword {
                 required_attributes,
             } => {
                 if !required_attributes.is_empty() {
@@ -538,24 +533,42 @@ async fn sign_in(
                     )));
                 }
                 eprintln!("Cognito asks for a new password for {}.", args.username);
-                let new = secrets.ask_new("Cognito password")?;
-                flow_state.set_new_password(&new, &[]).await?
-            }
-            SignInStep::MfaSetup { options } => {
-                if !options.contains(&MfaKind::Totp) {
-                    return Err(CliError::Usage(
-                        "the user pool requires MFA by text message or email, which must be set up elsewhere first".into(),
-                    ));
+                Answer::NewPassword {
+                    password: secrets.ask_new("Cognito password")?,
+                    attributes: Vec::new(),
                 }
+            }
+            Prompt::MfaSetup => {
                 eprintln!(
                     "The user pool requires MFA: setting Sesame up as the authenticator app."
                 );
                 enrolled_now = true;
-                cognito::mfa::set_up_during_sign_in(&lend(vault), &mut flow_state).await?
+                Answer::SetUpMfa
+            }
+            Prompt::Unsupported {
+                why: UnsupportedReason::MfaSetupByTextOrEmail,
+            } => {
+                return Err(CliError::Usage(
+                    "the user pool requires MFA by text message or email, which must be set up elsewhere first".into(),
+                ));
+            }
+            Prompt::SelectMfa { options } => {
+                return Err(CliError::Usage(format!(
+                    "Cognito asks to choose a second factor ({options:?}), which this command cannot do"
+                )));
+            }
+            Prompt::Password => {
+                return Err(CliError::Usage(
+                    "Cognito asks for the password again: sign in again".into(),
+                ));
             }
         };
-    };
-    cognito::signed_in::save(vault, &flow_state, &session)?;
+        prompt = driver.answer(&held, answer).await?;
+    }
+    let session = driver
+        .session()
+        .cloned()
+        .ok_or_else(|| CliError::Usage("the sign-in ended without a session".into()))?;
     println!(
         "Signed in as {}{}.",
         session.login,
@@ -602,8 +615,8 @@ async fn whoami(
     client: &CognitoClient,
     args: &WhoamiArgs,
 ) -> Result<ExitCode, CliError> {
-    let before = cognito::signed_in::stored(vault.data())?;
-    let verified = match cognito::signed_in::whoami(&lend(vault), client).await {
+    let before = cognito::session::stored(vault.data())?;
+    let verified = match cognito::session::whoami(&lend(vault), client).await {
         Ok(v) => v,
         Err(CognitoError::NotSignedIn) => {
             eprintln!("sesame: not signed in to Cognito");
@@ -616,7 +629,7 @@ async fn whoami(
         Ok(profile) => profile,
         Err(e @ CognitoError::SessionEnded { .. }) => {
             // Revoked or signed out elsewhere: these tokens are of no use any more.
-            cognito::signed_in::forget_locally(vault)?;
+            cognito::session::forget_locally(vault)?;
             return Err(e.into());
         }
         Err(e) => return Err(e.into()),

@@ -250,20 +250,21 @@ export interface CognitoStatus {
 
 export type MfaKind = "totp" | "sms" | "email";
 
-/** What a sign-in needs next. */
-export interface SignInStepView {
-  step: "done" | "mfa_code" | "select_mfa" | "new_password" | "mfa_setup";
-  mfa_kind?: MfaKind;
-  /** Where an SMS or email code was sent (masked). */
-  destination?: string | null;
-  /** Sesame holds the authenticator secret: one click answers. */
-  can_answer_from_vault?: boolean;
-  /** "select_mfa", "mfa_setup": the factors offered. Sesame can set up only "totp";
-   *  an "mfa_setup" without it (text message or email only) must be done elsewhere. */
-  options?: MfaKind[];
-  /** "new_password": user attributes the pool requires with it (e.g. "name"). */
-  required_attributes?: string[];
-}
+/** What a sign-in needs next: the core's `Prompt` (`sesame::cognito::flow::prompt`),
+ *  tagged by `prompt`. The shell decides which comes next; the dialog only renders it. */
+export type SignInPrompt =
+  | { prompt: "password" }
+  /** A new password, with a value for each attribute the pool requires (e.g. "name"). */
+  | { prompt: "new_password"; required_attributes: string[] }
+  /** A second-factor code; with `answerable_from_vault` Sesame holds the secret and one
+   *  click answers. `destination`: where a text-message or email code was sent (masked). */
+  | { prompt: "mfa_code"; kind: MfaKind; destination?: string; answerable_from_vault: boolean }
+  /** The pool requires MFA: Sesame can become the user's authenticator app. */
+  | { prompt: "mfa_setup" }
+  | { prompt: "select_mfa"; options: MfaKind[] }
+  | { prompt: "done" }
+  /** Something Sesame cannot do; the sign-in is over. */
+  | { prompt: "unsupported"; why: "mfa_setup_by_text_or_email" };
 
 /** Where a code went. */
 export interface CodeSent {
@@ -291,18 +292,18 @@ export const cognitoForgotPassword = (username: string) => invoke<CodeSent>("cog
 export const cognitoConfirmForgotPassword = (username: string, code: string, password: string) =>
   invoke<void>("cognito_confirm_forgot_password", { username, code, password });
 export const cognitoSignIn = (username: string, password: string) =>
-  invoke<SignInStepView>("cognito_sign_in", { username, password });
-export const cognitoAnswerMfa = (code: string) => invoke<SignInStepView>("cognito_answer_mfa", { code });
+  invoke<SignInPrompt>("cognito_sign_in", { username, password });
+export const cognitoAnswerMfa = (code: string) => invoke<SignInPrompt>("cognito_answer_mfa", { code });
 /** Answers the authenticator challenge with the code of the secret Sesame holds. */
-export const cognitoAnswerMfaFromVault = () => invoke<SignInStepView>("cognito_answer_mfa_from_vault");
-/** Step "new_password": sets the new password, with a value for each of the step's
+export const cognitoAnswerMfaFromVault = () => invoke<SignInPrompt>("cognito_answer_mfa_from_vault");
+/** Prompt "new_password": sets the new password, with a value for each of the prompt's
  *  `required_attributes` (`{ name: "Alice Liddell" }`; empty values are left out). A
  *  password the pool's policy refuses keeps the sign-in waiting for another try. */
 export const cognitoSetNewPassword = (password: string, attributes: Record<string, string>) =>
-  invoke<SignInStepView>("cognito_set_new_password", { password, attributes });
-/** Step "mfa_setup" (with "totp" offered): makes Sesame the user's authenticator app (adds
+  invoke<SignInPrompt>("cognito_set_new_password", { password, attributes });
+/** Prompt "mfa_setup": makes Sesame the user's authenticator app (adds
  *  an account to the vault), then goes on with the sign-in. */
-export const cognitoSetUpMfa = () => invoke<SignInStepView>("cognito_set_up_mfa");
+export const cognitoSetUpMfa = () => invoke<SignInPrompt>("cognito_set_up_mfa");
 export const cognitoWhoami = () => invoke<CognitoStatus>("cognito_whoami");
 export const cognitoRefresh = () => invoke<CognitoStatus>("cognito_refresh");
 /** Makes Sesame the user's authenticator (adds an account to the vault) and turns MFA on. */

@@ -26,6 +26,7 @@ import type {
   Pending,
   PendingAccount,
   Settings,
+  SignInPrompt,
   Status,
 } from "./api";
 
@@ -456,6 +457,15 @@ export function installDevMock(): void {
   console.info("Sesame dev mock: fake shell installed (any password but “wrong” unlocks).");
 }
 
+/** The prompt each test user's sign-in starts with (what the shell's core would decide);
+ *  once Sesame is their authenticator they get its one-click code instead. */
+const FIRST_PROMPT: Record<string, SignInPrompt> = {
+  invited: { prompt: "new_password", required_attributes: ["name"] },
+  newuser: { prompt: "mfa_setup" },
+  smsonly: { prompt: "unsupported", why: "mfa_setup_by_text_or_email" },
+  texted: { prompt: "mfa_code", kind: "sms", destination: "+*******1234", answerable_from_vault: false },
+};
+
 /** The Cognito commands over one fake user pool (see the top of the file for the users). */
 function cognitoMock(
   start: string | null,
@@ -471,7 +481,7 @@ function cognitoMock(
   let expiresAt = Date.now() + 3_600_000;
   // username -> vault account id holding that user's authenticator
   const enrolled = new Map<string, string>();
-  let waiting: { username: string; step: string } | null = null;
+  let waiting: { username: string; prompt: SignInPrompt["prompt"] } | null = null;
   const issuer = () => `Cognito (${pool.user_pool_id})`;
 
   const status = (claims = false): CognitoStatus => ({
@@ -496,18 +506,18 @@ function cognitoMock(
     if (!user) fail("cognito", "Not signed in to Cognito");
     return user!;
   };
-  const done = (username: string) => {
+  const done = (username: string): SignInPrompt => {
     waiting = null;
     user = username;
     expiresAt = Date.now() + 3_600_000;
-    return { step: "done" };
+    return { prompt: "done" };
   };
-  const wait = (username: string, view: Record<string, unknown> & { step: string }) => {
-    waiting = { username, step: view.step };
-    return view;
+  const wait = (username: string, prompt: SignInPrompt): SignInPrompt => {
+    waiting = prompt.prompt === "unsupported" ? null : { username, prompt: prompt.prompt };
+    return prompt;
   };
-  const waitingFor = (step: string) => {
-    if (!waiting || waiting.step !== step) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
+  const waitingFor = (prompt: SignInPrompt["prompt"]) => {
+    if (!waiting || waiting.prompt !== prompt) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
     return waiting!.username;
   };
   const sent = { confirmed: false, destination: "a***@e***.com", medium: "EMAIL" };
@@ -543,14 +553,8 @@ function cognitoMock(
         needPool();
         waiting = null;
         if (args.password === "wrong") fail("cognito", "Incorrect username or password");
-        if (name === "invited") return wait(name, { step: "new_password", required_attributes: ["name"] });
-        if (name === "newuser" && !enrolled.has(name)) return wait(name, { step: "mfa_setup", options: ["totp"] });
-        if (name === "smsonly") {
-          waiting = null;
-          return { step: "mfa_setup", options: ["sms"] };
-        }
-        if (name === "texted") return wait(name, { step: "mfa_code", mfa_kind: "sms", destination: "+*******1234", can_answer_from_vault: false });
-        if (enrolled.has(name)) return wait(name, { step: "mfa_code", mfa_kind: "totp", can_answer_from_vault: true });
+        if (enrolled.has(name)) return wait(name, { prompt: "mfa_code", kind: "totp", answerable_from_vault: true });
+        if (name in FIRST_PROMPT) return wait(name, FIRST_PROMPT[name]);
         return done(name);
       case "cognito_answer_mfa": {
         const username = waitingFor("mfa_code");

@@ -55,10 +55,10 @@ describe("CognitoDialog", () => {
     let signedIn = false;
     const s = fakeShell({
       cognito_status: () => (signedIn ? SIGNED_IN : CONFIGURED),
-      cognito_sign_in: () => ({ step: "mfa_code", mfa_kind: "totp", can_answer_from_vault: true }),
+      cognito_sign_in: () => ({ prompt: "mfa_code", kind: "totp", answerable_from_vault: true }),
       cognito_answer_mfa_from_vault: () => {
         signedIn = true;
-        return { step: "done" };
+        return { prompt: "done" };
       },
       cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1234", email: "alice@example.com", username: "alice" } }),
     });
@@ -95,7 +95,7 @@ describe("CognitoDialog", () => {
   it("types a code when Sesame does not hold the authenticator", async () => {
     const s = fakeShell({
       cognito_status: () => CONFIGURED,
-      cognito_sign_in: () => ({ step: "mfa_code", mfa_kind: "sms", destination: "+*******1234", can_answer_from_vault: false }),
+      cognito_sign_in: () => ({ prompt: "mfa_code", kind: "sms", destination: "+*******1234", answerable_from_vault: false }),
       cognito_answer_mfa: reject("cognito", "The code is not right; check it and try again"),
     });
     render(CognitoDialog, { onclose: () => {} });
@@ -166,11 +166,11 @@ describe("CognitoDialog", () => {
     let signedIn = false;
     const s = fakeShell({
       cognito_status: () => (signedIn ? { ...SIGNED_IN, mfa_enrolled: false } : CONFIGURED),
-      cognito_sign_in: () => ({ step: "new_password", required_attributes: ["name", "custom:team"] }),
+      cognito_sign_in: () => ({ prompt: "new_password", required_attributes: ["name", "custom:team"] }),
       cognito_set_new_password: (args) => {
         if (args.password === "short") return Promise.reject({ kind: "cognito", message: "The password does not meet the user pool's policy: length" });
         signedIn = true;
-        return { step: "done" };
+        return { prompt: "done" };
       },
       cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "hana" } }),
     });
@@ -210,10 +210,10 @@ describe("CognitoDialog", () => {
     let changed = 0;
     const s = fakeShell({
       cognito_status: () => (signedIn ? SIGNED_IN : CONFIGURED),
-      cognito_sign_in: () => ({ step: "mfa_setup", options: ["sms", "totp"] }),
+      cognito_sign_in: () => ({ prompt: "mfa_setup" }),
       cognito_set_up_mfa: () => {
         signedIn = true;
-        return { step: "done" };
+        return { prompt: "done" };
       },
       cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1", email: null, username: "alice" } }),
     });
@@ -235,7 +235,7 @@ describe("CognitoDialog", () => {
   it("says MFA by text message or email must be set up elsewhere", async () => {
     const s = fakeShell({
       cognito_status: () => CONFIGURED,
-      cognito_sign_in: () => ({ step: "mfa_setup", options: ["sms", "email"] }),
+      cognito_sign_in: () => ({ prompt: "unsupported", why: "mfa_setup_by_text_or_email" }),
     });
     render(CognitoDialog, { onclose: () => {} });
     await typeInto("cognito-username", "alice");

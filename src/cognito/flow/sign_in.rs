@@ -13,11 +13,11 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use zeroize::Zeroizing;
 
-use super::client::{CognitoClient, TotpSubject};
-use super::error::CognitoError;
-use super::srp::SrpClient;
-use super::tokens::Session;
+use super::challenge::{MfaKind, SignInStep, State, step_for};
 use crate::account::AccountId;
+use crate::cognito::client::{CognitoClient, TotpSubject};
+use crate::cognito::error::CognitoError;
+use crate::cognito::srp::SrpClient;
 use crate::otp::{Code, Otp};
 use crate::secret::Secret;
 
@@ -30,81 +30,6 @@ pub enum AuthFlow {
     /// `USER_PASSWORD_AUTH`: the password is sent to Cognito (over TLS). Only for app
     /// clients that allow it.
     Password,
-}
-
-/// A second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MfaKind {
-    /// An authenticator app (TOTP): `SOFTWARE_TOKEN_MFA`.
-    Totp,
-    /// A code by text message: `SMS_MFA`.
-    Sms,
-    /// A code by email: `EMAIL_OTP`.
-    Email,
-}
-
-impl MfaKind {
-    /// The challenge name.
-    pub fn challenge(self) -> &'static str {
-        match self {
-            MfaKind::Totp => "SOFTWARE_TOKEN_MFA",
-            MfaKind::Sms => "SMS_MFA",
-            MfaKind::Email => "EMAIL_OTP",
-        }
-    }
-
-    /// From a challenge name (`MFA_SETUP` lists `SOFTWARE_TOKEN_MFA`, `SMS_MFA`,
-    /// `EMAIL_OTP`).
-    pub fn from_challenge(name: &str) -> Option<Self> {
-        match name {
-            "SOFTWARE_TOKEN_MFA" => Some(MfaKind::Totp),
-            "SMS_MFA" => Some(MfaKind::Sms),
-            "EMAIL_OTP" => Some(MfaKind::Email),
-            _ => None,
-        }
-    }
-
-    fn code_key(self) -> &'static str {
-        match self {
-            MfaKind::Totp => "SOFTWARE_TOKEN_MFA_CODE",
-            MfaKind::Sms => "SMS_MFA_CODE",
-            MfaKind::Email => "EMAIL_OTP_CODE",
-        }
-    }
-}
-
-/// What the sign-in needs next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignInStep {
-    /// Signed in: the tokens are verified.
-    Done(Box<Session>),
-    /// A second-factor code. With `can_answer_from_vault`, Sesame holds the TOTP secret
-    /// and [`SignIn::answer_mfa_from_vault`] answers (a UI asks for one click first).
-    NeedMfaCode {
-        /// Which factor.
-        kind: MfaKind,
-        /// Where an SMS or email code was sent (masked).
-        destination: Option<String>,
-        /// Whether the vault can answer.
-        can_answer_from_vault: bool,
-    },
-    /// The user has several second factors: pick one with [`SignIn::select_mfa`].
-    SelectMfaType {
-        /// The choices.
-        options: Vec<MfaKind>,
-    },
-    /// The user must choose a new password ([`SignIn::set_new_password`]), e.g. after an
-    /// administrator created the account.
-    NeedNewPassword {
-        /// Attributes the pool requires that the user has not set (e.g. `name`).
-        required_attributes: Vec<String>,
-    },
-    /// The pool requires MFA and the user has none: set up an authenticator
-    /// ([`SignIn::begin_totp_setup`], then [`SignIn::finish_totp_setup`]).
-    MfaSetup {
-        /// Factors that can be set up.
-        options: Vec<MfaKind>,
-    },
 }
 
 /// A TOTP secret the vault holds for a user of this pool.
@@ -125,29 +50,6 @@ pub struct EnrolledTotp {
 impl EnrolledTotp {
     fn names(&self, name: &str) -> bool {
         self.username.eq_ignore_ascii_case(name) || self.login.eq_ignore_ascii_case(name)
-    }
-}
-
-/// Where the sign-in is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
-    Mfa(MfaKind),
-    SelectMfa(Vec<MfaKind>),
-    NewPassword,
-    /// The factors the pool lets the user set up.
-    MfaSetup(Vec<MfaKind>),
-    Done,
-}
-
-impl State {
-    fn name(&self) -> &'static str {
-        match self {
-            State::Mfa(_) => "waiting for an MFA code",
-            State::SelectMfa(_) => "waiting for an MFA choice",
-            State::NewPassword => "waiting for a new password",
-            State::MfaSetup(_) => "waiting for MFA setup",
-            State::Done => "finished",
-        }
     }
 }
 
@@ -181,7 +83,7 @@ impl std::fmt::Debug for SignIn {
 
 /// The parts of a challenge answer that matter here.
 struct Reply {
-    challenge: Option<String>,
+    challenge: Option<ChallengeNameType>,
     session: Option<String>,
     parameters: HashMap<String, String>,
     result: Option<AuthenticationResultType>,
@@ -190,7 +92,7 @@ struct Reply {
 impl From<RespondToAuthChallengeOutput> for Reply {
     fn from(out: RespondToAuthChallengeOutput) -> Self {
         Reply {
-            challenge: out.challenge_name().map(|c| c.as_str().to_owned()),
+            challenge: out.challenge_name().cloned(),
             session: out.session().map(str::to_owned),
             parameters: out.challenge_parameters().cloned().unwrap_or_default(),
             result: out.authentication_result().cloned(),
@@ -198,24 +100,24 @@ impl From<RespondToAuthChallengeOutput> for Reply {
     }
 }
 
-/// A JSON list of names in a challenge parameter (`["SMS_MFA","SOFTWARE_TOKEN_MFA"]`).
-fn name_list(parameters: &HashMap<String, String>, key: &str) -> Vec<String> {
-    parameters
-        .get(key)
-        .and_then(|text| serde_json::from_str::<Vec<String>>(text).ok())
-        .unwrap_or_default()
-}
-
-fn mfa_list(parameters: &HashMap<String, String>, key: &str) -> Vec<MfaKind> {
-    name_list(parameters, key)
-        .iter()
-        .filter_map(|name| MfaKind::from_challenge(name))
-        .collect()
-}
-
 impl SignIn {
-    /// Starts signing in `login` (a username or an alias such as an email). `enrolled` are
-    /// the TOTP secrets the vault holds for this pool (see `store::CognitoState::enrolled`).
+    /// A sign-in of `login` (a username or an alias such as an email) that waits for the
+    /// password ([`SignIn::send_password`]). `enrolled` are the TOTP secrets the vault
+    /// holds for this pool (see `store::CognitoState::enrolled`).
+    pub fn new(client: &CognitoClient, login: &str, enrolled: Vec<EnrolledTotp>) -> SignIn {
+        let login = login.trim();
+        SignIn {
+            client: client.clone(),
+            login: login.to_owned(),
+            user_id: login.to_owned(),
+            session: None,
+            state: State::Password,
+            enrolled,
+            totp_used: None,
+        }
+    }
+
+    /// Starts signing in: [`SignIn::new`], then [`SignIn::send_password`].
     pub async fn start(
         client: &CognitoClient,
         login: &str,
@@ -223,22 +125,24 @@ impl SignIn {
         flow: AuthFlow,
         enrolled: Vec<EnrolledTotp>,
     ) -> Result<(SignIn, SignInStep), CognitoError> {
-        let login = login.trim();
-        let mut sign_in = SignIn {
-            client: client.clone(),
-            login: login.to_owned(),
-            user_id: login.to_owned(),
-            session: None,
-            state: State::Done,
-            enrolled,
-            totp_used: None,
-        };
-        let reply = match flow {
-            AuthFlow::Srp => sign_in.srp(password).await?,
-            AuthFlow::Password => sign_in.password(password).await?,
-        };
-        let step = sign_in.advance(reply).await?;
+        let mut sign_in = SignIn::new(client, login, enrolled);
+        let step = sign_in.send_password(password, flow).await?;
         Ok((sign_in, step))
+    }
+
+    /// Proves the password by `flow`; the answer says what is needed next. Only once, as
+    /// the first step.
+    pub async fn send_password(
+        &mut self,
+        password: &str,
+        flow: AuthFlow,
+    ) -> Result<SignInStep, CognitoError> {
+        self.check_waiting_for("the password", self.state == State::Password)?;
+        let reply = match flow {
+            AuthFlow::Srp => self.srp(password).await?,
+            AuthFlow::Password => self.password(password).await?,
+        };
+        self.advance(reply).await
     }
 
     async fn password(&mut self, password: &str) -> Result<Reply, CognitoError> {
@@ -255,7 +159,7 @@ impl SignIn {
         }
         let out = request.send().await.map_err(|e| client.fail(e))?;
         Ok(Reply {
-            challenge: out.challenge_name().map(|c| c.as_str().to_owned()),
+            challenge: out.challenge_name().cloned(),
             session: out.session().map(str::to_owned),
             parameters: out.challenge_parameters().cloned().unwrap_or_default(),
             result: out.authentication_result().cloned(),
@@ -332,8 +236,11 @@ impl SignIn {
             let session = self.client.session_from(&result, &self.login, None).await?;
             return Ok(SignInStep::Done(Box::new(session)));
         }
-        let challenge = reply.challenge.unwrap_or_default();
-        let (state, step) = step_for(&challenge, &reply.parameters, self.vault_totp().is_some())?;
+        let (state, step) = step_for(
+            reply.challenge.as_ref(),
+            &reply.parameters,
+            self.vault_totp().is_some(),
+        )?;
         self.state = state;
         Ok(step)
     }
@@ -366,7 +273,7 @@ impl SignIn {
         &self.client
     }
 
-    fn expect(&self, wanted: &'static str, ok: bool) -> Result<(), CognitoError> {
+    fn check_waiting_for(&self, wanted: &'static str, ok: bool) -> Result<(), CognitoError> {
         if ok {
             Ok(())
         } else {
@@ -414,14 +321,14 @@ impl SignIn {
             });
         };
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        let challenge = ChallengeNameType::from(kind.challenge());
-        self.respond(challenge, vec![(kind.code_key(), code)]).await
+        self.respond(kind.challenge(), vec![(kind.code_key(), code)])
+            .await
     }
 
     /// Answers `SOFTWARE_TOKEN_MFA` with a code computed from the vault's secret, at
     /// corrected time (never a time step already used).
     pub async fn answer_mfa_from_vault(&mut self) -> Result<SignInStep, CognitoError> {
-        self.expect("an MFA code", self.state == State::Mfa(MfaKind::Totp))?;
+        self.check_waiting_for("an MFA code", self.state == State::Mfa(MfaKind::Totp))?;
         let enrolled = self
             .vault_totp()
             .cloned()
@@ -429,10 +336,7 @@ impl SignIn {
                 username: self.user_id.clone(),
             })?;
         let now_step = enrolled.otp.counter_at(self.client.clock().now_secs());
-        let step = match enrolled.last_step {
-            Some(last) if last >= now_step => last.saturating_add(1).min(now_step + 1),
-            _ => now_step,
-        };
+        let step = unused_step(now_step, enrolled.last_step).ok_or(CognitoError::CodeUsed)?;
         let code: Code = enrolled.otp.code_for_counter(step);
         let result = self
             .respond(
@@ -462,7 +366,7 @@ impl SignIn {
         }
         self.respond(
             ChallengeNameType::SelectMfaType,
-            vec![("ANSWER", kind.challenge().to_owned())],
+            vec![("ANSWER", kind.challenge().as_str().to_owned())],
         )
         .await
     }
@@ -473,7 +377,7 @@ impl SignIn {
         password: &str,
         attributes: &[(String, String)],
     ) -> Result<SignInStep, CognitoError> {
-        self.expect("a new password", self.state == State::NewPassword)?;
+        self.check_waiting_for("a new password", self.state == State::NewPassword)?;
         let keys: Vec<String> = attributes
             .iter()
             .map(|(name, _)| format!("userAttributes.{name}"))
@@ -490,7 +394,7 @@ impl SignIn {
     /// call [`SignIn::finish_totp_setup`]. Refused before anything is sent when the pool
     /// offers only text-message or email MFA.
     pub async fn begin_totp_setup(&mut self) -> Result<PendingTotp, CognitoError> {
-        self.expect("MFA setup", matches!(self.state, State::MfaSetup(_)))?;
+        self.check_waiting_for("MFA setup", matches!(self.state, State::MfaSetup(_)))?;
         if let State::MfaSetup(options) = &self.state
             && !options.contains(&MfaKind::Totp)
         {
@@ -506,8 +410,6 @@ impl SignIn {
         if let Some(next) = next {
             self.session = Some(Zeroizing::new(next));
         }
-        let secret = Secret::from_base32(secret.expose())
-            .map_err(|e| CognitoError::BadResponse(format!("the TOTP secret: {e}")))?;
         Ok(PendingTotp { secret })
     }
 
@@ -518,7 +420,7 @@ impl SignIn {
         otp: &Otp,
         device_name: &str,
     ) -> Result<SignInStep, CognitoError> {
-        self.expect("MFA setup", matches!(self.state, State::MfaSetup(_)))?;
+        self.check_waiting_for("MFA setup", matches!(self.state, State::MfaSetup(_)))?;
         let session = self.session().ok_or(CognitoError::SessionExpired)?;
         let step = otp.counter_at(self.client.clock().now_secs());
         let code = otp.code_for_counter(step);
@@ -538,192 +440,35 @@ impl SignIn {
     }
 }
 
-/// The state and step for a challenge (pure: unit-tested without a server).
-fn step_for(
-    challenge: &str,
-    parameters: &HashMap<String, String>,
-    vault_has_totp: bool,
-) -> Result<(State, SignInStep), CognitoError> {
-    let destination = parameters.get("CODE_DELIVERY_DESTINATION").cloned();
-    Ok(match challenge {
-        "SOFTWARE_TOKEN_MFA" => (
-            State::Mfa(MfaKind::Totp),
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Totp,
-                destination: None,
-                can_answer_from_vault: vault_has_totp,
-            },
-        ),
-        "SMS_MFA" | "SMS_OTP" => (
-            State::Mfa(MfaKind::Sms),
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Sms,
-                destination,
-                can_answer_from_vault: false,
-            },
-        ),
-        "EMAIL_OTP" => (
-            State::Mfa(MfaKind::Email),
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Email,
-                destination,
-                can_answer_from_vault: false,
-            },
-        ),
-        "SELECT_MFA_TYPE" => {
-            let options = mfa_list(parameters, "MFAS_CAN_CHOOSE");
-            if options.is_empty() {
-                return Err(CognitoError::BadResponse(
-                    "SELECT_MFA_TYPE offered no method Sesame knows".into(),
-                ));
-            }
-            (
-                State::SelectMfa(options.clone()),
-                SignInStep::SelectMfaType { options },
-            )
-        }
-        "MFA_SETUP" => {
-            let mut options = mfa_list(parameters, "MFAS_CAN_SETUP");
-            if options.is_empty() {
-                options.push(MfaKind::Totp);
-            }
-            (
-                State::MfaSetup(options.clone()),
-                SignInStep::MfaSetup { options },
-            )
-        }
-        "NEW_PASSWORD_REQUIRED" => {
-            let required_attributes = name_list(parameters, "requiredAttributes")
-                .into_iter()
-                .map(|a| a.strip_prefix("userAttributes.").unwrap_or(&a).to_owned())
-                .collect();
-            (
-                State::NewPassword,
-                SignInStep::NeedNewPassword {
-                    required_attributes,
-                },
-            )
-        }
-        "" => {
-            return Err(CognitoError::BadResponse(
-                "neither tokens nor a challenge in the answer".into(),
-            ));
-        }
-        other => {
-            return Err(CognitoError::UnsupportedChallenge {
-                challenge: other.chars().filter(|c| !c.is_control()).take(60).collect(),
-            });
-        }
-    })
+/// The time step to answer with at `now_step`, given the last one answered: the current
+/// step, or the next one when the current was used. `None` when both were used already
+/// (Cognito accepts no later code yet): never a step already used.
+fn unused_step(now_step: u64, last: Option<u64>) -> Option<u64> {
+    match last {
+        Some(last) if last > now_step => None,
+        Some(last) if last == now_step => now_step.checked_add(1),
+        _ => Some(now_step),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
     #[test]
-    fn each_challenge_becomes_a_step() {
-        let (state, step) = step_for("SOFTWARE_TOKEN_MFA", &params(&[]), true).unwrap();
-        assert_eq!(state, State::Mfa(MfaKind::Totp));
-        assert_eq!(
-            step,
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Totp,
-                destination: None,
-                can_answer_from_vault: true
-            }
-        );
-        let (_, step) = step_for(
-            "SMS_MFA",
-            &params(&[("CODE_DELIVERY_DESTINATION", "+*******1234")]),
-            true,
-        )
-        .unwrap();
-        assert_eq!(
-            step,
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Sms,
-                destination: Some("+*******1234".into()),
-                can_answer_from_vault: false
-            }
-        );
-        let (_, step) = step_for("EMAIL_OTP", &params(&[]), false).unwrap();
-        assert!(matches!(
-            step,
-            SignInStep::NeedMfaCode {
-                kind: MfaKind::Email,
-                ..
-            }
-        ));
-        let (state, step) = step_for(
-            "SELECT_MFA_TYPE",
-            &params(&[("MFAS_CAN_CHOOSE", r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#)]),
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            step,
-            SignInStep::SelectMfaType {
-                options: vec![MfaKind::Sms, MfaKind::Totp]
-            }
-        );
-        assert_eq!(state, State::SelectMfa(vec![MfaKind::Sms, MfaKind::Totp]));
-        let (_, step) = step_for(
-            "MFA_SETUP",
-            &params(&[("MFAS_CAN_SETUP", r#"["SOFTWARE_TOKEN_MFA"]"#)]),
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            step,
-            SignInStep::MfaSetup {
-                options: vec![MfaKind::Totp]
-            }
-        );
-        let (_, step) = step_for(
-            "NEW_PASSWORD_REQUIRED",
-            &params(&[("requiredAttributes", r#"["userAttributes.name"]"#)]),
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            step,
-            SignInStep::NeedNewPassword {
-                required_attributes: vec!["name".into()]
-            }
-        );
-    }
-
-    #[test]
-    fn unknown_and_empty_challenges_are_errors() {
-        assert!(matches!(
-            step_for("CUSTOM_CHALLENGE", &params(&[]), false),
-            Err(CognitoError::UnsupportedChallenge { .. })
-        ));
-        assert!(matches!(
-            step_for("", &params(&[]), false),
-            Err(CognitoError::BadResponse(_))
-        ));
-        assert!(matches!(
-            step_for(
-                "SELECT_MFA_TYPE",
-                &params(&[("MFAS_CAN_CHOOSE", "not json")]),
-                false
-            ),
-            Err(CognitoError::BadResponse(_))
-        ));
+    fn a_time_step_already_used_is_never_used_again() {
+        assert_eq!(unused_step(100, None), Some(100));
+        assert_eq!(unused_step(100, Some(99)), Some(100));
+        assert_eq!(unused_step(100, Some(100)), Some(101));
+        // The next step was used already (a code answered early): not again.
+        assert_ne!(unused_step(100, Some(101)), Some(101));
+        assert_eq!(unused_step(100, Some(101)), None);
+        assert_eq!(unused_step(u64::MAX, Some(u64::MAX)), None);
     }
 
     fn offline_sign_in(enrolled: Vec<EnrolledTotp>) -> SignIn {
         let client = CognitoClient::new(
-            super::super::config::CognitoConfig::new("eu-west-1", "eu-west-1_X", "c").unwrap(),
+            crate::cognito::config::CognitoConfig::new("eu-west-1", "eu-west-1_X", "c").unwrap(),
             std::sync::Arc::new(crate::clock::SystemClock),
         )
         .unwrap();
@@ -732,7 +477,7 @@ mod tests {
             login: "alice@example.com".into(),
             user_id: "alice@example.com".into(),
             session: None,
-            state: State::Done,
+            state: State::Password,
             enrolled,
             totp_used: None,
         }
@@ -740,9 +485,12 @@ mod tests {
 
     fn reply(challenge: &str, session: &str, pairs: &[(&str, &str)]) -> Reply {
         Reply {
-            challenge: Some(challenge.into()),
+            challenge: Some(ChallengeNameType::from(challenge)),
             session: Some(session.into()),
-            parameters: params(pairs),
+            parameters: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             result: None,
         }
     }
@@ -825,7 +573,7 @@ mod tests {
     fn sign_in_futures_are_send() {
         fn send<T: Send>(_: &T) {}
         let client = CognitoClient::new(
-            super::super::config::CognitoConfig::new("eu-west-1", "eu-west-1_X", "c").unwrap(),
+            crate::cognito::config::CognitoConfig::new("eu-west-1", "eu-west-1_X", "c").unwrap(),
             std::sync::Arc::new(crate::clock::SystemClock),
         )
         .unwrap();

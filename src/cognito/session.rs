@@ -6,7 +6,7 @@
 use super::access::VaultAccess;
 use super::client::CognitoClient;
 use super::error::CognitoError;
-use super::sign_in::SignIn;
+use super::flow::SignIn;
 use super::store::{self, CognitoState};
 use super::tokens::{REFRESH_MARGIN_SECS, Session};
 use super::verify::{Claims, TokenUse};

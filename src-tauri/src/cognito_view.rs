@@ -1,0 +1,158 @@
+//! What the web view sees of Cognito (desktop only): the pool and who is signed in, where
+//! a code was sent, and the attribute values it sends back, checked. Never a token.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sesame::cognito::session::Verified;
+use sesame::cognito::store::CognitoState;
+use sesame::cognito::{CodeDelivery, Session};
+use sesame::vault::Vault;
+
+use crate::error::{AppError, AppResult};
+
+/// The configured pool and who is signed in (no tokens).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CognitoStatus {
+    configured: bool,
+    region: Option<String>,
+    user_pool_id: Option<String>,
+    client_id: Option<String>,
+    has_client_secret: bool,
+    endpoint: Option<String>,
+    signed_in: bool,
+    username: Option<String>,
+    id_expires_at_ms: Option<u64>,
+    access_expires_at_ms: Option<u64>,
+    /// Verified claims of the ID token (only from `cognito_whoami`, `cognito_refresh`).
+    claims: Option<ClaimsView>,
+    /// Sesame holds this user's verified authenticator secret.
+    mfa_enrolled: bool,
+}
+
+/// A few verified claims of the ID token.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ClaimsView {
+    sub: Option<String>,
+    email: Option<String>,
+    username: Option<String>,
+}
+
+/// Where a code was sent, masked (`a***@e***.com`), if Cognito said.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CodeSent {
+    /// The account is confirmed already (sign-up only).
+    confirmed: bool,
+    destination: Option<String>,
+    /// `EMAIL` or `SMS`.
+    medium: Option<String>,
+}
+
+impl CodeSent {
+    /// From where Cognito said it sent the code.
+    pub fn new(delivery: Option<CodeDelivery>, confirmed: bool) -> Self {
+        let delivery = delivery.unwrap_or_default();
+        CodeSent {
+            confirmed,
+            destination: delivery.destination,
+            medium: delivery.medium,
+        }
+    }
+}
+
+impl CognitoStatus {
+    /// The status of an unlocked vault's Cognito state.
+    pub fn of(vault: &Vault) -> AppResult<Self> {
+        let state = CognitoState::load(vault.data())?;
+        let mut out = CognitoStatus::default();
+        let Some(config) = &state.config else {
+            return Ok(out);
+        };
+        out.configured = true;
+        out.region = Some(config.region.clone());
+        out.user_pool_id = Some(config.user_pool_id.clone());
+        out.client_id = Some(config.client_id.clone());
+        out.has_client_secret = config.client_secret.is_some();
+        out.endpoint = config.endpoint.clone();
+        if let Some(session) = &state.session {
+            let pool = &config.user_pool_id;
+            out.signed_in = true;
+            out.username = Some(session.login.clone());
+            out.id_expires_at_ms = Some(local_ms(session, session.id_expires_at));
+            out.access_expires_at_ms = Some(local_ms(session, session.access_expires_at));
+            out.mfa_enrolled = state.totp.iter().any(|l| {
+                l.verified && (l.is_for(pool, &session.username) || l.is_for(pool, &session.login))
+            });
+        }
+        Ok(out)
+    }
+
+    /// With the claims of a session verified just now.
+    pub fn with_claims(mut self, verified: &Verified) -> Self {
+        self.claims = Some(ClaimsView {
+            sub: verified.id.sub().map(str::to_owned),
+            email: verified.id.str("email").map(str::to_owned),
+            username: verified.id.username().map(str::to_owned),
+        });
+        self
+    }
+}
+
+/// A Cognito-time expiry as ms on this computer's clock.
+fn local_ms(session: &Session, cognito_secs: u64) -> u64 {
+    cognito_secs
+        .saturating_add_signed(-session.clock_drift_secs)
+        .saturating_mul(1000)
+}
+
+/// Checks the attribute names the web view sends back (they came from Cognito's
+/// `requiredAttributes`) and leaves out empty values.
+pub fn attributes(given: BTreeMap<String, String>) -> AppResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (name, value) in given {
+        let name = name.trim();
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.'));
+        if !valid {
+            return Err(AppError::invalid(
+                "An attribute name Cognito did not ask for was given.",
+            ));
+        }
+        let value = value.trim();
+        if !value.is_empty() {
+            out.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_checked_and_empty_ones_left_out() {
+        let given = [
+            ("name", " Alice "),
+            ("custom:team", ""),
+            ("given_name", "A"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert_eq!(
+            attributes(given).unwrap(),
+            vec![
+                ("given_name".to_owned(), "A".to_owned()),
+                ("name".to_owned(), "Alice".to_owned())
+            ]
+        );
+        for bad in ["", "userAttributes name", "x\ny", &"a".repeat(65)] {
+            let given = [(bad.to_owned(), "v".to_owned())].into_iter().collect();
+            assert!(attributes(given).is_err(), "{bad:?}");
+        }
+    }
+}
