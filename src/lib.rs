@@ -9,6 +9,8 @@ pub mod clock;
 pub mod cognito;
 mod container;
 mod crypto;
+#[doc(hidden)]
+pub mod error_samples;
 pub mod keystore;
 pub mod link;
 pub mod migration;

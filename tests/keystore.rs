@@ -216,10 +216,12 @@ fn assert_unavailable(message: &str) {
     assert!(message.starts_with("Unavailable:"), "{message}");
     for words in [
         "the Secret Service (GNOME Keyring, KWallet…) is not available",
-        "start a Secret Service (e.g. GNOME Keyring or KeePassXC) in your session, or choose a file keystore with --keystore file:PATH / SESAME_KEYSTORE=file:PATH (weaker: the binding is then only as strong as that file)",
+        "start a Secret Service (e.g. GNOME Keyring or KeePassXC) in your session, or choose a file keystore (weaker: the binding is then only as strong as that file)",
     ] {
         assert!(message.contains(words), "{message}");
     }
+    // The core names no command-line option; the CLI adds `--keystore` in its hint.
+    assert!(!message.contains("--"), "{message}");
 }
 
 // --- children -----------------------------------------------------------------------

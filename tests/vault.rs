@@ -197,6 +197,20 @@ fn the_os_keystore_holds_the_device_key() {
 }
 
 #[test]
+fn without_a_vault_the_error_says_where_and_the_hint_how_to_make_one() {
+    let home = Home::with_file_keystore();
+    let err = home.fail(&["list"], "");
+    let vault = home.vault_dir().join("vault");
+    assert_eq!(
+        err,
+        format!(
+            "sesame: there is no vault at {}\nhint: create one with `sesame init`\n",
+            vault.display()
+        )
+    );
+}
+
+#[test]
 fn wrong_password_is_refused_and_the_right_one_still_opens() {
     let home = Home::with_file_keystore();
     home.init(Some("right"));
@@ -204,7 +218,10 @@ fn wrong_password_is_refused_and_the_right_one_still_opens() {
     let err = home.fail(&["list", "--password-stdin"], "wrong\n");
     assert_eq!(err.trim(), "sesame: wrong password");
     let err = home.fail(&["list"], "");
-    assert!(err.contains("--password-stdin"), "{err}");
+    assert_eq!(
+        err,
+        "sesame: the vault password is needed but there is no terminal to ask on\nhint: pass --password-stdin and write it to standard input\n"
+    );
     assert_eq!(home.list("right\n").len(), 1);
 }
 
@@ -396,11 +413,17 @@ fn rename_move_remove_and_passwd() {
         .collect();
     assert_eq!(names, ["carol", "a", "b"]);
     let err = home.fail(&["remove", "--password-stdin", "carol"], "one\n");
-    assert!(err.contains("--yes"), "{err}");
+    assert!(
+        err.contains("needs a confirmation\nhint: confirm on a terminal, or pass --yes"),
+        "{err}"
+    );
     home.ok(&["remove", "--password-stdin", "carol", "--yes"], "one\n");
     assert_eq!(home.list("one\n").len(), 2);
     let err = home.fail(&["remove", "--password-stdin", "zzz", "--yes"], "one\n");
-    assert!(err.contains("no account matches"), "{err}");
+    assert_eq!(
+        err,
+        "sesame: no account matches \"zzz\"\nhint: `sesame list` shows the accounts\n"
+    );
 
     home.ok(&["passwd", "--password-stdin"], "one\ntwo\n");
     home.fail(&["list", "--password-stdin"], "one\n");

@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 use sesame::backup::BackupError;
+use sesame::clock::TimeError;
 use sesame::keystore::KeystoreError;
 use sesame::link::LinkError;
 use sesame::qr::QrError;
 use sesame::vault::VaultError;
+use sesame::{OtpError, SecretError};
 
 /// What a command reports when it fails (serialized as `{kind, message}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -18,21 +20,52 @@ pub struct AppError {
     pub message: String,
 }
 
-/// The kinds of [`AppError`].
+/// The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
+/// one in an exhaustive `match` below, so a new variant does not build until it is mapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
+    /// There is no vault yet: the UI shows first run.
     NoVault,
+    /// Creating a vault where one exists.
+    VaultExists,
+    /// The vault file is not a Sesame vault.
+    NotAVault,
+    /// The vault (or a backup) is cut short, broken or asks for absurd costs.
+    Damaged,
+    /// The vault file was changed outside Sesame.
+    Tampered,
+    /// A newer Sesame wrote the file: update Sesame.
+    NewerVersion,
+    /// The file names a format or algorithm this Sesame does not know.
+    UnknownFormat,
+    /// The vault is locked: the UI shows the unlock screen.
     Locked,
     WrongPassword,
     PasswordRequired,
+    /// The OS keystore is locked or refused access.
     Keystore,
+    /// There is no OS keystore to use (none running, or none on this platform).
+    KeystoreUnavailable,
+    /// The device key in the keystore is damaged or stored twice.
+    KeystoreDamaged,
+    /// The keystore file can be read by other users.
+    KeystoreInsecure,
     BoundToAnotherDevice,
+    /// Another process holds the vault.
     Busy,
+    /// A link, secret or form field is wrong; the message says which.
     InvalidInput,
+    /// An account id or pending import is unknown.
     NotFound,
+    /// A name matches several accounts.
+    Ambiguous,
+    /// A stored account cannot make codes.
+    NoCodes,
+    /// An image or the screen had no readable QR code.
     NoQrCode,
     Io,
+    /// Time measurement failed.
     Time,
     /// Amazon Cognito refused or could not be reached (desktop only).
     Cognito,
@@ -98,46 +131,134 @@ impl From<VaultError> for AppError {
                     ),
                 );
             }
-            VaultError::Keystore(_) => K::Keystore,
+            VaultError::Keystore(inner) => keystore_kind(inner),
+            VaultError::AlreadyExists { .. } => K::VaultExists,
+            VaultError::NotAVault { .. } => K::NotAVault,
+            VaultError::Damaged { .. }
+            | VaultError::KdfOutOfBounds { .. }
+            | VaultError::BadPayload { .. } => K::Damaged,
+            VaultError::Tampered { .. } => K::Tampered,
+            VaultError::UnsupportedVersion { .. } => K::NewerVersion,
+            VaultError::UnknownName { .. } => K::UnknownFormat,
+            VaultError::Io { .. } => K::Io,
             VaultError::Locked { .. } => K::Busy,
             VaultError::ChangedElsewhere => K::Locked,
             VaultError::NoSuchAccount { .. } => K::NotFound,
+            VaultError::Ambiguous { .. } => K::Ambiguous,
             VaultError::BadPosition { .. } | VaultError::WrongKind { .. } => K::InvalidInput,
-            VaultError::Io { .. } => K::Io,
-            _ => K::Io,
+            VaultError::NoCodes { .. } => K::NoCodes,
         };
         AppError::new(kind, sentence(error))
+    }
+}
+
+/// The kind of a [`KeystoreError`], also when it comes inside a [`VaultError`].
+fn keystore_kind(error: &KeystoreError) -> ErrorKind {
+    use ErrorKind as K;
+    match error {
+        KeystoreError::Unavailable { .. } | KeystoreError::Unsupported => K::KeystoreUnavailable,
+        KeystoreError::Locked { .. } | KeystoreError::Access { .. } => K::Keystore,
+        KeystoreError::Duplicate { .. } | KeystoreError::Corrupt { .. } => K::KeystoreDamaged,
+        KeystoreError::InsecurePermissions { .. } => K::KeystoreInsecure,
+        KeystoreError::UnsupportedFormat { .. } => K::NewerVersion,
+        KeystoreError::Io { .. } => K::Io,
+        KeystoreError::InvalidChoice { .. } => K::InvalidInput,
+        KeystoreError::InvalidVaultId { .. } | KeystoreError::Random { .. } => K::Internal,
     }
 }
 
 impl From<KeystoreError> for AppError {
     fn from(error: KeystoreError) -> Self {
-        AppError::new(ErrorKind::Keystore, sentence(error))
+        AppError::new(keystore_kind(&error), sentence(error))
     }
 }
 
 impl From<LinkError> for AppError {
     fn from(error: LinkError) -> Self {
-        AppError::invalid(sentence(error))
+        match &error {
+            LinkError::Uri(_)
+            | LinkError::Migration(_)
+            | LinkError::UnknownScheme { .. }
+            | LinkError::NotALink => AppError::invalid(sentence(error)),
+        }
+    }
+}
+
+impl From<SecretError> for AppError {
+    fn from(error: SecretError) -> Self {
+        match &error {
+            SecretError::Empty
+            | SecretError::InvalidCharacter { .. }
+            | SecretError::InvalidLength { .. } => AppError::invalid(sentence(error)),
+        }
+    }
+}
+
+impl From<OtpError> for AppError {
+    fn from(error: OtpError) -> Self {
+        match &error {
+            OtpError::EmptySecret
+            | OtpError::InvalidDigits { .. }
+            | OtpError::InvalidPeriod
+            | OtpError::InvalidSteam
+            | OtpError::UnsupportedAlgorithm { .. }
+            | OtpError::WindowTooLarge { .. } => AppError::invalid(sentence(error)),
+        }
+    }
+}
+
+impl From<TimeError> for AppError {
+    fn from(error: TimeError) -> Self {
+        match &error {
+            TimeError::Resolve { .. }
+            | TimeError::Network { .. }
+            | TimeError::Timeout { .. }
+            | TimeError::BadReply { .. }
+            | TimeError::KissOfDeath { .. }
+            | TimeError::Unsynchronised { .. } => AppError::new(
+                ErrorKind::Time,
+                format!("Could not check the time: {error}."),
+            ),
+        }
+    }
+}
+
+/// The kind of a [`QrError`]; a file's error is the kind of what was wrong inside it.
+fn qr_kind(error: &QrError) -> ErrorKind {
+    match error {
+        QrError::Io { .. } => ErrorKind::Io,
+        QrError::InFile { source, .. } => qr_kind(source),
+        QrError::UnsupportedFormat
+        | QrError::Image(_)
+        | QrError::TooLarge { .. }
+        | QrError::BufferSize { .. }
+        | QrError::TooLong { .. }
+        | QrError::ModuleSize { .. } => ErrorKind::InvalidInput,
+        QrError::Render(_) => ErrorKind::Internal,
     }
 }
 
 impl From<QrError> for AppError {
     fn from(error: QrError) -> Self {
-        let kind = match error {
-            QrError::Io { .. } => ErrorKind::Io,
-            _ => ErrorKind::InvalidInput,
-        };
-        AppError::new(kind, sentence(error))
+        AppError::new(qr_kind(&error), sentence(error))
     }
 }
 
 impl From<BackupError> for AppError {
     fn from(error: BackupError) -> Self {
+        use ErrorKind as K;
         let kind = match &error {
-            BackupError::WrongPassword => ErrorKind::WrongPassword,
-            BackupError::Io { .. } => ErrorKind::Io,
-            _ => ErrorKind::InvalidInput,
+            BackupError::WrongPassword => K::WrongPassword,
+            BackupError::Io { .. } => K::Io,
+            BackupError::Damaged(_)
+            | BackupError::KdfOutOfBounds
+            | BackupError::InvalidAccountId(_) => K::Damaged,
+            BackupError::UnsupportedVersion(_) => K::NewerVersion,
+            BackupError::UnknownName { .. } => K::UnknownFormat,
+            BackupError::Qr(inner) => qr_kind(inner),
+            BackupError::Link { .. } | BackupError::Nothing(_) | BackupError::Migration(_) => {
+                K::InvalidInput
+            }
         };
         AppError::new(kind, sentence(error))
     }
@@ -147,6 +268,8 @@ impl From<BackupError> for AppError {
 impl From<sesame::cognito::CognitoError> for AppError {
     fn from(error: sesame::cognito::CognitoError) -> Self {
         use sesame::cognito::CognitoError as C;
+        // TODO(§3 cognito): one kind per variant, without this catch-all, once the sign-in
+        // rewrite has settled `CognitoError` (and `BadResponse` has typed causes).
         match error {
             C::Vault(v) => AppError::from(v),
             e @ C::VaultLocked => AppError::new(ErrorKind::Locked, sentence(e)),
@@ -166,158 +289,4 @@ impl From<tauri::Error> for AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serializes_as_kind_and_message() {
-        let json = serde_json::to_value(AppError::from(VaultError::WrongPassword)).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"kind": "wrong_password", "message": "Wrong password."})
-        );
-    }
-
-    /// One of every [`VaultError`] variant. The exhaustive match in `variant_index` makes
-    /// a new variant a build error here until it is added to this list.
-    fn every_vault_error() -> Vec<VaultError> {
-        let path = || std::path::PathBuf::from("/x/vault");
-        let backup = || std::path::PathBuf::from("/x/vault.bak");
-        vec![
-            VaultError::NotFound { path: path() },
-            VaultError::AlreadyExists { path: path() },
-            VaultError::NotAVault { path: path() },
-            VaultError::Damaged {
-                path: path(),
-                backup: backup(),
-                reason: "cut short".into(),
-            },
-            VaultError::UnsupportedVersion { version: 9 },
-            VaultError::UnknownName {
-                path: path(),
-                field: "format",
-                name: "sesame-vault2".into(),
-            },
-            VaultError::KdfOutOfBounds {
-                cost: sesame::vault::KdfCost::MAX,
-            },
-            VaultError::BoundToAnotherDevice {
-                keystore: "the file keystore".into(),
-            },
-            VaultError::Tampered {
-                path: path(),
-                backup: backup(),
-            },
-            VaultError::PasswordRequired,
-            VaultError::WrongPassword,
-            VaultError::Keystore(KeystoreError::Locked {
-                store: "the Secret Service".into(),
-                reason: "dismissed".into(),
-            }),
-            VaultError::Io {
-                action: "read",
-                path: path(),
-                source: std::io::Error::other("disk on fire"),
-            },
-            VaultError::Locked {
-                holder: "pid 7 (sesame)".into(),
-                waited_ms: 10_000,
-            },
-            VaultError::ChangedElsewhere,
-            VaultError::BadPayload {
-                reason: "expected value at line 1 column 1".into(),
-            },
-            VaultError::NoSuchAccount {
-                query: "nobody".into(),
-            },
-            VaultError::Ambiguous {
-                query: "alice".into(),
-                matches: vec!["A: alice (01234567)".into(), "B: alice (89abcdef)".into()],
-            },
-            VaultError::BadPosition {
-                position: 4,
-                len: 3,
-            },
-            VaultError::WrongKind {
-                label: "A: alice".into(),
-                expected: "HOTP",
-            },
-        ]
-    }
-
-    /// The position of `error`'s variant in [`every_vault_error`]; no wildcard arm.
-    fn variant_index(error: &VaultError) -> usize {
-        match error {
-            VaultError::NotFound { .. } => 0,
-            VaultError::AlreadyExists { .. } => 1,
-            VaultError::NotAVault { .. } => 2,
-            VaultError::Damaged { .. } => 3,
-            VaultError::UnsupportedVersion { .. } => 4,
-            VaultError::UnknownName { .. } => 5,
-            VaultError::KdfOutOfBounds { .. } => 6,
-            VaultError::BoundToAnotherDevice { .. } => 7,
-            VaultError::Tampered { .. } => 8,
-            VaultError::PasswordRequired => 9,
-            VaultError::WrongPassword => 10,
-            VaultError::Keystore(_) => 11,
-            VaultError::Io { .. } => 12,
-            VaultError::Locked { .. } => 13,
-            VaultError::ChangedElsewhere => 14,
-            VaultError::BadPayload { .. } => 15,
-            VaultError::NoSuchAccount { .. } => 16,
-            VaultError::Ambiguous { .. } => 17,
-            VaultError::BadPosition { .. } => 18,
-            VaultError::WrongKind { .. } => 19,
-        }
-    }
-
-    #[test]
-    fn every_vault_error_is_listed_once() {
-        let indices: Vec<usize> = every_vault_error().iter().map(variant_index).collect();
-        assert_eq!(indices, (0..indices.len()).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn app_messages_do_not_mention_cli_flags() {
-        for error in every_vault_error() {
-            let core = error.to_string();
-            let app = AppError::from(error);
-            assert!(!app.message.is_empty(), "{core}");
-            assert!(!app.message.contains("--"), "{core} -> {}", app.message);
-            assert!(
-                !app.message.contains("sesame init"),
-                "{core} -> {}",
-                app.message
-            );
-        }
-    }
-
-    #[cfg(desktop)]
-    #[test]
-    fn cognito_errors_are_sentences_of_their_own_kind() {
-        use sesame::cognito::CognitoError;
-        let app = AppError::from(CognitoError::WrongCredentials);
-        assert_eq!(app.kind, ErrorKind::Cognito);
-        assert_eq!(app.message, "Incorrect username or password");
-        let json = serde_json::to_value(&app).unwrap();
-        assert_eq!(json["kind"], "cognito");
-        let vault = AppError::from(CognitoError::Vault(VaultError::WrongPassword));
-        assert_eq!(vault.kind, ErrorKind::WrongPassword);
-        let locked = AppError::from(CognitoError::VaultLocked);
-        assert_eq!(locked.kind, ErrorKind::Locked);
-        assert_eq!(
-            locked.message,
-            "Sesame was locked while talking to Cognito; unlock it and try again"
-        );
-    }
-
-    #[test]
-    fn busy_vault_is_its_own_kind() {
-        let app = AppError::from(VaultError::Locked {
-            holder: "pid 7 (sesame)".into(),
-            waited_ms: 10_000,
-        });
-        assert_eq!(app.kind, ErrorKind::Busy);
-        assert!(app.message.starts_with("The vault is busy"));
-    }
-}
+mod tests;

@@ -1,6 +1,10 @@
-//! Why a keystore could not be used. Messages say what to do; none contains a secret.
+//! Why a keystore could not be used. Messages say what happened and, where the way out is
+//! the same for every reader, what to do; they never name a command-line option (the CLI
+//! and the app add their own hints). None contains a secret.
 
 use std::path::PathBuf;
+
+use super::choice::ChoiceOrigin;
 
 /// A keystore failure.
 #[derive(Debug, thiserror::Error)]
@@ -88,13 +92,14 @@ pub enum KeystoreError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// `--keystore` or `SESAME_KEYSTORE` is neither `os` nor `file:PATH`.
+    /// A keystore choice (given by the caller or in `SESAME_KEYSTORE`) is neither `os` nor
+    /// `file:PATH`.
     #[error(
         "{origin} is {given:?}, which is not a keystore: use `os` (the system keystore) or `file:PATH` (a private file, for headless machines)"
     )]
     InvalidChoice {
-        /// Where it came from: `--keystore`, `SESAME_KEYSTORE` or a parse.
-        origin: &'static str,
+        /// Where it came from.
+        origin: ChoiceOrigin,
         /// What was given.
         given: String,
     },
@@ -106,7 +111,7 @@ pub enum KeystoreError {
     },
     /// This platform has no OS keystore Sesame can use.
     #[error(
-        "Sesame has no system keystore on this platform; choose a file keystore with --keystore file:PATH or SESAME_KEYSTORE=file:PATH (the binding is then only as strong as that file)"
+        "Sesame has no system keystore on this platform; choose a file keystore (the binding is then only as strong as that file)"
     )]
     Unsupported,
     /// The system random number generator failed.

@@ -20,7 +20,7 @@ mod file;
 mod os;
 mod secret;
 
-pub use choice::{ENV_VAR, KeystoreChoice};
+pub use choice::{ChoiceOrigin, ENV_VAR, KeystoreChoice};
 pub use error::KeystoreError;
 pub use file::FileKeystore;
 pub use os::OsKeystore;

@@ -139,7 +139,7 @@ fn reason(error: KeyringError) -> String {
 #[allow(unused_macros)] // iOS and Android offer no file keystore in their hints.
 macro_rules! file_hint {
     () => {
-        "choose a file keystore with --keystore file:PATH / SESAME_KEYSTORE=file:PATH (weaker: the binding is then only as strong as that file)"
+        "choose a file keystore (weaker: the binding is then only as strong as that file)"
     };
 }
 
@@ -176,9 +176,13 @@ mod platform {
         Some(HashMap::from([("label", label)]))
     }
 
-    /// The bus or provider went away after we connected.
+    /// The bus or provider went away after we connected: the Secret Service crate's own
+    /// `Unavailable`, found by type (the keyring store boxes it as a platform failure).
     pub fn is_unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
-        error.to_string().contains("no secret service provider")
+        matches!(
+            error.downcast_ref::<secret_service::Error>(),
+            Some(secret_service::Error::Unavailable)
+        )
     }
 }
 
@@ -360,5 +364,29 @@ mod tests {
         let other = map_error(KeyringError::PlatformFailure("boom".into()), "vault:ab");
         assert!(matches!(other, KeystoreError::Access { .. }), "{other:?}");
         assert!(other.to_string().contains("boom"), "{other}");
+    }
+
+    /// "No Secret Service" is recognised by its type, not by words in a message.
+    #[cfg(any(target_os = "linux", target_os = "freebsd"))]
+    #[test]
+    fn a_missing_secret_service_is_found_by_type() {
+        let gone = map_error(
+            KeyringError::PlatformFailure(Box::new(secret_service::Error::Unavailable)),
+            "vault:ab",
+        );
+        assert!(
+            matches!(gone, KeystoreError::Unavailable { .. }),
+            "{gone:?}"
+        );
+        let look_alike = map_error(
+            KeyringError::PlatformFailure(
+                "no secret service provider or dbus session found".into(),
+            ),
+            "vault:ab",
+        );
+        assert!(
+            matches!(look_alike, KeystoreError::Access { .. }),
+            "{look_alike:?}"
+        );
     }
 }

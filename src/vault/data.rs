@@ -295,8 +295,9 @@ impl VaultData {
                 expected: "HOTP",
             });
         };
-        let otp = stored.account.otp().map_err(|e| VaultError::BadPayload {
-            reason: e.to_string(),
+        let otp = stored.account.otp().map_err(|source| VaultError::NoCodes {
+            label: stored.account.label(),
+            source,
         })?;
         let code = otp.code_for_counter(counter);
         stored.account.params.kind = Kind::Hotp {

@@ -1,15 +1,20 @@
-//! Everything that can go wrong with a vault, each with a message that says what to do.
+//! Everything that can go wrong with a vault.
+//!
+//! Messages say what happened (and, where it is the same for every reader, the way out:
+//! "restore a backup export", "update Sesame"). They never name a command or a flag: the
+//! CLI adds its own hint line and the app its own advice, each from the variant.
 
 use std::path::PathBuf;
 
 use crate::crypto::KdfCost;
 use crate::keystore::KeystoreError;
+use crate::otp::OtpError;
 
 /// A vault operation failed. Messages never contain secrets.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
     /// There is no vault yet.
-    #[error("there is no vault at {}: create one with `sesame init`", path.display())]
+    #[error("there is no vault at {}", path.display())]
     NotFound {
         /// The vault file looked for.
         path: PathBuf,
@@ -72,7 +77,7 @@ pub enum VaultError {
     },
     /// The device secret for this vault is not in this keystore.
     #[error(
-        "this vault is bound to another device: its device key is not in {keystore}; restore from a backup export (`sesame import BACKUP`)"
+        "this vault is bound to another device: its device key is not in {keystore}; restore from a backup export"
     )]
     BoundToAnotherDevice {
         /// Where we looked.
@@ -91,7 +96,7 @@ pub enum VaultError {
         backup: PathBuf,
     },
     /// The vault has a password and none was given.
-    #[error("this vault is protected by a password: enter it (or pass --password-stdin)")]
+    #[error("this vault is protected by a password and none was given")]
     PasswordRequired,
     /// The password does not unlock the vault.
     #[error("wrong password")]
@@ -131,7 +136,7 @@ pub enum VaultError {
         reason: String,
     },
     /// No account matches.
-    #[error("no account matches \"{query}\" (see `sesame list`)")]
+    #[error("no account matches \"{query}\"")]
     NoSuchAccount {
         /// What was asked for.
         query: String,
@@ -159,5 +164,14 @@ pub enum VaultError {
         label: String,
         /// `HOTP`, `TOTP`.
         expected: &'static str,
+    },
+    /// A stored account whose parameters codes cannot be computed with (an account imported
+    /// from a file another program wrote, for example).
+    #[error("{label} cannot make codes: {source}")]
+    NoCodes {
+        /// The account.
+        label: String,
+        /// Why not.
+        source: OtpError,
     },
 }

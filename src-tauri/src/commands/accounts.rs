@@ -122,10 +122,10 @@ pub async fn copy_code(
                 AppError::invalid("Press \"next code\" first: this is a counter-based account.")
             })?
         } else {
-            let otp = stored
-                .account
-                .otp()
-                .map_err(|e| AppError::invalid(format!("No code for this account: {e}.")))?;
+            let otp = stored.account.otp().map_err(|source| VaultError::NoCodes {
+                label: stored.account.label(),
+                source,
+            })?;
             otp.code_at(now_ms / 1000)
         };
         let clear = vault.data().settings.clipboard_clear_secs;

@@ -6,7 +6,7 @@ use sesame::vault::Settings;
 use tauri::State;
 
 use super::blocking;
-use crate::error::{AppError, AppResult, ErrorKind};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::check_settings;
 
@@ -62,9 +62,7 @@ pub async fn check_time(state: State<'_, AppState>) -> AppResult<TimeCheck> {
             let mut session = state.active_session();
             session.vault()?.data().settings.ntp_server.clone()
         };
-        let measured = measure_offset(&server, SntpOptions::default()).map_err(|e| {
-            AppError::new(ErrorKind::Time, format!("Could not check the time: {e}."))
-        })?;
+        let measured = measure_offset(&server, SntpOptions::default())?;
         let mut session = state.active_session();
         let vault = session.vault()?;
         vault.update(|data| {

@@ -1,6 +1,13 @@
-//! The CLI's error type: every core error, shown as one actionable line.
+//! The CLI's error type: the core's typed errors, and the CLI's own (usage, standard
+//! input, the terminal, files it writes). Each prints as one line; [`CliError::hint`] adds
+//! the CLI's "what to do" (its commands and options), which the core never names.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use sesame::backup::BackupError;
+use sesame::keystore::{ChoiceOrigin, KeystoreError};
+use sesame::vault::VaultError;
 
 /// Exit status for a negative answer (wrong code, no QR code found).
 pub const EXIT_NO: u8 = 1;
@@ -27,13 +34,13 @@ pub enum CliError {
     Time(#[from] sesame::clock::TimeError),
     /// The vault refused.
     #[error("{0}")]
-    Vault(#[from] sesame::vault::VaultError),
+    Vault(#[from] VaultError),
     /// The device keystore refused.
     #[error("{0}")]
-    Keystore(#[from] sesame::keystore::KeystoreError),
+    Keystore(#[from] KeystoreError),
     /// An import or export failed.
     #[error("{0}")]
-    Backup(#[from] sesame::backup::BackupError),
+    Backup(#[from] BackupError),
     /// Writing output failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -42,7 +49,78 @@ pub enum CliError {
         /// Why.
         source: std::io::Error,
     },
-    /// Options that do not go together or a value out of range.
+    /// A file the command would write exists and `--force` was not given.
+    #[error("{} exists", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Reading standard input failed.
+    #[error("cannot read {what} from standard input: {source}")]
+    Stdin {
+        /// What was being read (`the secret`, `a link`, …).
+        what: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Standard input ended before a password was given.
+    #[error("standard input ended before the {what} was given")]
+    StdinEnded {
+        /// The password asked for (`vault password`, …).
+        what: String,
+    },
+    /// A password is needed and there is no terminal to ask on.
+    #[error("the {what} is needed but there is no terminal to ask on")]
+    NoTerminal {
+        /// The password asked for.
+        what: String,
+    },
+    /// The hidden prompt on the terminal failed.
+    #[error("cannot read the {what} from the terminal: {source}")]
+    Prompt {
+        /// The password asked for.
+        what: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An empty new password.
+    #[error("the {what} cannot be empty")]
+    EmptyPassword {
+        /// Which password.
+        what: String,
+    },
+    /// The new password and its repetition differ.
+    #[error("the two {what}s differ; nothing was changed")]
+    PasswordsDiffer {
+        /// Which password.
+        what: String,
+    },
+    /// An image that holds no QR code where one was needed.
+    #[error("no QR code found in {}", path.display())]
+    NoQrCode {
+        /// The image.
+        path: PathBuf,
+    },
+    /// `remove` without a confirmation.
+    #[error("not deleted: deleting {label} needs a confirmation")]
+    DeleteNotConfirmed {
+        /// The account.
+        label: String,
+    },
+    /// `passwd --remove` without a confirmation.
+    #[error(
+        "the password was not removed: without a password, anyone who can use this account on this device can read every secret in the vault"
+    )]
+    RemovePasswordNotConfirmed,
+    /// A result could not be written as JSON (a bug: every field is serializable).
+    #[error("cannot format {what} as JSON: {source}")]
+    Json {
+        /// What was being formatted.
+        what: &'static str,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// Options that do not go together, a value out of range, or an argument missing.
     #[error("{0}")]
     Usage(String),
 }
@@ -52,4 +130,126 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(EXIT_ERROR)
     }
+
+    /// What to do about it with this CLI, when the message alone does not say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Vault(e) => vault_hint(e),
+            CliError::Keystore(e) => keystore_hint(e),
+            CliError::Backup(e) => backup_hint(e),
+            CliError::NoTerminal { .. } => {
+                Some("pass --password-stdin and write it to standard input".into())
+            }
+            CliError::Exists { .. } => Some("pass --force to overwrite it".into()),
+            CliError::DeleteNotConfirmed { .. } => {
+                Some("confirm on a terminal, or pass --yes to delete it".into())
+            }
+            CliError::RemovePasswordNotConfirmed => {
+                Some("confirm on a terminal, or pass --yes to remove it anyway".into())
+            }
+            CliError::Json { .. } => Some("this is a bug in Sesame; please report it".into()),
+            CliError::Secret(_)
+            | CliError::Otp(_)
+            | CliError::Link(_)
+            | CliError::Qr(_)
+            | CliError::Time(_)
+            | CliError::Write { .. }
+            | CliError::Stdin { .. }
+            | CliError::StdinEnded { .. }
+            | CliError::Prompt { .. }
+            | CliError::EmptyPassword { .. }
+            | CliError::PasswordsDiffer { .. }
+            | CliError::NoQrCode { .. }
+            | CliError::Usage(_) => None,
+        }
+    }
+
+    /// The error as printed on stderr: `sesame: MESSAGE`, then `hint: …` when there is one.
+    pub fn report(&self) -> String {
+        match self.hint() {
+            Some(hint) => format!("sesame: {self}\nhint: {hint}"),
+            None => format!("sesame: {self}"),
+        }
+    }
 }
+
+/// How to restore a backup export when the vault cannot be opened.
+const START_OVER: &str = "to restore a backup export, move the vault file away, then `sesame init` and `sesame import BACKUP`";
+
+fn vault_hint(error: &VaultError) -> Option<String> {
+    let hint = match error {
+        VaultError::NotFound { .. } => "create one with `sesame init`",
+        VaultError::Damaged { .. }
+        | VaultError::Tampered { .. }
+        | VaultError::BadPayload { .. }
+        | VaultError::KdfOutOfBounds { .. }
+        | VaultError::BoundToAnotherDevice { .. } => START_OVER,
+        VaultError::PasswordRequired => {
+            "enter it on a terminal, or pass --password-stdin and write it to standard input"
+        }
+        VaultError::ChangedElsewhere => "run the command again",
+        VaultError::NoSuchAccount { .. } => "`sesame list` shows the accounts",
+        VaultError::Ambiguous { .. } | VaultError::BadPosition { .. } => {
+            "`sesame list` shows the accounts with their positions and ids"
+        }
+        VaultError::NoCodes { .. } => {
+            "remove it (`sesame remove`) and add it again with the settings its issuer gives"
+        }
+        VaultError::Keystore(e) => return keystore_hint(e),
+        VaultError::AlreadyExists { .. }
+        | VaultError::NotAVault { .. }
+        | VaultError::UnsupportedVersion { .. }
+        | VaultError::UnknownName { .. }
+        | VaultError::WrongPassword
+        | VaultError::Io { .. }
+        | VaultError::Locked { .. }
+        | VaultError::WrongKind { .. } => return None,
+    };
+    Some(hint.to_owned())
+}
+
+fn keystore_hint(error: &KeystoreError) -> Option<String> {
+    let hint = match error {
+        KeystoreError::Unavailable { .. } | KeystoreError::Unsupported => {
+            "a file keystore is chosen with --keystore file:PATH or SESAME_KEYSTORE=file:PATH"
+        }
+        KeystoreError::InvalidChoice { origin, .. } => match origin {
+            ChoiceOrigin::Given => "--keystore takes `os` or `file:PATH`",
+            ChoiceOrigin::Environment => {
+                "set SESAME_KEYSTORE to `os` or `file:PATH`, or leave it empty"
+            }
+            ChoiceOrigin::Text => return None,
+        },
+        KeystoreError::InvalidVaultId { .. } | KeystoreError::Random { .. } => {
+            "this is a bug in Sesame or your system; please report it"
+        }
+        KeystoreError::Locked { .. }
+        | KeystoreError::Access { .. }
+        | KeystoreError::Duplicate { .. }
+        | KeystoreError::InsecurePermissions { .. }
+        | KeystoreError::Corrupt { .. }
+        | KeystoreError::UnsupportedFormat { .. }
+        | KeystoreError::Io { .. } => return None,
+    };
+    Some(hint.to_owned())
+}
+
+fn backup_hint(error: &BackupError) -> Option<String> {
+    let hint = match error {
+        BackupError::Nothing(_) => "`sesame scan IMAGE` shows what a QR image holds",
+        BackupError::Io { .. }
+        | BackupError::WrongPassword
+        | BackupError::Damaged(_)
+        | BackupError::UnsupportedVersion(_)
+        | BackupError::UnknownName { .. }
+        | BackupError::KdfOutOfBounds
+        | BackupError::Link { .. }
+        | BackupError::Qr(_)
+        | BackupError::InvalidAccountId(_)
+        | BackupError::Migration(_) => return None,
+    };
+    Some(hint.to_owned())
+}
+
+#[cfg(test)]
+mod tests;

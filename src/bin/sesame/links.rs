@@ -50,7 +50,10 @@ pub fn text_or_stdin(text: &str) -> Result<String, CliError> {
     let mut buffer = String::new();
     std::io::stdin()
         .read_to_string(&mut buffer)
-        .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
+        .map_err(|source| CliError::Stdin {
+            what: "the text",
+            source,
+        })?;
     Ok(buffer.trim().to_owned())
 }
 
@@ -62,8 +65,11 @@ pub fn parse(args: &crate::args::ParseArgs) -> Result<ExitCode, CliError> {
     // Build every line first, so an error never leaves half the output printed.
     let mut out = String::new();
     for parsed in &accounts {
-        let line = serde_json::to_string(&AccountJson::new(parsed))
-            .map_err(|e| CliError::Usage(format!("cannot format the account: {e}")))?;
+        let line =
+            serde_json::to_string(&AccountJson::new(parsed)).map_err(|source| CliError::Json {
+                what: "the account",
+                source,
+            })?;
         out.push_str(&line);
         out.push('\n');
     }

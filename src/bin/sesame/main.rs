@@ -1,8 +1,9 @@
 //! `sesame`: the headless command-line face of Sesame's core.
 //!
 //! Exit status: 0 success; 1 a negative answer (`verify`: the code is wrong; `scan`: a
-//! file holds no QR code); 2 an error (bad input, unreadable file, network). Errors are one
-//! line on stderr; results go to stdout only.
+//! file holds no QR code); 2 an error (bad input, unreadable file, network). An error is
+//! one line on stderr, followed by a `hint:` line when there is something to do about it;
+//! results go to stdout only.
 
 mod args;
 mod cognito_cmd;
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => status,
         Err(e) => {
-            eprintln!("sesame: {e}");
+            eprintln!("{}", e.report());
             e.exit_code()
         }
     }

@@ -37,9 +37,13 @@ fn read_secret(args: &OtpArgs) -> Result<Secret, CliError> {
         )),
         None => {
             let mut line = Zeroizing::new(String::new());
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                CliError::Usage(format!("cannot read the secret from standard input: {e}"))
-            })?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|source| CliError::Stdin {
+                    what: "the secret",
+                    source,
+                })?;
             Ok(Secret::from_base32(&line)?)
         }
     }

@@ -25,44 +25,44 @@ impl Secrets {
 
     /// Reads one password: the next line of stdin, or a hidden prompt on the terminal.
     pub fn ask(&mut self, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+        let what = prompt.trim_end_matches([':', ' ']).to_lowercase();
         if self.from_stdin {
             let mut line = Zeroizing::new(String::new());
             let read = std::io::stdin()
                 .lock()
                 .read_line(&mut line)
-                .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
+                .map_err(|source| CliError::Stdin {
+                    what: "a password",
+                    source,
+                })?;
             if read == 0 {
-                return Err(CliError::Usage(format!(
-                    "standard input ended before the {} was given",
-                    prompt.trim_end_matches([':', ' ']).to_lowercase()
-                )));
+                return Err(CliError::StdinEnded { what });
             }
             let trimmed = Zeroizing::new(line.trim_end_matches(['\n', '\r']).to_owned());
             return Ok(trimmed);
         }
         if !std::io::stdin().is_terminal() {
-            return Err(CliError::Usage(format!(
-                "{} needed but there is no terminal to ask on: pass --password-stdin and write it to standard input",
-                prompt.trim_end_matches([':', ' '])
-            )));
+            return Err(CliError::NoTerminal { what });
         }
         rpassword::prompt_password(prompt)
             .map(Zeroizing::new)
-            .map_err(|e| CliError::Usage(format!("cannot read the password: {e}")))
+            .map_err(|source| CliError::Prompt { what, source })
     }
 
     /// Asks for a new password (twice on a terminal); refuses an empty one.
     pub fn ask_new(&mut self, what: &str) -> Result<Zeroizing<String>, CliError> {
         let first = self.ask(&format!("New {what}: "))?;
         if first.is_empty() {
-            return Err(CliError::Usage(format!("the {what} cannot be empty")));
+            return Err(CliError::EmptyPassword {
+                what: what.to_owned(),
+            });
         }
         if !self.from_stdin {
             let again = self.ask(&format!("Repeat the {what}: "))?;
             if *again != *first {
-                return Err(CliError::Usage(format!(
-                    "the two {what}s differ; nothing was changed"
-                )));
+                return Err(CliError::PasswordsDiffer {
+                    what: what.to_owned(),
+                });
             }
         }
         Ok(first)

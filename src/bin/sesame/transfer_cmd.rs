@@ -31,10 +31,9 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError>
     };
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::Usage(format!(
-                "{} exists; pass --force to overwrite it",
-                path.display()
-            ))
+            CliError::Exists {
+                path: path.to_owned(),
+            }
         } else {
             write_error(e)
         }

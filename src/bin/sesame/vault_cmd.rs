@@ -129,10 +129,9 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
     } else if let Some(image) = &args.qr {
         let texts = sesame::qr::decode_file(image)?;
         if texts.is_empty() {
-            return Err(CliError::Usage(format!(
-                "no QR code found in {}",
-                image.display()
-            )));
+            return Err(CliError::NoQrCode {
+                path: image.clone(),
+            });
         }
         let mut all = Vec::new();
         for text in texts {
@@ -209,10 +208,12 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode, CliError> {
     let accounts = &vault.data().accounts;
     if args.json {
         for s in accounts {
-            println!(
-                "{}",
-                serde_json::to_string(&ListJson::new(s)).expect("serializable")
-            );
+            let line =
+                serde_json::to_string(&ListJson::new(s)).map_err(|source| CliError::Json {
+                    what: "the account",
+                    source,
+                })?;
+            println!("{line}");
         }
     } else if accounts.is_empty() {
         println!(
@@ -282,7 +283,11 @@ pub fn codes(global: &Global, args: &CodesArgs) -> Result<ExitCode, CliError> {
                 valid_for_ms: snapshot.as_ref().and_then(|x| x.valid_for_ms),
                 error,
             };
-            println!("{}", serde_json::to_string(&line).expect("serializable"));
+            let line = serde_json::to_string(&line).map_err(|source| CliError::Json {
+                what: "the code",
+                source,
+            })?;
+            println!("{line}");
         } else {
             let shown = match (&snapshot, &error) {
                 (Some(x), _) => format!(
@@ -313,8 +318,9 @@ pub fn code_of(global: &Global, query: &str) -> Result<ExitCode, CliError> {
             let otp = stored
                 .account
                 .otp()
-                .map_err(|e| vault::VaultError::BadPayload {
-                    reason: e.to_string(),
+                .map_err(|source| vault::VaultError::NoCodes {
+                    label: stored.account.label(),
+                    source,
                 })?;
             let code = otp.code_at(now / 1000);
             data.touch(&id, now)?;
@@ -392,9 +398,7 @@ pub fn remove(global: &Global, args: &RemoveArgs) -> Result<ExitCode, CliError> 
             "Delete {label}? Its codes will be gone from Sesame."
         ))
     {
-        return Err(CliError::Usage(format!(
-            "not deleted: confirm on a terminal, or pass --yes to delete {label}"
-        )));
+        return Err(CliError::DeleteNotConfirmed { label });
     }
     vault.update(|data| data.remove(&id))?;
     println!("Deleted {label}");
@@ -412,9 +416,7 @@ pub fn passwd(global: &Global, args: &PasswdArgs) -> Result<ExitCode, CliError> 
         }
         let warning = "Without a password, anyone who can use this account on this device can read every secret in the vault.";
         if !args.yes && !session::confirm(&format!("{warning} Remove the password?")) {
-            return Err(CliError::Usage(format!(
-                "{warning} Pass --yes to remove it anyway."
-            )));
+            return Err(CliError::RemovePasswordNotConfirmed);
         }
         vault.set_password(None, KdfCost::DEFAULT)?;
         println!("Password removed; the vault was re-keyed and is bound to this device only.");

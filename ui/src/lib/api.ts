@@ -1,4 +1,4 @@
-// The contract between the web view and the Tauri shell (`src-tauri/src/commands.rs`).
+// The contract between the web view and the Tauri shell (`src-tauri/src/commands/`).
 // Every command rejects with an `AppError`. The web view never receives an OTP secret,
 // except from `reveal_secret` and the export commands, which the user asks for.
 
@@ -8,14 +8,25 @@ import { invoke } from "@tauri-apps/api/core";
 export interface AppError {
   kind:
     | "no_vault" // no vault yet: show first run
+    | "vault_exists" // creating a vault where one exists
+    | "not_a_vault" // the vault file is not a Sesame vault
+    | "damaged" // the vault or a backup is broken
+    | "tampered" // the vault file was changed outside Sesame
+    | "newer_version" // written by a newer Sesame
+    | "unknown_format" // names a format or algorithm this Sesame does not know
     | "locked" // the vault is locked: show the unlock screen
     | "wrong_password"
     | "password_required"
-    | "keystore" // OS keystore unreachable or locked
+    | "keystore" // OS keystore locked or refused access
+    | "keystore_unavailable" // no OS keystore running (or none on this platform)
+    | "keystore_damaged" // the device key in the keystore is damaged or stored twice
+    | "keystore_insecure" // the keystore file is readable by other users
     | "bound_to_another_device"
     | "busy" // another process holds the vault
     | "invalid_input" // a link, secret or form field is wrong; message says which
     | "not_found" // account id or pending import unknown
+    | "ambiguous" // a name matches several accounts
+    | "no_codes" // a stored account cannot make codes
     | "no_qr_code" // image or screen had no readable QR code
     | "io"
     | "time" // NTP measurement failed

@@ -3,14 +3,25 @@ import type { AppError } from "./api";
 
 const KINDS = new Set<AppError["kind"]>([
   "no_vault",
+  "vault_exists",
+  "not_a_vault",
+  "damaged",
+  "tampered",
+  "newer_version",
+  "unknown_format",
   "locked",
   "wrong_password",
   "password_required",
   "keystore",
+  "keystore_unavailable",
+  "keystore_damaged",
+  "keystore_insecure",
   "bound_to_another_device",
   "busy",
   "invalid_input",
   "not_found",
+  "ambiguous",
+  "no_codes",
   "no_qr_code",
   "io",
   "time",
@@ -41,8 +52,18 @@ export function adviceFor(kind: AppError["kind"]): string | null {
   switch (kind) {
     case "keystore":
       return "Sesame keeps this computer's key in the system keyring. Unlock the keyring (logging in to your desktop session usually does), then try again.";
+    case "keystore_unavailable":
+      return "Sesame keeps this computer's key in the system keyring, and none is running. Start one (GNOME Keyring or KeePassXC, for example), or start Sesame with SESAME_KEYSTORE=file:PATH to keep the key in a private file instead.";
+    case "keystore_damaged":
+      return "The key that opens your vault on this computer cannot be read back. If the message names duplicate entries, delete all but one in your keyring manager; otherwise restore your accounts from a backup export.";
+    case "keystore_insecure":
+      return "Other users of this computer can read the file holding your vault's key. Make it private to you; if someone else could have read it, restore your accounts from a backup export onto a new key.";
     case "bound_to_another_device":
       return "This vault was created on another computer and can only be opened there. To move your accounts, export a backup on that computer and import it here.";
+    case "not_a_vault":
+      return "Sesame found a file where its vault should be, but it is not a vault. Move it away to start a new vault.";
+    case "tampered":
+      return "If you did not change the vault file yourself, someone else may have. Restore the previous version named above, or move the vault file away, create a new vault and import a backup export.";
     case "busy":
       return "Another Sesame window or the sesame command line is using the vault. Close it and try again.";
     default:

@@ -22,6 +22,22 @@ describe("toAppError", () => {
     expect(adviceFor("bound_to_another_device")).toMatch(/another computer/);
     expect(adviceFor("wrong_password")).toBeNull();
   });
+  it("advises on each kind of keystore and vault-file trouble", () => {
+    expect(adviceFor("keystore_unavailable")).toMatch(/SESAME_KEYSTORE=file:PATH/);
+    expect(adviceFor("keystore_damaged")).toMatch(/keyring manager/);
+    expect(adviceFor("keystore_insecure")).toMatch(/private/);
+    expect(adviceFor("tampered")).toMatch(/backup export/);
+    expect(adviceFor("not_a_vault")).toMatch(/not a vault/);
+    // The app's advice names no command-line option.
+    for (const kind of ["keystore_unavailable", "keystore_damaged", "keystore_insecure", "tampered", "not_a_vault"] as const) {
+      expect(adviceFor(kind)).not.toMatch(/--|`sesame /);
+    }
+  });
+  it("accepts the kinds the shell added for vault files and keystores", () => {
+    for (const kind of ["tampered", "damaged", "not_a_vault", "ambiguous", "unknown_format", "keystore_unavailable", "no_codes"]) {
+      expect(isAppError({ kind, message: "x" })).toBe(true);
+    }
+  });
 });
 
 describe("throttle", () => {

@@ -1,0 +1,432 @@
+//! One value of every variant of the core's error types, for the tests of the faces that
+//! show them (the CLI's text and hints, the app's kinds and messages).
+//!
+//! Each list is checked against an exhaustive `match` without a wildcard arm (see
+//! [`vault_index`] and its siblings), so a new variant is a build error here until it has a
+//! sample, and the faces' tests then walk it too. Not part of the public API.
+
+use std::path::PathBuf;
+
+use crate::account::InvalidAccountId;
+use crate::backup::BackupError;
+use crate::clock::TimeError;
+use crate::keystore::{ChoiceOrigin, KeystoreError};
+use crate::link::LinkError;
+use crate::migration::MigrationError;
+use crate::otp::{Algorithm, OtpError};
+use crate::qr::QrError;
+use crate::secret::SecretError;
+use crate::uri::UriError;
+use crate::vault::{KdfCost, VaultError};
+
+fn path() -> PathBuf {
+    PathBuf::from("/home/ada/.local/share/sesame/vault")
+}
+
+fn backup() -> PathBuf {
+    PathBuf::from("/home/ada/.local/share/sesame/vault.bak")
+}
+
+fn io(text: &str) -> std::io::Error {
+    std::io::Error::other(text.to_owned())
+}
+
+/// One of every [`VaultError`] variant, in declaration order.
+pub fn vault_errors() -> Vec<VaultError> {
+    vec![
+        VaultError::NotFound { path: path() },
+        VaultError::AlreadyExists { path: path() },
+        VaultError::NotAVault { path: path() },
+        VaultError::Damaged {
+            path: path(),
+            backup: backup(),
+            reason: "cut short".into(),
+        },
+        VaultError::UnsupportedVersion { version: 9 },
+        VaultError::UnknownName {
+            path: path(),
+            field: "format",
+            name: "sesame-vault2".into(),
+        },
+        VaultError::KdfOutOfBounds { cost: KdfCost::MAX },
+        VaultError::BoundToAnotherDevice {
+            keystore: "the file keystore /home/ada/keys".into(),
+        },
+        VaultError::Tampered {
+            path: path(),
+            backup: backup(),
+        },
+        VaultError::PasswordRequired,
+        VaultError::WrongPassword,
+        VaultError::Keystore(KeystoreError::Locked {
+            store: "the Secret Service".into(),
+            reason: "dismissed".into(),
+        }),
+        VaultError::Io {
+            action: "read",
+            path: path(),
+            source: io("disk on fire"),
+        },
+        VaultError::Locked {
+            holder: "pid 7 (sesame)".into(),
+            waited_ms: 10_000,
+        },
+        VaultError::ChangedElsewhere,
+        VaultError::BadPayload {
+            reason: "expected value at line 1 column 1".into(),
+        },
+        VaultError::NoSuchAccount {
+            query: "nobody".into(),
+        },
+        VaultError::Ambiguous {
+            query: "alice".into(),
+            matches: vec!["A: alice (01234567)".into(), "B: alice (89abcdef)".into()],
+        },
+        VaultError::BadPosition {
+            position: 4,
+            len: 3,
+        },
+        VaultError::WrongKind {
+            label: "A: alice".into(),
+            expected: "HOTP",
+        },
+        VaultError::NoCodes {
+            label: "A: alice".into(),
+            source: OtpError::InvalidDigits { digits: 12 },
+        },
+    ]
+}
+
+/// The position of `error`'s variant in [`vault_errors`]; no wildcard arm.
+pub fn vault_index(error: &VaultError) -> usize {
+    match error {
+        VaultError::NotFound { .. } => 0,
+        VaultError::AlreadyExists { .. } => 1,
+        VaultError::NotAVault { .. } => 2,
+        VaultError::Damaged { .. } => 3,
+        VaultError::UnsupportedVersion { .. } => 4,
+        VaultError::UnknownName { .. } => 5,
+        VaultError::KdfOutOfBounds { .. } => 6,
+        VaultError::BoundToAnotherDevice { .. } => 7,
+        VaultError::Tampered { .. } => 8,
+        VaultError::PasswordRequired => 9,
+        VaultError::WrongPassword => 10,
+        VaultError::Keystore(_) => 11,
+        VaultError::Io { .. } => 12,
+        VaultError::Locked { .. } => 13,
+        VaultError::ChangedElsewhere => 14,
+        VaultError::BadPayload { .. } => 15,
+        VaultError::NoSuchAccount { .. } => 16,
+        VaultError::Ambiguous { .. } => 17,
+        VaultError::BadPosition { .. } => 18,
+        VaultError::WrongKind { .. } => 19,
+        VaultError::NoCodes { .. } => 20,
+    }
+}
+
+/// One of every [`KeystoreError`] variant, in declaration order.
+pub fn keystore_errors() -> Vec<KeystoreError> {
+    let store = || "the Secret Service (GNOME Keyring, KWallet…)".to_owned();
+    vec![
+        KeystoreError::Unavailable {
+            store: store(),
+            reason: "no secret service provider or dbus session found".into(),
+            hint: "start a Secret Service in your session, or choose a file keystore",
+        },
+        KeystoreError::Locked {
+            store: store(),
+            reason: "prompt dismissed".into(),
+        },
+        KeystoreError::Access {
+            store: store(),
+            reason: "the bus went away".into(),
+        },
+        KeystoreError::Duplicate {
+            store: store(),
+            service: "sesame",
+            user: "vault-0123abcd".into(),
+            count: 2,
+        },
+        KeystoreError::InsecurePermissions {
+            path: PathBuf::from("/home/ada/keys"),
+            mode: 0o644,
+        },
+        KeystoreError::Corrupt {
+            location: "the file keystore /home/ada/keys, line 3".into(),
+            reason: "not 32 bytes of hex".into(),
+        },
+        KeystoreError::UnsupportedFormat {
+            path: PathBuf::from("/home/ada/keys"),
+            version: 9,
+        },
+        KeystoreError::Io {
+            path: PathBuf::from("/home/ada/keys"),
+            source: io("permission denied"),
+        },
+        KeystoreError::InvalidChoice {
+            origin: ChoiceOrigin::Given,
+            given: "nope".into(),
+        },
+        KeystoreError::InvalidVaultId { id: "XYZ".into() },
+        KeystoreError::Unsupported,
+        KeystoreError::Random {
+            reason: "getrandom failed".into(),
+        },
+    ]
+}
+
+/// The position of `error`'s variant in [`keystore_errors`]; no wildcard arm.
+pub fn keystore_index(error: &KeystoreError) -> usize {
+    match error {
+        KeystoreError::Unavailable { .. } => 0,
+        KeystoreError::Locked { .. } => 1,
+        KeystoreError::Access { .. } => 2,
+        KeystoreError::Duplicate { .. } => 3,
+        KeystoreError::InsecurePermissions { .. } => 4,
+        KeystoreError::Corrupt { .. } => 5,
+        KeystoreError::UnsupportedFormat { .. } => 6,
+        KeystoreError::Io { .. } => 7,
+        KeystoreError::InvalidChoice { .. } => 8,
+        KeystoreError::InvalidVaultId { .. } => 9,
+        KeystoreError::Unsupported => 10,
+        KeystoreError::Random { .. } => 11,
+    }
+}
+
+/// One of every [`BackupError`] variant, in declaration order.
+pub fn backup_errors() -> Vec<BackupError> {
+    vec![
+        BackupError::Io {
+            action: "read",
+            path: "/home/ada/backup.sesame".into(),
+            source: io("no such file"),
+        },
+        BackupError::WrongPassword,
+        BackupError::Damaged("cut short".into()),
+        BackupError::UnsupportedVersion(9),
+        BackupError::UnknownName {
+            field: "format",
+            name: "sesame-backup2".into(),
+        },
+        BackupError::KdfOutOfBounds,
+        BackupError::Link {
+            line: 2,
+            source: LinkError::NotALink,
+        },
+        BackupError::Nothing("/home/ada/notes.txt".into()),
+        BackupError::Qr(QrError::UnsupportedFormat),
+        BackupError::InvalidAccountId(InvalidAccountId("x".into())),
+        BackupError::Migration(MigrationError::MissingData),
+    ]
+}
+
+/// The position of `error`'s variant in [`backup_errors`]; no wildcard arm.
+pub fn backup_index(error: &BackupError) -> usize {
+    match error {
+        BackupError::Io { .. } => 0,
+        BackupError::WrongPassword => 1,
+        BackupError::Damaged(_) => 2,
+        BackupError::UnsupportedVersion(_) => 3,
+        BackupError::UnknownName { .. } => 4,
+        BackupError::KdfOutOfBounds => 5,
+        BackupError::Link { .. } => 6,
+        BackupError::Nothing(_) => 7,
+        BackupError::Qr(_) => 8,
+        BackupError::InvalidAccountId(_) => 9,
+        BackupError::Migration(_) => 10,
+    }
+}
+
+/// One of every [`QrError`] variant, in declaration order.
+pub fn qr_errors() -> Vec<QrError> {
+    vec![
+        QrError::Io {
+            path: PathBuf::from("/home/ada/code.png"),
+            source: io("no such file"),
+        },
+        QrError::InFile {
+            path: PathBuf::from("/home/ada/code.png"),
+            source: Box::new(QrError::UnsupportedFormat),
+        },
+        QrError::UnsupportedFormat,
+        QrError::Image("unexpected end of file".into()),
+        QrError::TooLarge {
+            width: 100_000,
+            height: 100_000,
+        },
+        QrError::BufferSize {
+            expected: 16,
+            actual: 15,
+        },
+        QrError::TooLong { len: 4000 },
+        QrError::ModuleSize { module_px: 0 },
+        QrError::Render("out of memory".into()),
+    ]
+}
+
+/// The position of `error`'s variant in [`qr_errors`]; no wildcard arm.
+pub fn qr_index(error: &QrError) -> usize {
+    match error {
+        QrError::Io { .. } => 0,
+        QrError::InFile { .. } => 1,
+        QrError::UnsupportedFormat => 2,
+        QrError::Image(_) => 3,
+        QrError::TooLarge { .. } => 4,
+        QrError::BufferSize { .. } => 5,
+        QrError::TooLong { .. } => 6,
+        QrError::ModuleSize { .. } => 7,
+        QrError::Render(_) => 8,
+    }
+}
+
+/// One of every [`TimeError`] variant, in declaration order.
+pub fn time_errors() -> Vec<TimeError> {
+    let server = || "pool.ntp.org".to_owned();
+    vec![
+        TimeError::Resolve {
+            server: server(),
+            reason: "no such host".into(),
+        },
+        TimeError::Network {
+            server: server(),
+            source: io("network unreachable"),
+        },
+        TimeError::Timeout {
+            server: server(),
+            timeout_ms: 2000,
+        },
+        TimeError::BadReply {
+            server: server(),
+            reason: "too short",
+        },
+        TimeError::KissOfDeath {
+            server: server(),
+            code: "RATE".into(),
+        },
+        TimeError::Unsynchronised { server: server() },
+    ]
+}
+
+/// The position of `error`'s variant in [`time_errors`]; no wildcard arm.
+pub fn time_index(error: &TimeError) -> usize {
+    match error {
+        TimeError::Resolve { .. } => 0,
+        TimeError::Network { .. } => 1,
+        TimeError::Timeout { .. } => 2,
+        TimeError::BadReply { .. } => 3,
+        TimeError::KissOfDeath { .. } => 4,
+        TimeError::Unsynchronised { .. } => 5,
+    }
+}
+
+/// One of every [`LinkError`] variant, in declaration order.
+pub fn link_errors() -> Vec<LinkError> {
+    vec![
+        LinkError::Uri(UriError::MissingSecret),
+        LinkError::Migration(MigrationError::MissingData),
+        LinkError::UnknownScheme {
+            scheme: "https".into(),
+        },
+        LinkError::NotALink,
+    ]
+}
+
+/// The position of `error`'s variant in [`link_errors`]; no wildcard arm.
+pub fn link_index(error: &LinkError) -> usize {
+    match error {
+        LinkError::Uri(_) => 0,
+        LinkError::Migration(_) => 1,
+        LinkError::UnknownScheme { .. } => 2,
+        LinkError::NotALink => 3,
+    }
+}
+
+/// One of every [`OtpError`] variant, in declaration order.
+pub fn otp_errors() -> Vec<OtpError> {
+    vec![
+        OtpError::EmptySecret,
+        OtpError::InvalidDigits { digits: 12 },
+        OtpError::InvalidPeriod,
+        OtpError::InvalidSteam,
+        OtpError::UnsupportedAlgorithm {
+            algorithm: Algorithm::MD5,
+        },
+        OtpError::WindowTooLarge { window: 1000 },
+    ]
+}
+
+/// The position of `error`'s variant in [`otp_errors`]; no wildcard arm.
+pub fn otp_index(error: &OtpError) -> usize {
+    match error {
+        OtpError::EmptySecret => 0,
+        OtpError::InvalidDigits { .. } => 1,
+        OtpError::InvalidPeriod => 2,
+        OtpError::InvalidSteam => 3,
+        OtpError::UnsupportedAlgorithm { .. } => 4,
+        OtpError::WindowTooLarge { .. } => 5,
+    }
+}
+
+/// One of every [`SecretError`] variant, in declaration order.
+pub fn secret_errors() -> Vec<SecretError> {
+    vec![
+        SecretError::Empty,
+        SecretError::InvalidCharacter {
+            position: 3,
+            character: '1',
+        },
+        SecretError::InvalidLength { length: 17 },
+    ]
+}
+
+/// The position of `error`'s variant in [`secret_errors`]; no wildcard arm.
+pub fn secret_index(error: &SecretError) -> usize {
+    match error {
+        SecretError::Empty => 0,
+        SecretError::InvalidCharacter { .. } => 1,
+        SecretError::InvalidLength { .. } => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each list holds every variant once, in order.
+    fn in_order<E>(errors: Vec<E>, index: fn(&E) -> usize) {
+        let indices: Vec<usize> = errors.iter().map(index).collect();
+        assert_eq!(indices, (0..indices.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_list_holds_every_variant_once() {
+        in_order(vault_errors(), vault_index);
+        in_order(keystore_errors(), keystore_index);
+        in_order(backup_errors(), backup_index);
+        in_order(qr_errors(), qr_index);
+        in_order(time_errors(), time_index);
+        in_order(link_errors(), link_index);
+        in_order(otp_errors(), otp_index);
+        in_order(secret_errors(), secret_index);
+    }
+
+    /// The core's messages say what happened; what to do with Sesame is the faces' job.
+    #[test]
+    fn core_messages_name_no_command_or_option() {
+        let mut messages: Vec<String> = Vec::new();
+        messages.extend(vault_errors().iter().map(ToString::to_string));
+        messages.extend(keystore_errors().iter().map(ToString::to_string));
+        messages.extend(backup_errors().iter().map(ToString::to_string));
+        messages.extend(qr_errors().iter().map(ToString::to_string));
+        messages.extend(time_errors().iter().map(ToString::to_string));
+        messages.extend(link_errors().iter().map(ToString::to_string));
+        messages.extend(otp_errors().iter().map(ToString::to_string));
+        messages.extend(secret_errors().iter().map(ToString::to_string));
+        for message in messages {
+            assert!(!message.is_empty());
+            assert!(!message.contains("--"), "{message}");
+            assert!(!message.contains("`sesame "), "{message}");
+            assert!(!message.contains("sesame init"), "{message}");
+        }
+    }
+}
