@@ -26,6 +26,17 @@ function memoryParts(pid) {
   };
 }
 
+/** When process `pid` started (ms since the epoch; /proc's resolution is one clock tick). */
+function processStartMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[19]); // field 22 of stat: start time in ticks since boot
+  // The boot moment from /proc/uptime (10 ms resolution; /proc/stat's btime is whole seconds).
+  const bootMs = Date.now() - Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
+  const hz = 100; // USER_HZ on Linux
+  return bootMs + (ticks * 1000) / hz;
+}
+
 function processes(pattern) {
   return readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
@@ -62,7 +73,21 @@ for (let r = 0; r < runs; r++) {
     return (await code.isExisting()) && /\d/.test(await code.getText());
   }, { timeout: 30_000, interval: 20 });
   const end = performance.now();
-  times.push({ total: end - start });
+  // Where the time went, from the page's own clock and the app process's start time.
+  const page = await app.execute(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const mark = performance.getEntriesByName("sesame:first-codes")[0];
+    return { origin: performance.timeOrigin, domContentLoaded: nav?.domContentLoadedEventEnd ?? null,
+      firstCodes: mark?.startTime ?? null };
+  });
+  const [pid] = processes("sesame-app");
+  const processStart = pid ? processStartMs(pid) : null;
+  times.push({
+    total: end - start,
+    nativeStart: processStart ? page.origin - processStart : null,
+    pageLoad: page.domContentLoaded,
+    sesameWork: page.firstCodes !== null && page.domContentLoaded !== null ? page.firstCodes - page.domContentLoaded : null,
+  });
   if (r === runs - 1) {
     await app.pause(3000);
     const shown = (await rows(app)).length;
@@ -85,6 +110,12 @@ console.log(JSON.stringify({
   runs,
   launchToFirstCodeMs: median(times.map((t) => t.total)).toFixed(0),
   launchToFirstCodeAllMs: times.map((t) => t.total.toFixed(0)),
+  // The parts, medians: process start → page start (GTK, WebKit's processes, Tauri), page start
+  // → DOMContentLoaded (the UI's JS), → first codes painted (status, list, codes, render).
+  // What the total has beyond their sum is WebDriver's session set-up and polling.
+  nativeStartMs: median(times.map((t) => t.nativeStart ?? NaN)).toFixed(0),
+  pageLoadMs: median(times.map((t) => t.pageLoad ?? NaN)).toFixed(0),
+  sesameWorkMs: median(times.map((t) => t.sesameWork ?? NaN)).toFixed(0),
   memory,
   binaryBytes: statSync(process.env.SESAME_APP).size,
 }, null, 2));
