@@ -32,6 +32,24 @@ async function typeInto(testid: string, value: string) {
   await fireEvent.input(await screen.findByTestId(testid), { target: { value } });
 }
 
+/** The dialog's title: which screen it shows. */
+function title(): string {
+  return screen.getByRole("heading", { level: 2 }).textContent ?? "";
+}
+
+/** Waits until the dialog shows the screen titled `name`. */
+async function onScreen(name: string) {
+  await waitFor(() => expect(title()).toBe(name));
+}
+
+function button(name: string): HTMLButtonElement {
+  return screen.getByRole("button", { name }) as HTMLButtonElement;
+}
+
+function valueOf(testid: string): string {
+  return (screen.getByTestId(testid) as HTMLInputElement).value;
+}
+
 describe("CognitoDialog", () => {
   it("asks for the user pool first and saves it", async () => {
     const s = fakeShell({
@@ -48,7 +66,9 @@ describe("CognitoDialog", () => {
         { region: "eu-west-1", userPoolId: "eu-west-1_AbC123xyz", clientId: "client123", clientSecret: null, endpoint: null },
       ]),
     );
-    expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
+    await onScreen("Sign in to Cognito");
+    expect(screen.getByTestId("cognito-notice").textContent).toBe("User pool saved.");
+    expect(screen.getByText("eu-west-1_AbC123xyz").textContent).toBe("eu-west-1_AbC123xyz");
   });
 
   it("signs in, answers the authenticator from the vault and shows who is signed in", async () => {
@@ -74,8 +94,11 @@ describe("CognitoDialog", () => {
     expect(identity.textContent).toContain("alice");
     expect(s.argsOf("cognito_sign_in")).toEqual([{ username: "alice", password: "correct horse" }]);
     expect(s.argsOf("cognito_answer_mfa")).toEqual([]);
-    expect(screen.getByTestId("cognito-disable-mfa")).toBeTruthy();
-    expect(screen.getByTestId("cognito-sign-out")).toBeTruthy();
+    expect(title()).toBe("Cognito");
+    expect(screen.getByTestId("cognito-identity-mfa").textContent).toBe("Sesame is the authenticator app");
+    // Once the sign-in is over, the signed-in actions are there to use.
+    await waitFor(() => expect(button("Sign out").disabled).toBe(false));
+    expect(button("Stop using Sesame for MFA").disabled).toBe(false);
   });
 
   it("shows why a sign-in failed", async () => {
@@ -88,8 +111,11 @@ describe("CognitoDialog", () => {
     await typeInto("cognito-password", "wrong");
     await fireEvent.click(screen.getByTestId("cognito-sign-in"));
     expect((await screen.findByTestId("error")).textContent).toBe("Incorrect username or password");
-    expect(screen.getByTestId("cognito-sign-in")).toBeTruthy();
-    expect((screen.getByTestId("cognito-password") as HTMLInputElement).value).toBe("wrong");
+    // The sign-in screen stays, ready to try again with what was typed.
+    expect(title()).toBe("Sign in to Cognito");
+    expect(button("Sign in").disabled).toBe(false);
+    expect(valueOf("cognito-username")).toBe("alice");
+    expect(valueOf("cognito-password")).toBe("wrong");
   });
 
   it("types a code when Sesame does not hold the authenticator", async () => {
@@ -125,7 +151,9 @@ describe("CognitoDialog", () => {
     expect(screen.getByTestId("cognito-notice").textContent).toContain("by email to a***@e***.com");
     await fireEvent.click(screen.getByTestId("cognito-confirm-submit"));
     await waitFor(() => expect(s.argsOf("cognito_confirm")).toEqual([{ username: "alice", code: "424242" }]));
-    expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
+    await onScreen("Sign in to Cognito");
+    expect(screen.getByTestId("cognito-notice").textContent).toBe("Account confirmed: sign in.");
+    expect(valueOf("cognito-username")).toBe("alice");
   });
 
   it("resets a forgotten password", async () => {
@@ -155,10 +183,14 @@ describe("CognitoDialog", () => {
     });
     render(CognitoDialog, { onclose: () => {}, onchanged: () => changed++ });
     await fireEvent.click(await screen.findByTestId("cognito-enable-mfa"));
-    expect(await screen.findByTestId("cognito-disable-mfa")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("cognito-identity-mfa").textContent).toBe("Sesame is the authenticator app"));
+    expect(screen.getByTestId("cognito-notice").textContent).toContain("now this user's authenticator app");
+    expect(button("Stop using Sesame for MFA").disabled).toBe(false);
     expect(changed).toBe(1);
     await fireEvent.click(screen.getByTestId("cognito-sign-out"));
-    expect(await screen.findByTestId("cognito-sign-in")).toBeTruthy();
+    await onScreen("Sign in to Cognito");
+    expect(screen.getByTestId("cognito-notice").textContent).toBe("Signed out.");
+    expect(screen.queryByTestId("cognito-identity")).toBeNull();
     expect(s.argsOf("cognito_sign_out")).toHaveLength(1);
   });
 
@@ -195,10 +227,13 @@ describe("CognitoDialog", () => {
     // A password the policy refuses: the screen stays, with the reason.
     await fireEvent.click(submit);
     expect((await screen.findByTestId("error")).textContent).toContain("policy");
-    expect(screen.getByTestId("cognito-new-password")).toBeTruthy();
+    expect(title()).toBe("Choose a new password");
+    expect(valueOf("cognito-new-password")).toBe("short");
+    expect(valueOf("cognito-attr-custom:team")).toBe("Ops");
     await typeInto("cognito-new-password", "Battery-Staple-7");
     await fireEvent.submit(screen.getByTestId("cognito-new-password"));
-    expect(await screen.findByTestId("cognito-identity")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("cognito-identity-username").textContent).toBe("hana"));
+    expect(title()).toBe("Cognito");
     expect(s.argsOf("cognito_set_new_password")).toEqual([
       { password: "short", attributes: { name: "Hana Tanaka", "custom:team": "Ops" } },
       { password: "Battery-Staple-7", attributes: { name: "Hana Tanaka", "custom:team": "Ops" } },
@@ -225,7 +260,7 @@ describe("CognitoDialog", () => {
     expect(screen.getByTestId("cognito-dialog").textContent).toContain("authenticator app");
     await waitFor(() => expect(document.activeElement).toBe(button));
     await fireEvent.click(button);
-    expect(await screen.findByTestId("cognito-identity")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("cognito-identity-username").textContent).toBe("alice"));
     await waitFor(() => expect(screen.getByTestId("cognito-notice").textContent).toContain("authenticator app"));
     expect(screen.getByTestId("cognito-identity-mfa").textContent).toContain("Sesame");
     expect(changed).toBe(1);

@@ -1,0 +1,133 @@
+// What the Cognito dialog's screens share: which screen shows, the shell's status and the
+// waiting sign-in's prompt, the error and notice above every screen, the busy flag, and the
+// user's name, email and password (typed on one screen, used by the next). The screens do
+// their own work through `run`/`submit` and move on with `go`, `after` or `show`; how the
+// sign-in goes on is the shell's `Prompt`, which `after` only renders.
+import { cognitoStatus, cognitoWhoami, type AppError, type CodeSent, type CognitoStatus, type SignInPrompt } from "../../api";
+import { toAppError } from "../../errors";
+
+export type Screen =
+  | "loading"
+  | "configure"
+  | "sign_in"
+  | "sign_up"
+  | "confirm"
+  | "reset"
+  | "mfa"
+  | "new_password"
+  | "mfa_setup"
+  | "unsupported"
+  | "signed_in";
+
+/** The screen that shows each prompt (the shell decides which prompt comes next). */
+const promptScreen = {
+  mfa_code: "mfa",
+  new_password: "new_password",
+  mfa_setup: "mfa_setup",
+  unsupported: "unsupported",
+  select_mfa: "unsupported",
+  password: "sign_in",
+} as const satisfies Record<Exclude<SignInPrompt["prompt"], "done">, Screen>;
+
+export class CognitoFlow {
+  screen = $state<Screen>("loading");
+  info = $state<CognitoStatus | null>(null);
+  /** What the waiting sign-in asks (the shell's prompt, rendered as it is). */
+  prompt = $state<SignInPrompt | null>(null);
+  error = $state<AppError | null>(null);
+  notice = $state<string | null>(null);
+  busy = $state(false);
+
+  username = $state("");
+  email = $state("");
+  password = $state("");
+
+  /** `onchanged`: the vault's accounts changed (Sesame became or stopped being the authenticator). */
+  constructor(readonly onchanged: () => void = () => {}) {}
+
+  /** The status at opening, and who is signed in if someone is. */
+  async load(): Promise<void> {
+    try {
+      this.show(await cognitoStatus());
+      if (this.info?.signed_in) await this.whoami();
+    } catch (err) {
+      this.error = toAppError(err);
+      this.screen = "configure";
+    }
+  }
+
+  /** A status from the shell: the screen it calls for (a form in progress stays). */
+  show(s: CognitoStatus): void {
+    this.info = s;
+    if (!s.configured) {
+      this.screen = "configure";
+    } else if (s.signed_in) {
+      this.screen = "signed_in";
+    } else if (this.screen === "loading" || this.screen === "configure" || this.screen === "signed_in") {
+      this.screen = "sign_in";
+    }
+  }
+
+  /** Another screen, chosen by the user: the last error and notice go. */
+  go(next: Screen): void {
+    this.error = null;
+    this.notice = null;
+    this.screen = next;
+  }
+
+  /** Runs `work` with the busy flag and the error shown. */
+  async run(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    this.notice = null;
+    try {
+      await work();
+    } catch (err) {
+      this.error = toAppError(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** A form's submit: runs `work` unless work is already running. */
+  submit(e: SubmitEvent, work: () => Promise<void>): void {
+    e.preventDefault();
+    if (!this.busy) this.run(work);
+  }
+
+  /** The sign-in's next prompt: its screen, or the signed-in view once it is done. */
+  async after(next: SignInPrompt): Promise<void> {
+    if (next.prompt === "done") {
+      this.prompt = null;
+      this.info = await cognitoStatus();
+      this.screen = "signed_in";
+      await this.whoami();
+      return;
+    }
+    this.prompt = next;
+    this.screen = promptScreen[next.prompt];
+  }
+
+  /** Verified claims; a failure shows but keeps the stored status. */
+  async whoami(): Promise<void> {
+    try {
+      this.info = await cognitoWhoami();
+      if (!this.info.signed_in) this.show(this.info);
+    } catch (err) {
+      this.error = toAppError(err);
+      try {
+        this.show(await cognitoStatus());
+      } catch {
+        // keep what is shown
+      }
+    }
+  }
+}
+
+/** Where a code went, to end "A code was sent…" (empty when the pool does not say). */
+export function sentTo(sent: CodeSent): string {
+  if (!sent.destination) return "";
+  if (sent.medium === "EMAIL") return ` by email to ${sent.destination}`;
+  if (sent.medium === "SMS") return ` by text message to ${sent.destination}`;
+  return ` to ${sent.destination}`;
+}
