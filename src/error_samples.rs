@@ -388,6 +388,163 @@ pub fn secret_index(error: &SecretError) -> usize {
     }
 }
 
+/// One of every [`CognitoError`](crate::cognito::CognitoError) variant, in declaration
+/// order.
+#[cfg(feature = "cognito")]
+pub fn cognito_errors() -> Vec<crate::cognito::CognitoError> {
+    use crate::cognito::CognitoError as C;
+    use crate::cognito::TokenError;
+    use crate::cognito::srp::SrpError;
+    let endpoint = || "https://cognito-idp.eu-west-1.amazonaws.com".to_owned();
+    vec![
+        C::NotConfigured,
+        C::BadConfig {
+            field: "app client id",
+            reason: "it should be letters and digits only".into(),
+        },
+        C::PoolInOtherRegion {
+            pool: "us-east-1_AbC123".into(),
+            pool_region: "us-east-1".into(),
+            region: "eu-west-1".into(),
+        },
+        C::StateUnreadable,
+        C::EnrollmentVanished,
+        C::WrongCredentials,
+        C::NotConfirmed,
+        C::UserNotFound,
+        C::UserDisabled,
+        C::UsernameExists,
+        C::CodeMismatch,
+        C::CodeUsed,
+        C::CodeExpired,
+        C::PasswordPolicy {
+            policy: "Password must have symbol characters".into(),
+        },
+        C::PasswordResetRequired,
+        C::TooManyRequests,
+        C::LimitExceeded {
+            message: "Attempt limit exceeded, please try after some time.".into(),
+        },
+        C::SessionExpired,
+        C::NotSignedIn,
+        C::SessionEnded {
+            reason: "Refresh Token has been revoked".into(),
+        },
+        C::ClientSecret,
+        C::FlowNotAllowed {
+            message: "USER_PASSWORD_AUTH flow not enabled for this client".into(),
+        },
+        C::NoSuchPool {
+            message: "User pool client abc does not exist.".into(),
+        },
+        C::MfaUnavailable {
+            message: "Software token MFA not found".into(),
+        },
+        C::NotCognito {
+            endpoint: endpoint(),
+            reason: "expected value at line 1 column 1".into(),
+        },
+        C::RequestFailed {
+            reason: "a required field was not set".into(),
+        },
+        C::Unreachable {
+            endpoint: endpoint(),
+            reason: "connection refused".into(),
+        },
+        C::Timeout {
+            endpoint: endpoint(),
+        },
+        C::Refused {
+            code: "InternalErrorException".into(),
+            message: "Internal error".into(),
+        },
+        C::InvalidParameter {
+            message: "Invalid attributes given, name is missing".into(),
+        },
+        C::MissingField {
+            operation: "AssociateSoftwareToken",
+            field: "SecretCode",
+        },
+        C::UnexpectedChallenge {
+            operation: "InitiateAuth (USER_SRP_AUTH)",
+            expected: "PASSWORD_VERIFIER",
+            challenge: "CUSTOM_CHALLENGE".into(),
+        },
+        C::NoMfaOffered,
+        C::BadTotpSecret(SecretError::InvalidCharacter {
+            position: 3,
+            character: '1',
+        }),
+        C::UnusableTotpSecret(OtpError::EmptySecret),
+        C::Srp(SrpError::BadB),
+        C::TokensDisagree,
+        C::UnsupportedChallenge {
+            challenge: "CUSTOM_CHALLENGE".into(),
+        },
+        C::WrongStep {
+            wanted: "an MFA code",
+            state: "waiting for a new password",
+        },
+        C::NoVaultSecret {
+            username: "alice".into(),
+        },
+        C::VaultLocked,
+        C::Token(TokenError::BadSignature),
+        C::Vault(VaultError::ChangedElsewhere),
+    ]
+}
+
+/// The position of `error`'s variant in [`cognito_errors`]; no wildcard arm.
+#[cfg(feature = "cognito")]
+pub fn cognito_index(error: &crate::cognito::CognitoError) -> usize {
+    use crate::cognito::CognitoError as C;
+    match error {
+        C::NotConfigured => 0,
+        C::BadConfig { .. } => 1,
+        C::PoolInOtherRegion { .. } => 2,
+        C::StateUnreadable => 3,
+        C::EnrollmentVanished => 4,
+        C::WrongCredentials => 5,
+        C::NotConfirmed => 6,
+        C::UserNotFound => 7,
+        C::UserDisabled => 8,
+        C::UsernameExists => 9,
+        C::CodeMismatch => 10,
+        C::CodeUsed => 11,
+        C::CodeExpired => 12,
+        C::PasswordPolicy { .. } => 13,
+        C::PasswordResetRequired => 14,
+        C::TooManyRequests => 15,
+        C::LimitExceeded { .. } => 16,
+        C::SessionExpired => 17,
+        C::NotSignedIn => 18,
+        C::SessionEnded { .. } => 19,
+        C::ClientSecret => 20,
+        C::FlowNotAllowed { .. } => 21,
+        C::NoSuchPool { .. } => 22,
+        C::MfaUnavailable { .. } => 23,
+        C::NotCognito { .. } => 24,
+        C::RequestFailed { .. } => 25,
+        C::Unreachable { .. } => 26,
+        C::Timeout { .. } => 27,
+        C::Refused { .. } => 28,
+        C::InvalidParameter { .. } => 29,
+        C::MissingField { .. } => 30,
+        C::UnexpectedChallenge { .. } => 31,
+        C::NoMfaOffered => 32,
+        C::BadTotpSecret(_) => 33,
+        C::UnusableTotpSecret(_) => 34,
+        C::Srp(_) => 35,
+        C::TokensDisagree => 36,
+        C::UnsupportedChallenge { .. } => 37,
+        C::WrongStep { .. } => 38,
+        C::NoVaultSecret { .. } => 39,
+        C::VaultLocked => 40,
+        C::Token(_) => 41,
+        C::Vault(_) => 42,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +565,8 @@ mod tests {
         in_order(link_errors(), link_index);
         in_order(otp_errors(), otp_index);
         in_order(secret_errors(), secret_index);
+        #[cfg(feature = "cognito")]
+        in_order(cognito_errors(), cognito_index);
     }
 
     /// The core's messages say what happened; what to do with Sesame is the faces' job.
@@ -422,6 +581,8 @@ mod tests {
         messages.extend(link_errors().iter().map(ToString::to_string));
         messages.extend(otp_errors().iter().map(ToString::to_string));
         messages.extend(secret_errors().iter().map(ToString::to_string));
+        #[cfg(feature = "cognito")]
+        messages.extend(cognito_errors().iter().map(ToString::to_string));
         for message in messages {
             assert!(!message.is_empty());
             assert!(!message.contains("--"), "{message}");

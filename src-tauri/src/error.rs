@@ -67,8 +67,14 @@ pub enum ErrorKind {
     Io,
     /// Time measurement failed.
     Time,
-    /// Amazon Cognito refused or could not be reached (desktop only).
+    /// Amazon Cognito refused (desktop only); the message says what to correct.
     Cognito,
+    /// Cognito could not be reached, or did not answer in time: check the network.
+    Network,
+    /// Not signed in to Cognito, or the session ended: sign in again.
+    SignedOut,
+    /// The Cognito settings cannot work with this pool or endpoint: configure again.
+    CognitoSetup,
     Internal,
 }
 
@@ -267,15 +273,53 @@ impl From<BackupError> for AppError {
 #[cfg(desktop)]
 impl From<sesame::cognito::CognitoError> for AppError {
     fn from(error: sesame::cognito::CognitoError) -> Self {
+        use ErrorKind as K;
         use sesame::cognito::CognitoError as C;
-        // TODO(§3 cognito): one kind per variant, without this catch-all, once the sign-in
-        // rewrite has settled `CognitoError` (and `BadResponse` has typed causes).
-        match error {
-            C::Vault(v) => AppError::from(v),
-            e @ C::VaultLocked => AppError::new(ErrorKind::Locked, sentence(e)),
-            e @ C::BadConfig { .. } => AppError::invalid(sentence(e)),
-            e => AppError::new(ErrorKind::Cognito, sentence(e)),
-        }
+        let kind = match &error {
+            C::Vault(_) => {
+                let C::Vault(v) = error else { unreachable!() };
+                return AppError::from(v);
+            }
+            C::VaultLocked => K::Locked,
+            C::BadConfig { .. } | C::PoolInOtherRegion { .. } => K::InvalidInput,
+            C::StateUnreadable => K::Damaged,
+            C::NotConfigured
+            | C::ClientSecret
+            | C::FlowNotAllowed { .. }
+            | C::NoSuchPool { .. }
+            | C::NotCognito { .. } => K::CognitoSetup,
+            C::Unreachable { .. } | C::Timeout { .. } => K::Network,
+            C::NotSignedIn | C::SessionEnded { .. } => K::SignedOut,
+            C::RequestFailed { .. } | C::WrongStep { .. } => K::Internal,
+            C::EnrollmentVanished
+            | C::WrongCredentials
+            | C::NotConfirmed
+            | C::UserNotFound
+            | C::UserDisabled
+            | C::UsernameExists
+            | C::CodeMismatch
+            | C::CodeUsed
+            | C::CodeExpired
+            | C::PasswordPolicy { .. }
+            | C::PasswordResetRequired
+            | C::TooManyRequests
+            | C::LimitExceeded { .. }
+            | C::SessionExpired
+            | C::MfaUnavailable { .. }
+            | C::Refused { .. }
+            | C::InvalidParameter { .. }
+            | C::MissingField { .. }
+            | C::UnexpectedChallenge { .. }
+            | C::NoMfaOffered
+            | C::BadTotpSecret(_)
+            | C::UnusableTotpSecret(_)
+            | C::Srp(_)
+            | C::TokensDisagree
+            | C::UnsupportedChallenge { .. }
+            | C::NoVaultSecret { .. }
+            | C::Token(_) => K::Cognito,
+        };
+        AppError::new(kind, sentence(error))
     }
 }
 

@@ -360,9 +360,16 @@ impl CognitoClient {
             request = request.auth_parameters("SECRET_HASH", hash);
         }
         let out = request.send().await.map_err(|e| self.fail(e))?;
-        let result = out.authentication_result().ok_or_else(|| {
-            CognitoError::BadResponse("a refresh returned a challenge instead of tokens".into())
-        })?;
+        let result =
+            out.authentication_result()
+                .ok_or_else(|| CognitoError::UnexpectedChallenge {
+                    operation: "InitiateAuth (REFRESH_TOKEN_AUTH)",
+                    expected: "tokens",
+                    challenge: out
+                        .challenge_name()
+                        .map_or("no challenge", |c| c.as_str())
+                        .to_owned(),
+                })?;
         self.session_from(result, &session.login, Some(refresh))
             .await
     }
@@ -404,11 +411,14 @@ impl CognitoClient {
             TotpSubject::Session(session) => request.session(session),
         };
         let out = request.send().await.map_err(|e| self.fail(e))?;
-        let secret = out.secret_code().filter(|s| !s.is_empty()).ok_or_else(|| {
-            CognitoError::BadResponse("AssociateSoftwareToken returned no secret".into())
-        })?;
-        let secret = Secret::from_base32(secret)
-            .map_err(|e| CognitoError::BadResponse(format!("the TOTP secret Cognito sent: {e}")))?;
+        let secret =
+            out.secret_code()
+                .filter(|s| !s.is_empty())
+                .ok_or(CognitoError::MissingField {
+                    operation: "AssociateSoftwareToken",
+                    field: "SecretCode",
+                })?;
+        let secret = Secret::from_base32(secret).map_err(CognitoError::BadTotpSecret)?;
         Ok((secret, out.session().map(str::to_owned)))
     }
 
@@ -491,12 +501,15 @@ impl CognitoClient {
         login: &str,
         keep_refresh: Option<&Token>,
     ) -> Result<Session, CognitoError> {
-        let missing = |what: &str| CognitoError::BadResponse(format!("no {what} in the tokens"));
-        let id = Token::new(result.id_token().ok_or_else(|| missing("ID token"))?);
+        let missing = |field| CognitoError::MissingField {
+            operation: "the authentication result",
+            field,
+        };
+        let id = Token::new(result.id_token().ok_or_else(|| missing("IdToken"))?);
         let access = Token::new(
             result
                 .access_token()
-                .ok_or_else(|| missing("access token"))?,
+                .ok_or_else(|| missing("AccessToken"))?,
         );
         let refresh = result
             .refresh_token()
@@ -507,9 +520,7 @@ impl CognitoClient {
         let access_claims = verifier.verify(access.expose(), TokenUse::Access).await?;
         let sub = id_claims.sub().unwrap_or_default().to_owned();
         if access_claims.sub() != Some(sub.as_str()) {
-            return Err(CognitoError::BadResponse(
-                "the ID and access tokens are for different users".into(),
-            ));
+            return Err(CognitoError::TokensDisagree);
         }
         let username = id_claims
             .username()

@@ -110,13 +110,11 @@ impl CognitoConfig {
             ));
         }
         if prefix != self.region {
-            return Err(bad(
-                "user pool id",
-                format!(
-                    "the pool {} is in {prefix}, not in {}: give --region {prefix}",
-                    self.user_pool_id, self.region
-                ),
-            ));
+            return Err(CognitoError::PoolInOtherRegion {
+                pool: self.user_pool_id.clone(),
+                pool_region: prefix.to_owned(),
+                region: self.region.clone(),
+            });
         }
         let client_ok = !self.client_id.is_empty()
             && self.client_id.len() <= 128
@@ -233,7 +231,14 @@ mod tests {
         let err = |r: &str, p: &str, c: &str| CognitoConfig::new(r, p, c).unwrap_err().to_string();
         assert!(err("eu-west", "eu-west_1", "abc").contains("region"));
         assert!(err("eu-west-1", "AbC123", "abc").contains("user pool id"));
-        assert!(err("eu-west-1", "us-east-1_AbC", "abc").contains("--region us-east-1"));
+        assert_eq!(
+            err("eu-west-1", "us-east-1_AbC", "abc"),
+            "the user pool us-east-1_AbC is in us-east-1, not in eu-west-1"
+        );
+        assert!(matches!(
+            CognitoConfig::new("eu-west-1", "us-east-1_AbC", "abc"),
+            Err(CognitoError::PoolInOtherRegion { pool_region, .. }) if pool_region == "us-east-1"
+        ));
         assert!(err("eu-west-1", "eu-west-1_AbC", "a b").contains("app client id"));
         let mut c = CognitoConfig::new("us-gov-east-1", "us-gov-east-1_X1", "c").unwrap();
         c.endpoint = Some("localhost:4566".into());

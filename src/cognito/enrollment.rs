@@ -14,7 +14,7 @@ use super::tokens::Session;
 use crate::account::{Account, AccountId};
 use crate::otp::{Algorithm, Otp, Params};
 use crate::secret::Secret;
-use crate::vault::{Added, Vault, VaultError};
+use crate::vault::{Added, Vault};
 
 /// The name Cognito shows for Sesame's TOTP device.
 pub const DEVICE_NAME: &str = "Sesame";
@@ -43,8 +43,7 @@ fn cognito_params() -> Params {
 }
 
 fn otp_for(secret: &Secret) -> Result<Otp, CognitoError> {
-    Otp::new(secret, cognito_params())
-        .map_err(|e| CognitoError::BadResponse(format!("the TOTP secret Cognito sent: {e}")))
+    Otp::new(secret, cognito_params()).map_err(CognitoError::UnusableTotpSecret)
 }
 
 /// Stores a not-yet-verified secret for `username` and links it.
@@ -62,7 +61,7 @@ fn store_pending(
         secret,
         params: cognito_params(),
     };
-    Ok(store::update(vault, |state, data| {
+    store::update(vault, |state, data| {
         let id = match data.add(account, now_ms) {
             Added::New(id) | Added::Duplicate(id) => id,
         };
@@ -75,7 +74,7 @@ fn store_pending(
             last_step: None,
         });
         Ok(id)
-    })?)
+    })
 }
 
 /// Marks the link verified and drops older links (and their accounts) for the same user.
@@ -85,15 +84,13 @@ fn confirm(
     account_id: &AccountId,
     step: u64,
 ) -> Result<Option<AccountId>, CognitoError> {
-    Ok(store::update(vault, |state, data| {
+    store::update(vault, |state, data| {
         let Some(link) = state
             .totp
             .iter_mut()
             .find(|l| l.user_pool_id == pool && &l.account_id == account_id)
         else {
-            return Err(VaultError::BadPayload {
-                reason: "the authenticator being set up vanished from the vault".into(),
-            });
+            return Err(CognitoError::EnrollmentVanished);
         };
         link.verified = true;
         link.last_step = Some(step);
@@ -112,7 +109,7 @@ fn confirm(
             let _ = data.remove(old);
         }
         Ok(replaced)
-    })?)
+    })
 }
 
 /// Removes a pending link and its account after a failed enrollment.
@@ -190,7 +187,7 @@ fn forget_link(
     session: &Session,
     keep_account: bool,
 ) -> Result<Option<AccountId>, CognitoError> {
-    Ok(store::update(vault, |state, data| {
+    store::update(vault, |state, data| {
         let (dropped, kept): (Vec<TotpLink>, Vec<TotpLink>) = std::mem::take(&mut state.totp)
             .into_iter()
             .partition(|l| l.is_for(pool, &session.username) || l.is_for(pool, &session.login));
@@ -207,7 +204,7 @@ fn forget_link(
             .or(dropped.last())
             .map(|l| l.account_id.clone());
         Ok(held)
-    })?)
+    })
 }
 
 /// Answers a sign-in's `MFA_SETUP` by enrolling Sesame: the secret is stored in the vault,
@@ -326,7 +323,7 @@ mod tests {
         assert_eq!(links(&vault).len(), 1);
         assert!(matches!(
             confirm(&mut vault, pool, &failed, 9),
-            Err(CognitoError::Vault(VaultError::BadPayload { .. }))
+            Err(CognitoError::EnrollmentVanished)
         ));
 
         // Turning it off forgets every link of the user (and their accounts, unless kept).

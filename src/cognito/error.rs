@@ -5,14 +5,20 @@
 use std::error::Error as StdError;
 
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cognitoidentityprovider::operation as op;
 
+use aws_sdk_cognitoidentityprovider::Error as ServiceError;
+
+use super::srp::SrpError;
 use super::verify::TokenError;
+use crate::otp::OtpError;
+use crate::secret::SecretError;
 use crate::vault::VaultError;
 
 /// Why a Cognito operation failed.
+///
+/// Not `#[non_exhaustive]`: the faces (the CLI's hints, the app's kinds) match every
+/// variant without a wildcard, so a new one does not build until each face handles it.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum CognitoError {
     /// No pool is configured in the vault.
     #[error(
@@ -27,6 +33,27 @@ pub enum CognitoError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The user pool id names another region than the one configured.
+    #[error("the user pool {pool} is in {pool_region}, not in {region}")]
+    PoolInOtherRegion {
+        /// The user pool id.
+        pool: String,
+        /// The region its id starts with.
+        pool_region: String,
+        /// The region given.
+        region: String,
+    },
+    /// The Cognito section of the vault cannot be read as Sesame's Cognito state (a
+    /// newer Sesame wrote it, or it is damaged); the rest of the vault is intact and the
+    /// section is kept as found.
+    #[error(
+        "the Cognito settings in the vault cannot be read by this version of Sesame (the accounts are not affected)"
+    )]
+    StateUnreadable,
+    /// The authenticator being set up was removed from the vault meanwhile (by another
+    /// window or command).
+    #[error("the authenticator being set up is no longer in the vault; set it up again")]
+    EnrollmentVanished,
     /// Wrong username or password (Cognito does not say which).
     #[error("incorrect username or password")]
     WrongCredentials,
@@ -111,6 +138,21 @@ pub enum CognitoError {
         /// What Cognito said.
         message: String,
     },
+    /// The endpoint answered, but not like Cognito (the SDK's `ResponseError`: a body it
+    /// cannot parse, a proxy's page).
+    #[error("the endpoint {endpoint} did not answer like Cognito: {reason}")]
+    NotCognito {
+        /// The endpoint.
+        endpoint: String,
+        /// What the SDK could not read.
+        reason: String,
+    },
+    /// The SDK could not build or send the request (its `ConstructionFailure`).
+    #[error("the request to Cognito could not be made: {reason}")]
+    RequestFailed {
+        /// The SDK's reason.
+        reason: String,
+    },
     /// Cognito could not be reached.
     #[error("cannot reach Cognito at {endpoint}: {reason}; check the network and the endpoint")]
     Unreachable {
@@ -140,9 +182,39 @@ pub enum CognitoError {
         /// What Cognito said.
         message: String,
     },
-    /// An answer Sesame cannot use.
-    #[error("unexpected answer from Cognito: {0}")]
-    BadResponse(String),
+    /// An answer without a field the operation must return.
+    #[error("Cognito's answer to {operation} has no {field}")]
+    MissingField {
+        /// The operation (`InitiateAuth`, …).
+        operation: &'static str,
+        /// The field or challenge parameter.
+        field: &'static str,
+    },
+    /// An answer with another challenge than the step calls for.
+    #[error("Cognito answered {operation} with {challenge} instead of {expected}")]
+    UnexpectedChallenge {
+        /// The operation.
+        operation: &'static str,
+        /// What the step calls for.
+        expected: &'static str,
+        /// What Cognito sent (`no challenge` when none).
+        challenge: String,
+    },
+    /// Cognito asked to choose a second factor but offered none Sesame knows.
+    #[error("Cognito asked to choose a second factor but offered none that Sesame knows")]
+    NoMfaOffered,
+    /// The TOTP secret Cognito sent is not Base32.
+    #[error("the authenticator secret Cognito sent is not valid: {0}")]
+    BadTotpSecret(#[source] SecretError),
+    /// The TOTP secret cannot make codes.
+    #[error("the authenticator secret cannot make codes: {0}")]
+    UnusableTotpSecret(#[source] OtpError),
+    /// Cognito's `PASSWORD_VERIFIER` challenge cannot be answered.
+    #[error("{0}")]
+    Srp(#[from] SrpError),
+    /// The ID and access tokens of one answer name different users.
+    #[error("the ID and access tokens Cognito sent are for different users")]
+    TokensDisagree,
     /// A sign-in challenge Sesame does not handle.
     #[error("Cognito asked for {challenge}, which Sesame cannot answer")]
     UnsupportedChallenge {
@@ -191,74 +263,86 @@ fn clean(message: Option<&str>) -> String {
     out
 }
 
-/// Maps Cognito's error code and message to an error.
-pub(crate) fn from_code(code: &str, message: Option<&str>) -> CognitoError {
-    let message = clean(message);
-    let lower = message.to_lowercase();
-    match code {
-        "NotAuthorizedException" => {
-            if lower.contains("secret hash") || lower.contains("secret_hash") {
-                CognitoError::ClientSecret
-            } else if lower.contains("disabled") {
-                CognitoError::UserDisabled
-            } else if lower.contains("session")
-                && (lower.contains("expired") || lower.contains("invalid"))
-            {
-                CognitoError::SessionExpired
-            } else if lower.contains("password attempts exceeded") {
-                CognitoError::LimitExceeded { message }
-            } else if lower.contains("token") {
-                CognitoError::SessionEnded { reason: message }
-            } else if lower.contains("not enabled") || lower.contains("not supported") {
-                CognitoError::FlowNotAllowed { message }
-            } else if lower.contains("incorrect username or password") {
-                CognitoError::WrongCredentials
-            } else {
-                CognitoError::Refused {
-                    code: code.to_owned(),
-                    message,
-                }
-            }
+/// Maps a service error, by the SDK's type for it (every operation's error enum converts
+/// into the service-wide [`ServiceError`]).
+///
+/// Cognito gives one type, `NotAuthorizedException` (and `InvalidParameterException`),
+/// to several causes a person acts on differently; for those two only, its documented
+/// messages tell them apart ([`not_authorized`], [`invalid_parameter`]). Codes the SDK
+/// has no variant for (`ThrottlingException`) are compared as codes.
+pub(crate) fn from_service(error: ServiceError) -> CognitoError {
+    let message = clean(error.message());
+    match error {
+        ServiceError::NotAuthorizedException(_) => not_authorized(message),
+        ServiceError::InvalidParameterException(_) => invalid_parameter(message),
+        ServiceError::UserNotConfirmedException(_) => CognitoError::NotConfirmed,
+        ServiceError::UserNotFoundException(_) => CognitoError::UserNotFound,
+        ServiceError::UsernameExistsException(_) | ServiceError::AliasExistsException(_) => {
+            CognitoError::UsernameExists
         }
-        "UserNotConfirmedException" => CognitoError::NotConfirmed,
-        "UserNotFoundException" => CognitoError::UserNotFound,
-        "UsernameExistsException" | "AliasExistsException" => CognitoError::UsernameExists,
-        "CodeMismatchException" => CognitoError::CodeMismatch,
-        "ExpiredCodeException" => CognitoError::CodeExpired,
-        "InvalidPasswordException" => CognitoError::PasswordPolicy {
+        // "thrown when there is a code mismatch" (the API reference).
+        ServiceError::CodeMismatchException(_)
+        | ServiceError::EnableSoftwareTokenMfaException(_) => CognitoError::CodeMismatch,
+        ServiceError::ExpiredCodeException(_) => CognitoError::CodeExpired,
+        ServiceError::InvalidPasswordException(_) => CognitoError::PasswordPolicy {
             policy: message
                 .strip_prefix("Password did not conform with policy: ")
                 .unwrap_or(&message)
                 .to_owned(),
         },
-        "PasswordResetRequiredException" => CognitoError::PasswordResetRequired,
-        "TooManyRequestsException" | "ThrottlingException" => CognitoError::TooManyRequests,
-        "LimitExceededException" | "TooManyFailedAttemptsException" => {
+        ServiceError::PasswordResetRequiredException(_) => CognitoError::PasswordResetRequired,
+        ServiceError::TooManyRequestsException(_) => CognitoError::TooManyRequests,
+        ServiceError::LimitExceededException(_)
+        | ServiceError::TooManyFailedAttemptsException(_) => {
             CognitoError::LimitExceeded { message }
         }
-        "EnableSoftwareTokenMFAException" if lower.contains("mismatch") => {
-            CognitoError::CodeMismatch
-        }
-        "EnableSoftwareTokenMFAException" | "SoftwareTokenMFANotFoundException" => {
+        ServiceError::SoftwareTokenMfaNotFoundException(_) => {
             CognitoError::MfaUnavailable { message }
         }
-        "ResourceNotFoundException" => CognitoError::NoSuchPool { message },
-        _ => CognitoError::Refused {
-            code: if code.is_empty() {
-                "no error code".to_owned()
-            } else {
-                clean(Some(code))
+        ServiceError::ResourceNotFoundException(_) => CognitoError::NoSuchPool { message },
+        // The service-wide enum is `#[non_exhaustive]`: the rest by their code.
+        other => match other.code() {
+            Some("ThrottlingException") => CognitoError::TooManyRequests,
+            code => CognitoError::Refused {
+                code: code.map_or_else(|| "no error code".to_owned(), |c| clean(Some(c))),
+                message,
             },
-            message,
         },
     }
 }
 
-/// Maps the SDK's `InvalidParameterException` (of any operation): an app client that
-/// does not allow the flow or lacks its secret, a sign-in session that ran out, else a
-/// value Cognito refused.
-fn invalid_parameter(message: Option<&str>) -> CognitoError {
-    let message = clean(message);
+/// `NotAuthorizedException`: Cognito's one type for a wrong password, a disabled user, a
+/// client secret missing, a session or token that ran out, and a flow the app client does
+/// not allow. The SDK offers nothing finer, so its (documented) messages decide.
+fn not_authorized(message: String) -> CognitoError {
+    let lower = message.to_lowercase();
+    if lower.contains("secret hash") || lower.contains("secret_hash") {
+        CognitoError::ClientSecret
+    } else if lower.contains("disabled") {
+        CognitoError::UserDisabled
+    } else if lower.contains("session") && (lower.contains("expired") || lower.contains("invalid"))
+    {
+        CognitoError::SessionExpired
+    } else if lower.contains("password attempts exceeded") {
+        CognitoError::LimitExceeded { message }
+    } else if lower.contains("token") {
+        CognitoError::SessionEnded { reason: message }
+    } else if lower.contains("not enabled") || lower.contains("not supported") {
+        CognitoError::FlowNotAllowed { message }
+    } else if lower.contains("incorrect username or password") {
+        CognitoError::WrongCredentials
+    } else {
+        CognitoError::Refused {
+            code: "NotAuthorizedException".to_owned(),
+            message,
+        }
+    }
+}
+
+/// `InvalidParameterException` (of any operation): an app client that does not allow
+/// the flow or lacks its secret, a sign-in session that ran out, else a value Cognito
+/// refused. As for [`not_authorized`], only the message tells these apart.
+fn invalid_parameter(message: String) -> CognitoError {
     let lower = message.to_lowercase();
     if lower.contains("flow not enabled")
         || lower.contains("is not enabled for the client")
@@ -276,71 +360,47 @@ fn invalid_parameter(message: Option<&str>) -> CognitoError {
     }
 }
 
-/// An operation's error as the SDK types it: each operation's error enum answers whether
-/// it is its `InvalidParameterException` variant (no error-code text compared).
-pub(crate) trait OperationError: ProvideErrorMetadata + StdError + 'static {
-    /// The `InvalidParameterException` variant.
-    fn is_invalid_parameter(&self) -> bool;
+/// An operation's error as the SDK types it: it converts into the service-wide
+/// [`ServiceError`], whose variants [`from_service`] matches.
+pub(crate) trait OperationError:
+    ProvideErrorMetadata + StdError + Into<ServiceError> + 'static
+{
 }
 
-macro_rules! operation_errors {
-    ($($error:ty),* $(,)?) => {$(
-        impl OperationError for $error {
-            fn is_invalid_parameter(&self) -> bool {
-                self.is_invalid_parameter_exception()
-            }
-        }
-    )*};
-}
+impl<E> OperationError for E where E: ProvideErrorMetadata + StdError + Into<ServiceError> + 'static {}
 
-operation_errors!(
-    op::associate_software_token::AssociateSoftwareTokenError,
-    op::confirm_forgot_password::ConfirmForgotPasswordError,
-    op::confirm_sign_up::ConfirmSignUpError,
-    op::forgot_password::ForgotPasswordError,
-    op::get_user::GetUserError,
-    op::global_sign_out::GlobalSignOutError,
-    op::initiate_auth::InitiateAuthError,
-    op::resend_confirmation_code::ResendConfirmationCodeError,
-    op::respond_to_auth_challenge::RespondToAuthChallengeError,
-    op::revoke_token::RevokeTokenError,
-    op::set_user_mfa_preference::SetUserMFAPreferenceError,
-    op::sign_up::SignUpError,
-    op::verify_software_token::VerifySoftwareTokenError,
-);
-
-/// Maps an SDK error: a service error by its type or code, else network trouble.
+/// Maps an SDK error: a service error by its type, else the network trouble, the answer
+/// that is not Cognito's, or the request that could not be made.
 pub(crate) fn from_sdk<E, R>(err: SdkError<E, R>, endpoint: &str) -> CognitoError
 where
     E: OperationError,
     R: std::fmt::Debug + 'static,
 {
-    match &err {
-        SdkError::ServiceError(service) if service.err().is_invalid_parameter() => {
-            invalid_parameter(service.err().message())
-        }
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            from_code(e.code().unwrap_or(""), e.message())
-        }
+    let endpoint = || endpoint.to_owned();
+    match err {
+        SdkError::ServiceError(service) => from_service(service.into_err().into()),
         SdkError::TimeoutError(_) => CognitoError::Timeout {
-            endpoint: endpoint.to_owned(),
+            endpoint: endpoint(),
         },
         SdkError::DispatchFailure(failure) if failure.is_timeout() => CognitoError::Timeout {
-            endpoint: endpoint.to_owned(),
+            endpoint: endpoint(),
         },
         SdkError::DispatchFailure(failure) => CognitoError::Unreachable {
-            endpoint: endpoint.to_owned(),
+            endpoint: endpoint(),
             reason: match failure.as_connector_error() {
                 Some(connector) => root_cause(connector),
                 None => "the connection failed".to_owned(),
             },
         },
-        SdkError::ResponseError(_) => CognitoError::BadResponse(format!(
-            "the endpoint {endpoint} did not answer like Cognito: {}",
-            root_cause(&err)
-        )),
-        _ => CognitoError::BadResponse(root_cause(&err)),
+        err @ SdkError::ResponseError(_) => CognitoError::NotCognito {
+            endpoint: endpoint(),
+            reason: root_cause(&err),
+        },
+        // `ConstructionFailure`, and whatever a later SDK adds (`SdkError` is
+        // `#[non_exhaustive]`).
+        err => CognitoError::RequestFailed {
+            reason: root_cause(&err),
+        },
     }
 }
 
@@ -355,101 +415,162 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
+    use aws_sdk_cognitoidentityprovider::operation as op;
+    use aws_sdk_cognitoidentityprovider::types::error as types;
+
     use super::*;
 
+    /// What the SDK's deserializer fills in beside the modeled `message` field, and what
+    /// [`from_service`] reads.
+    fn meta(message: &str) -> aws_sdk_cognitoidentityprovider::error::ErrorMetadata {
+        aws_sdk_cognitoidentityprovider::error::ErrorMetadata::builder()
+            .message(message)
+            .build()
+    }
+
+    fn not_authorized(message: &str) -> CognitoError {
+        from_service(ServiceError::NotAuthorizedException(
+            types::NotAuthorizedException::builder()
+                .message(message)
+                .meta(meta(message))
+                .build(),
+        ))
+    }
+
+    fn invalid_parameter(message: &str) -> CognitoError {
+        from_service(ServiceError::InvalidParameterException(
+            types::InvalidParameterException::builder()
+                .message(message)
+                .meta(meta(message))
+                .build(),
+        ))
+    }
+
     #[test]
-    fn codes_map_to_what_a_person_can_do() {
+    fn service_errors_map_by_their_type_to_what_a_person_can_do() {
         assert!(matches!(
-            from_code(
-                "NotAuthorizedException",
-                Some("Incorrect username or password.")
-            ),
+            not_authorized("Incorrect username or password."),
             CognitoError::WrongCredentials
         ));
         assert!(matches!(
-            from_code(
-                "NotAuthorizedException",
-                Some("Unable to verify secret hash for client abc")
-            ),
+            not_authorized("Unable to verify secret hash for client abc"),
             CognitoError::ClientSecret
         ));
         assert!(matches!(
-            from_code(
-                "NotAuthorizedException",
-                Some("Refresh Token has been revoked")
-            ),
+            not_authorized("Refresh Token has been revoked"),
             CognitoError::SessionEnded { .. }
         ));
         assert!(matches!(
-            from_code(
-                "NotAuthorizedException",
-                Some("Invalid session for the user, session is expired.")
-            ),
+            not_authorized("Invalid session for the user, session is expired."),
             CognitoError::SessionExpired
         ));
-        match from_code(
-            "InvalidPasswordException",
-            Some("Password did not conform with policy: Password must have symbol characters"),
-        ) {
+        assert!(matches!(
+            not_authorized("User is disabled."),
+            CognitoError::UserDisabled
+        ));
+        match from_service(ServiceError::InvalidPasswordException(
+            types::InvalidPasswordException::builder()
+                .message(
+                    "Password did not conform with policy: Password must have symbol characters",
+                )
+                .meta(meta(
+                    "Password did not conform with policy: Password must have symbol characters",
+                ))
+                .build(),
+        )) {
             CognitoError::PasswordPolicy { policy } => {
                 assert_eq!(policy, "Password must have symbol characters")
             }
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            from_code("TooManyRequestsException", None),
+            from_service(ServiceError::TooManyRequestsException(
+                types::TooManyRequestsException::builder().build()
+            )),
             CognitoError::TooManyRequests
         ));
+        // Whatever its message says.
         assert!(matches!(
-            from_code("EnableSoftwareTokenMFAException", Some("Code mismatch")),
+            from_service(ServiceError::EnableSoftwareTokenMfaException(
+                types::EnableSoftwareTokenMfaException::builder()
+                    .message("Something else")
+                    .meta(meta("Something else"))
+                    .build()
+            )),
             CognitoError::CodeMismatch
         ));
         assert!(matches!(
-            from_code("UserNotConfirmedException", None),
+            from_service(ServiceError::UserNotConfirmedException(
+                types::UserNotConfirmedException::builder().build()
+            )),
             CognitoError::NotConfirmed
         ));
+        // Each operation's enum converts into the service-wide one.
+        let typed: ServiceError =
+            op::respond_to_auth_challenge::RespondToAuthChallengeError::CodeMismatchException(
+                types::CodeMismatchException::builder().build(),
+            )
+            .into();
+        assert!(matches!(from_service(typed), CognitoError::CodeMismatch));
     }
 
     #[test]
     fn invalid_parameters_say_what_to_fix() {
         assert!(matches!(
-            invalid_parameter(Some("USER_PASSWORD_AUTH flow not enabled for this client")),
+            invalid_parameter("USER_PASSWORD_AUTH flow not enabled for this client"),
             CognitoError::FlowNotAllowed { .. }
         ));
         assert!(matches!(
-            invalid_parameter(Some(
+            invalid_parameter(
                 "Client abc is not configured for secret but secret hash was received"
-            )),
+            ),
             CognitoError::ClientSecret
         ));
         assert!(matches!(
-            invalid_parameter(Some("Invalid session provided")),
+            invalid_parameter("Invalid session provided"),
             CognitoError::SessionExpired
         ));
-        let missing = invalid_parameter(Some("Invalid attributes given, name is missing"));
+        let missing = invalid_parameter("Invalid attributes given, name is missing");
         assert!(matches!(missing, CognitoError::InvalidParameter { .. }));
         assert_eq!(
             missing.to_string(),
             "Cognito refused: Invalid attributes given, name is missing (InvalidParameterException)"
         );
         // The SDK's typed variant decides, not the code text.
-        let typed =
+        let typed: ServiceError =
             op::respond_to_auth_challenge::RespondToAuthChallengeError::InvalidParameterException(
-                aws_sdk_cognitoidentityprovider::types::error::InvalidParameterException::builder()
+                types::InvalidParameterException::builder()
                     .message("Invalid attributes given, name is missing")
+                    .meta(meta("Invalid attributes given, name is missing"))
                     .build(),
-            );
-        assert!(typed.is_invalid_parameter());
+            )
+            .into();
+        assert!(matches!(
+            from_service(typed),
+            CognitoError::InvalidParameter { .. }
+        ));
     }
 
     #[test]
-    fn hostile_messages_are_cut_and_cleaned() {
+    fn unknown_codes_and_hostile_messages_are_cut_and_cleaned() {
         let long = format!("{}\u{7}\n", "x".repeat(5000));
-        let CognitoError::Refused { code, message } = from_code("Weird", Some(&long)) else {
+        let meta = aws_sdk_cognitoidentityprovider::error::ErrorMetadata::builder()
+            .code("Weird")
+            .message(&long)
+            .build();
+        let unknown = op::get_user::GetUserError::generic(meta);
+        let CognitoError::Refused { code, message } = from_service(unknown.into()) else {
             panic!()
         };
         assert_eq!(code, "Weird");
         assert!(message.chars().count() <= MAX_MESSAGE + 1);
         assert!(!message.contains('\u{7}'));
+        let throttled = aws_sdk_cognitoidentityprovider::error::ErrorMetadata::builder()
+            .code("ThrottlingException")
+            .build();
+        assert!(matches!(
+            from_service(op::get_user::GetUserError::generic(throttled).into()),
+            CognitoError::TooManyRequests
+        ));
     }
 }

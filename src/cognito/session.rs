@@ -39,7 +39,7 @@ pub fn save(vault: &mut Vault, sign_in: &SignIn, session: &Session) -> Result<()
 /// Replaces the stored session with a refreshed one, unless it was signed out or
 /// replaced by another sign-in meanwhile.
 fn store_refreshed(vault: &mut Vault, refreshed: &Session) -> Result<bool, CognitoError> {
-    Ok(store::update(vault, |state, _| {
+    store::update(vault, |state, _| {
         let same_user = state
             .session
             .as_ref()
@@ -48,7 +48,7 @@ fn store_refreshed(vault: &mut Vault, refreshed: &Session) -> Result<bool, Cogni
             state.session = Some(refreshed.clone());
         }
         Ok(same_user)
-    })?)
+    })
 }
 
 fn forget(vault: &mut Vault) -> Result<(), CognitoError> {
@@ -219,7 +219,8 @@ fn must_retry(e: &CognitoError) -> bool {
         CognitoError::Unreachable { .. }
             | CognitoError::Timeout { .. }
             | CognitoError::TooManyRequests
-            | CognitoError::BadResponse(_)
+            | CognitoError::NotCognito { .. }
+            | CognitoError::RequestFailed { .. }
     )
 }
 

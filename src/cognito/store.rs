@@ -13,7 +13,7 @@ use super::flow::EnrolledTotp;
 use super::tokens::Session;
 use crate::account::AccountId;
 use crate::clock::{Clock, CorrectedClock, SystemClock};
-use crate::vault::{Settings, Vault, VaultData, VaultError};
+use crate::vault::{Settings, Vault, VaultData};
 
 /// Links a vault account to the pool and user whose TOTP secret it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,12 +53,6 @@ pub struct CognitoState {
     /// Enrolled TOTP secrets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub totp: Vec<TotpLink>,
-}
-
-fn bad_state(e: serde_json::Error) -> VaultError {
-    VaultError::BadPayload {
-        reason: format!("the Cognito settings in the vault cannot be read: {e}"),
-    }
 }
 
 /// What `VaultData::cognito` holds: the typed state, or a section this version cannot
@@ -121,12 +115,14 @@ impl Drop for StoredCognito {
 
 impl CognitoState {
     /// The state in `data` (empty when there is none).
-    pub fn load(data: &VaultData) -> Result<Self, VaultError> {
+    /// A section this version cannot read is [`CognitoError::StateUnreadable`] (not the
+    /// serde message: it may quote a token).
+    pub fn load(data: &VaultData) -> Result<Self, CognitoError> {
         match &data.cognito {
             None => Ok(CognitoState::default()),
             Some(StoredCognito::State(state)) => Ok(CognitoState::clone(state)),
             Some(StoredCognito::Unreadable(value)) => {
-                CognitoState::deserialize(value).map_err(bad_state)
+                CognitoState::deserialize(value).map_err(|_| CognitoError::StateUnreadable)
             }
         }
     }
@@ -173,9 +169,9 @@ impl CognitoState {
 /// one [`Vault::update`].
 pub fn update<T>(
     vault: &mut Vault,
-    change: impl FnOnce(&mut CognitoState, &mut VaultData) -> Result<T, VaultError>,
-) -> Result<T, VaultError> {
-    vault.update(|data| {
+    change: impl FnOnce(&mut CognitoState, &mut VaultData) -> Result<T, CognitoError>,
+) -> Result<T, CognitoError> {
+    vault.try_update(|data| {
         let mut state = CognitoState::load(data)?;
         let value = change(&mut state, data)?;
         state.save(data);
@@ -211,7 +207,7 @@ pub struct Configured {
 /// app client. Enrolled TOTP links stay: they are per pool.
 pub fn configure(vault: &mut Vault, config: CognitoConfig) -> Result<Configured, CognitoError> {
     config.check()?;
-    Ok(update(vault, |state, _| {
+    update(vault, |state, _| {
         let same = state
             .config
             .as_ref()
@@ -219,7 +215,7 @@ pub fn configure(vault: &mut Vault, config: CognitoConfig) -> Result<Configured,
         let dropped_session = !same && state.session.take().is_some();
         state.config = Some(config);
         Ok(Configured { dropped_session })
-    })?)
+    })
 }
 
 #[cfg(test)]
@@ -311,7 +307,7 @@ mod tests {
         let data: VaultData = serde_json::from_str(text).unwrap();
         assert!(matches!(
             CognitoState::load(&data),
-            Err(VaultError::BadPayload { .. })
+            Err(CognitoError::StateUnreadable)
         ));
         assert!(!format!("{:?}", data.cognito).contains("eyJ-x"));
         let again = serde_json::to_value(&data).unwrap();
@@ -319,6 +315,17 @@ mod tests {
             again["cognito"],
             serde_json::json!({"config": 7, "session": {"refresh": "eyJ-x"}})
         );
+    }
+
+    #[test]
+    fn an_unreadable_section_is_an_error_of_its_own_that_quotes_nothing_from_it() {
+        // serde's message would quote the string: `invalid type: string "eyJ…"`.
+        let text = r#"{"accounts": [], "cognito": {"session": "eyJ-secret-token"}}"#;
+        let data: VaultData = serde_json::from_str(text).unwrap();
+        let error = CognitoState::load(&data).unwrap_err();
+        assert!(matches!(error, CognitoError::StateUnreadable));
+        assert!(!error.to_string().contains("eyJ"), "{error}");
+        assert!(!error.to_string().contains("backup"), "{error}");
     }
 
     #[test]

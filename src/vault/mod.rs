@@ -288,6 +288,15 @@ impl Vault {
         &mut self,
         change: impl FnOnce(&mut VaultData) -> Result<T, VaultError>,
     ) -> Result<T, VaultError> {
+        self.try_update(change)
+    }
+
+    /// [`Vault::update`] for a `change` with an error type of its own (a module's state
+    /// kept in the vault, as `cognito`'s).
+    pub fn try_update<T, E: From<VaultError>>(
+        &mut self,
+        change: impl FnOnce(&mut VaultData) -> Result<T, E>,
+    ) -> Result<T, E> {
         let _lock = files::lock(&self.paths, LockMode::Exclusive, self.lock_wait)?;
         self.refresh()?;
         let mut data = self.data.clone();

@@ -8,7 +8,7 @@ use super::*;
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Every kind, in declaration order.
-const ALL_KINDS: [ErrorKind; 25] = [
+const ALL_KINDS: [ErrorKind; 28] = [
     ErrorKind::NoVault,
     ErrorKind::VaultExists,
     ErrorKind::NotAVault,
@@ -33,6 +33,9 @@ const ALL_KINDS: [ErrorKind; 25] = [
     ErrorKind::Io,
     ErrorKind::Time,
     ErrorKind::Cognito,
+    ErrorKind::Network,
+    ErrorKind::SignedOut,
+    ErrorKind::CognitoSetup,
     ErrorKind::Internal,
 ];
 
@@ -64,7 +67,10 @@ fn kind_index(kind: ErrorKind) -> usize {
         K::Io => 21,
         K::Time => 22,
         K::Cognito => 23,
-        K::Internal => 24,
+        K::Network => 24,
+        K::SignedOut => 25,
+        K::CognitoSetup => 26,
+        K::Internal => 27,
     }
 }
 
@@ -93,6 +99,8 @@ fn every_error() -> Vec<(String, AppError)> {
     all.extend(walk(samples::link_errors()));
     all.extend(walk(samples::otp_errors()));
     all.extend(walk(samples::secret_errors()));
+    #[cfg(desktop)]
+    all.extend(walk(samples::cognito_errors()));
     all
 }
 
@@ -223,11 +231,82 @@ fn cognito_errors_are_sentences_of_their_own_kind() {
     assert_eq!(json["kind"], "cognito");
     let vault = AppError::from(CognitoError::Vault(VaultError::WrongPassword));
     assert_eq!(vault.kind, ErrorKind::WrongPassword);
+    let setup = AppError::from(CognitoError::PoolInOtherRegion {
+        pool: "us-east-1_AbC".into(),
+        pool_region: "us-east-1".into(),
+        region: "eu-west-1".into(),
+    });
+    assert_eq!(setup.kind, ErrorKind::InvalidInput);
+    assert_eq!(
+        setup.message,
+        "The user pool us-east-1_AbC is in us-east-1, not in eu-west-1"
+    );
     let locked = AppError::from(CognitoError::VaultLocked);
     assert_eq!(locked.kind, ErrorKind::Locked);
     assert_eq!(
         locked.message,
         "Sesame was locked while talking to Cognito; unlock it and try again"
+    );
+}
+
+/// Every Cognito error has the kind the UI acts on: network trouble, a session to sign
+/// in again, settings to correct, the vault's own kinds, else Cognito's refusal.
+#[cfg(desktop)]
+#[test]
+fn cognito_errors_have_kinds_the_ui_acts_on() {
+    use ErrorKind as K;
+    let kinds: Vec<ErrorKind> = samples::cognito_errors()
+        .into_iter()
+        .map(|e| AppError::from(e).kind)
+        .collect();
+    // In the order of `samples::cognito_errors`.
+    assert_eq!(
+        kinds,
+        [
+            K::CognitoSetup, // NotConfigured
+            K::InvalidInput, // BadConfig
+            K::InvalidInput, // PoolInOtherRegion
+            K::Damaged,      // StateUnreadable
+            K::Cognito,      // EnrollmentVanished
+            K::Cognito,      // WrongCredentials
+            K::Cognito,      // NotConfirmed
+            K::Cognito,      // UserNotFound
+            K::Cognito,      // UserDisabled
+            K::Cognito,      // UsernameExists
+            K::Cognito,      // CodeMismatch
+            K::Cognito,      // CodeUsed
+            K::Cognito,      // CodeExpired
+            K::Cognito,      // PasswordPolicy
+            K::Cognito,      // PasswordResetRequired
+            K::Cognito,      // TooManyRequests
+            K::Cognito,      // LimitExceeded
+            K::Cognito,      // SessionExpired
+            K::SignedOut,    // NotSignedIn
+            K::SignedOut,    // SessionEnded
+            K::CognitoSetup, // ClientSecret
+            K::CognitoSetup, // FlowNotAllowed
+            K::CognitoSetup, // NoSuchPool
+            K::Cognito,      // MfaUnavailable
+            K::CognitoSetup, // NotCognito
+            K::Internal,     // RequestFailed
+            K::Network,      // Unreachable
+            K::Network,      // Timeout
+            K::Cognito,      // Refused
+            K::Cognito,      // InvalidParameter
+            K::Cognito,      // MissingField
+            K::Cognito,      // UnexpectedChallenge
+            K::Cognito,      // NoMfaOffered
+            K::Cognito,      // BadTotpSecret
+            K::Cognito,      // UnusableTotpSecret
+            K::Cognito,      // Srp
+            K::Cognito,      // TokensDisagree
+            K::Cognito,      // UnsupportedChallenge
+            K::Internal,     // WrongStep
+            K::Cognito,      // NoVaultSecret
+            K::Locked,       // VaultLocked
+            K::Cognito,      // Token
+            K::Locked,       // Vault(ChangedElsewhere)
+        ]
     );
 }
 

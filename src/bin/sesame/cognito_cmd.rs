@@ -155,23 +155,11 @@ pub struct SignOutArgs {
     pub local: bool,
 }
 
-impl From<CognitoError> for CliError {
-    fn from(e: CognitoError) -> Self {
-        match e {
-            CognitoError::Vault(v) => CliError::Vault(v),
-            CognitoError::NotConfigured => CliError::Usage(format!(
-                "{e}: sesame cognito configure --region R --user-pool-id P --client-id C"
-            )),
-            other => CliError::Usage(other.to_string()),
-        }
-    }
-}
-
 fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::Usage(format!("cannot start the network runtime: {e}")))?;
+        .map_err(CliError::Runtime)?;
     Ok(runtime.block_on(future))
 }
 
@@ -252,9 +240,7 @@ async fn run_online(
                 );
             }
             if let Some(e) = enrolled.preference_error {
-                return Err(CliError::Usage(format!(
-                    "the authenticator is set up, but turning MFA on failed: {e}; run `sesame cognito enable-mfa` again"
-                )));
+                return Err(CliError::MfaPreference { reason: e });
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -314,19 +300,15 @@ fn lend(vault: &mut Vault) -> Mutex<&mut Vault> {
     Mutex::new(vault)
 }
 
-/// A sign-in error with the command that helps.
+/// A sign-in error, whose hints name the user.
 fn with_hint(e: CognitoError, username: &str) -> CliError {
-    let hint = match &e {
-        CognitoError::NotConfirmed => format!(
-            "sesame cognito confirm --username {username} --code CODE (or `resend` for a new code)"
-        ),
-        CognitoError::PasswordResetRequired => {
-            format!("sesame cognito forgot-password --username {username}")
-        }
-        CognitoError::FlowNotAllowed { .. } => "try the other --flow".to_owned(),
-        _ => return e.into(),
-    };
-    CliError::Usage(format!("{e}: {hint}"))
+    match e {
+        CognitoError::Vault(v) => CliError::Vault(v),
+        source => CliError::CognitoSignIn {
+            username: username.to_owned(),
+            source,
+        },
+    }
 }
 
 fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliError> {
@@ -381,11 +363,14 @@ fn read_stdin_line(what: &str) -> Result<Zeroizing<String>, CliError> {
     let read = std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
+        .map_err(|source| CliError::Stdin {
+            what: "a line",
+            source,
+        })?;
     if read == 0 {
-        return Err(CliError::Usage(format!(
-            "standard input ended before the {what} was given"
-        )));
+        return Err(CliError::StdinEnded {
+            what: what.to_owned(),
+        });
     }
     Ok(Zeroizing::new(
         line.trim_end_matches(['\n', '\r']).to_owned(),
@@ -527,10 +512,9 @@ async fn sign_in(
                 required_attributes,
             } => {
                 if !required_attributes.is_empty() {
-                    return Err(CliError::Usage(format!(
-                        "Cognito asks for a new password and these attributes: {}; set them in your pool's hosted sign-in page, then sign in here",
-                        required_attributes.join(", ")
-                    )));
+                    return Err(CliError::NewPasswordAttributes {
+                        attributes: required_attributes,
+                    });
                 }
                 eprintln!("Cognito asks for a new password for {}.", args.username);
                 Answer::NewPassword {
@@ -548,27 +532,18 @@ async fn sign_in(
             Prompt::Unsupported {
                 why: UnsupportedReason::MfaSetupByTextOrEmail,
             } => {
-                return Err(CliError::Usage(
-                    "the user pool requires MFA by text message or email, which must be set up elsewhere first".into(),
-                ));
+                return Err(CliError::MfaSetupElsewhere);
             }
             Prompt::SelectMfa { options } => {
-                return Err(CliError::Usage(format!(
-                    "Cognito asks to choose a second factor ({options:?}), which this command cannot do"
-                )));
+                return Err(CliError::MfaChoice { options });
             }
             Prompt::Password => {
-                return Err(CliError::Usage(
-                    "Cognito asks for the password again: sign in again".into(),
-                ));
+                return Err(CliError::PasswordAgain);
             }
         };
         prompt = driver.answer(&held, answer).await?;
     }
-    let session = driver
-        .session()
-        .cloned()
-        .ok_or_else(|| CliError::Usage("the sign-in ended without a session".into()))?;
+    let session = driver.session().cloned().ok_or(CliError::NoSession)?;
     println!(
         "Signed in as {}{}.",
         session.login,

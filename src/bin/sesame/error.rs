@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sesame::backup::BackupError;
+use sesame::cognito::{CognitoError, MfaKind};
 use sesame::keystore::{ChoiceOrigin, KeystoreError};
 use sesame::vault::VaultError;
 
@@ -41,6 +42,49 @@ pub enum CliError {
     /// An import or export failed.
     #[error("{0}")]
     Backup(#[from] BackupError),
+    /// Cognito refused, could not be reached, or answered what Sesame cannot use.
+    #[error("{0}")]
+    Cognito(#[from] CognitoError),
+    /// A Cognito sign-in of `username` failed (its hints name the user).
+    #[error("{source}")]
+    CognitoSignIn {
+        /// The name signed in with.
+        username: String,
+        /// Why.
+        source: CognitoError,
+    },
+    /// The async runtime for the network calls could not start.
+    #[error("cannot start the network runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The authenticator was set up, but `SetUserMFAPreference` failed.
+    #[error("the authenticator is set up, but turning MFA on failed: {reason}")]
+    MfaPreference {
+        /// What Cognito said.
+        reason: String,
+    },
+    /// A sign-in asks for a new password and attributes this command does not ask for.
+    #[error("Cognito asks for a new password and these attributes: {}", attributes.join(", "))]
+    NewPasswordAttributes {
+        /// The attributes the pool requires.
+        attributes: Vec<String>,
+    },
+    /// The pool requires MFA by text message or email, which is not set up yet.
+    #[error(
+        "the user pool requires MFA by text message or email, which must be set up elsewhere first"
+    )]
+    MfaSetupElsewhere,
+    /// A sign-in asks to choose a second factor.
+    #[error("Cognito asks to choose a second factor ({options:?}), which this command cannot do")]
+    MfaChoice {
+        /// What Cognito offers.
+        options: Vec<MfaKind>,
+    },
+    /// A sign-in asks for the password again.
+    #[error("Cognito asks for the password again")]
+    PasswordAgain,
+    /// A sign-in ended without a session (a bug).
+    #[error("the sign-in ended without a session")]
+    NoSession,
     /// Writing output failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -137,6 +181,16 @@ impl CliError {
             CliError::Vault(e) => vault_hint(e),
             CliError::Keystore(e) => keystore_hint(e),
             CliError::Backup(e) => backup_hint(e),
+            CliError::Cognito(e) => cognito_hint(e),
+            CliError::CognitoSignIn { username, source } => sign_in_hint(source, username),
+            CliError::MfaPreference { .. } => Some("run `sesame cognito enable-mfa` again".into()),
+            CliError::NewPasswordAttributes { .. } => {
+                Some("set them in your pool's hosted sign-in page, then sign in here".into())
+            }
+            CliError::PasswordAgain => Some("run `sesame cognito sign-in` again".into()),
+            CliError::Runtime(_) | CliError::NoSession => {
+                Some("this is a bug in Sesame or your system; please report it".into())
+            }
             CliError::NoTerminal { .. } => {
                 Some("pass --password-stdin and write it to standard input".into())
             }
@@ -160,6 +214,8 @@ impl CliError {
             | CliError::EmptyPassword { .. }
             | CliError::PasswordsDiffer { .. }
             | CliError::NoQrCode { .. }
+            | CliError::MfaSetupElsewhere
+            | CliError::MfaChoice { .. }
             | CliError::Usage(_) => None,
         }
     }
@@ -232,6 +288,78 @@ fn keystore_hint(error: &KeystoreError) -> Option<String> {
         | KeystoreError::Io { .. } => return None,
     };
     Some(hint.to_owned())
+}
+
+/// How to configure the pool, for the hints that send the user there.
+const CONFIGURE: &str = "sesame cognito configure --region R --user-pool-id P --client-id C";
+
+fn cognito_hint(error: &CognitoError) -> Option<String> {
+    use CognitoError as C;
+    let hint = match error {
+        C::NotConfigured => format!("configure it: {CONFIGURE}"),
+        C::PoolInOtherRegion { pool_region, .. } => format!("give --region {pool_region}"),
+        C::StateUnreadable => {
+            "a newer Sesame may have written them: use that version, or update Sesame".into()
+        }
+        C::EnrollmentVanished => "run `sesame cognito enable-mfa` again".into(),
+        C::NotConfirmed => "confirm it: sesame cognito confirm --username USER --code CODE (or `sesame cognito resend --username USER` for a new code)".into(),
+        C::UserNotFound => "check the username, or sign up with `sesame cognito sign-up`".into(),
+        C::PasswordResetRequired => "sesame cognito forgot-password --username USER".into(),
+        C::NotSignedIn | C::SessionEnded { .. } => "sign in with `sesame cognito sign-in`".into(),
+        C::ClientSecret => format!(
+            "configure the client again with its secret: {CONFIGURE} --client-secret-stdin"
+        ),
+        C::FlowNotAllowed { .. } => "try the other --flow".into(),
+        C::NoSuchPool { .. } => {
+            format!("check the region, ids and endpoint, then configure again: {CONFIGURE}")
+        }
+        C::NotCognito { .. } => format!("check the --endpoint given to: {CONFIGURE}"),
+        C::RequestFailed { .. } | C::WrongStep { .. } => {
+            "this is a bug in Sesame; please report it".into()
+        }
+        C::Vault(e) => return vault_hint(e),
+        C::BadConfig { .. }
+        | C::WrongCredentials
+        | C::UserDisabled
+        | C::UsernameExists
+        | C::CodeMismatch
+        | C::CodeUsed
+        | C::CodeExpired
+        | C::PasswordPolicy { .. }
+        | C::TooManyRequests
+        | C::LimitExceeded { .. }
+        | C::SessionExpired
+        | C::MfaUnavailable { .. }
+        | C::Unreachable { .. }
+        | C::Timeout { .. }
+        | C::Refused { .. }
+        | C::InvalidParameter { .. }
+        | C::MissingField { .. }
+        | C::UnexpectedChallenge { .. }
+        | C::NoMfaOffered
+        | C::BadTotpSecret(_)
+        | C::UnusableTotpSecret(_)
+        | C::Srp(_)
+        | C::TokensDisagree
+        | C::UnsupportedChallenge { .. }
+        | C::NoVaultSecret { .. }
+        | C::VaultLocked
+        | C::Token(_) => return None,
+    };
+    Some(hint)
+}
+
+/// A sign-in's hints name the user signing in.
+fn sign_in_hint(error: &CognitoError, username: &str) -> Option<String> {
+    match error {
+        CognitoError::NotConfirmed => Some(format!(
+            "sesame cognito confirm --username {username} --code CODE (or `resend` for a new code)"
+        )),
+        CognitoError::PasswordResetRequired => Some(format!(
+            "sesame cognito forgot-password --username {username}"
+        )),
+        other => cognito_hint(other),
+    }
 }
 
 fn backup_hint(error: &BackupError) -> Option<String> {

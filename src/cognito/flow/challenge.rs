@@ -140,9 +140,10 @@ pub(crate) fn step_for(
 ) -> Result<(State, SignInStep), CognitoError> {
     let destination = parameters.get("CODE_DELIVERY_DESTINATION").cloned();
     let Some(challenge) = challenge else {
-        return Err(CognitoError::BadResponse(
-            "neither tokens nor a challenge in the answer".into(),
-        ));
+        return Err(CognitoError::MissingField {
+            operation: "the sign-in",
+            field: "AuthenticationResult or ChallengeName",
+        });
     };
     Ok(match challenge {
         ChallengeNameType::SoftwareTokenMfa => (
@@ -172,9 +173,7 @@ pub(crate) fn step_for(
         ChallengeNameType::SelectMfaType => {
             let options = mfa_list(parameters, "MFAS_CAN_CHOOSE");
             if options.is_empty() {
-                return Err(CognitoError::BadResponse(
-                    "SELECT_MFA_TYPE offered no method Sesame knows".into(),
-                ));
+                return Err(CognitoError::NoMfaOffered);
             }
             (
                 State::SelectMfa(options.clone()),
@@ -322,7 +321,10 @@ mod tests {
         ));
         assert!(matches!(
             step_for(None, &params(&[]), false),
-            Err(CognitoError::BadResponse(_))
+            Err(CognitoError::MissingField {
+                field: "AuthenticationResult or ChallengeName",
+                ..
+            })
         ));
         assert!(matches!(
             step_for(
@@ -330,7 +332,7 @@ mod tests {
                 &params(&[("MFAS_CAN_CHOOSE", "not json")]),
                 false
             ),
-            Err(CognitoError::BadResponse(_))
+            Err(CognitoError::NoMfaOffered)
         ));
     }
 }

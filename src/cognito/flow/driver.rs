@@ -47,9 +47,7 @@ fn next(step: SignInStep) -> Result<Next, CognitoError> {
     Ok(match step {
         SignInStep::Done(session) => Next::Save(session),
         SignInStep::SelectMfaType { options } => {
-            Next::Select(preferred(&options).ok_or_else(|| {
-                CognitoError::BadResponse("SELECT_MFA_TYPE offered no second factor".into())
-            })?)
+            Next::Select(preferred(&options).ok_or(CognitoError::NoMfaOffered)?)
         }
         SignInStep::NeedMfaCode {
             kind,
@@ -219,7 +217,7 @@ mod tests {
         );
         assert!(matches!(
             next(SignInStep::SelectMfaType { options: vec![] }),
-            Err(CognitoError::BadResponse(_))
+            Err(CognitoError::NoMfaOffered)
         ));
     }
 

@@ -181,29 +181,35 @@ impl SignIn {
         }
         let out = request.send().await.map_err(|e| client.fail(e))?;
         if out.challenge_name() != Some(&ChallengeNameType::PasswordVerifier) {
-            return Err(CognitoError::BadResponse(format!(
-                "USER_SRP_AUTH was answered with {} instead of PASSWORD_VERIFIER",
-                out.challenge_name().map_or("no challenge", |c| c.as_str())
-            )));
+            return Err(CognitoError::UnexpectedChallenge {
+                operation: "InitiateAuth (USER_SRP_AUTH)",
+                expected: "PASSWORD_VERIFIER",
+                challenge: out
+                    .challenge_name()
+                    .map_or("no challenge", |c| c.as_str())
+                    .to_owned(),
+            });
         }
         let params = out.challenge_parameters().cloned().unwrap_or_default();
         let get = |key: &'static str| {
-            params.get(key).map(String::as_str).ok_or_else(|| {
-                CognitoError::BadResponse(format!("PASSWORD_VERIFIER without {key}"))
-            })
+            params
+                .get(key)
+                .map(String::as_str)
+                .ok_or(CognitoError::MissingField {
+                    operation: "InitiateAuth (PASSWORD_VERIFIER)",
+                    field: key,
+                })
         };
         let user_id = get("USER_ID_FOR_SRP")?.to_owned();
         let secret_block = get("SECRET_BLOCK")?;
-        let proof = srp
-            .prove(
-                &user_id,
-                password,
-                get("SALT")?,
-                get("SRP_B")?,
-                secret_block,
-                client.clock().now_secs(),
-            )
-            .map_err(|e| CognitoError::BadResponse(e.to_string()))?;
+        let proof = srp.prove(
+            &user_id,
+            password,
+            get("SALT")?,
+            get("SRP_B")?,
+            secret_block,
+            client.clock().now_secs(),
+        )?;
         self.user_id = user_id;
         let mut answer = client
             .sdk()

@@ -30,7 +30,10 @@ export interface AppError {
     | "no_qr_code" // image or screen had no readable QR code
     | "io"
     | "time" // NTP measurement failed
-    | "cognito" // (issue 5)
+    | "cognito" // Cognito refused; the message says what to correct (issue 5)
+    | "network" // Cognito could not be reached or did not answer in time
+    | "signed_out" // not signed in to Cognito, or the session ended: sign in again
+    | "cognito_setup" // the Cognito settings cannot work with this pool or endpoint
     | "internal";
   message: string;
 }

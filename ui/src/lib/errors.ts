@@ -26,6 +26,9 @@ const KINDS = new Set<AppError["kind"]>([
   "io",
   "time",
   "cognito",
+  "network",
+  "signed_out",
+  "cognito_setup",
   "internal",
 ]);
 
@@ -64,6 +67,10 @@ export function adviceFor(kind: AppError["kind"]): string | null {
       return "Sesame found a file where its vault should be, but it is not a vault. Move it away to start a new vault.";
     case "tampered":
       return "If you did not change the vault file yourself, someone else may have. Restore the previous version named above, or move the vault file away, create a new vault and import a backup export.";
+    case "network":
+      return "Sesame could not reach Amazon Cognito. Check the internet connection, and the endpoint in the Cognito settings if you set one, then try again.";
+    case "cognito_setup":
+      return "Check the Cognito settings: the region, user pool id, app client id (and its secret, if it has one) must be those the AWS console shows for the app client.";
     case "busy":
       return "Another Sesame window or the sesame command line is using the vault. Close it and try again.";
     default:

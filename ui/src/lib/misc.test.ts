@@ -28,8 +28,11 @@ describe("toAppError", () => {
     expect(adviceFor("keystore_insecure")).toMatch(/private/);
     expect(adviceFor("tampered")).toMatch(/backup export/);
     expect(adviceFor("not_a_vault")).toMatch(/not a vault/);
+    expect(adviceFor("network")).toMatch(/internet connection/);
+    expect(adviceFor("cognito_setup")).toMatch(/app client id/);
+    expect(adviceFor("signed_out")).toBeNull();
     // The app's advice names no command-line option.
-    for (const kind of ["keystore_unavailable", "keystore_damaged", "keystore_insecure", "tampered", "not_a_vault"] as const) {
+    for (const kind of ["keystore_unavailable", "keystore_damaged", "keystore_insecure", "tampered", "not_a_vault", "network", "cognito_setup"] as const) {
       expect(adviceFor(kind)).not.toMatch(/--|`sesame /);
     }
   });

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use sesame::error_samples as samples;
 
+use sesame::cognito::{CognitoError, MfaKind};
+
 use super::*;
 
 /// A secret used in failing inputs; no message may repeat it.
@@ -44,6 +46,23 @@ fn own_errors() -> Vec<CliError> {
             what: "the account",
             source: serde_json::from_str::<u8>("x").unwrap_err(),
         },
+        CliError::CognitoSignIn {
+            username: "erin".into(),
+            source: CognitoError::NotConfirmed,
+        },
+        CliError::Runtime(io()),
+        CliError::MfaPreference {
+            reason: "Cognito refused: Internal error (InternalErrorException)".into(),
+        },
+        CliError::NewPasswordAttributes {
+            attributes: vec!["name".into(), "email".into()],
+        },
+        CliError::MfaSetupElsewhere,
+        CliError::MfaChoice {
+            options: vec![MfaKind::Sms, MfaKind::Email],
+        },
+        CliError::PasswordAgain,
+        CliError::NoSession,
         CliError::Usage("give --issuer, --account or both".into()),
     ]
 }
@@ -59,7 +78,8 @@ fn own_index(error: &CliError) -> Option<usize> {
         | CliError::Time(_)
         | CliError::Vault(_)
         | CliError::Keystore(_)
-        | CliError::Backup(_) => None,
+        | CliError::Backup(_)
+        | CliError::Cognito(_) => None,
         CliError::Write { .. } => Some(0),
         CliError::Exists { .. } => Some(1),
         CliError::Stdin { .. } => Some(2),
@@ -72,7 +92,15 @@ fn own_index(error: &CliError) -> Option<usize> {
         CliError::DeleteNotConfirmed { .. } => Some(9),
         CliError::RemovePasswordNotConfirmed => Some(10),
         CliError::Json { .. } => Some(11),
-        CliError::Usage(_) => Some(12),
+        CliError::CognitoSignIn { .. } => Some(12),
+        CliError::Runtime(_) => Some(13),
+        CliError::MfaPreference { .. } => Some(14),
+        CliError::NewPasswordAttributes { .. } => Some(15),
+        CliError::MfaSetupElsewhere => Some(16),
+        CliError::MfaChoice { .. } => Some(17),
+        CliError::PasswordAgain => Some(18),
+        CliError::NoSession => Some(19),
+        CliError::Usage(_) => Some(20),
     }
 }
 
@@ -87,6 +115,7 @@ fn every_error() -> Vec<CliError> {
     all.extend(samples::vault_errors().into_iter().map(CliError::from));
     all.extend(samples::keystore_errors().into_iter().map(CliError::from));
     all.extend(samples::backup_errors().into_iter().map(CliError::from));
+    all.extend(samples::cognito_errors().into_iter().map(CliError::from));
     all
 }
 
@@ -182,6 +211,58 @@ fn hints_name_the_cli_commands_and_options_the_core_leaves_out() {
     );
     assert!(hint(CliError::NoTerminal { what: "x".into() }).contains("--password-stdin"));
     assert!(hint(CliError::Exists { path: "/f".into() }).contains("--force"));
+}
+
+#[test]
+fn cognito_errors_are_their_own_not_usage_and_hints_name_the_commands() {
+    let hint = |e: CliError| e.hint().unwrap_or_default();
+    for error in samples::cognito_errors() {
+        let cli = CliError::from(error);
+        assert!(
+            matches!(cli, CliError::Cognito(_)),
+            "{cli:?} should not be usage"
+        );
+    }
+    let region = CognitoError::PoolInOtherRegion {
+        pool: "us-east-1_AbC".into(),
+        pool_region: "us-east-1".into(),
+        region: "eu-west-1".into(),
+    };
+    assert!(!region.to_string().contains("--region"));
+    assert_eq!(hint(region.into()), "give --region us-east-1");
+    assert!(hint(CognitoError::NotConfigured.into()).contains("sesame cognito configure"));
+    assert!(hint(CognitoError::ClientSecret.into()).contains("--client-secret-stdin"));
+    assert!(hint(CognitoError::NotSignedIn.into()).contains("sesame cognito sign-in"));
+    // A vault error inside a Cognito error gets the vault's hint.
+    assert_eq!(
+        hint(CognitoError::Vault(VaultError::PasswordRequired).into()),
+        hint(VaultError::PasswordRequired.into())
+    );
+    let sign_in = |source| CliError::CognitoSignIn {
+        username: "erin".into(),
+        source,
+    };
+    assert!(
+        hint(sign_in(CognitoError::NotConfirmed))
+            .contains("sesame cognito confirm --username erin")
+    );
+    assert!(
+        hint(sign_in(CognitoError::PasswordResetRequired))
+            .contains("sesame cognito forgot-password --username erin")
+    );
+    assert!(
+        hint(sign_in(CognitoError::FlowNotAllowed {
+            message: "USER_PASSWORD_AUTH flow not enabled for this client".into()
+        }))
+        .contains("--flow")
+    );
+    // Network trouble is not a usage problem; its message says what to check.
+    let unreachable = CliError::from(CognitoError::Unreachable {
+        endpoint: "http://127.0.0.1:1".into(),
+        reason: "connection refused".into(),
+    });
+    assert!(matches!(unreachable, CliError::Cognito(_)));
+    assert!(unreachable.to_string().contains("check the network"));
 }
 
 #[test]
