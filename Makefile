@@ -35,12 +35,13 @@ DIST_APT_PACKAGES := lintian rpm file
 # Android is type-checked, not built (no NDK here).
 MOBILE_TARGET := aarch64-linux-android
 
-.PHONY: run test setup-run setup-test apt ui ui-test build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
 	@echo "make test   install test dependencies, then run every check and test"
 	@echo "make dist   build the release packages (.deb, .rpm) into $(TARGET_DIR)/release/bundle"
+	@echo "make bindings  regenerate ui/src/lib/bindings.ts from the Rust commands and types"
 	@echo "make bench  criterion benchmarks (release)"
 	@echo "make score  score the QR decoder and the code generator on $(CORPUS)"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
@@ -104,6 +105,12 @@ ui-test: ui/node_modules/.package-lock.json
 	cd ui && $(NPM) run check
 	cd ui && $(NPM) test
 	@$(MAKE) --no-print-directory ui
+
+## bindings: rewrites ui/src/lib/bindings.ts (the commands and their types) and the command
+## grants of src-tauri/capabilities/default.json from the Rust side (src-tauri/src/bindings.rs);
+## `make unit` fails while the checked-in files differ.
+bindings: ui
+	SESAME_WRITE_BINDINGS=1 $(CARGO) test -p sesame-app --lib bindings
 
 # Every target of the workspace (libraries, both binaries, tests, benches) in one cargo run,
 # so dependencies are compiled once with one feature set. `unit`, `e2e` and `package-test`

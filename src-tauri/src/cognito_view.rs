@@ -11,8 +11,9 @@ use sesame::vault::Vault;
 
 use crate::error::{AppError, AppResult};
 
-/// The configured pool and who is signed in (no tokens).
+/// The configured user pool and who is signed in. Tokens never reach the web view.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CognitoStatus {
     configured: bool,
     region: Option<String>,
@@ -21,7 +22,9 @@ pub struct CognitoStatus {
     has_client_secret: bool,
     endpoint: Option<String>,
     signed_in: bool,
+    /// The name the user signed in with.
     username: Option<String>,
+    /// When the tokens expire, in ms on this computer's clock.
     id_expires_at_ms: Option<u64>,
     access_expires_at_ms: Option<u64>,
     /// Verified claims of the ID token (only from `cognito_whoami`, `cognito_refresh`).
@@ -30,8 +33,9 @@ pub struct CognitoStatus {
     mfa_enrolled: bool,
 }
 
-/// A few verified claims of the ID token.
+/// A few claims of the ID token, verified by the shell just now.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "CognitoClaims"))]
 pub struct ClaimsView {
     sub: Option<String>,
     email: Option<String>,
@@ -40,6 +44,7 @@ pub struct ClaimsView {
 
 /// Where a code was sent, masked (`a***@e***.com`), if Cognito said.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CodeSent {
     /// The account is confirmed already (sign-up only).
     confirmed: bool,

@@ -13,8 +13,9 @@ use sesame::{OtpError, SecretError};
 /// What a command reports when it fails (serialized as `{kind, message}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppError {
-    /// Stable machine-readable kind (see `ui/src/lib/api.ts`).
+    /// Stable machine-readable kind (`ErrorKind` in `ui/src/lib/bindings.ts`).
     pub kind: ErrorKind,
     /// One sentence for people; never contains a secret.
     pub message: String,
@@ -24,6 +25,7 @@ pub struct AppError {
 /// one in an exhaustive `match` below, so a new variant does not build until it is mapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum ErrorKind {
     /// There is no vault yet: the UI shows first run.
     NoVault,

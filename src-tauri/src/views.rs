@@ -1,25 +1,50 @@
 //! What the web view sees: accounts, codes and pending imports without their secrets.
-//! Field names match `ui/src/lib/api.ts`.
+//! The test in `bindings.rs` writes their TypeScript twins into `ui/src/lib/bindings.ts`.
 
 use serde::{Deserialize, Serialize};
+use sesame::Warning;
 use sesame::account::{ParsedAccount, StoredAccount};
 use sesame::vault::{Settings, VaultData};
 use sesame::{Account, Algorithm, Kind, Params};
 
-/// An account without its secret.
+/// Which kind of code an account makes (the core's [`Kind`] without its moving factor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Kind"))]
+pub enum KindName {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+impl From<&Kind> for KindName {
+    fn from(kind: &Kind) -> Self {
+        match kind {
+            Kind::Totp { .. } => KindName::Totp,
+            Kind::Hotp { .. } => KindName::Hotp,
+            Kind::Steam { .. } => KindName::Steam,
+        }
+    }
+}
+
+/// An account as the UI sees it: no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AccountView {
     pub id: String,
     pub issuer: Option<String>,
     pub name: String,
-    pub kind: &'static str,
-    pub algorithm: &'static str,
+    pub kind: KindName,
+    pub algorithm: Algorithm,
     pub digits: u8,
+    /// TOTP/Steam period in seconds; null for HOTP.
     pub period: Option<u64>,
+    /// HOTP counter; null for TOTP.
     pub counter: Option<u64>,
     pub icon: Option<String>,
     pub tags: Vec<String>,
     pub note: Option<String>,
+    /// False for entries (e.g. MD5) that cannot produce codes.
     pub can_compute: bool,
 }
 
@@ -30,8 +55,8 @@ impl From<&StoredAccount> for AccountView {
             id: stored.id.as_str().to_owned(),
             issuer: account.issuer.clone(),
             name: account.name.clone(),
-            kind: account.params.kind.as_str(),
-            algorithm: account.params.algorithm.as_str(),
+            kind: KindName::from(&account.params.kind),
+            algorithm: account.params.algorithm,
             digits: account.params.digits,
             period: account.params.period(),
             counter: account.params.counter(),
@@ -43,35 +68,63 @@ impl From<&StoredAccount> for AccountView {
     }
 }
 
-/// A code at one moment. For HOTP, `code` is the last code the user asked for in this
-/// session (`None` until they press "next code").
+/// A code for one account at the shell's (corrected) time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CodeView {
     pub id: String,
+    /// Digits (or Steam letters), ungrouped; null when the account cannot compute codes,
+    /// and for HOTP until the user presses "next code" (then the last code asked for).
     pub code: Option<String>,
     pub next_code: Option<String>,
+    /// ms until `code` expires; null for HOTP.
     pub valid_for_ms: Option<u64>,
+    /// Period in ms; null for HOTP.
     pub period_ms: Option<u64>,
+}
+
+/// What a warning is about (the core's [`Warning`] without its details).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub enum WarningKind {
+    ShortSecret,
+    IssuerMismatch,
+    CannotComputeCodes,
+}
+
+impl From<&Warning> for WarningKind {
+    fn from(warning: &Warning) -> Self {
+        match warning {
+            Warning::ShortSecret { .. } => WarningKind::ShortSecret,
+            Warning::IssuerMismatch { .. } => WarningKind::IssuerMismatch,
+            Warning::CannotComputeCodes { .. } => WarningKind::CannotComputeCodes,
+        }
+    }
 }
 
 /// A warning, as a kind and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Warning"))]
 pub struct WarningView {
-    pub kind: String,
+    pub kind: WarningKind,
+    /// Human sentence.
     pub message: String,
 }
 
-/// An account found in a link, image or file, waiting for the user's yes.
+/// One account found in a link, image, screen or file, waiting for the user's yes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PendingAccount {
     pub issuer: Option<String>,
     pub name: String,
-    pub kind: &'static str,
-    pub algorithm: &'static str,
+    pub kind: KindName,
+    pub algorithm: Algorithm,
     pub digits: u8,
     pub period: Option<u64>,
     pub counter: Option<u64>,
     pub warnings: Vec<WarningView>,
+    /// Already in the vault (same secret, issuer and name).
     pub duplicate: bool,
 }
 
@@ -83,18 +136,15 @@ impl PendingAccount {
             .warnings
             .iter()
             .map(|w| WarningView {
-                kind: serde_json::to_value(w)
-                    .ok()
-                    .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-                    .unwrap_or_else(|| "warning".to_owned()),
+                kind: WarningKind::from(w),
                 message: w.to_string(),
             })
             .collect();
         PendingAccount {
             issuer: account.issuer.clone(),
             name: account.name.clone(),
-            kind: account.params.kind.as_str(),
-            algorithm: account.params.algorithm.as_str(),
+            kind: KindName::from(&account.params.kind),
+            algorithm: account.params.algorithm,
             digits: account.params.digits,
             period: account.params.period(),
             counter: account.params.counter(),
@@ -104,21 +154,29 @@ impl PendingAccount {
     }
 }
 
-/// Accounts held by the shell until the user confirms or discards them.
+/// Accounts held by the shell until `confirm_pending` or `discard_pending`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Pending"))]
 pub struct PendingView {
     pub pending_id: String,
+    /// Where they came from, e.g. "link", "image", "screen", "file", "deep link".
     pub source: String,
     pub accounts: Vec<PendingAccount>,
 }
 
-/// An account typed into the form.
+/// An account typed into the form. `kind` and `algorithm` are checked here, with errors
+/// that name the field, so they arrive as text.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ManualAccount {
     pub issuer: Option<String>,
     pub name: String,
+    /// Base32, spaces/dashes/case ignored.
+    #[cfg_attr(test, ts(type = "string"))]
     pub secret: zeroize::Zeroizing<String>,
+    #[cfg_attr(test, ts(as = "KindName"))]
     pub kind: String,
+    #[cfg_attr(test, ts(as = "Algorithm"))]
     pub algorithm: String,
     pub digits: u8,
     pub period: u64,
@@ -154,6 +212,7 @@ impl ManualAccount {
 
 /// The fields the edit dialog changes.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AccountEdit {
     pub issuer: Option<String>,
     pub name: String,

@@ -10,6 +10,7 @@ use crate::otp::{Code, Kind};
 /// User preferences kept in the vault (shared by the CLI and the app).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Settings {
     /// Lock after this many seconds without use (0: never).
     pub auto_lock_secs: u64,
@@ -24,6 +25,7 @@ pub struct Settings {
     /// When the offset was measured (Unix ms, this computer's clock); `None`: never.
     pub clock_checked_at_ms: Option<u64>,
     /// `system`, `light` or `dark`.
+    #[cfg_attr(feature = "ts", ts(type = r#""system" | "light" | "dark""#))]
     pub theme: String,
 }
 

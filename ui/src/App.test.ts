@@ -3,9 +3,9 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import { emit } from "@tauri-apps/api/event";
 import App from "./App.svelte";
 import { accountView, codeView, fakeShell } from "./test-shell";
-import type { AppState } from "./lib/api";
+import type { VaultState } from "./lib/api";
 
-function shell(state: { value: AppState }) {
+function shell(state: { value: VaultState }) {
   return fakeShell(
     {
       status: () => ({ state: state.value, has_password: true, vault_path: "/v", keystore: "test" }),
@@ -41,7 +41,7 @@ describe("App", () => {
   });
 
   it("drops the accounts and shows the unlock screen on the locked event", async () => {
-    const state = { value: "unlocked" as AppState };
+    const state = { value: "unlocked" as VaultState };
     shell(state);
     render(App);
     expect((await screen.findByTestId("account-row")).dataset.issuer).toBe("GitHub");
@@ -55,7 +55,7 @@ describe("App", () => {
   });
 
   it("shows accounts from a deep link once unlocked", async () => {
-    const state = { value: "unlocked" as AppState };
+    const state = { value: "unlocked" as VaultState };
     const s = shell(state);
     render(App);
     expect((await screen.findByTestId("account-row")).dataset.issuer).toBe("GitHub");

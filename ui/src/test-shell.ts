@@ -1,9 +1,16 @@
 // A fake Tauri shell for component tests: answers commands from a table and records
-// every call, through Tauri's own mockIPC (so the real api.ts invoke path is used).
+// every call, through Tauri's own mockIPC (so the real generated wrappers'
+// invoke path is used). Handlers are typed by the generated `Commands`.
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AccountView, CodeView } from "./lib/api";
+import type { AccountView, CodeView, CommandName, Commands } from "./lib/api";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
+
+/** Answers for the commands a test drives, each with the generated types of its command
+ *  (plugin commands, such as the file dialogs, untyped). */
+export type Handlers = {
+  [C in CommandName]?: (args: Commands[C]["args"]) => Commands[C]["result"] | Promise<Commands[C]["result"]>;
+} & { [plugin: `plugin:${string}`]: Handler };
 
 export interface FakeShell {
   calls: Array<{ cmd: string; args: Record<string, unknown> }>;
@@ -11,13 +18,13 @@ export interface FakeShell {
   argsOf(cmd: string): Array<Record<string, unknown>>;
 }
 
-export function fakeShell(handlers: Record<string, Handler>, opts: { events?: boolean } = {}): FakeShell {
+export function fakeShell(handlers: Handlers, opts: { events?: boolean } = {}): FakeShell {
   const calls: FakeShell["calls"] = [];
   mockIPC(
     (cmd, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;
       calls.push({ cmd, args });
-      const h = handlers[cmd];
+      const h = (handlers as Record<string, Handler | undefined>)[cmd];
       if (!h) return Promise.reject({ kind: "internal", message: `unexpected command ${cmd}` });
       return h(args);
     },

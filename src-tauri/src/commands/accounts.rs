@@ -98,7 +98,9 @@ pub async fn next_hotp(state: State<'_, AppState>, id: String) -> AppResult<Code
 
 /// What the UI shows after a copy.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CopyResult {
+    /// Seconds until the clipboard is cleared; 0: it is not cleared.
     clear_after_secs: u64,
 }
 
@@ -204,9 +206,13 @@ pub async fn delete_account(state: State<'_, AppState>, id: String) -> AppResult
 
 /// The secret, its link and a QR code, which the user asked to see.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Revealed {
+    /// Canonical Base32.
     secret: String,
+    /// The `otpauth://` link.
     uri: String,
+    /// The link as a QR code.
     qr_svg: String,
 }
 

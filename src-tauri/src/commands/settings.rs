@@ -48,6 +48,7 @@ fn unix_ms_now() -> u64 {
 
 /// A measured clock offset.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TimeCheck {
     offset_ms: i64,
     delay_ms: u64,

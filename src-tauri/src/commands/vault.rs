@@ -10,12 +10,26 @@ use crate::error::{AppError, AppResult};
 use crate::launch_open::LaunchOpen;
 use crate::state::AppState;
 
+/// Where the vault is: what the UI shows (first run, unlock, or the accounts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub enum VaultState {
+    NoVault,
+    Locked,
+    Unlocked,
+}
+
 /// What the UI needs to pick a screen.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Status {
-    state: &'static str,
+    state: VaultState,
+    /// Whether the vault asks for a password (false before a vault exists).
     has_password: bool,
+    /// Where the vault lives, for the settings screen.
     vault_path: String,
+    /// A short description of the keystore holding the device secret.
     keystore: String,
 }
 
@@ -30,7 +44,7 @@ pub async fn status(
     let keystore = state.keystore.to_string();
     if let Some(vault) = &state.session().vault {
         return Ok(Status {
-            state: "unlocked",
+            state: VaultState::Unlocked,
             has_password: vault.has_password(),
             vault_path,
             keystore: vault.keystore_description(),
@@ -38,13 +52,13 @@ pub async fn status(
     }
     match Vault::info(&state.paths) {
         Ok(info) => Ok(Status {
-            state: "locked",
+            state: VaultState::Locked,
             has_password: info.has_password,
             vault_path,
             keystore,
         }),
         Err(VaultError::NotFound { .. }) => Ok(Status {
-            state: "no_vault",
+            state: VaultState::NoVault,
             has_password: false,
             vault_path,
             keystore,

@@ -117,11 +117,11 @@ fn serializes_as_kind_and_message() {
 fn every_kind_is_listed_once_and_known_to_the_ui() {
     let indices: Vec<usize> = ALL_KINDS.iter().copied().map(kind_index).collect();
     assert_eq!(indices, (0..ALL_KINDS.len()).collect::<Vec<_>>());
-    let api = include_str!("../../../ui/src/lib/api.ts");
+    let api = include_str!("../../../ui/src/lib/bindings.ts");
     let errors = include_str!("../../../ui/src/lib/errors.ts");
     for kind in ALL_KINDS {
         let quoted = format!("\"{}\"", kind_name(kind));
-        assert!(api.contains(&quoted), "api.ts lacks {quoted}");
+        assert!(api.contains(&quoted), "bindings.ts lacks {quoted}");
         assert!(errors.contains(&quoted), "errors.ts lacks {quoted}");
     }
 }

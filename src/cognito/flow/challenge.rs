@@ -14,6 +14,7 @@ use crate::cognito::tokens::Session;
 /// A second factor. Serialized as `totp`, `sms`, `email`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum MfaKind {
     /// An authenticator app (TOTP): `SOFTWARE_TOKEN_MFA`.
     Totp,

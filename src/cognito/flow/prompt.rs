@@ -12,6 +12,7 @@ use super::sign_in::AuthFlow;
 /// secret, so it may go to a web view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "prompt", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SignInPrompt"))]
 pub enum Prompt {
     /// The password ([`Answer::Password`]): a new sign-in starts here.
     Password,
@@ -61,6 +62,7 @@ impl Prompt {
 /// Why a sign-in cannot go on in Sesame. Serialized in `snake_case`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum UnsupportedReason {
     /// The pool requires MFA but lets the user set up only text-message or email codes,
     /// which must be set up elsewhere first.

@@ -22,13 +22,21 @@ import type {
   AppError,
   CodeView,
   CognitoStatus,
-  ManualAccount,
+  CommandName,
+  Commands,
   Pending,
   PendingAccount,
   Settings,
   SignInPrompt,
   Status,
-} from "./api";
+} from "./bindings";
+
+/** The fake shell's side of every command: the generated arguments and result types, so
+ *  a command added on the Rust side fails `npm run check` here until the mock answers it. */
+type MockCommands = {
+  [C in CommandName]: (args: Commands[C]["args"]) => Commands[C]["result"] | Promise<Commands[C]["result"]>;
+};
+type CognitoCommand = Extract<CommandName, `cognito_${string}`>;
 
 interface MockAccount extends AccountView {
   secret: string;
@@ -246,193 +254,206 @@ export function installDevMock(): void {
     ];
   }
 
-  async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
-    if (slow) await new Promise((r) => setTimeout(r, 600));
-    switch (cmd) {
-      case "status":
-        return {
-          state,
-          has_password: state === "no_vault" ? false : hasPassword,
-          vault_path: "/home/alice/.local/share/sesame/vault",
-          keystore: "Secret Service (GNOME Keyring), login collection",
-        } satisfies Status;
-      case "create_vault":
-        if (state !== "no_vault") fail("invalid_input", "A vault already exists.");
-        hasPassword = args.password !== null;
-        state = "unlocked";
-        return null;
-      case "unlock":
-        if (state === "no_vault") fail("no_vault", "There is no vault yet.");
-        if (hasPassword && !args.password) fail("password_required", "This vault needs its password.");
-        if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
-        if (args.password === "keystore") fail("keystore", "The system keyring is locked.");
-        if (args.password === "elsewhere") fail("bound_to_another_device", "This vault is bound to another device.");
-        state = "unlocked";
-        lastActivity = Date.now();
-        return null;
-      case "lock":
-        if (state === "unlocked") state = "locked";
-        return null;
-      case "touch":
-        lastActivity = Date.now();
-        return null;
-      case "change_password":
-        needUnlocked();
-        if (hasPassword && args.oldPassword !== "password" && args.oldPassword !== "sesame")
-          fail("wrong_password", "The current password is wrong.");
-        hasPassword = args.newPassword !== null;
-        return null;
-      case "list_accounts":
-        needUnlocked();
-        return accounts.map(view);
-      case "codes":
-        needUnlocked();
-        return accounts.map(codeOf);
-      case "next_hotp": {
-        needUnlocked();
-        const a = find(args.id as string);
-        a.counter = (a.counter ?? 0) + 1;
-        return codeOf(a);
-      }
-      case "copy_code":
-        needUnlocked();
-        find(args.id as string);
-        return { clear_after_secs: settings.clipboard_clear_secs };
-      case "edit_account": {
-        needUnlocked();
-        const a = find(args.id as string);
-        Object.assign(a, args.edit);
-        return view(a);
-      }
-      case "move_account": {
-        needUnlocked();
-        const a = find(args.id as string);
-        accounts = accounts.filter((x) => x !== a);
-        accounts.splice(args.position as number, 0, a);
-        return null;
-      }
-      case "delete_account":
-        needUnlocked();
-        find(args.id as string);
-        accounts = accounts.filter((x) => x.id !== args.id);
-        return null;
-      case "reveal_secret": {
-        needUnlocked();
-        const a = find(args.id as string);
-        const uri = `otpauth://${a.kind === "hotp" ? "hotp" : "totp"}/${encodeURIComponent(a.issuer ?? "")}:${encodeURIComponent(a.name)}?secret=${a.secret}${a.issuer ? `&issuer=${encodeURIComponent(a.issuer)}` : ""}`;
-        return { secret: a.secret, uri, qr_svg: fakeQrSvg(uri) };
-      }
-      case "parse_link":
-        return newPending("link", parseOtpauth(String(args.text).trim()));
-      case "scan_image":
-        if ((args.bytes as number[]).length < 16) fail("no_qr_code", "No QR code found in this image.");
-        return newPending("image", [pendingAccount("Discord", "alice#1234")]);
-      case "scan_screen":
-        return newPending("screen", [
-          pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
-          pendingAccount("GitLab", "alice", {
-            warnings: [{ kind: "short_secret", message: "The secret is only 80 bits; 128 or more is recommended." }],
-          }),
-        ]);
-      case "scan_file":
-        if (String(args.path).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
-        return newPending("file", [pendingAccount("Reddit", "u/alice")]);
-      case "open_backup":
-      case "open_backup_bytes":
-        if (args.password === "wrong") fail("wrong_password", "Wrong backup password.");
-        return newPending("backup", [
-          pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
-          pendingAccount("Atlassian", "alice@acme-corp.example"),
-          pendingAccount("Legacy VPN", "alice", {
-            algorithm: "SHA1",
-            warnings: [{ kind: "cannot_compute_codes", message: "This account uses MD5, which Sesame cannot compute codes with." }],
-          }),
-        ]);
-      case "add_manual": {
-        needUnlocked();
-        const m = args.account as ManualAccount;
-        if (m.secret.length < 8) fail("invalid_input", "The secret is too short to be real (less than 40 bits).");
-        const a = account(`m${++seq}`, m.issuer, m.name, {
-          kind: m.kind,
-          algorithm: m.algorithm,
-          digits: m.digits,
-          period: m.kind === "hotp" ? null : m.period,
-          counter: m.kind === "hotp" ? m.counter : null,
-          secret: m.secret,
-        });
+  /** The shell's commands, each checked against the generated `Commands`. */
+  const shell: MockCommands = {
+    status: () => {
+      return {
+        state,
+        has_password: state === "no_vault" ? false : hasPassword,
+        vault_path: "/home/alice/.local/share/sesame/vault",
+        keystore: "Secret Service (GNOME Keyring), login collection",
+      } satisfies Status;
+    },
+    create_vault: (args) => {
+      if (state !== "no_vault") fail("invalid_input", "A vault already exists.");
+      hasPassword = args.password !== null;
+      state = "unlocked";
+      return null;
+    },
+    unlock: (args) => {
+      if (state === "no_vault") fail("no_vault", "There is no vault yet.");
+      if (hasPassword && !args.password) fail("password_required", "This vault needs its password.");
+      if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
+      if (args.password === "keystore") fail("keystore", "The system keyring is locked.");
+      if (args.password === "elsewhere") fail("bound_to_another_device", "This vault is bound to another device.");
+      state = "unlocked";
+      lastActivity = Date.now();
+      return null;
+    },
+    lock: () => {
+      if (state === "unlocked") state = "locked";
+      return null;
+    },
+    touch: () => {
+      lastActivity = Date.now();
+      return null;
+    },
+    change_password: (args) => {
+      needUnlocked();
+      if (hasPassword && args.oldPassword !== "password" && args.oldPassword !== "sesame")
+        fail("wrong_password", "The current password is wrong.");
+      hasPassword = args.newPassword !== null;
+      return null;
+    },
+    list_accounts: () => {
+      needUnlocked();
+      return accounts.map(view);
+    },
+    codes: () => {
+      needUnlocked();
+      return accounts.map(codeOf);
+    },
+    next_hotp: (args) => {
+      needUnlocked();
+      const a = find(args.id as string);
+      a.counter = (a.counter ?? 0) + 1;
+      return codeOf(a);
+    },
+    copy_code: (args) => {
+      needUnlocked();
+      find(args.id as string);
+      return { clear_after_secs: settings.clipboard_clear_secs };
+    },
+    edit_account: (args) => {
+      needUnlocked();
+      const a = find(args.id as string);
+      Object.assign(a, args.edit);
+      return view(a);
+    },
+    move_account: (args) => {
+      needUnlocked();
+      const a = find(args.id as string);
+      accounts = accounts.filter((x) => x !== a);
+      accounts.splice(args.position as number, 0, a);
+      return null;
+    },
+    delete_account: (args) => {
+      needUnlocked();
+      find(args.id as string);
+      accounts = accounts.filter((x) => x.id !== args.id);
+      return null;
+    },
+    reveal_secret: (args) => {
+      needUnlocked();
+      const a = find(args.id as string);
+      const uri = `otpauth://${a.kind === "hotp" ? "hotp" : "totp"}/${encodeURIComponent(a.issuer ?? "")}:${encodeURIComponent(a.name)}?secret=${a.secret}${a.issuer ? `&issuer=${encodeURIComponent(a.issuer)}` : ""}`;
+      return { secret: a.secret, uri, qr_svg: fakeQrSvg(uri) };
+    },
+    parse_link: (args) => {
+      return newPending("link", parseOtpauth(String(args.text).trim()));
+    },
+    scan_image: (args) => {
+      if ((args.bytes as number[]).length < 16) fail("no_qr_code", "No QR code found in this image.");
+      return newPending("image", [pendingAccount("Discord", "alice#1234")]);
+    },
+    scan_screen: () => {
+      return newPending("screen", [
+        pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
+        pendingAccount("GitLab", "alice", {
+          warnings: [{ kind: "short_secret", message: "The secret is only 80 bits; 128 or more is recommended." }],
+        }),
+      ]);
+    },
+    scan_file: (args) => {
+      if (String(args.path).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
+      return newPending("file", [pendingAccount("Reddit", "u/alice")]);
+    },
+    open_backup: (args) => {
+      if (args.password === "wrong") fail("wrong_password", "Wrong backup password.");
+      return newPending("backup", [
+        pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
+        pendingAccount("Atlassian", "alice@acme-corp.example"),
+        pendingAccount("Legacy VPN", "alice", {
+          algorithm: "MD5",
+          warnings: [{ kind: "cannot_compute_codes", message: "This account uses MD5, which Sesame cannot compute codes with." }],
+        }),
+      ]);
+    },
+    open_backup_bytes: (args) => shell.open_backup({ path: "(picked in the web view)", password: args.password }),
+    add_manual: (args) => {
+      needUnlocked();
+      const m = args.account;
+      if (m.secret.length < 8) fail("invalid_input", "The secret is too short to be real (less than 40 bits).");
+      const a = account(`m${++seq}`, m.issuer, m.name, {
+        kind: m.kind,
+        algorithm: m.algorithm,
+        digits: m.digits,
+        period: m.kind === "hotp" ? null : m.period,
+        counter: m.kind === "hotp" ? m.counter : null,
+        secret: m.secret,
+      });
+      accounts.push(a);
+      return view(a);
+    },
+    confirm_pending: (args) => {
+      needUnlocked();
+      const list = pendings.get(args.pendingId as string) ?? (args.pendingId === "p-deep" ? [pendingAccount("Mastodon", "@alice@social.example")] : null);
+      if (!list) fail("not_found", "This import is no longer waiting.");
+      pendings.delete(args.pendingId as string);
+      const added = (args.indices as number[]).map((i) => {
+        const p = list![i];
+        const a = account(`i${++seq}`, p.issuer, p.name, { kind: p.kind, digits: p.digits, period: p.period, counter: p.counter });
         accounts.push(a);
         return view(a);
-      }
-      case "confirm_pending": {
-        needUnlocked();
-        const list = pendings.get(args.pendingId as string) ?? (args.pendingId === "p-deep" ? [pendingAccount("Mastodon", "@alice@social.example")] : null);
-        if (!list) fail("not_found", "This import is no longer waiting.");
-        pendings.delete(args.pendingId as string);
-        const added = (args.indices as number[]).map((i) => {
-          const p = list![i];
-          const a = account(`i${++seq}`, p.issuer, p.name, { kind: p.kind, digits: p.digits, period: p.period, counter: p.counter });
-          accounts.push(a);
-          return view(a);
-        });
-        return added;
-      }
-      case "discard_pending":
-        pendings.delete(args.pendingId as string);
-        return null;
-      case "take_deep_link": {
-        const p = deepLink;
-        deepLink = null;
-        return p;
-      }
-      case "export_backup":
-        needUnlocked();
-        return accounts.length;
-      case "export_otpauth":
-        needUnlocked();
-        return accounts.length;
-      case "export_migration_qr":
-        needUnlocked();
-        return Array.from({ length: Math.max(1, Math.ceil(accounts.length / 5)) }, (_, i) => fakeQrSvg(`batch ${i}`));
-      case "get_settings":
-        needUnlocked();
-        return { ...settings };
-      case "set_settings":
-        needUnlocked();
-        settings = { ...(args.settings as Settings) };
-        return { ...settings };
-      case "check_time":
-        if (/fail/.test(settings.ntp_server)) fail("time", `No answer from ${settings.ntp_server} within 3 s.`);
-        settings.clock_offset_ms = 1234;
-        settings.clock_checked_at_ms = Date.now();
-        return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
-      case "cognito_status":
-      case "cognito_configure":
-      case "cognito_sign_up":
-      case "cognito_confirm":
-      case "cognito_resend":
-      case "cognito_forgot_password":
-      case "cognito_confirm_forgot_password":
-      case "cognito_sign_in":
-      case "cognito_answer_mfa":
-      case "cognito_answer_mfa_from_vault":
-      case "cognito_set_new_password":
-      case "cognito_set_up_mfa":
-      case "cognito_whoami":
-      case "cognito_refresh":
-      case "cognito_enable_mfa":
-      case "cognito_disable_mfa":
-      case "cognito_sign_out":
-        needUnlocked();
-        return cognito(cmd, args);
-      case "plugin:dialog|open":
-        return params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame";
-      case "plugin:dialog|save": {
-        const o = (args.options ?? {}) as { defaultPath?: string };
-        return `/home/alice/Documents/${o.defaultPath ?? "export"}`;
-      }
-      default:
-        return fail("internal", `The dev mock does not know the command “${cmd}”.`);
+      });
+      return added;
+    },
+    discard_pending: (args) => {
+      pendings.delete(args.pendingId as string);
+      return null;
+    },
+    take_deep_link: () => {
+      const p = deepLink;
+      deepLink = null;
+      return p;
+    },
+    export_backup: () => {
+      needUnlocked();
+      return accounts.length;
+    },
+    export_otpauth: () => {
+      needUnlocked();
+      return accounts.length;
+    },
+    export_migration_qr: () => {
+      needUnlocked();
+      return Array.from({ length: Math.max(1, Math.ceil(accounts.length / 5)) }, (_, i) => fakeQrSvg(`batch ${i}`));
+    },
+    get_settings: () => {
+      needUnlocked();
+      return { ...settings };
+    },
+    set_settings: (args) => {
+      needUnlocked();
+      settings = { ...(args.settings as Settings) };
+      return { ...settings };
+    },
+    check_time: () => {
+      if (/fail/.test(settings.ntp_server)) fail("time", `No answer from ${settings.ntp_server} within 3 s.`);
+      settings.clock_offset_ms = 1234;
+      settings.clock_checked_at_ms = Date.now();
+      return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
+    },
+    ...cognito,
+  };
+  /** Plugin commands the UI calls (file dialogs). */
+  const plugins: Record<string, (args: Record<string, unknown>) => unknown> = {
+    "plugin:dialog|open": () => params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame",
+    "plugin:dialog|save": (args) => {
+      const o = (args.options ?? {}) as { defaultPath?: string };
+      return `/home/alice/Documents/${o.defaultPath ?? "export"}`;
+    },
+  };
+
+  async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    if (slow) await new Promise((r) => setTimeout(r, 600));
+    if (cmd in shell) {
+      const name = cmd as CommandName;
+      if (name.startsWith("cognito_")) needUnlocked();
+      return (shell[name] as (args: unknown) => unknown)(args);
     }
+    if (cmd in plugins) return plugins[cmd](args);
+    return fail("internal", `The dev mock does not know the command “${cmd}”.`);
   }
 
   mockIPC((cmd, args) => handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
@@ -472,7 +493,7 @@ function cognitoMock(
   fail: (kind: AppError["kind"], message: string) => never,
   addAccount: (issuer: string, name: string) => string,
   removeAccount: (id: string) => void,
-): (cmd: string, args: Record<string, unknown>) => unknown {
+): Pick<MockCommands, CognitoCommand> {
   const pool = { region: "eu-west-1", user_pool_id: "eu-west-1_DevMock1", client_id: "4c0dev1mock2client3id" };
   let configured = start === "configured" || start === "signed_in";
   let endpoint: string | null = null;
@@ -522,86 +543,94 @@ function cognitoMock(
   };
   const sent = { confirmed: false, destination: "a***@e***.com", medium: "EMAIL" };
 
-  return (cmd, args) => {
-    const name = String(args.username ?? "").trim();
-    switch (cmd) {
-      case "cognito_status":
-        return status();
-      case "cognito_configure":
-        if (!String(args.region ?? "").trim()) fail("invalid_input", "Invalid Cognito region: it is empty");
-        configured = true;
-        pool.region = String(args.region);
-        pool.user_pool_id = String(args.userPoolId);
-        pool.client_id = String(args.clientId);
-        endpoint = (args.endpoint as string | null) ?? null;
-        hasSecret = hasSecret || Boolean(args.clientSecret);
-        return status();
-      case "cognito_sign_up":
-        needPool();
-        if (String(args.password).length < 8) fail("cognito", "The password does not meet the user pool's policy: Password not long enough");
-        return sent;
-      case "cognito_confirm":
-      case "cognito_confirm_forgot_password":
-        needPool();
-        if (String(args.code).trim() === "000000") fail("cognito", "The code is not right; check it and try again");
-        return null;
-      case "cognito_resend":
-      case "cognito_forgot_password":
-        needPool();
-        return sent;
-      case "cognito_sign_in":
-        needPool();
-        waiting = null;
-        if (args.password === "wrong") fail("cognito", "Incorrect username or password");
-        if (enrolled.has(name)) return wait(name, { prompt: "mfa_code", kind: "totp", answerable_from_vault: true });
-        if (name in FIRST_PROMPT) return wait(name, FIRST_PROMPT[name]);
-        return done(name);
-      case "cognito_answer_mfa": {
-        const username = waitingFor("mfa_code");
-        if (!/^\d{6}$/.test(String(args.code).trim())) fail("cognito", "The code is not right; check it and try again");
-        return done(username);
-      }
-      case "cognito_answer_mfa_from_vault":
-        return done(waitingFor("mfa_code"));
-      case "cognito_set_new_password": {
-        const username = waitingFor("new_password");
-        if (String(args.password).length < 8) fail("cognito", "The password does not meet the user pool's policy: Password not long enough");
-        const given = (args.attributes ?? {}) as Record<string, string>;
-        if (!given.name) fail("cognito", "Cognito refused: Invalid attributes given, name is missing (InvalidParameterException)");
-        return done(username);
-      }
-      case "cognito_set_up_mfa": {
-        const username = waitingFor("mfa_setup");
-        enrolled.set(username, addAccount(issuer(), username));
-        return done(username);
-      }
-      case "cognito_whoami":
-        needUser();
-        return status(true);
-      case "cognito_refresh":
-        needUser();
-        expiresAt = Date.now() + 3_600_000;
-        return status(true);
-      case "cognito_enable_mfa": {
-        const username = needUser();
-        const old = enrolled.get(username);
-        if (old) removeAccount(old);
-        enrolled.set(username, addAccount(issuer(), username));
-        return status();
-      }
-      case "cognito_disable_mfa": {
-        const username = needUser();
-        const id = enrolled.get(username);
-        if (id) removeAccount(id);
-        enrolled.delete(username);
-        return status();
-      }
-      case "cognito_sign_out":
-        needUser();
-        user = null;
-        return status();
-      default:
-        return fail("internal", `The dev mock does not know the command “${cmd}”.`);
-    }
+  const username = (args: { username?: string }) => String(args.username ?? "").trim();
+  const commands: Pick<MockCommands, CognitoCommand> = {
+    cognito_status: () => {
+      return status();
+    },
+    cognito_configure: (args) => {
+      if (!String(args.region ?? "").trim()) fail("invalid_input", "Invalid Cognito region: it is empty");
+      configured = true;
+      pool.region = String(args.region);
+      pool.user_pool_id = String(args.userPoolId);
+      pool.client_id = String(args.clientId);
+      endpoint = (args.endpoint as string | null) ?? null;
+      hasSecret = hasSecret || Boolean(args.clientSecret);
+      return status();
+    },
+    cognito_sign_up: (args) => {
+      needPool();
+      if (String(args.password).length < 8) fail("cognito", "The password does not meet the user pool's policy: Password not long enough");
+      return sent;
+    },
+    cognito_confirm: (args) => {
+      needPool();
+      if (String(args.code).trim() === "000000") fail("cognito", "The code is not right; check it and try again");
+      return null;
+    },
+    cognito_confirm_forgot_password: (args) => commands.cognito_confirm(args),
+    cognito_resend: () => {
+      needPool();
+      return sent;
+    },
+    cognito_forgot_password: (args) => commands.cognito_resend(args),
+    cognito_sign_in: (args) => {
+      const name = username(args);
+      needPool();
+      waiting = null;
+      if (args.password === "wrong") fail("cognito", "Incorrect username or password");
+      if (enrolled.has(name)) return wait(name, { prompt: "mfa_code", kind: "totp", answerable_from_vault: true });
+      if (name in FIRST_PROMPT) return wait(name, FIRST_PROMPT[name]);
+      return done(name);
+    },
+    cognito_answer_mfa: (args) => {
+      const username = waitingFor("mfa_code");
+      if (!/^\d{6}$/.test(String(args.code).trim())) fail("cognito", "The code is not right; check it and try again");
+      return done(username);
+    },
+    cognito_answer_mfa_from_vault: () => {
+      return done(waitingFor("mfa_code"));
+    },
+    cognito_set_new_password: (args) => {
+      const username = waitingFor("new_password");
+      if (String(args.password).length < 8) fail("cognito", "The password does not meet the user pool's policy: Password not long enough");
+      const given = (args.attributes ?? {}) as Record<string, string>;
+      if (!given.name) fail("cognito", "Cognito refused: Invalid attributes given, name is missing (InvalidParameterException)");
+      return done(username);
+    },
+    cognito_set_up_mfa: () => {
+      const username = waitingFor("mfa_setup");
+      enrolled.set(username, addAccount(issuer(), username));
+      return done(username);
+    },
+    cognito_whoami: () => {
+      needUser();
+      return status(true);
+    },
+    cognito_refresh: () => {
+      needUser();
+      expiresAt = Date.now() + 3_600_000;
+      return status(true);
+    },
+    cognito_enable_mfa: () => {
+      const username = needUser();
+      const old = enrolled.get(username);
+      if (old) removeAccount(old);
+      enrolled.set(username, addAccount(issuer(), username));
+      return status();
+    },
+    cognito_disable_mfa: () => {
+      const username = needUser();
+      const id = enrolled.get(username);
+      if (id) removeAccount(id);
+      enrolled.delete(username);
+      return status();
+    },
+    cognito_sign_out: () => {
+      needUser();
+      user = null;
+      return status();
+    },
   };
+  return commands;
 }

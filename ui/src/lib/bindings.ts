@@ -1,0 +1,559 @@
+// Generated from the Rust side by src-tauri/src/bindings.rs (ts-rs for the types, the
+// handlers' signatures for the commands). Do not edit: change the Rust types or
+// commands, then run `make bindings`. Every command rejects with an `AppError`.
+
+import { invoke } from "@tauri-apps/api/core";
+
+/**
+ * What a command reports when it fails (serialized as `{kind, message}`).
+ */
+export type AppError = { 
+/**
+ * Stable machine-readable kind (`ErrorKind` in `ui/src/lib/bindings.ts`).
+ */
+kind: ErrorKind, 
+/**
+ * One sentence for people; never contains a secret.
+ */
+message: string, };
+
+/**
+ * The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
+ * one in an exhaustive `match` below, so a new variant does not build until it is mapped.
+ */
+export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal";
+
+/**
+ * Where the vault is: what the UI shows (first run, unlock, or the accounts).
+ */
+export type VaultState = "no_vault" | "locked" | "unlocked";
+
+/**
+ * What the UI needs to pick a screen.
+ */
+export type Status = { state: VaultState, 
+/**
+ * Whether the vault asks for a password (false before a vault exists).
+ */
+has_password: boolean, 
+/**
+ * Where the vault lives, for the settings screen.
+ */
+vault_path: string, 
+/**
+ * A short description of the keystore holding the device secret.
+ */
+keystore: string, };
+
+/**
+ * Which kind of code an account makes (the core's [`Kind`] without its moving factor).
+ */
+export type Kind = "totp" | "hotp" | "steam";
+
+/**
+ * HMAC hash function.
+ */
+export type Algorithm = "SHA1" | "SHA256" | "SHA512" | "MD5";
+
+/**
+ * An account as the UI sees it: no secret.
+ */
+export type AccountView = { id: string, issuer: string | null, name: string, kind: Kind, algorithm: Algorithm, digits: number, 
+/**
+ * TOTP/Steam period in seconds; null for HOTP.
+ */
+period: number | null, 
+/**
+ * HOTP counter; null for TOTP.
+ */
+counter: number | null, icon: string | null, tags: Array<string>, note: string | null, 
+/**
+ * False for entries (e.g. MD5) that cannot produce codes.
+ */
+can_compute: boolean, };
+
+/**
+ * A code for one account at the shell's (corrected) time.
+ */
+export type CodeView = { id: string, 
+/**
+ * Digits (or Steam letters), ungrouped; null when the account cannot compute codes,
+ * and for HOTP until the user presses "next code" (then the last code asked for).
+ */
+code: string | null, next_code: string | null, 
+/**
+ * ms until `code` expires; null for HOTP.
+ */
+valid_for_ms: number | null, 
+/**
+ * Period in ms; null for HOTP.
+ */
+period_ms: number | null, };
+
+/**
+ * What the UI shows after a copy.
+ */
+export type CopyResult = { 
+/**
+ * Seconds until the clipboard is cleared; 0: it is not cleared.
+ */
+clear_after_secs: number, };
+
+/**
+ * The fields the edit dialog changes.
+ */
+export type AccountEdit = { issuer: string | null, name: string, tags: Array<string>, note: string | null, };
+
+/**
+ * The secret, its link and a QR code, which the user asked to see.
+ */
+export type Revealed = { 
+/**
+ * Canonical Base32.
+ */
+secret: string, 
+/**
+ * The `otpauth://` link.
+ */
+uri: string, 
+/**
+ * The link as a QR code.
+ */
+qr_svg: string, };
+
+/**
+ * What a warning is about (the core's [`Warning`] without its details).
+ */
+export type WarningKind = "short_secret" | "issuer_mismatch" | "cannot_compute_codes";
+
+/**
+ * A warning, as a kind and a sentence.
+ */
+export type Warning = { kind: WarningKind, 
+/**
+ * Human sentence.
+ */
+message: string, };
+
+/**
+ * One account found in a link, image, screen or file, waiting for the user's yes.
+ */
+export type PendingAccount = { issuer: string | null, name: string, kind: Kind, algorithm: Algorithm, digits: number, period: number | null, counter: number | null, warnings: Array<Warning>, 
+/**
+ * Already in the vault (same secret, issuer and name).
+ */
+duplicate: boolean, };
+
+/**
+ * Accounts held by the shell until `confirm_pending` or `discard_pending`.
+ */
+export type Pending = { pending_id: string, 
+/**
+ * Where they came from, e.g. "link", "image", "screen", "file", "deep link".
+ */
+source: string, accounts: Array<PendingAccount>, };
+
+/**
+ * An account typed into the form. `kind` and `algorithm` are checked here, with errors
+ * that name the field, so they arrive as text.
+ */
+export type ManualAccount = { issuer: string | null, name: string, 
+/**
+ * Base32, spaces/dashes/case ignored.
+ */
+secret: string, kind: Kind, algorithm: Algorithm, digits: number, period: number, counter: number, };
+
+/**
+ * User preferences kept in the vault (shared by the CLI and the app).
+ */
+export type Settings = { 
+/**
+ * Lock after this many seconds without use (0: never).
+ */
+auto_lock_secs: number, 
+/**
+ * Clear a copied code from the clipboard after this many seconds (0: never).
+ */
+clipboard_clear_secs: number, 
+/**
+ * Apply the measured clock offset to codes.
+ */
+time_correction: boolean, 
+/**
+ * NTP server for time correction.
+ */
+ntp_server: string, 
+/**
+ * Last measured clock offset in milliseconds.
+ */
+clock_offset_ms: number, 
+/**
+ * When the offset was measured (Unix ms, this computer's clock); `None`: never.
+ */
+clock_checked_at_ms: number | null, 
+/**
+ * `system`, `light` or `dark`.
+ */
+theme: "system" | "light" | "dark", };
+
+/**
+ * A measured clock offset.
+ */
+export type TimeCheck = { offset_ms: number, delay_ms: number, server: string, };
+
+/**
+ * The configured user pool and who is signed in. Tokens never reach the web view.
+ */
+export type CognitoStatus = { configured: boolean, region: string | null, user_pool_id: string | null, client_id: string | null, has_client_secret: boolean, endpoint: string | null, signed_in: boolean, 
+/**
+ * The name the user signed in with.
+ */
+username: string | null, 
+/**
+ * When the tokens expire, in ms on this computer's clock.
+ */
+id_expires_at_ms: number | null, access_expires_at_ms: number | null, 
+/**
+ * Verified claims of the ID token (only from `cognito_whoami`, `cognito_refresh`).
+ */
+claims: CognitoClaims | null, 
+/**
+ * Sesame holds this user's verified authenticator secret.
+ */
+mfa_enrolled: boolean, };
+
+/**
+ * A few claims of the ID token, verified by the shell just now.
+ */
+export type CognitoClaims = { sub: string | null, email: string | null, username: string | null, };
+
+/**
+ * Where a code was sent, masked (`a***@e***.com`), if Cognito said.
+ */
+export type CodeSent = { 
+/**
+ * The account is confirmed already (sign-up only).
+ */
+confirmed: boolean, destination: string | null, 
+/**
+ * `EMAIL` or `SMS`.
+ */
+medium: string | null, };
+
+/**
+ * A second factor. Serialized as `totp`, `sms`, `email`.
+ */
+export type MfaKind = "totp" | "sms" | "email";
+
+/**
+ * Why a sign-in cannot go on in Sesame. Serialized in `snake_case`.
+ */
+export type UnsupportedReason = "mfa_setup_by_text_or_email";
+
+/**
+ * What the sign-in needs from the user next. Serialized with a `prompt` tag
+ * (`{"prompt": "mfa_code", "kind": "totp", "answerable_from_vault": true}`); carries no
+ * secret, so it may go to a web view.
+ */
+export type SignInPrompt = { "prompt": "password" } | { "prompt": "new_password", 
+/**
+ * Attribute names without the `userAttributes.` prefix (e.g. `name`).
+ */
+required_attributes: Array<string>, } | { "prompt": "mfa_code", 
+/**
+ * Which factor.
+ */
+kind: MfaKind, 
+/**
+ * Where a text-message or email code was sent (masked), if Cognito said.
+ */
+destination?: string | null, 
+/**
+ * Whether the vault can answer.
+ */
+answerable_from_vault: boolean, } | { "prompt": "mfa_setup" } | { "prompt": "select_mfa", 
+/**
+ * The factors offered.
+ */
+options: Array<MfaKind>, } | { "prompt": "done" } | { "prompt": "unsupported", 
+/**
+ * Why.
+ */
+why: UnsupportedReason, };
+
+// ---- commands ----
+
+/** Which screen to show: first run, unlock, or the accounts. */
+export const status = () =>
+  invoke<Status>("status");
+
+/** Creates the vault (binding it to a new device secret) and leaves it unlocked. */
+export const createVault = (password: string | null) =>
+  invoke<null>("create_vault", { password });
+
+/** Unlocks the vault with the device secret and, if it has one, the password. */
+export const unlock = (password: string | null) =>
+  invoke<null>("unlock", { password });
+
+/** Locks now: the keys and every decrypted account leave memory. */
+export const lock = () =>
+  invoke<null>("lock");
+
+/**
+ * Adds (old `None`), changes, or removes (new `None`) the password. The old password
+ * is checked by unlocking with it first.
+ */
+export const changePassword = (oldPassword: string | null, newPassword: string | null) =>
+  invoke<null>("change_password", { oldPassword, newPassword });
+
+/** Resets the auto-lock timer. */
+export const touch = () =>
+  invoke<null>("touch");
+
+/** Every account, in the user's order, without secrets. */
+export const listAccounts = () =>
+  invoke<AccountView[]>("list_accounts");
+
+/** Current and next codes for every account at the (corrected) time. */
+export const codes = () =>
+  invoke<CodeView[]>("codes");
+
+/** HOTP: uses the next counter value (saved before the code is shown). */
+export const nextHotp = (id: string) =>
+  invoke<CodeView>("next_hotp", { id });
+
+/**
+ * Copies the account's current code to the clipboard and clears it after the
+ * configured time if it still holds that code.
+ */
+export const copyCode = (id: string) =>
+  invoke<CopyResult>("copy_code", { id });
+
+/** Renames or re-tags an account. */
+export const editAccount = (id: string, edit: AccountEdit) =>
+  invoke<AccountView>("edit_account", { id, edit });
+
+/** Moves an account to `position` (0-based) in the list. */
+export const moveAccount = (id: string, position: number) =>
+  invoke<null>("move_account", { id, position });
+
+/** Deletes an account (the UI has asked for confirmation). */
+export const deleteAccount = (id: string) =>
+  invoke<null>("delete_account", { id });
+
+/** Shows an account's secret: the one command that sends one to the web view. */
+export const revealSecret = (id: string) =>
+  invoke<Revealed>("reveal_secret", { id });
+
+/** An `otpauth://` or `otpauth-migration://` link, pasted or typed. */
+export const parseLink = (text: string) =>
+  invoke<Pending>("parse_link", { text });
+
+/**
+ * Bytes of a dropped, pasted or picked file: an image, a list of links, or a backup
+ * (which rejects with `password_required`; then call `open_backup_bytes`).
+ */
+export const scanImage = (bytes: number[]) =>
+  invoke<Pending>("scan_image", { bytes });
+
+/**
+ * A file chosen in the dialog: an image, a list of links, or a Sesame backup (which
+ * rejects with `password_required`; then call `open_backup`).
+ */
+export const scanFile = (path: string) =>
+  invoke<Pending>("scan_file", { path });
+
+/** Every QR code on every screen (Sesame's own window is hidden meanwhile). */
+export const scanScreen = () =>
+  invoke<Pending>("scan_screen");
+
+/** A Sesame backup file and its password. */
+export const openBackup = (path: string, password: string) =>
+  invoke<Pending>("open_backup", { path, password });
+
+/** A Sesame backup's bytes (picked in the web view) and its password. */
+export const openBackupBytes = (bytes: number[], password: string) =>
+  invoke<Pending>("open_backup_bytes", { bytes, password });
+
+/** An account typed into the form (added at once: the user typed it). */
+export const addManual = (account: ManualAccount) =>
+  invoke<AccountView>("add_manual", { account });
+
+/** Adds the chosen accounts of a pending import; duplicates are skipped. */
+export const confirmPending = (pendingId: string, indices: number[]) =>
+  invoke<AccountView[]>("confirm_pending", { pendingId, indices });
+
+/** Forgets a pending import. */
+export const discardPending = (pendingId: string) =>
+  invoke<null>("discard_pending", { pendingId });
+
+/**
+ * The oldest deep link not yet shown, if any. While locked it stays queued: the UI asks
+ * again after unlocking.
+ */
+export const takeDeepLink = () =>
+  invoke<Pending | null>("take_deep_link");
+
+/** An encrypted backup protected by `password`; returns how many accounts it holds. */
+export const exportBackup = (path: string, password: string) =>
+  invoke<number>("export_backup", { path, password });
+
+/** Every account as an `otpauth://` link, one per line, in plain text. */
+export const exportOtpauth = (path: string) =>
+  invoke<number>("export_otpauth", { path });
+
+/** Google Authenticator transfer QR codes (SVG), to scan with a phone. */
+export const exportMigrationQr = () =>
+  invoke<string[]>("export_migration_qr");
+
+/** The vault's settings. */
+export const getSettings = () =>
+  invoke<Settings>("get_settings");
+
+/**
+ * Saves settings; the measured offset and its time are kept from the vault, not taken
+ * from the UI.
+ */
+export const setSettings = (settings: Settings) =>
+  invoke<Settings>("set_settings", { settings });
+
+/** Asks the configured NTP server how far off this clock is, and stores the offset. */
+export const checkTime = () =>
+  invoke<TimeCheck>("check_time");
+
+/** The pool and session, as stored. */
+export const cognitoStatus = () =>
+  invoke<CognitoStatus>("cognito_status");
+
+/**
+ * Stores the pool and app client (a session with another pool is forgotten). An empty
+ * secret keeps the stored secret of the same app client.
+ */
+export const cognitoConfigure = (region: string, userPoolId: string, clientId: string, clientSecret: string | null, endpoint: string | null) =>
+  invoke<CognitoStatus>("cognito_configure", { region, userPoolId, clientId, clientSecret, endpoint });
+
+/** Creates a user; a confirmation code is sent unless the pool confirms by itself. */
+export const cognitoSignUp = (username: string, email: string, password: string) =>
+  invoke<CodeSent>("cognito_sign_up", { username, email, password });
+
+/** Confirms a sign-up with the code that was sent. */
+export const cognitoConfirm = (username: string, code: string) =>
+  invoke<null>("cognito_confirm", { username, code });
+
+/** Sends the sign-up confirmation code again. */
+export const cognitoResend = (username: string) =>
+  invoke<CodeSent>("cognito_resend", { username });
+
+/** Starts a password reset: a code is sent. */
+export const cognitoForgotPassword = (username: string) =>
+  invoke<CodeSent>("cognito_forgot_password", { username });
+
+/** Sets a new password with the reset code. */
+export const cognitoConfirmForgotPassword = (username: string, code: string, password: string) =>
+  invoke<null>("cognito_confirm_forgot_password", { username, code, password });
+
+/** Starts a sign-in (SRP); the answer says what is needed next. */
+export const cognitoSignIn = (username: string, password: string) =>
+  invoke<SignInPrompt>("cognito_sign_in", { username, password });
+
+/** Answers the sign-in's MFA challenge with a code the user typed. */
+export const cognitoAnswerMfa = (code: string) =>
+  invoke<SignInPrompt>("cognito_answer_mfa", { code });
+
+/** Answers the sign-in's TOTP challenge with the code of the secret Sesame holds. */
+export const cognitoAnswerMfaFromVault = () =>
+  invoke<SignInPrompt>("cognito_answer_mfa_from_vault");
+
+/**
+ * Sets the new password the waiting sign-in asks for (prompt `new_password`).
+ * `attributes` maps each of the prompt's `required_attributes` to its value (e.g.
+ * `{"name": "Alice Liddell"}`); empty values are left out. A password the pool's policy
+ * refuses keeps the sign-in waiting, so another one can be tried.
+ */
+export const cognitoSetNewPassword = (password: string, attributes: Record<string, string> | null) =>
+  invoke<SignInPrompt>("cognito_set_new_password", { password, attributes });
+
+/**
+ * Answers the waiting sign-in's `mfa_setup` prompt by making Sesame the user's
+ * authenticator app (a new account in the vault), then goes on with the sign-in.
+ */
+export const cognitoSetUpMfa = () =>
+  invoke<SignInPrompt>("cognito_set_up_mfa");
+
+/** The session (refreshed when close to expiry) with its ID token verified now. */
+export const cognitoWhoami = () =>
+  invoke<CognitoStatus>("cognito_whoami");
+
+/** New tokens with the refresh token, now. */
+export const cognitoRefresh = () =>
+  invoke<CognitoStatus>("cognito_refresh");
+
+/**
+ * Makes Sesame the signed-in user's authenticator and turns TOTP MFA on. A preference
+ * Cognito did not take is an error (the authenticator is set up all the same: trying
+ * again finishes it).
+ */
+export const cognitoEnableMfa = () =>
+  invoke<CognitoStatus>("cognito_enable_mfa");
+
+/** Turns TOTP MFA off and removes the authenticator account from the vault. */
+export const cognitoDisableMfa = () =>
+  invoke<CognitoStatus>("cognito_disable_mfa");
+
+/** Signs out everywhere, revokes the refresh token and forgets the tokens. */
+export const cognitoSignOut = () =>
+  invoke<CognitoStatus>("cognito_sign_out");
+
+/** Every command by name: what `invoke` sends (`args`) and what it resolves to. */
+export interface Commands {
+  status: { args: Record<string, never>; result: Status };
+  create_vault: { args: { password: string | null }; result: null };
+  unlock: { args: { password: string | null }; result: null };
+  lock: { args: Record<string, never>; result: null };
+  change_password: { args: { oldPassword: string | null; newPassword: string | null }; result: null };
+  touch: { args: Record<string, never>; result: null };
+  list_accounts: { args: Record<string, never>; result: AccountView[] };
+  codes: { args: Record<string, never>; result: CodeView[] };
+  next_hotp: { args: { id: string }; result: CodeView };
+  copy_code: { args: { id: string }; result: CopyResult };
+  edit_account: { args: { id: string; edit: AccountEdit }; result: AccountView };
+  move_account: { args: { id: string; position: number }; result: null };
+  delete_account: { args: { id: string }; result: null };
+  reveal_secret: { args: { id: string }; result: Revealed };
+  parse_link: { args: { text: string }; result: Pending };
+  scan_image: { args: { bytes: number[] }; result: Pending };
+  scan_file: { args: { path: string }; result: Pending };
+  scan_screen: { args: Record<string, never>; result: Pending };
+  open_backup: { args: { path: string; password: string }; result: Pending };
+  open_backup_bytes: { args: { bytes: number[]; password: string }; result: Pending };
+  add_manual: { args: { account: ManualAccount }; result: AccountView };
+  confirm_pending: { args: { pendingId: string; indices: number[] }; result: AccountView[] };
+  discard_pending: { args: { pendingId: string }; result: null };
+  take_deep_link: { args: Record<string, never>; result: Pending | null };
+  export_backup: { args: { path: string; password: string }; result: number };
+  export_otpauth: { args: { path: string }; result: number };
+  export_migration_qr: { args: Record<string, never>; result: string[] };
+  get_settings: { args: Record<string, never>; result: Settings };
+  set_settings: { args: { settings: Settings }; result: Settings };
+  check_time: { args: Record<string, never>; result: TimeCheck };
+  cognito_status: { args: Record<string, never>; result: CognitoStatus };
+  cognito_configure: { args: { region: string; userPoolId: string; clientId: string; clientSecret: string | null; endpoint: string | null }; result: CognitoStatus };
+  cognito_sign_up: { args: { username: string; email: string; password: string }; result: CodeSent };
+  cognito_confirm: { args: { username: string; code: string }; result: null };
+  cognito_resend: { args: { username: string }; result: CodeSent };
+  cognito_forgot_password: { args: { username: string }; result: CodeSent };
+  cognito_confirm_forgot_password: { args: { username: string; code: string; password: string }; result: null };
+  cognito_sign_in: { args: { username: string; password: string }; result: SignInPrompt };
+  cognito_answer_mfa: { args: { code: string }; result: SignInPrompt };
+  cognito_answer_mfa_from_vault: { args: Record<string, never>; result: SignInPrompt };
+  cognito_set_new_password: { args: { password: string; attributes: Record<string, string> | null }; result: SignInPrompt };
+  cognito_set_up_mfa: { args: Record<string, never>; result: SignInPrompt };
+  cognito_whoami: { args: Record<string, never>; result: CognitoStatus };
+  cognito_refresh: { args: Record<string, never>; result: CognitoStatus };
+  cognito_enable_mfa: { args: Record<string, never>; result: CognitoStatus };
+  cognito_disable_mfa: { args: Record<string, never>; result: CognitoStatus };
+  cognito_sign_out: { args: Record<string, never>; result: CognitoStatus };
+}
+
+/** The name of a command. */
+export type CommandName = keyof Commands;
