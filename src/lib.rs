@@ -1,6 +1,7 @@
 //! Sesame's core: OTP secrets and codes, `otpauth://` and migration links, QR codes and
 //! time. The CLI (`src/bin/sesame`) and the desktop app call this public API; no GUI code
-//! lives here. `../shared/DESIGN.md` (and `docs/DESIGN.md`) is the map.
+//! lives here. `ARCHITECTURE.md` at the repository root is the map (`../shared/DESIGN.md`
+//! was its first sketch).
 
 pub mod account;
 pub mod backup;
