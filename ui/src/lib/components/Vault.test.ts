@@ -212,3 +212,25 @@ describe("Vault", () => {
     expect(s.argsOf("scan_image")).toEqual([{ bytes: [137, 80, 78, 71, 1, 2, 3] }]);
   });
 });
+
+describe("Vault with a long list", () => {
+  it("draws the first screenful with its codes first, then every row", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => accountView(`a${i}`, `Issuer ${i}`, `user${i}`));
+    let answerCodes: (codes: ReturnType<typeof codeView>[]) => void = () => {};
+    fakeShell({
+      list_accounts: () => many,
+      codes: () => new Promise((resolve) => (answerCodes = resolve)),
+      get_settings: () => ({ auto_lock_secs: 300, clipboard_clear_secs: 30, time_correction: false, ntp_server: "pool", clock_offset_ms: 0, clock_checked_at_ms: null, theme: "light" }),
+      take_deep_link: () => null,
+    });
+    renderVault();
+    // Before any code has arrived, only the first rows are drawn...
+    await waitFor(() => expect(rows()).toHaveLength(24));
+    expect(rows()[0].dataset.issuer).toBe("Issuer 0");
+    // ...and once the codes are there, the rest follow.
+    answerCodes(many.map((a) => codeView(a.id, "123456")));
+    await waitFor(() => expect(rows()).toHaveLength(40));
+    expect(rows()[39].dataset.issuer).toBe("Issuer 39");
+    expect(document.querySelector(".count")?.textContent?.trim()).toBe("40 accounts");
+  });
+});
