@@ -1,5 +1,6 @@
-//! Portable exports and imports: Sesame's encrypted backup file, plain `otpauth://` lists
-//! and Google Authenticator migration links or QR images.
+//! Portable exports: Sesame's encrypted backup file, plain `otpauth://` lists and Google
+//! Authenticator migration QR images. Working out what a file to import is belongs to
+//! [`crate::import`].
 //!
 //! A backup opens anywhere with its backup password alone (Argon2id + XChaCha20-Poly1305):
 //! it is how a vault moves to another device.
@@ -15,15 +16,12 @@
 //!                       associated data = magic‖header_len‖header)
 //! ```
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::account::{Account, AccountId, ParsedAccount, StoredAccount};
+use crate::account::{Account, AccountId, StoredAccount};
 use crate::container::{self, ContainerError, FormatName, KdfAlgorithm, Layout};
 use crate::crypto;
-use crate::link::{self, LinkError};
 use crate::vault::KdfCost;
 
 /// First bytes of a Sesame backup.
@@ -35,19 +33,9 @@ const LAYOUT: Layout = Layout {
     header_tag_len: 0,
 };
 
-/// Why an import or export failed.
+/// Why a backup could not be sealed or opened, or an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    /// The file could not be read or written.
-    #[error("cannot {action} {path}: {source}")]
-    Io {
-        /// `read` or `write`.
-        action: &'static str,
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
     /// The backup password does not open the backup (or the file was changed).
     #[error("wrong backup password, or the backup file was modified")]
     WrongPassword,
@@ -72,20 +60,7 @@ pub enum BackupError {
         "the backup asks for an Argon2id cost outside the accepted range; it is damaged or hostile"
     )]
     KdfOutOfBounds,
-    /// A link in a list or QR image is invalid.
-    #[error("line {line}: {source}")]
-    Link {
-        /// 1-based line (or image) number.
-        line: usize,
-        /// What is wrong with it.
-        source: LinkError,
-    },
-    /// Nothing importable was found.
-    #[error(
-        "{0} holds no accounts Sesame can import (expected a Sesame backup, a list of otpauth:// links, a migration link, or a QR image)"
-    )]
-    Nothing(String),
-    /// A QR image could not be read.
+    /// A migration QR image could not be drawn.
     #[error(transparent)]
     Qr(#[from] crate::qr::QrError),
     /// An account in the backup has an id no Sesame writes (a hand-edited file).
@@ -234,62 +209,6 @@ pub fn migration_qr_pngs(accounts: &[StoredAccount]) -> Result<Vec<Vec<u8>>, Bac
         .collect()
 }
 
-/// What an import file held.
-#[derive(Debug)]
-pub enum Imported {
-    /// A Sesame backup (needs its password: call [`open_backup`]).
-    Backup(Vec<u8>),
-    /// Accounts from links or QR images.
-    Accounts(Vec<ParsedAccount>),
-}
-
-/// Reads an import file: a Sesame backup, a text file of `otpauth://` or
-/// `otpauth-migration://` links (one per line; blank lines and `#` comments skipped), or an
-/// image holding such QR codes.
-pub fn read_import(path: &Path) -> Result<Imported, BackupError> {
-    let bytes = std::fs::read(path).map_err(|source| BackupError::Io {
-        action: "read",
-        path: path.display().to_string(),
-        source,
-    })?;
-    read_import_bytes(bytes, &path.display().to_string())
-}
-
-/// Like [`read_import`], for bytes already read (a dropped or pasted file); `name` says
-/// where they came from in errors.
-pub fn read_import_bytes(bytes: Vec<u8>, name: &str) -> Result<Imported, BackupError> {
-    if is_backup(&bytes) {
-        return Ok(Imported::Backup(bytes));
-    }
-    let name = name.to_owned();
-    let texts: Vec<String> = match std::str::from_utf8(&bytes) {
-        Ok(text) if !text.contains('\0') => text.lines().map(str::to_owned).collect(),
-        _ => crate::qr::decode_bytes(&bytes)?,
-    };
-    let accounts = parse_lines(&texts)?;
-    if accounts.is_empty() {
-        return Err(BackupError::Nothing(name));
-    }
-    Ok(Imported::Accounts(accounts))
-}
-
-/// Parses links, one per entry; blank lines and `#` comments are skipped.
-pub fn parse_lines(lines: &[String]) -> Result<Vec<ParsedAccount>, BackupError> {
-    let mut accounts = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let parsed = link::parse(line).map_err(|source| BackupError::Link {
-            line: i + 1,
-            source,
-        })?;
-        accounts.extend(parsed);
-    }
-    Ok(accounts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,34 +293,5 @@ mod tests {
         .unwrap();
         assert_eq!(read_contents(&good).unwrap().len(), 1);
         assert!(matches!(read_contents(b"[]"), Err(BackupError::Damaged(_))));
-    }
-
-    #[test]
-    fn lists_skip_comments_and_name_bad_lines() {
-        let lines: Vec<String> = [
-            "# exported by Sesame",
-            "",
-            "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A",
-            "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXQ&issuer=B",
-        ]
-        .map(String::from)
-        .to_vec();
-        assert_eq!(parse_lines(&lines).unwrap().len(), 2);
-        let bad = vec![
-            "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".to_owned(),
-            "nonsense".to_owned(),
-        ];
-        let err = parse_lines(&bad).unwrap_err();
-        assert!(err.to_string().starts_with("line 2:"), "{err}");
-    }
-
-    #[test]
-    fn otpauth_list_parses_back() {
-        let accounts = vec![stored("a"), stored("b")];
-        let text = otpauth_list(&accounts);
-        let lines: Vec<String> = text.lines().map(String::from).collect();
-        let parsed = parse_lines(&lines).unwrap();
-        assert_eq!(parsed.len(), 2);
-        assert_eq!(parsed[1].account, accounts[1].account);
     }
 }

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use crate::account::InvalidAccountId;
 use crate::backup::BackupError;
 use crate::clock::TimeError;
+use crate::import::ImportError;
 use crate::keystore::{ChoiceOrigin, KeystoreError};
 use crate::link::LinkError;
 use crate::migration::MigrationError;
@@ -196,11 +197,6 @@ pub fn keystore_index(error: &KeystoreError) -> usize {
 /// One of every [`BackupError`] variant, in declaration order.
 pub fn backup_errors() -> Vec<BackupError> {
     vec![
-        BackupError::Io {
-            action: "read",
-            path: "/home/ada/backup.sesame".into(),
-            source: io("no such file"),
-        },
         BackupError::WrongPassword,
         BackupError::Damaged("cut short".into()),
         BackupError::UnsupportedVersion(9),
@@ -209,12 +205,7 @@ pub fn backup_errors() -> Vec<BackupError> {
             name: "sesame-backup2".into(),
         },
         BackupError::KdfOutOfBounds,
-        BackupError::Link {
-            line: 2,
-            source: LinkError::NotALink,
-        },
-        BackupError::Nothing("/home/ada/notes.txt".into()),
-        BackupError::Qr(QrError::UnsupportedFormat),
+        BackupError::Qr(QrError::TooLong { len: 4000 }),
         BackupError::InvalidAccountId(InvalidAccountId("x".into())),
         BackupError::Migration(MigrationError::MissingData),
     ]
@@ -223,17 +214,40 @@ pub fn backup_errors() -> Vec<BackupError> {
 /// The position of `error`'s variant in [`backup_errors`]; no wildcard arm.
 pub fn backup_index(error: &BackupError) -> usize {
     match error {
-        BackupError::Io { .. } => 0,
-        BackupError::WrongPassword => 1,
-        BackupError::Damaged(_) => 2,
-        BackupError::UnsupportedVersion(_) => 3,
-        BackupError::UnknownName { .. } => 4,
-        BackupError::KdfOutOfBounds => 5,
-        BackupError::Link { .. } => 6,
-        BackupError::Nothing(_) => 7,
-        BackupError::Qr(_) => 8,
-        BackupError::InvalidAccountId(_) => 9,
-        BackupError::Migration(_) => 10,
+        BackupError::WrongPassword => 0,
+        BackupError::Damaged(_) => 1,
+        BackupError::UnsupportedVersion(_) => 2,
+        BackupError::UnknownName { .. } => 3,
+        BackupError::KdfOutOfBounds => 4,
+        BackupError::Qr(_) => 5,
+        BackupError::InvalidAccountId(_) => 6,
+        BackupError::Migration(_) => 7,
+    }
+}
+
+/// One of every [`ImportError`] variant, in declaration order.
+pub fn import_errors() -> Vec<ImportError> {
+    vec![
+        ImportError::Io {
+            path: PathBuf::from("/home/ada/backup.sesame"),
+            source: io("no such file"),
+        },
+        ImportError::Link {
+            line: 2,
+            source: LinkError::NotALink,
+        },
+        ImportError::Nothing("/home/ada/notes.txt".into()),
+        ImportError::Qr(QrError::UnsupportedFormat),
+    ]
+}
+
+/// The position of `error`'s variant in [`import_errors`]; no wildcard arm.
+pub fn import_index(error: &ImportError) -> usize {
+    match error {
+        ImportError::Io { .. } => 0,
+        ImportError::Link { .. } => 1,
+        ImportError::Nothing(_) => 2,
+        ImportError::Qr(_) => 3,
     }
 }
 
@@ -560,6 +574,7 @@ mod tests {
         in_order(vault_errors(), vault_index);
         in_order(keystore_errors(), keystore_index);
         in_order(backup_errors(), backup_index);
+        in_order(import_errors(), import_index);
         in_order(qr_errors(), qr_index);
         in_order(time_errors(), time_index);
         in_order(link_errors(), link_index);
@@ -576,6 +591,7 @@ mod tests {
         messages.extend(vault_errors().iter().map(ToString::to_string));
         messages.extend(keystore_errors().iter().map(ToString::to_string));
         messages.extend(backup_errors().iter().map(ToString::to_string));
+        messages.extend(import_errors().iter().map(ToString::to_string));
         messages.extend(qr_errors().iter().map(ToString::to_string));
         messages.extend(time_errors().iter().map(ToString::to_string));
         messages.extend(link_errors().iter().map(ToString::to_string));

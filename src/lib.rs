@@ -12,6 +12,7 @@ mod container;
 mod crypto;
 #[doc(hidden)]
 pub mod error_samples;
+pub mod import;
 pub mod keystore;
 pub mod link;
 pub mod migration;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use sesame::backup::BackupError;
 use sesame::clock::TimeError;
+use sesame::import::ImportError;
 use sesame::keystore::KeystoreError;
 use sesame::link::LinkError;
 use sesame::qr::QrError;
@@ -257,16 +258,25 @@ impl From<BackupError> for AppError {
         use ErrorKind as K;
         let kind = match &error {
             BackupError::WrongPassword => K::WrongPassword,
-            BackupError::Io { .. } => K::Io,
             BackupError::Damaged(_)
             | BackupError::KdfOutOfBounds
             | BackupError::InvalidAccountId(_) => K::Damaged,
             BackupError::UnsupportedVersion(_) => K::NewerVersion,
             BackupError::UnknownName { .. } => K::UnknownFormat,
             BackupError::Qr(inner) => qr_kind(inner),
-            BackupError::Link { .. } | BackupError::Nothing(_) | BackupError::Migration(_) => {
-                K::InvalidInput
-            }
+            BackupError::Migration(_) => K::InvalidInput,
+        };
+        AppError::new(kind, sentence(error))
+    }
+}
+
+impl From<ImportError> for AppError {
+    fn from(error: ImportError) -> Self {
+        use ErrorKind as K;
+        let kind = match &error {
+            ImportError::Io { .. } => K::Io,
+            ImportError::Qr(inner) => qr_kind(inner),
+            ImportError::Link { .. } | ImportError::Nothing(_) => K::InvalidInput,
         };
         AppError::new(kind, sentence(error))
     }

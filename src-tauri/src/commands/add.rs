@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use sesame::account::ParsedAccount;
-use sesame::backup::{self, Imported};
+use sesame::backup;
+use sesame::import::{self, ImportError, Imported};
 use sesame::vault::Added;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
@@ -89,7 +90,7 @@ pub async fn parse_link(
 /// What an import file held, as a pending import (or the error that says what to do).
 fn hold_import(
     state: &AppState,
-    read: Result<Imported, backup::BackupError>,
+    read: Result<Imported, ImportError>,
     source: &str,
     name: &str,
 ) -> AppResult<PendingView> {
@@ -99,12 +100,10 @@ fn hold_import(
             ErrorKind::PasswordRequired,
             "This is a Sesame backup: enter its password.",
         )),
-        Err(backup::BackupError::Qr(_)) | Err(backup::BackupError::Nothing(_)) => {
-            Err(AppError::new(
-                ErrorKind::NoQrCode,
-                format!("{name} holds no two-factor links or QR codes Sesame can read."),
-            ))
-        }
+        Err(ImportError::Qr(_)) | Err(ImportError::Nothing(_)) => Err(AppError::new(
+            ErrorKind::NoQrCode,
+            format!("{name} holds no two-factor links or QR codes Sesame can read."),
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -114,7 +113,7 @@ fn hold_import(
 #[tauri::command]
 pub async fn scan_image(state: State<'_, AppState>, bytes: Vec<u8>) -> AppResult<PendingView> {
     blocking(&state, move |state| {
-        let read = backup::read_import_bytes(bytes, "the file");
+        let read = import::read_bytes(bytes, "the file");
         hold_import(&state, read, "image", "The image")
     })
     .await
@@ -125,7 +124,7 @@ pub async fn scan_image(state: State<'_, AppState>, bytes: Vec<u8>) -> AppResult
 #[tauri::command]
 pub async fn scan_file(state: State<'_, AppState>, path: PathBuf) -> AppResult<PendingView> {
     blocking(&state, move |state| {
-        let read = backup::read_import(&path);
+        let read = import::read_file(&path);
         hold_import(&state, read, "file", &path.display().to_string())
     })
     .await

@@ -94,6 +94,7 @@ fn every_error() -> Vec<(String, AppError)> {
     all.extend(walk(samples::vault_errors()));
     all.extend(walk(samples::keystore_errors()));
     all.extend(walk(samples::backup_errors()));
+    all.extend(walk(samples::import_errors()));
     all.extend(walk(samples::qr_errors()));
     all.extend(walk(samples::time_errors()));
     all.extend(walk(samples::link_errors()));

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use sesame::backup::BackupError;
 use sesame::cognito::{CognitoError, MfaKind};
+use sesame::import::ImportError;
 use sesame::keystore::{ChoiceOrigin, KeystoreError};
 use sesame::vault::VaultError;
 
@@ -39,9 +40,12 @@ pub enum CliError {
     /// The device keystore refused.
     #[error("{0}")]
     Keystore(#[from] KeystoreError),
-    /// An import or export failed.
+    /// A backup could not be sealed or opened, or an export failed.
     #[error("{0}")]
     Backup(#[from] BackupError),
+    /// A file to import could not be read, or holds nothing importable.
+    #[error("{0}")]
+    Import(#[from] ImportError),
     /// Cognito refused, could not be reached, or answered what Sesame cannot use.
     #[error("{0}")]
     Cognito(#[from] CognitoError),
@@ -180,7 +184,7 @@ impl CliError {
         match self {
             CliError::Vault(e) => vault_hint(e),
             CliError::Keystore(e) => keystore_hint(e),
-            CliError::Backup(e) => backup_hint(e),
+            CliError::Import(e) => import_hint(e),
             CliError::Cognito(e) => cognito_hint(e),
             CliError::CognitoSignIn { username, source } => sign_in_hint(source, username),
             CliError::MfaPreference { .. } => Some("run `sesame cognito enable-mfa` again".into()),
@@ -203,6 +207,7 @@ impl CliError {
             }
             CliError::Json { .. } => Some("this is a bug in Sesame; please report it".into()),
             CliError::Secret(_)
+            | CliError::Backup(_)
             | CliError::Otp(_)
             | CliError::Link(_)
             | CliError::Qr(_)
@@ -362,19 +367,10 @@ fn sign_in_hint(error: &CognitoError, username: &str) -> Option<String> {
     }
 }
 
-fn backup_hint(error: &BackupError) -> Option<String> {
+fn import_hint(error: &ImportError) -> Option<String> {
     let hint = match error {
-        BackupError::Nothing(_) => "`sesame scan IMAGE` shows what a QR image holds",
-        BackupError::Io { .. }
-        | BackupError::WrongPassword
-        | BackupError::Damaged(_)
-        | BackupError::UnsupportedVersion(_)
-        | BackupError::UnknownName { .. }
-        | BackupError::KdfOutOfBounds
-        | BackupError::Link { .. }
-        | BackupError::Qr(_)
-        | BackupError::InvalidAccountId(_)
-        | BackupError::Migration(_) => return None,
+        ImportError::Nothing(_) => "`sesame scan IMAGE` shows what a QR image holds",
+        ImportError::Io { .. } | ImportError::Link { .. } | ImportError::Qr(_) => return None,
     };
     Some(hint.to_owned())
 }

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use sesame::backup::{self, Imported};
+use sesame::backup;
 use sesame::clock::{Clock, SystemClock};
+use sesame::import::{self, Imported};
 use sesame::vault::{self, Added};
 
 use crate::args::{ExportArgs, Global, ImportArgs};
@@ -97,7 +98,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode, CliError> 
 
 /// `sesame import`.
 pub fn import(global: &Global, args: &ImportArgs) -> Result<ExitCode, CliError> {
-    let imported = backup::read_import(&args.file)?;
+    let imported = import::read_file(&args.file)?;
     let mut secrets = Secrets::new(global);
     let mut vault = session::open(global, &mut secrets)?;
     let results: Vec<(String, Added)> = match imported {

@@ -79,6 +79,7 @@ fn own_index(error: &CliError) -> Option<usize> {
         | CliError::Vault(_)
         | CliError::Keystore(_)
         | CliError::Backup(_)
+        | CliError::Import(_)
         | CliError::Cognito(_) => None,
         CliError::Write { .. } => Some(0),
         CliError::Exists { .. } => Some(1),
@@ -115,6 +116,7 @@ fn every_error() -> Vec<CliError> {
     all.extend(samples::vault_errors().into_iter().map(CliError::from));
     all.extend(samples::keystore_errors().into_iter().map(CliError::from));
     all.extend(samples::backup_errors().into_iter().map(CliError::from));
+    all.extend(samples::import_errors().into_iter().map(CliError::from));
     all.extend(samples::cognito_errors().into_iter().map(CliError::from));
     all
 }
