@@ -39,7 +39,7 @@ fn cost(args: &InitArgs) -> Result<KdfCost, CliError> {
         iterations: args.kdf_passes.unwrap_or(base.iterations),
         ..base
     };
-    cost.check()?;
+    cost.check().map_err(vault::VaultError::from)?;
     Ok(cost)
 }
 
