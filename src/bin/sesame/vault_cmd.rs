@@ -1,12 +1,15 @@
 //! Vault commands: init, add, list, codes, code NAME, rename, edit, move, remove, passwd.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use serde::Serialize;
 use sesame::Secret;
 use sesame::account::{Account, ParsedAccount, StoredAccount};
+use sesame::backup::{self, BackupError, Imported};
 use sesame::clock::{Clock, SystemClock};
+use sesame::qr::QrError;
 use sesame::vault::{self, Added, Edit, KdfCost, Vault, VaultData, VaultPaths};
 
 use crate::args::{
@@ -122,22 +125,40 @@ pub fn add_parsed(
     })?)
 }
 
+/// The accounts in the QR codes of `image`, read the way the app's `scan_file` and
+/// `sesame import` read a file (`backup::read_import`). Errors keep the wording `add --qr`
+/// has always had: they name the image, and an image without a code is `NoQrCode`.
+fn accounts_in_image(image: &Path) -> Result<Vec<ParsedAccount>, CliError> {
+    let in_file = |source: QrError| QrError::InFile {
+        path: image.to_path_buf(),
+        source: Box::new(source),
+    };
+    match backup::read_import(image) {
+        Ok(Imported::Accounts(accounts)) => Ok(accounts),
+        Ok(Imported::Backup(_)) => Err(CliError::Usage(format!(
+            "{} is a Sesame backup, not an image; add its accounts with `sesame import`",
+            image.display()
+        ))),
+        Err(BackupError::Nothing(_)) => Err(CliError::NoQrCode {
+            path: image.to_path_buf(),
+        }),
+        Err(BackupError::Qr(e)) => Err(in_file(e).into()),
+        Err(BackupError::Io { source, .. }) => Err(QrError::Io {
+            path: image.to_path_buf(),
+            source,
+        }
+        .into()),
+        Err(BackupError::Link { source, .. }) => Err(source.into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// `sesame add`.
 pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
     let parsed: Vec<ParsedAccount> = if let Some(uri) = &args.uri {
         sesame::link::parse(&crate::links::text_or_stdin(uri)?)?
     } else if let Some(image) = &args.qr {
-        let texts = sesame::qr::decode_file(image)?;
-        if texts.is_empty() {
-            return Err(CliError::NoQrCode {
-                path: image.clone(),
-            });
-        }
-        let mut all = Vec::new();
-        for text in texts {
-            all.extend(sesame::link::parse(&text)?);
-        }
-        all
+        accounts_in_image(image)?
     } else if let Some(secret) = &args.secret {
         let params = args.params.params();
         let account = Account {
