@@ -21,8 +21,7 @@ use zeroize::Zeroizing;
 
 use crate::account::{Account, AccountId, StoredAccount};
 use crate::container::{self, ContainerError, FormatName, KdfAlgorithm, Layout};
-use crate::crypto;
-use crate::vault::KdfCost;
+use crate::crypto::{self, KdfCost, KdfOutOfBounds};
 
 /// First bytes of a Sesame backup.
 pub const MAGIC: &[u8; 8] = b"SESAMEBK";
@@ -69,6 +68,12 @@ pub enum BackupError {
     /// Migration QR export failed.
     #[error(transparent)]
     Migration(#[from] crate::migration::MigrationError),
+}
+
+impl From<KdfOutOfBounds> for BackupError {
+    fn from(_: KdfOutOfBounds) -> Self {
+        BackupError::KdfOutOfBounds
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -121,10 +126,9 @@ pub fn seal_backup(
     password: &str,
     cost: KdfCost,
 ) -> Result<Vec<u8>, BackupError> {
-    cost.check().map_err(|_| BackupError::KdfOutOfBounds)?;
+    cost.check()?;
     let salt = crypto::random::<16>();
-    let key = crypto::hash_password(password.as_bytes(), salt.as_ref(), cost)
-        .map_err(|_| BackupError::KdfOutOfBounds)?;
+    let key = crypto::hash_password(password.as_bytes(), salt.as_ref(), cost)?;
     let header = Header {
         format: FormatName::Backup,
         version: VERSION,
@@ -172,19 +176,14 @@ pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, B
     if header.version != VERSION {
         return Err(BackupError::UnsupportedVersion(header.version));
     }
-    header
-        .kdf
-        .cost
-        .check()
-        .map_err(|_| BackupError::KdfOutOfBounds)?;
+    header.kdf.cost.check()?;
     let salt = data_encoding::HEXLOWER
         .decode(header.kdf.salt.as_bytes())
         .map_err(|_| damaged("invalid salt"))?;
     if !(16..=64).contains(&salt.len()) {
         return Err(damaged("invalid salt"));
     }
-    let key = crypto::hash_password(password.as_bytes(), &salt, header.kdf.cost)
-        .map_err(|_| BackupError::KdfOutOfBounds)?;
+    let key = crypto::hash_password(password.as_bytes(), &salt, header.kdf.cost)?;
     let plaintext = parts.open(&key).ok_or(BackupError::WrongPassword)?;
     read_contents(&plaintext)
 }

@@ -11,8 +11,6 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::vault::VaultError;
-
 /// Length of every symmetric key.
 pub const KEY_LEN: usize = 32;
 /// XChaCha20-Poly1305 nonce length.
@@ -21,6 +19,18 @@ pub const NONCE_LEN: usize = 24;
 pub const TAG_LEN: usize = 16;
 /// Header MAC length (HMAC-SHA256).
 pub const MAC_LEN: usize = 32;
+
+/// An Argon2id cost outside [`KdfCost::MIN`]..=[`KdfCost::MAX`], or one Argon2 refused.
+/// The vault and the backup each turn it into their own error (`From` impls next to them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Argon2id cost outside the accepted range ({} KiB, {} passes, {} lanes)",
+    cost.memory_kib, cost.iterations, cost.lanes
+)]
+pub struct KdfOutOfBounds {
+    /// The refused cost.
+    pub cost: KdfCost,
+}
 
 /// A 256-bit key, zeroized on drop.
 pub type Key = Zeroizing<[u8; KEY_LEN]>;
@@ -58,7 +68,7 @@ impl KdfCost {
     };
 
     /// Refuses costs outside [`KdfCost::MIN`]..=[`KdfCost::MAX`].
-    pub fn check(&self) -> Result<(), VaultError> {
+    pub fn check(&self) -> Result<(), KdfOutOfBounds> {
         let within = |v: u32, lo: u32, hi: u32| (lo..=hi).contains(&v);
         if within(self.memory_kib, Self::MIN.memory_kib, Self::MAX.memory_kib)
             && within(self.iterations, Self::MIN.iterations, Self::MAX.iterations)
@@ -67,7 +77,7 @@ impl KdfCost {
         {
             Ok(())
         } else {
-            Err(VaultError::KdfOutOfBounds { cost: *self })
+            Err(KdfOutOfBounds { cost: *self })
         }
     }
 }
@@ -94,15 +104,15 @@ pub fn random<const N: usize>() -> Zeroizing<[u8; N]> {
 }
 
 /// Argon2id(password, salt) with `cost`, as a 256-bit key.
-pub fn hash_password(password: &[u8], salt: &[u8], cost: KdfCost) -> Result<Key, VaultError> {
+pub fn hash_password(password: &[u8], salt: &[u8], cost: KdfCost) -> Result<Key, KdfOutOfBounds> {
     cost.check()?;
     let params = argon2::Params::new(cost.memory_kib, cost.iterations, cost.lanes, Some(KEY_LEN))
-        .map_err(|_| VaultError::KdfOutOfBounds { cost })?;
+        .map_err(|_| KdfOutOfBounds { cost })?;
     let argon = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     argon
         .hash_password_into(password, salt, out.as_mut())
-        .map_err(|_| VaultError::KdfOutOfBounds { cost })?;
+        .map_err(|_| KdfOutOfBounds { cost })?;
     Ok(out)
 }
 
@@ -241,7 +251,7 @@ mod tests {
         ] {
             assert!(matches!(
                 hash_password(b"pw", b"saltsaltsaltsalt", cost),
-                Err(VaultError::KdfOutOfBounds { .. })
+                Err(KdfOutOfBounds { cost: refused }) if refused == cost
             ));
         }
         assert!(KdfCost::DEFAULT.check().is_ok());

@@ -3,7 +3,6 @@
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::commands::add;
 use crate::state::{AppState, Pending};
 
 /// Whether `text` is a link Sesame handles.
@@ -40,7 +39,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, args: impl IntoIterator<Item = Str
             let view = {
                 let mut session = state.session();
                 session.deep_links.retain(|d| *d != id);
-                add::view(&session, &id)
+                session.pending_view(&id)
             };
             if let Ok(view) = view {
                 let _ = app.emit("pending", view);

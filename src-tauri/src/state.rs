@@ -11,7 +11,8 @@ use sesame::keystore::KeystoreChoice;
 use sesame::vault::{Vault, VaultPaths};
 use sesame::{Code, account::AccountId};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::views::{PendingAccount, PendingView};
 
 /// Accounts read from somewhere, held until the user says yes or no.
 pub struct Pending {
@@ -54,6 +55,23 @@ impl Session {
         let id = random_id();
         self.pending.insert(id.clone(), pending);
         id
+    }
+
+    /// Describes a held import for the UI (duplicates marked against the open vault).
+    pub fn pending_view(&self, pending_id: &str) -> AppResult<PendingView> {
+        let pending = self.pending.get(pending_id).ok_or_else(|| {
+            AppError::new(ErrorKind::NotFound, "That import is no longer waiting.")
+        })?;
+        let data = self.vault.as_ref().map(|v| v.data());
+        Ok(PendingView {
+            pending_id: pending_id.to_owned(),
+            source: pending.source.clone(),
+            accounts: pending
+                .accounts
+                .iter()
+                .map(|a| PendingAccount::describe(a, data))
+                .collect(),
+        })
     }
 }
 

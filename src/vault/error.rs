@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::crypto::KdfCost;
+use crate::crypto::{KdfCost, KdfOutOfBounds};
 use crate::keystore::KeystoreError;
 use crate::otp::OtpError;
 
@@ -174,4 +174,10 @@ pub enum VaultError {
         /// Why not.
         source: OtpError,
     },
+}
+
+impl From<KdfOutOfBounds> for VaultError {
+    fn from(e: KdfOutOfBounds) -> Self {
+        VaultError::KdfOutOfBounds { cost: e.cost }
+    }
 }

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-pub use crate::crypto::{KdfCost, calibrate};
+pub use crate::crypto::{KdfCost, KdfOutOfBounds, calibrate};
 pub use data::{Added, Edit, Settings, VaultData};
 pub use error::VaultError;
 pub use files::{LockMode, VaultPaths};

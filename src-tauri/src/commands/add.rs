@@ -13,26 +13,8 @@ use zeroize::Zeroizing;
 use super::blocking;
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::screen;
-use crate::state::{AppState, Pending, Session};
-use crate::views::{AccountView, ManualAccount, PendingAccount, PendingView};
-
-/// Describes a held import for the UI (duplicates marked against the open vault).
-pub fn view(session: &Session, pending_id: &str) -> AppResult<PendingView> {
-    let pending = session
-        .pending
-        .get(pending_id)
-        .ok_or_else(|| AppError::new(ErrorKind::NotFound, "That import is no longer waiting."))?;
-    let data = session.vault.as_ref().map(|v| v.data());
-    Ok(PendingView {
-        pending_id: pending_id.to_owned(),
-        source: pending.source.clone(),
-        accounts: pending
-            .accounts
-            .iter()
-            .map(|a| PendingAccount::describe(a, data))
-            .collect(),
-    })
-}
+use crate::state::{AppState, Pending};
+use crate::views::{AccountView, ManualAccount, PendingView};
 
 /// Holds `accounts` read from `source` and describes them.
 pub fn hold(
@@ -45,7 +27,7 @@ pub fn hold(
         source: source.to_owned(),
         accounts,
     });
-    view(&session, &id)
+    session.pending_view(&id)
 }
 
 /// Parses the texts of QR codes into accounts; texts that are not OTP links are skipped,
@@ -267,7 +249,7 @@ pub async fn take_deep_link(state: State<'_, AppState>) -> AppResult<Option<Pend
     }
     while let Some(id) = session.deep_links.pop_front() {
         if session.pending.contains_key(&id) {
-            return view(&session, &id).map(Some);
+            return session.pending_view(&id).map(Some);
         }
     }
     Ok(None)

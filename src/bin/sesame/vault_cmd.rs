@@ -1,5 +1,6 @@
 //! Vault commands: init, add, list, codes, code NAME, rename, edit, move, remove, passwd.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -7,6 +8,8 @@ use serde::Serialize;
 use sesame::Secret;
 use sesame::account::{Account, ParsedAccount, StoredAccount};
 use sesame::clock::{Clock, SystemClock};
+use sesame::import::{self, ImportError, Imported};
+use sesame::qr::QrError;
 use sesame::vault::{self, Added, Edit, KdfCost, Vault, VaultData, VaultPaths};
 
 use crate::args::{
@@ -39,7 +42,7 @@ fn cost(args: &InitArgs) -> Result<KdfCost, CliError> {
         iterations: args.kdf_passes.unwrap_or(base.iterations),
         ..base
     };
-    cost.check()?;
+    cost.check().map_err(vault::VaultError::from)?;
     Ok(cost)
 }
 
@@ -122,22 +125,39 @@ pub fn add_parsed(
     })?)
 }
 
+/// The accounts in the QR codes of `image`, read the way the app's `scan_file` and
+/// `sesame import` read a file (`import::read_file`). Errors keep the wording `add --qr`
+/// has always had: they name the image, and an image without a code is `NoQrCode`.
+fn accounts_in_image(image: &Path) -> Result<Vec<ParsedAccount>, CliError> {
+    let in_file = |source: QrError| QrError::InFile {
+        path: image.to_path_buf(),
+        source: Box::new(source),
+    };
+    match import::read_file(image) {
+        Ok(Imported::Accounts(accounts)) => Ok(accounts),
+        Ok(Imported::Backup(_)) => Err(CliError::Usage(format!(
+            "{} is a Sesame backup, not an image; add its accounts with `sesame import`",
+            image.display()
+        ))),
+        Err(ImportError::Nothing(_)) => Err(CliError::NoQrCode {
+            path: image.to_path_buf(),
+        }),
+        Err(ImportError::Qr(e)) => Err(in_file(e).into()),
+        Err(ImportError::Io { source, .. }) => Err(QrError::Io {
+            path: image.to_path_buf(),
+            source,
+        }
+        .into()),
+        Err(ImportError::Link { source, .. }) => Err(source.into()),
+    }
+}
+
 /// `sesame add`.
 pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
     let parsed: Vec<ParsedAccount> = if let Some(uri) = &args.uri {
         sesame::link::parse(&crate::links::text_or_stdin(uri)?)?
     } else if let Some(image) = &args.qr {
-        let texts = sesame::qr::decode_file(image)?;
-        if texts.is_empty() {
-            return Err(CliError::NoQrCode {
-                path: image.clone(),
-            });
-        }
-        let mut all = Vec::new();
-        for text in texts {
-            all.extend(sesame::link::parse(&text)?);
-        }
-        all
+        accounts_in_image(image)?
     } else if let Some(secret) = &args.secret {
         let params = args.params.params();
         let account = Account {
