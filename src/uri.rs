@@ -20,7 +20,7 @@
 //!   (`otpauth://steam/…`, or `encoder=steam` on a TOTP link) always use SHA1 and 5
 //!   characters, so their `digits` and `algorithm` parameters are ignored.
 //!
-//! [`format`] writes the canonical form with every parameter explicit; see it for how
+//! [`format()`](fn@format) writes the canonical form with every parameter explicit; see it for how
 //! issuers and names that hold colons are written so they read back unchanged.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
