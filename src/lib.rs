@@ -17,6 +17,7 @@ pub mod keystore;
 pub mod link;
 pub mod migration;
 pub mod otp;
+pub mod process;
 pub mod qr;
 pub mod secret;
 pub mod uri;

@@ -341,3 +341,64 @@ fn time_measures_against_a_real_ntp_server() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("127.0.0.1:9"));
 }
+
+/// A running `sesame` (here `init`, waiting for its password on a pipe kept open) cannot
+/// leave a core file and is not dumpable: `/proc/PID/limits` says core files are limited
+/// to 0 (soft and hard), and its `/proc/PID/` files belong to root (not its user).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_running_sesame_leaves_no_core_file_and_is_not_dumpable() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command as Std, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let our_uid = std::fs::metadata("/proc/self/environ").unwrap().uid();
+    let mut cmd = Std::new(assert_cmd::cargo::cargo_bin("sesame"));
+    if our_uid == 0 {
+        // As root every /proc file is root's: run it as nobody, whose dumpable process's
+        // files would be nobody's.
+        cmd.uid(65534).gid(65534);
+    }
+    let mut child = cmd
+        .args(["init", "--password-stdin"])
+        .env("SESAME_HOME", dir.path().join("sesame"))
+        .env(
+            "SESAME_KEYSTORE",
+            format!("file:{}", dir.path().join("keys").display()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let core_line = |limits: &str| {
+        limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    // Hardening is the first thing `main` does; wait for it (the child then blocks on stdin).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = None;
+    while Instant::now() < deadline {
+        let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+        seen = core_line(&limits);
+        if seen.as_deref() == Some("Max core file size 0 0 bytes") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let still_running = child.try_wait().unwrap().is_none();
+    // Checked before the assertions, so a failure does not leave the child behind.
+    let environ_uid = std::fs::metadata(format!("/proc/{pid}/environ")).map(|m| m.uid());
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(still_running, "sesame init should wait for its password");
+    assert_eq!(seen.as_deref(), Some("Max core file size 0 0 bytes"));
+    // A non-dumpable process's /proc files belong to root, not to its user.
+    assert_eq!(environ_uid.unwrap(), 0, "sesame is still dumpable");
+}

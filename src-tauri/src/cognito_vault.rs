@@ -52,7 +52,7 @@ mod tests {
         let accounts = state.with_vault(|v| Ok(v.data().accounts.len()));
         assert_eq!(accounts.unwrap(), 0);
         // Not held: the session can be locked while a flow waits for Cognito.
-        state.session().lock();
+        state.lock();
         assert!(matches!(
             state.with_vault(|_| Ok(())),
             Err(CognitoError::VaultLocked)

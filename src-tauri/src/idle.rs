@@ -31,7 +31,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, state: AppState) {
                     )
                 });
                 if due {
-                    session.lock();
+                    state.lock_session(&mut session);
                 }
                 due
             };

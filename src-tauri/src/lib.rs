@@ -55,8 +55,7 @@ pub fn run() {
             .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
                 deep_link::handle(app, argv);
             }))
-            .plugin(tauri_plugin_window_state::Builder::default().build())
-            .manage(cognito_state::CognitoFlow::default());
+            .plugin(tauri_plugin_window_state::Builder::default().build());
     }
     #[cfg(mobile)]
     {

@@ -2,6 +2,8 @@
 //! HOTP codes shown this session, and the time of the user's last action.
 
 use std::collections::{HashMap, VecDeque};
+#[cfg(desktop)]
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -42,8 +44,9 @@ impl Session {
         self.vault.as_mut().ok_or_else(AppError::locked)
     }
 
-    /// Drops the vault and everything read from it; pending deep links survive.
-    pub fn lock(&mut self) {
+    /// Drops the vault and everything read from it; pending deep links survive. Only
+    /// through [`AppState::lock_session`], which drops a Cognito sign-in in progress too.
+    fn lock(&mut self) {
         self.vault = None;
         self.hotp_codes.clear();
         let keep: Vec<String> = self.deep_links.iter().cloned().collect();
@@ -88,6 +91,13 @@ pub struct Inner {
     /// System time plus the measured offset when time correction is on.
     pub clock: CorrectedClock<SystemClock>,
     session: Mutex<Session>,
+    /// How many times the session was locked (an answer to Cognito that was on its way
+    /// during a lock sees it moved, and drops its sign-in; desktop only, like Cognito).
+    #[cfg(desktop)]
+    locks: AtomicU64,
+    /// The Cognito sign-in in progress (desktop only).
+    #[cfg(desktop)]
+    pub sign_in: crate::cognito_state::CognitoFlow,
 }
 
 impl std::ops::Deref for AppState {
@@ -111,7 +121,34 @@ impl AppState {
                 hotp_codes: HashMap::new(),
                 last_activity: Instant::now(),
             }),
+            #[cfg(desktop)]
+            locks: AtomicU64::new(0),
+            #[cfg(desktop)]
+            sign_in: Default::default(),
         }))
+    }
+
+    /// Locks: drops the vault, everything read from it, and a Cognito sign-in in
+    /// progress (the one lock path: the `lock` command, auto-lock, a flow that finds the
+    /// vault gone).
+    pub fn lock(&self) {
+        self.lock_session(&mut self.session());
+    }
+
+    /// Like [`AppState::lock`], with the session already in hand.
+    pub fn lock_session(&self, session: &mut Session) {
+        session.lock();
+        #[cfg(desktop)]
+        {
+            self.locks.fetch_add(1, Ordering::SeqCst);
+            self.sign_in.clear();
+        }
+    }
+
+    /// How many times the session was locked so far.
+    #[cfg(desktop)]
+    pub fn lock_count(&self) -> u64 {
+        self.locks.load(Ordering::SeqCst)
     }
 
     /// Locks the session (a panic in another command does not poison it for good).

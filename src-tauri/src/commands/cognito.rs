@@ -18,7 +18,6 @@ use sesame::cognito::{
 use tauri::State;
 use zeroize::Zeroizing;
 
-use crate::cognito_state::CognitoFlow;
 use crate::cognito_view::{CodeSent, CognitoStatus, attributes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
@@ -141,19 +140,26 @@ fn no_sign_in() -> AppError {
 }
 
 /// Gives the waiting sign-in `answer` (or a new one, with `start`) and returns what it
-/// needs next. The core decides everything; a sign-in that is over is dropped.
-async fn answer(
-    flow: &CognitoFlow,
-    state: &AppState,
-    start: Option<Driver>,
-    answer: Answer,
-) -> AppResult<Prompt> {
-    let mut slot = flow.0.lock().await;
+/// needs next. The core decides everything; a sign-in that is over is dropped, and so is
+/// one whose vault is locked (before the answer, or while it was on its way: `locked`,
+/// nothing sent in the first case).
+async fn answer(state: &AppState, start: Option<Driver>, answer: Answer) -> AppResult<Prompt> {
+    // Read before the slot is taken: a lock from here on is seen below.
+    let locks = state.lock_count();
+    let mut slot = state.sign_in.0.lock().await;
     if start.is_some() {
         *slot = start;
     }
+    if state.session().vault.is_none() || state.lock_count() != locks {
+        *slot = None;
+        return Err(AppError::locked());
+    }
     let driver = slot.as_mut().ok_or_else(no_sign_in)?;
     let result = driver.answer(state, answer).await;
+    if state.lock_count() != locks {
+        *slot = None;
+        return Err(AppError::locked());
+    }
     if driver.is_over() {
         *slot = None;
     }
@@ -163,12 +169,11 @@ async fn answer(
 /// Starts a sign-in (SRP); the answer says what is needed next.
 #[tauri::command]
 pub async fn cognito_sign_in(
-    flow: State<'_, CognitoFlow>,
     state: State<'_, AppState>,
     username: String,
     password: Zeroizing<String>,
 ) -> AppResult<Prompt> {
-    *flow.0.lock().await = None;
+    *state.sign_in.0.lock().await = None;
     let driver = {
         let mut session = state.active_session();
         let vault = session.vault()?;
@@ -181,26 +186,22 @@ pub async fn cognito_sign_in(
         password,
         flow: AuthFlow::Srp,
     };
-    answer(&flow, &state, Some(driver), password).await
+    answer(&state, Some(driver), password).await
 }
 
 /// Answers the sign-in's MFA challenge with a code the user typed.
 #[tauri::command]
 pub async fn cognito_answer_mfa(
-    flow: State<'_, CognitoFlow>,
     state: State<'_, AppState>,
     code: Zeroizing<String>,
 ) -> AppResult<Prompt> {
-    answer(&flow, &state, None, Answer::MfaCode(code)).await
+    answer(&state, None, Answer::MfaCode(code)).await
 }
 
 /// Answers the sign-in's TOTP challenge with the code of the secret Sesame holds.
 #[tauri::command]
-pub async fn cognito_answer_mfa_from_vault(
-    flow: State<'_, CognitoFlow>,
-    state: State<'_, AppState>,
-) -> AppResult<Prompt> {
-    answer(&flow, &state, None, Answer::MfaFromVault).await
+pub async fn cognito_answer_mfa_from_vault(state: State<'_, AppState>) -> AppResult<Prompt> {
+    answer(&state, None, Answer::MfaFromVault).await
 }
 
 /// Sets the new password the waiting sign-in asks for (prompt `new_password`).
@@ -209,7 +210,6 @@ pub async fn cognito_answer_mfa_from_vault(
 /// refuses keeps the sign-in waiting, so another one can be tried.
 #[tauri::command]
 pub async fn cognito_set_new_password(
-    flow: State<'_, CognitoFlow>,
     state: State<'_, AppState>,
     password: Zeroizing<String>,
     attributes: Option<BTreeMap<String, String>>,
@@ -222,17 +222,14 @@ pub async fn cognito_set_new_password(
         password,
         attributes,
     };
-    answer(&flow, &state, None, new).await
+    answer(&state, None, new).await
 }
 
 /// Answers the waiting sign-in's `mfa_setup` prompt by making Sesame the user's
 /// authenticator app (a new account in the vault), then goes on with the sign-in.
 #[tauri::command]
-pub async fn cognito_set_up_mfa(
-    flow: State<'_, CognitoFlow>,
-    state: State<'_, AppState>,
-) -> AppResult<Prompt> {
-    answer(&flow, &state, None, Answer::SetUpMfa).await
+pub async fn cognito_set_up_mfa(state: State<'_, AppState>) -> AppResult<Prompt> {
+    answer(&state, None, Answer::SetUpMfa).await
 }
 
 /// The session (refreshed when close to expiry) with its ID token verified now.
@@ -280,4 +277,105 @@ pub async fn cognito_disable_mfa(state: State<'_, AppState>) -> AppResult<Cognit
 pub async fn cognito_sign_out(state: State<'_, AppState>) -> AppResult<CognitoStatus> {
     session::sign_out(&*state, &client(&state)?).await?;
     status_now(&state)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::sync::Arc;
+
+    use sesame::clock::SystemClock;
+    use sesame::keystore::{self, KeystoreChoice};
+    use sesame::vault::{KdfCost, Vault, VaultPaths};
+
+    use super::*;
+
+    /// An unlocked app state and a sign-in waiting in it, whose Cognito endpoint is
+    /// `listener` (so a test sees whether anything was sent).
+    fn signing_in(dir: &std::path::Path, listener: &TcpListener) -> AppState {
+        let paths = VaultPaths::in_dir(dir.join("sesame"));
+        let keys = KeystoreChoice::File(dir.join("keys"));
+        let vault = Vault::create(
+            paths.clone(),
+            keystore::open(&keys).unwrap(),
+            None,
+            KdfCost::DEFAULT,
+        )
+        .unwrap();
+        let state = AppState::new(paths, keys);
+        state.session().vault = Some(vault);
+        let mut config = CognitoConfig::new("eu-west-1", "eu-west-1_Abc123", "client").unwrap();
+        config.endpoint = Some(format!("http://{}", listener.local_addr().unwrap()));
+        let client = CognitoClient::new(config, Arc::new(SystemClock)).unwrap();
+        *state.sign_in.0.try_lock().unwrap() = Some(Driver::new(&client, "alice", Vec::new()));
+        state
+    }
+
+    fn listener() -> TcpListener {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        listener
+    }
+
+    fn nothing_sent(listener: &TcpListener) -> bool {
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+    }
+
+    #[test]
+    fn locking_drops_the_sign_in_in_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = listener();
+        let state = signing_in(dir.path(), &listener);
+        assert!(state.sign_in.is_waiting());
+
+        state.lock();
+        assert!(!state.sign_in.is_waiting());
+        assert!(state.session().vault.is_none());
+        assert!(nothing_sent(&listener));
+    }
+
+    #[test]
+    fn auto_lock_drops_the_sign_in_in_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = listener();
+        let state = signing_in(dir.path(), &listener);
+
+        // What the idle thread does when the time is up.
+        state.lock_session(&mut state.session());
+        assert!(!state.sign_in.is_waiting());
+    }
+
+    #[test]
+    fn answering_from_the_vault_after_lock_is_locked_and_sends_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = listener();
+        let state = signing_in(dir.path(), &listener);
+        state.lock();
+
+        let answered = tauri::async_runtime::block_on(answer(&state, None, Answer::MfaFromVault));
+        let Err(e) = answered else {
+            panic!("{answered:?}")
+        };
+        assert_eq!(e.kind, ErrorKind::Locked, "{}", e.message);
+        assert!(nothing_sent(&listener));
+    }
+
+    #[test]
+    fn a_sign_in_left_by_a_lock_in_flight_is_dropped_at_the_next_answer() {
+        // A lock while an answer holds the slot cannot clear it; the vault is gone
+        // either way, and the next answer drops the sign-in without sending anything.
+        let dir = tempfile::tempdir().unwrap();
+        let listener = listener();
+        let state = signing_in(dir.path(), &listener);
+        {
+            let _in_flight = state.sign_in.0.try_lock().unwrap();
+            state.lock();
+        }
+        assert!(state.sign_in.is_waiting());
+
+        let answered = tauri::async_runtime::block_on(answer(&state, None, Answer::MfaFromVault));
+        assert!(matches!(answered, Err(ref e) if e.kind == ErrorKind::Locked));
+        assert!(!state.sign_in.is_waiting());
+        assert!(nothing_sent(&listener));
+    }
 }

@@ -125,7 +125,7 @@ pub async fn unlock(
 /// Locks now: the keys and every decrypted account leave memory.
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> AppResult<()> {
-    state.session().lock();
+    state.lock();
     Ok(())
 }
 

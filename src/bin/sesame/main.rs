@@ -23,6 +23,7 @@ use clap::Parser;
 use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
+    sesame::process::harden();
     let cli = Cli::parse();
     let g = &cli.global;
     let result = match cli.command {
