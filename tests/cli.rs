@@ -355,12 +355,22 @@ fn a_running_sesame_leaves_no_core_file_and_is_not_dumpable() {
 
     let dir = tempfile::tempdir().unwrap();
     let our_uid = std::fs::metadata("/proc/self/environ").unwrap().uid();
-    let mut cmd = Std::new(assert_cmd::cargo::cargo_bin("sesame"));
-    if our_uid == 0 {
+    let bin_dir = tempfile::tempdir().unwrap();
+    let mut cmd = if our_uid == 0 {
         // As root every /proc file is root's: run it as nobody, whose dumpable process's
-        // files would be nobody's.
+        // files would be nobody's. Nobody may not reach the build folder (CI builds under
+        // /root), so it runs a copy from a folder of its own.
+        use std::os::unix::fs::PermissionsExt;
+        let bin = bin_dir.path().join("sesame");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("sesame"), &bin).unwrap();
+        std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::chown(dir.path(), Some(65534), Some(65534)).unwrap();
+        let mut cmd = Std::new(bin);
         cmd.uid(65534).gid(65534);
-    }
+        cmd
+    } else {
+        Std::new(assert_cmd::cargo::cargo_bin("sesame"))
+    };
     let mut child = cmd
         .args(["init", "--password-stdin"])
         .env("SESAME_HOME", dir.path().join("sesame"))
