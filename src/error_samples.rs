@@ -68,6 +68,13 @@ pub fn vault_errors() -> Vec<VaultError> {
             path: path(),
             source: io("disk on fire"),
         },
+        VaultError::UnsafeFolder {
+            path: PathBuf::from("/home/ada/.local/share/sesame"),
+            mode: 0o777,
+        },
+        VaultError::UnsafeFile {
+            path: PathBuf::from("/home/ada/.local/share/sesame/vault.tmp"),
+        },
         VaultError::Locked {
             holder: "pid 7 (sesame)".into(),
             waited_ms: 10_000,
@@ -114,14 +121,16 @@ pub fn vault_index(error: &VaultError) -> usize {
         VaultError::WrongPassword => 10,
         VaultError::Keystore(_) => 11,
         VaultError::Io { .. } => 12,
-        VaultError::Locked { .. } => 13,
-        VaultError::ChangedElsewhere => 14,
-        VaultError::BadPayload { .. } => 15,
-        VaultError::NoSuchAccount { .. } => 16,
-        VaultError::Ambiguous { .. } => 17,
-        VaultError::BadPosition { .. } => 18,
-        VaultError::WrongKind { .. } => 19,
-        VaultError::NoCodes { .. } => 20,
+        VaultError::UnsafeFolder { .. } => 13,
+        VaultError::UnsafeFile { .. } => 14,
+        VaultError::Locked { .. } => 15,
+        VaultError::ChangedElsewhere => 16,
+        VaultError::BadPayload { .. } => 17,
+        VaultError::NoSuchAccount { .. } => 18,
+        VaultError::Ambiguous { .. } => 19,
+        VaultError::BadPosition { .. } => 20,
+        VaultError::WrongKind { .. } => 21,
+        VaultError::NoCodes { .. } => 22,
     }
 }
 

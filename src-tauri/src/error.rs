@@ -149,7 +149,9 @@ impl From<VaultError> for AppError {
             VaultError::Tampered { .. } => K::Tampered,
             VaultError::UnsupportedVersion { .. } => K::NewerVersion,
             VaultError::UnknownName { .. } => K::UnknownFormat,
-            VaultError::Io { .. } => K::Io,
+            VaultError::Io { .. }
+            | VaultError::UnsafeFolder { .. }
+            | VaultError::UnsafeFile { .. } => K::Io,
             VaultError::Locked { .. } => K::Busy,
             VaultError::ChangedElsewhere => K::Locked,
             VaultError::NoSuchAccount { .. } => K::NotFound,

@@ -114,6 +114,26 @@ pub enum VaultError {
         /// Why.
         source: std::io::Error,
     },
+    /// The vault folder can be written by other users, who could swap the files in it.
+    #[error(
+        "the vault folder {} can be changed by other users (permissions {mode:o}); make it accessible to its owner only (permissions 700) or keep the vault in another folder",
+        path.display()
+    )]
+    UnsafeFolder {
+        /// The folder.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// A file Sesame writes is in the way and is not a regular file (a symbolic link, say).
+    #[error(
+        "{} is a symbolic link or not a regular file, and Sesame will not write through it; the vault was not changed. Sesame did not put it there: check who did, then remove it",
+        path.display()
+    )]
+    UnsafeFile {
+        /// The file.
+        path: PathBuf,
+    },
     /// Another process holds the vault lock.
     #[error(
         "the vault is busy: {holder} has held it for over {waited_ms} ms; try again when it is done"

@@ -5,6 +5,11 @@
 //! (through `vault.bak.tmp`, so `vault.bak` is always whole), renames `vault.tmp` over
 //! `vault` and fsyncs the folder. At every instant `vault` holds either the old or the new
 //! generation. Writers hold an exclusive lock on `vault.lock`, readers a shared one.
+//!
+//! A re-key (a password set, changed or removed) makes `vault.bak` a copy of the new
+//! generation instead, so no file on disk still opens with the old password. `vault.tmp`
+//! is created new (0600), never through a symbolic link, and a folder other users can
+//! write to is refused.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -61,7 +66,8 @@ impl VaultPaths {
         Ok(Self::in_dir(dirs.data_dir()))
     }
 
-    /// Creates the folder (0700 on Unix) if needed.
+    /// Creates the folder (0700 on Unix) if needed. An existing folder that other users
+    /// can write to is refused ([`VaultError::UnsafeFolder`]): they could swap the files in it.
     pub fn create_dir(&self) -> Result<(), VaultError> {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
@@ -71,7 +77,22 @@ impl VaultPaths {
             action: "create the folder",
             path: self.dir.clone(),
             source,
-        })
+        })?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&self.dir)
+                .map_err(io("inspect the folder", &self.dir))?
+                .permissions()
+                .mode();
+            if mode & 0o022 != 0 {
+                return Err(VaultError::UnsafeFolder {
+                    path: self.dir.clone(),
+                    mode: mode & 0o7777,
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -95,25 +116,73 @@ pub fn read_vault(paths: &VaultPaths) -> Result<Vec<u8>, VaultError> {
     }
 }
 
-/// Replaces the vault with `bytes` atomically, keeping the current one as `vault.bak`.
+/// What becomes of `vault.bak` when the vault is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backup {
+    /// `vault.bak` becomes the generation being replaced (every ordinary save).
+    KeepPrevious,
+    /// `vault.bak` becomes a copy of the new generation: after a re-key (a password set,
+    /// changed or removed) no file is left that opens with the old password.
+    SameAsNew,
+}
+
+/// Replaces the vault with `bytes` atomically; `backup` says what `vault.bak` holds after.
 /// The caller must hold the exclusive lock.
-pub fn write_vault(paths: &VaultPaths, bytes: &[u8]) -> Result<(), VaultError> {
-    {
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut temp = options
-            .open(&paths.temp)
-            .map_err(io("write", &paths.temp))?;
-        temp.write_all(bytes).map_err(io("write", &paths.temp))?;
-        temp.sync_all().map_err(io("flush", &paths.temp))?;
-    }
-    if paths.vault.exists() {
-        keep_previous_generation(paths)?;
+pub fn write_vault(paths: &VaultPaths, bytes: &[u8], backup: Backup) -> Result<(), VaultError> {
+    write_new_private(&paths.temp, bytes)?;
+    match backup {
+        Backup::KeepPrevious => {
+            if paths.vault.exists() {
+                keep_previous_generation(paths)?;
+            }
+        }
+        Backup::SameAsNew => {
+            // The backup first: if we stop between the two renames, the vault is still the
+            // old generation (the change did not happen) and nothing opens with a password
+            // the vault no longer has once it did.
+            let staging = paths.dir.join("vault.bak.tmp");
+            write_new_private(&staging, bytes)?;
+            fs::rename(&staging, &paths.backup).map_err(io("back up", &paths.backup))?;
+            sync_dir(&paths.dir)?;
+        }
     }
     fs::rename(&paths.temp, &paths.vault).map_err(io("replace", &paths.vault))?;
     sync_dir(&paths.dir)
+}
+
+/// Writes `bytes` to a new file at `path` (0600 on Unix) and flushes it. A regular file
+/// left there by an interrupted save is removed first; anything else (a symbolic link, a
+/// folder) is refused with [`VaultError::UnsafeFile`] and left alone: the file is created
+/// with `create_new`, which never follows a link.
+fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_file() => {
+            fs::remove_file(path).map_err(io("remove the leftover", path))?;
+        }
+        Ok(_) => {
+            return Err(VaultError::UnsafeFile {
+                path: path.to_owned(),
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io("inspect", path)(e)),
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            // Something appeared there since we looked: not ours.
+            VaultError::UnsafeFile {
+                path: path.to_owned(),
+            }
+        } else {
+            io("write", path)(e)
+        }
+    })?;
+    file.write_all(bytes).map_err(io("write", path))?;
+    file.sync_all().map_err(io("flush", path))
 }
 
 fn keep_previous_generation(paths: &VaultPaths) -> Result<(), VaultError> {
@@ -121,10 +190,8 @@ fn keep_previous_generation(paths: &VaultPaths) -> Result<(), VaultError> {
     let _ = fs::remove_file(&staging);
     if fs::hard_link(&paths.vault, &staging).is_err() {
         // File systems without hard links: copy, then flush the copy.
-        fs::copy(&paths.vault, &staging).map_err(io("back up", &paths.vault))?;
-        File::open(&staging)
-            .and_then(|f| f.sync_all())
-            .map_err(io("flush", &staging))?;
+        let bytes = fs::read(&paths.vault).map_err(io("back up", &paths.vault))?;
+        write_new_private(&staging, &bytes)?;
     }
     fs::rename(&staging, &paths.backup).map_err(io("back up", &paths.backup))
 }
@@ -229,10 +296,10 @@ mod tests {
             read_vault(&paths),
             Err(VaultError::NotFound { .. })
         ));
-        write_vault(&paths, b"one").unwrap();
+        write_vault(&paths, b"one", Backup::KeepPrevious).unwrap();
         assert!(!paths.backup.exists());
-        write_vault(&paths, b"two").unwrap();
-        write_vault(&paths, b"three").unwrap();
+        write_vault(&paths, b"two", Backup::KeepPrevious).unwrap();
+        write_vault(&paths, b"three", Backup::KeepPrevious).unwrap();
         assert_eq!(read_vault(&paths).unwrap(), b"three");
         assert_eq!(fs::read(&paths.backup).unwrap(), b"two");
         assert!(!paths.temp.exists());
@@ -244,6 +311,73 @@ mod tests {
             let dir_mode = fs::metadata(&paths.dir).unwrap().permissions().mode();
             assert_eq!(dir_mode & 0o777, 0o700);
         }
+    }
+
+    #[test]
+    fn a_re_key_leaves_the_new_generation_as_the_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path());
+        write_vault(&paths, b"one", Backup::KeepPrevious).unwrap();
+        write_vault(&paths, b"two", Backup::KeepPrevious).unwrap();
+        write_vault(&paths, b"rekeyed", Backup::SameAsNew).unwrap();
+        assert_eq!(read_vault(&paths).unwrap(), b"rekeyed");
+        assert_eq!(fs::read(&paths.backup).unwrap(), b"rekeyed");
+        write_vault(&paths, b"after", Backup::KeepPrevious).unwrap();
+        assert_eq!(fs::read(&paths.backup).unwrap(), b"rekeyed");
+        assert!(!paths.temp.exists());
+        assert!(!dir.path().join("vault.bak.tmp").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_temp_file_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path().join("v"));
+        paths.create_dir().unwrap();
+        write_vault(&paths, b"one", Backup::KeepPrevious).unwrap();
+        let other = dir.path().join("other");
+        fs::write(&other, b"precious").unwrap();
+        std::os::unix::fs::symlink(&other, &paths.temp).unwrap();
+        for backup in [Backup::KeepPrevious, Backup::SameAsNew] {
+            let err = write_vault(&paths, b"two", backup).unwrap_err();
+            assert!(
+                matches!(&err, VaultError::UnsafeFile { path } if *path == paths.temp),
+                "{err:?}"
+            );
+            assert_eq!(fs::read(&other).unwrap(), b"precious");
+            assert_eq!(read_vault(&paths).unwrap(), b"one");
+        }
+        // A dangling link is refused too (create_new never follows it).
+        fs::remove_file(&other).unwrap();
+        assert!(matches!(
+            write_vault(&paths, b"two", Backup::KeepPrevious),
+            Err(VaultError::UnsafeFile { .. })
+        ));
+        assert!(!other.exists());
+        // A regular file left by an interrupted save is replaced.
+        fs::remove_file(&paths.temp).unwrap();
+        fs::write(&paths.temp, b"half a vault").unwrap();
+        write_vault(&paths, b"two", Backup::KeepPrevious).unwrap();
+        assert_eq!(read_vault(&paths).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_can_write_to_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path().join("v"));
+        paths.create_dir().unwrap();
+        for loose in [0o770, 0o707, 0o1777] {
+            fs::set_permissions(&paths.dir, fs::Permissions::from_mode(loose)).unwrap();
+            let err = lock(&paths, LockMode::Shared, Duration::ZERO).unwrap_err();
+            assert!(
+                matches!(&err, VaultError::UnsafeFolder { path, mode } if *path == paths.dir && *mode == loose),
+                "{err:?}"
+            );
+        }
+        fs::set_permissions(&paths.dir, fs::Permissions::from_mode(0o755)).unwrap();
+        lock(&paths, LockMode::Shared, Duration::ZERO).unwrap();
     }
 
     #[test]

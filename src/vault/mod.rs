@@ -29,6 +29,7 @@ pub use files::{LockMode, VaultPaths};
 use crate::container::{self, FormatName, KdfAlgorithm};
 use crate::crypto::{self, KEY_LEN, Key, NONCE_LEN};
 use crate::keystore::{DeviceSecret, Keystore};
+use files::Backup;
 use format::{FormatError, Header, PasswordKdf, RawVault, WrappedKey};
 
 /// An unlocked vault.
@@ -181,7 +182,7 @@ impl Vault {
             master,
         };
         let data = VaultData::default();
-        let header = write(&paths, header, &keys, &data)?;
+        let header = write(&paths, header, &keys, &data, Backup::KeepPrevious)?;
         Ok((paths, header, keys, data))
     }
 
@@ -301,7 +302,13 @@ impl Vault {
         self.refresh()?;
         let mut data = self.data.clone();
         let value = change(&mut data)?;
-        self.header = write(&self.paths, self.header.clone(), &self.keys, &data)?;
+        self.header = write(
+            &self.paths,
+            self.header.clone(),
+            &self.keys,
+            &data,
+            Backup::KeepPrevious,
+        )?;
         self.data = data;
         Ok(value)
     }
@@ -333,7 +340,8 @@ impl Vault {
             kek,
             master,
         };
-        self.header = write(&self.paths, header, &keys, &self.data)?;
+        // No generation that opens with the old password stays behind in `vault.bak`.
+        self.header = write(&self.paths, header, &keys, &self.data, Backup::SameAsNew)?;
         self.keys = keys;
         Ok(())
     }
@@ -436,11 +444,12 @@ fn write(
     mut header: Header,
     keys: &Keys,
     data: &VaultData,
+    backup: Backup,
 ) -> Result<Header, VaultError> {
     header.generation = header.generation.saturating_add(1);
     let bytes = encode(&header, keys, data)?;
     paths.create_dir()?;
-    files::write_vault(paths, &bytes)?;
+    files::write_vault(paths, &bytes, backup)?;
     Ok(header)
 }
 

@@ -232,3 +232,46 @@ fn every_byte_flip_and_truncation_is_a_typed_error() {
     std::fs::write(&path, &original).unwrap();
     assert_eq!(open().unwrap().data().accounts.len(), 1);
 }
+
+/// The previous generation kept as `vault.bak`, opened the way a recovery does: copied
+/// over the vault.
+fn open_backup(
+    dir: &std::path::Path,
+    keystore: &MemoryKeystore,
+    password: Option<&str>,
+) -> Result<Vault, VaultError> {
+    let restored = dir.join("restored");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(dir.join("vault.bak"), restored.join("vault")).unwrap();
+    Vault::open(
+        VaultPaths::in_dir(&restored),
+        Box::new(keystore.clone()),
+        password,
+    )
+}
+
+#[test]
+fn after_a_password_change_the_backup_does_not_open_with_the_old_password() {
+    let (dir, keystore, mut vault) = setup(Some("old"));
+    vault.update(|d| Ok(d.add(account("alice"), 1))).unwrap();
+    vault.update(|d| Ok(d.add(account("bob"), 2))).unwrap();
+    vault.set_password(Some("new"), KdfCost::MIN).unwrap();
+    assert!(matches!(
+        open_backup(dir.path(), &keystore, Some("old")),
+        Err(VaultError::WrongPassword)
+    ));
+    let backup = open_backup(dir.path(), &keystore, Some("new")).unwrap();
+    assert_eq!(backup.data().accounts.len(), 2);
+
+    // Removing the password: the backup needs none either, so it holds nothing the old
+    // password protects.
+    vault.set_password(None, KdfCost::MIN).unwrap();
+    let backup = open_backup(dir.path(), &keystore, None).unwrap();
+    assert!(!backup.has_password());
+    assert_eq!(backup.data().accounts.len(), 2);
+
+    // The next ordinary save keeps the previous generation again.
+    vault.update(|d| Ok(d.add(account("carol"), 3))).unwrap();
+    let backup = open_backup(dir.path(), &keystore, None).unwrap();
+    assert_eq!(backup.data().accounts.len(), 2);
+}

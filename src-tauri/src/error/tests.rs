@@ -169,6 +169,8 @@ fn vault_file_problems_have_kinds_of_their_own() {
             K::WrongPassword,
             K::Keystore,
             K::Io,
+            K::Io,
+            K::Io,
             K::Busy,
             K::Locked,
             K::Damaged,

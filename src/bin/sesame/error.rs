@@ -249,6 +249,18 @@ fn vault_hint(error: &VaultError) -> Option<String> {
             "enter it on a terminal, or pass --password-stdin and write it to standard input"
         }
         VaultError::ChangedElsewhere => "run the command again",
+        VaultError::UnsafeFolder { path, .. } => {
+            return Some(format!(
+                "`chmod 700 {}`, or set SESAME_HOME to a private folder",
+                path.display()
+            ));
+        }
+        VaultError::UnsafeFile { path } => {
+            return Some(format!(
+                "look at `ls -l {}`, remove it, and run the command again",
+                path.display()
+            ));
+        }
         VaultError::NoSuchAccount { .. } => "`sesame list` shows the accounts",
         VaultError::Ambiguous { .. } | VaultError::BadPosition { .. } => {
             "`sesame list` shows the accounts with their positions and ids"
