@@ -6,7 +6,10 @@ use std::path::Path;
 fn main() {
     // The app embeds the built UI (tauri.conf.json's frontendDist); without it Tauri's
     // context macro fails later with a long panic. Say what to do instead.
-    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    // Read when the script runs, not when it was compiled: cargo reuses a compiled build
+    // script across checkouts of the workspace at other paths.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let ui = Path::new(&manifest_dir).join("../ui/dist/index.html");
     println!("cargo::rerun-if-changed={}", ui.display());
     if !ui.exists() {
         println!("cargo::error=the web UI is not built (ui/dist is missing): run `make ui` first");
