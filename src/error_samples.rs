@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use crate::account::InvalidAccountId;
 use crate::backup::BackupError;
 use crate::clock::TimeError;
-use crate::import::ImportError;
+use crate::import::{Format, ImportError};
 use crate::keystore::{ChoiceOrigin, KeystoreError};
 use crate::link::LinkError;
 use crate::migration::MigrationError;
@@ -246,6 +246,25 @@ pub fn import_errors() -> Vec<ImportError> {
             source: LinkError::NotALink,
         },
         ImportError::Nothing("/home/ada/notes.txt".into()),
+        ImportError::Unrecognised {
+            name: "/home/ada/export.zip".into(),
+            looks_like: "a ZIP archive".into(),
+        },
+        ImportError::PasswordNeeded(Format::TwoFas),
+        ImportError::WrongPassword(Format::TwoFas),
+        ImportError::Damaged {
+            format: Format::Aegis,
+            reason: "it ends too early".into(),
+        },
+        ImportError::Unsupported {
+            format: Format::Bitwarden,
+            reason: "it is encrypted with the Bitwarden account's key".into(),
+        },
+        ImportError::TooCostly {
+            format: Format::Aegis,
+            what: "scrypt with N = 16777216, r = 8, p = 1".into(),
+            limit: "N = 2^20, r = 16, p = 16".into(),
+        },
         ImportError::Qr(QrError::UnsupportedFormat),
     ]
 }
@@ -256,7 +275,13 @@ pub fn import_index(error: &ImportError) -> usize {
         ImportError::Io { .. } => 0,
         ImportError::Link { .. } => 1,
         ImportError::Nothing(_) => 2,
-        ImportError::Qr(_) => 3,
+        ImportError::Unrecognised { .. } => 3,
+        ImportError::PasswordNeeded(_) => 4,
+        ImportError::WrongPassword(_) => 5,
+        ImportError::Damaged { .. } => 6,
+        ImportError::Unsupported { .. } => 7,
+        ImportError::TooCostly { .. } => 8,
+        ImportError::Qr(_) => 9,
     }
 }
 

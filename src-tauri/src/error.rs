@@ -278,7 +278,14 @@ impl From<ImportError> for AppError {
         let kind = match &error {
             ImportError::Io { .. } => K::Io,
             ImportError::Qr(inner) => qr_kind(inner),
-            ImportError::Link { .. } | ImportError::Nothing(_) => K::InvalidInput,
+            ImportError::PasswordNeeded(_) => K::PasswordRequired,
+            ImportError::WrongPassword(_) => K::WrongPassword,
+            ImportError::Link { .. }
+            | ImportError::Nothing(_)
+            | ImportError::Unrecognised { .. }
+            | ImportError::Damaged { .. }
+            | ImportError::Unsupported { .. }
+            | ImportError::TooCostly { .. } => K::InvalidInput,
         };
         AppError::new(kind, sentence(error))
     }

@@ -102,6 +102,22 @@ fn same_text(a: &str, b: &str) -> bool {
 }
 
 impl VaultData {
+    /// The id of a stored account with the same issuer and name (ignoring case) but a
+    /// different secret: an import flags it rather than merging it silently.
+    pub fn conflict_of(&self, account: &Account) -> Option<&AccountId> {
+        self.accounts
+            .iter()
+            .find(|s| {
+                s.account.secret != account.secret
+                    && same_text(&s.account.name, &account.name)
+                    && same_text(
+                        s.account.issuer.as_deref().unwrap_or(""),
+                        account.issuer.as_deref().unwrap_or(""),
+                    )
+            })
+            .map(|s| &s.id)
+    }
+
     /// Adds an account unless the same secret is already stored for the same issuer and
     /// name (compared case-insensitively).
     pub fn add(&mut self, account: Account, now_ms: u64) -> Added {

@@ -77,12 +77,20 @@ fn hold_import(
     name: &str,
 ) -> AppResult<PendingView> {
     match read {
-        Ok(Imported::Accounts(accounts)) => hold(state, source, accounts),
+        Ok(Imported::Export(export)) if export.accounts().next().is_some() => {
+            hold(state, source, export.into_accounts())
+        }
+        Ok(Imported::Export(_)) => Err(AppError::new(
+            ErrorKind::NoQrCode,
+            format!("{name} holds no two-factor accounts Sesame can add."),
+        )),
         Ok(Imported::Backup(_)) => Err(AppError::new(
             ErrorKind::PasswordRequired,
             "This is a Sesame backup: enter its password.",
         )),
-        Err(ImportError::Qr(_)) | Err(ImportError::Nothing(_)) => Err(AppError::new(
+        Err(ImportError::Qr(_))
+        | Err(ImportError::Nothing(_))
+        | Err(ImportError::Unrecognised { .. }) => Err(AppError::new(
             ErrorKind::NoQrCode,
             format!("{name} holds no two-factor links or QR codes Sesame can read."),
         )),
@@ -95,7 +103,7 @@ fn hold_import(
 #[tauri::command]
 pub async fn scan_image(state: State<'_, AppState>, bytes: Vec<u8>) -> AppResult<PendingView> {
     blocking(&state, move |state| {
-        let read = import::read_bytes(bytes, "the file");
+        let read = import::read_bytes(&bytes, "the file", import::Options::default());
         hold_import(&state, read, "image", "The image")
     })
     .await
@@ -106,7 +114,7 @@ pub async fn scan_image(state: State<'_, AppState>, bytes: Vec<u8>) -> AppResult
 #[tauri::command]
 pub async fn scan_file(state: State<'_, AppState>, path: PathBuf) -> AppResult<PendingView> {
     blocking(&state, move |state| {
-        let read = import::read_file(&path);
+        let read = import::read_file(&path, import::Options::default());
         hold_import(&state, read, "file", &path.display().to_string())
     })
     .await

@@ -75,7 +75,7 @@ pub enum Command {
     Passwd(PasswdArgs),
     /// Export accounts: an encrypted backup, a plain otpauth list, or transfer QR codes.
     Export(ExportArgs),
-    /// Import a Sesame backup, a file of otpauth:// links, a migration link or a QR image.
+    /// Import another authenticator's export, a Sesame backup, a file of links or a QR image.
     Import(ImportArgs),
     /// Amazon Cognito: configure a user pool, sign up, sign in with MFA, tokens.
     Cognito(crate::cognito_cmd::CognitoArgs),
@@ -208,8 +208,21 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A Sesame backup, a text file of links, or a QR image.
+    /// A Sesame backup, another authenticator's export (Aegis, 2FAS, Ente Auth, Bitwarden,
+    /// Proton Authenticator, andOTP, LastPass, FreeOTP+, FreeOTP, Stratum), a text file of
+    /// otpauth:// or transfer links, or a QR image. The format is recognised from the content.
     pub file: PathBuf,
+    /// Read the file as this format instead of recognising it (aegis, 2fas, ente, bitwarden,
+    /// proton, andotp, lastpass, freeotp-plus, freeotp, stratum, otpauth, qr, sesame).
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<sesame::import::Format>,
+    /// Show what the file holds and add nothing; no vault is opened.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Machine-readable output: with --dry-run one JSON line per account (the `sesame parse`
+    /// shape), else one JSON summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// HMAC algorithm names on the command line.

@@ -382,6 +382,18 @@ fn sign_in_hint(error: &CognitoError, username: &str) -> Option<String> {
 fn import_hint(error: &ImportError) -> Option<String> {
     let hint = match error {
         ImportError::Nothing(_) => "`sesame scan IMAGE` shows what a QR image holds",
+        ImportError::Unrecognised { .. } => {
+            "if you know what it is, name it with --format NAME (`sesame import --help` lists the names)"
+        }
+        ImportError::PasswordNeeded(_) | ImportError::WrongPassword(_) => {
+            "type the password the other app asked for when it made the export (or pass it with --password-stdin)"
+        }
+        ImportError::Damaged { .. } => {
+            "nothing was added; make the export again in the other app and import the new file"
+        }
+        ImportError::Unsupported { .. } | ImportError::TooCostly { .. } => {
+            "nothing was added; export again from the other app in another form (plain, or with a password)"
+        }
         ImportError::Io { .. } | ImportError::Link { .. } | ImportError::Qr(_) => return None,
     };
     Some(hint.to_owned())

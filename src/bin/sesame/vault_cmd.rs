@@ -133,8 +133,28 @@ fn accounts_in_image(image: &Path) -> Result<Vec<ParsedAccount>, CliError> {
         path: image.to_path_buf(),
         source: Box::new(source),
     };
-    match import::read_file(image) {
-        Ok(Imported::Accounts(accounts)) => Ok(accounts),
+    let options = import::Options {
+        format: Some(import::Format::QrImage),
+        password: None,
+    };
+    match import::read_file(image, options) {
+        Ok(Imported::Export(export)) => {
+            for skipped in export.skipped() {
+                eprintln!(
+                    "warning: {}: {}: {}",
+                    image.display(),
+                    skipped.label,
+                    skipped.reason
+                );
+            }
+            let accounts = export.into_accounts();
+            if accounts.is_empty() {
+                return Err(CliError::NoQrCode {
+                    path: image.to_path_buf(),
+                });
+            }
+            Ok(accounts)
+        }
         Ok(Imported::Backup(_)) => Err(CliError::Usage(format!(
             "{} is a Sesame backup, not an image; add its accounts with `sesame import`",
             image.display()
@@ -148,7 +168,7 @@ fn accounts_in_image(image: &Path) -> Result<Vec<ParsedAccount>, CliError> {
             source,
         }
         .into()),
-        Err(ImportError::Link { source, .. }) => Err(source.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
