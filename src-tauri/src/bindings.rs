@@ -56,7 +56,7 @@ fn types(cfg: &Config) -> Vec<Exported> {
     use crate::error::{AppError, ErrorKind};
     use crate::views::{
         AccountEdit, AccountView, CodeView, KindName, ManualAccount, PendingAccount, PendingView,
-        WarningKind, WarningView,
+        SkippedView, WarningKind, WarningView,
     };
     use sesame::Algorithm;
     use sesame::cognito::Prompt;
@@ -78,6 +78,7 @@ fn types(cfg: &Config) -> Vec<Exported> {
         exported::<WarningView>(cfg),
         exported::<PendingAccount>(cfg),
         exported::<PendingView>(cfg),
+        exported::<SkippedView>(cfg),
         exported::<ManualAccount>(cfg),
         exported::<Settings>(cfg),
         exported::<TimeCheck>(cfg),

@@ -28,10 +28,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, args: impl IntoIterator<Item = Str
         };
         let (id, unlocked) = {
             let mut session = state.session();
-            let id = session.hold(Pending {
-                source: "deep link".to_owned(),
-                accounts,
-            });
+            let id = session.hold(Pending::accounts("deep link", accounts));
             session.deep_links.push_back(id.clone());
             (id, session.vault.is_some())
         };

@@ -14,7 +14,7 @@ use sesame::vault::{Vault, VaultPaths};
 use sesame::{Code, account::AccountId};
 
 use crate::error::{AppError, AppResult, ErrorKind};
-use crate::views::{PendingAccount, PendingView};
+use crate::views::{PendingAccount, PendingView, SkippedView};
 
 /// Accounts read from somewhere, held until the user says yes or no.
 pub struct Pending {
@@ -22,6 +22,22 @@ pub struct Pending {
     pub source: String,
     /// What was read (secrets included; zeroized on drop).
     pub accounts: Vec<ParsedAccount>,
+    /// The other app's export it came from ("2FAS"), when it was one.
+    pub format: Option<String>,
+    /// Entries of the file that will not be added, with why.
+    pub skipped: Vec<sesame::import::Skipped>,
+}
+
+impl Pending {
+    /// Accounts from somewhere that is not an export file (a link, the screen, a deep link).
+    pub fn accounts(source: &str, accounts: Vec<ParsedAccount>) -> Self {
+        Pending {
+            source: source.to_owned(),
+            accounts,
+            format: None,
+            skipped: Vec::new(),
+        }
+    }
 }
 
 /// Mutable state behind one lock.
@@ -74,6 +90,8 @@ impl Session {
                 .iter()
                 .map(|a| PendingAccount::describe(a, data))
                 .collect(),
+            format: pending.format.clone(),
+            skipped: pending.skipped.iter().map(SkippedView::from).collect(),
         })
     }
 }

@@ -126,6 +126,8 @@ pub struct PendingAccount {
     pub warnings: Vec<WarningView>,
     /// Already in the vault (same secret, issuer and name).
     pub duplicate: bool,
+    /// The vault holds an account with the same issuer and name but another secret.
+    pub conflict: bool,
 }
 
 impl PendingAccount {
@@ -150,6 +152,7 @@ impl PendingAccount {
             counter: account.params.counter(),
             warnings,
             duplicate: data.is_some_and(|d| d.duplicate_of(account).is_some()),
+            conflict: data.is_some_and(|d| d.conflict_of(account).is_some()),
         }
     }
 }
@@ -162,6 +165,29 @@ pub struct PendingView {
     /// Where they came from, e.g. "link", "image", "screen", "file", "deep link".
     pub source: String,
     pub accounts: Vec<PendingAccount>,
+    /// The other app whose export this is ("2FAS"), when it is one.
+    pub format: Option<String>,
+    /// Entries of the file that will not be added, and why.
+    pub skipped: Vec<SkippedView>,
+}
+
+/// An entry of an import file that will not be added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SkippedEntry"))]
+pub struct SkippedView {
+    /// What the file calls it.
+    pub label: String,
+    /// Why it is left out, as a sentence.
+    pub reason: String,
+}
+
+impl From<&sesame::import::Skipped> for SkippedView {
+    fn from(skipped: &sesame::import::Skipped) -> Self {
+        SkippedView {
+            label: skipped.label.clone(),
+            reason: skipped.reason.to_string(),
+        }
+    }
 }
 
 /// An account typed into the form. `kind` and `algorithm` are checked here, with errors

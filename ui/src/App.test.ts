@@ -62,7 +62,9 @@ describe("App", () => {
     await emit("pending", {
       pending_id: "deep",
       source: "deep link",
-      accounts: [{ issuer: "Mastodon", name: "@alice", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, counter: null, warnings: [], duplicate: false }],
+      accounts: [{ issuer: "Mastodon", name: "@alice", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, counter: null, warnings: [], duplicate: false, conflict: false }],
+      format: null,
+      skipped: [],
     });
     expect((await screen.findByTestId("pending-dialog")).textContent).toContain("Add this account from a link?");
     expect(s.calls.some((c) => c.cmd === "take_deep_link")).toBe(true);

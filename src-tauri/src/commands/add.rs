@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use sesame::account::ParsedAccount;
 use sesame::backup;
-use sesame::import::{self, ImportError, Imported};
+use sesame::import::{self, Export, Format, ImportError, Imported};
 use sesame::vault::Added;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
@@ -22,12 +22,32 @@ pub fn hold(
     source: &str,
     accounts: Vec<ParsedAccount>,
 ) -> AppResult<PendingView> {
+    hold_pending(state, Pending::accounts(source, accounts))
+}
+
+/// Holds a pending import and describes it.
+fn hold_pending(state: &AppState, pending: Pending) -> AppResult<PendingView> {
     let mut session = state.active_session();
-    let id = session.hold(Pending {
-        source: source.to_owned(),
-        accounts,
-    });
+    let id = session.hold(pending);
     session.pending_view(&id)
+}
+
+/// Holds what an export file held: its accounts, and the entries it skipped with why.
+fn hold_export(state: &AppState, source: &str, export: Export) -> AppResult<PendingView> {
+    let format = match export.format {
+        Format::Links | Format::QrImage | Format::Sesame => None,
+        other => Some(other.name().to_owned()),
+    };
+    let skipped = export.skipped().cloned().collect();
+    hold_pending(
+        state,
+        Pending {
+            source: source.to_owned(),
+            accounts: export.into_accounts(),
+            format,
+            skipped,
+        },
+    )
 }
 
 /// Parses the texts of QR codes into accounts; texts that are not OTP links are skipped,
@@ -78,7 +98,7 @@ fn hold_import(
 ) -> AppResult<PendingView> {
     match read {
         Ok(Imported::Export(export)) if export.accounts().next().is_some() => {
-            hold(state, source, export.into_accounts())
+            hold_export(state, source, export)
         }
         Ok(Imported::Export(_)) => Err(AppError::new(
             ErrorKind::NoQrCode,
@@ -87,6 +107,10 @@ fn hold_import(
         Ok(Imported::Backup(_)) => Err(AppError::new(
             ErrorKind::PasswordRequired,
             "This is a Sesame backup: enter its password.",
+        )),
+        Err(ImportError::PasswordNeeded(format)) => Err(AppError::new(
+            ErrorKind::PasswordRequired,
+            format!("This {format} export is encrypted: enter the password it was saved with."),
         )),
         Err(ImportError::Qr(_))
         | Err(ImportError::Nothing(_))
@@ -120,16 +144,36 @@ pub async fn scan_file(state: State<'_, AppState>, path: PathBuf) -> AppResult<P
     .await
 }
 
-fn hold_backup(state: &AppState, bytes: &[u8], password: &str) -> AppResult<PendingView> {
-    let stored = backup::open_backup(bytes, password)?;
-    let accounts = stored
-        .into_iter()
-        .map(|s| ParsedAccount::new(s.account, Vec::new()))
-        .collect();
-    hold(state, "backup", accounts)
+/// Opens an encrypted file with its password: a Sesame backup, or another app's export
+/// (Aegis, 2FAS, …), whose wrong password says which app's export it was.
+fn hold_encrypted(
+    state: &AppState,
+    bytes: &[u8],
+    password: &str,
+    source: &str,
+) -> AppResult<PendingView> {
+    if backup::is_backup(bytes) {
+        let stored = backup::open_backup(bytes, password)?;
+        let accounts = stored
+            .into_iter()
+            .map(|s| ParsedAccount::new(s.account, Vec::new()))
+            .collect();
+        return hold(state, "backup", accounts);
+    }
+    let options = import::Options {
+        format: None,
+        password: Some(password),
+    };
+    match import::read_bytes(bytes, "the file", options)? {
+        Imported::Export(export) => hold_export(state, source, export),
+        Imported::Backup(_) => Err(AppError::new(
+            ErrorKind::PasswordRequired,
+            "This is a Sesame backup: enter its password.",
+        )),
+    }
 }
 
-/// A Sesame backup file and its password.
+/// An encrypted file (a Sesame backup or another app's export) and its password.
 #[tauri::command]
 pub async fn open_backup(
     state: State<'_, AppState>,
@@ -143,19 +187,22 @@ pub async fn open_backup(
                 format!("Cannot read {}: {e}.", path.display()),
             )
         })?;
-        hold_backup(&state, &bytes, &password)
+        hold_encrypted(&state, &bytes, &password, "file")
     })
     .await
 }
 
-/// A Sesame backup's bytes (picked in the web view) and its password.
+/// An encrypted file's bytes (picked in the web view) and its password.
 #[tauri::command]
 pub async fn open_backup_bytes(
     state: State<'_, AppState>,
     bytes: Vec<u8>,
     password: Zeroizing<String>,
 ) -> AppResult<PendingView> {
-    blocking(&state, move |state| hold_backup(&state, &bytes, &password)).await
+    blocking(&state, move |state| {
+        hold_encrypted(&state, &bytes, &password, "image")
+    })
+    .await
 }
 
 /// Every QR code on every screen (Sesame's own window is hidden meanwhile).

@@ -142,7 +142,11 @@ export type PendingAccount = { issuer: string | null, name: string, kind: Kind, 
 /**
  * Already in the vault (same secret, issuer and name).
  */
-duplicate: boolean, };
+duplicate: boolean, 
+/**
+ * The vault holds an account with the same issuer and name but another secret.
+ */
+conflict: boolean, };
 
 /**
  * Accounts held by the shell until `confirm_pending` or `discard_pending`.
@@ -151,7 +155,28 @@ export type Pending = { pending_id: string,
 /**
  * Where they came from, e.g. "link", "image", "screen", "file", "deep link".
  */
-source: string, accounts: Array<PendingAccount>, };
+source: string, accounts: Array<PendingAccount>, 
+/**
+ * The other app whose export this is ("2FAS"), when it is one.
+ */
+format: string | null, 
+/**
+ * Entries of the file that will not be added, and why.
+ */
+skipped: Array<SkippedEntry>, };
+
+/**
+ * An entry of an import file that will not be added.
+ */
+export type SkippedEntry = { 
+/**
+ * What the file calls it.
+ */
+label: string, 
+/**
+ * Why it is left out, as a sentence.
+ */
+reason: string, };
 
 /**
  * An account typed into the form. `kind` and `algorithm` are checked here, with errors
@@ -367,11 +392,11 @@ export const scanFile = (path: string) =>
 export const scanScreen = () =>
   invoke<Pending>("scan_screen");
 
-/** A Sesame backup file and its password. */
+/** An encrypted file (a Sesame backup or another app's export) and its password. */
 export const openBackup = (path: string, password: string) =>
   invoke<Pending>("open_backup", { path, password });
 
-/** A Sesame backup's bytes (picked in the web view) and its password. */
+/** An encrypted file's bytes (picked in the web view) and its password. */
 export const openBackupBytes = (bytes: number[], password: string) =>
   invoke<Pending>("open_backup_bytes", { bytes, password });
 

@@ -148,6 +148,7 @@ function pendingAccount(issuer: string | null, name: string, extra: Partial<Pend
     counter: null,
     warnings: [],
     duplicate: false,
+    conflict: false,
     ...extra,
   };
 }
@@ -175,6 +176,8 @@ export function installDevMock(): void {
           pending_id: "p-deep",
           source: "deep link",
           accounts: [pendingAccount("Mastodon", "@alice@social.example")],
+          format: null,
+          skipped: [],
         }
       : null;
   const pendings = new Map<string, PendingAccount[]>();
@@ -211,7 +214,7 @@ export function installDevMock(): void {
   const newPending = (source: string, list: PendingAccount[]): Pending => {
     const id = `p-${++seq}`;
     pendings.set(id, list);
-    return { pending_id: id, source, accounts: list };
+    return { pending_id: id, source, accounts: list, format: null, skipped: [] };
   };
   const isDuplicate = (issuer: string | null, name: string) =>
     accounts.some((a) => a.issuer === issuer && a.name === name);

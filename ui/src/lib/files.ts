@@ -24,7 +24,7 @@ export function firstImage(files: FileList | File[] | null | undefined): File | 
 export function firstScannable(files: FileList | File[] | null | undefined): File | null {
   if (!files) return null;
   for (const f of Array.from(files)) {
-    if (f.type.startsWith("image/") || /\.(txt|sesame|png|jpe?g|gif|bmp|webp)$/i.test(f.name)) return f;
+    if (f.type.startsWith("image/") || IMPORT_EXTENSION.test(f.name)) return f;
   }
   return null;
 }
@@ -34,8 +34,14 @@ export function isOtpLink(text: string): boolean {
   return /^\s*otpauth(-migration)?:\/\//i.test(text);
 }
 
+/** Extensions of the files Sesame imports: images, link lists, Sesame backups, other apps' exports. */
+const IMPORT_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "txt", "sesame", "json", "2fas", "csv", "aes", "bin", "xml", "backup", "authpro"];
+const IMPORT_EXTENSION = new RegExp(`\\.(${IMPORT_EXTENSIONS.join("|")})$`, "i");
+/** The `accept` of the web view's file input. */
+export const IMPORT_ACCEPT = ["image/*", ...IMPORT_EXTENSIONS.map((e) => `.${e}`)].join(",");
+
 export const IMPORT_FILTERS = [
-  { name: "Images, link lists and Sesame backups", extensions: ["png", "jpg", "jpeg", "gif", "bmp", "webp", "txt", "sesame", "json"] },
+  { name: "Images, link lists, backups and exports", extensions: IMPORT_EXTENSIONS },
   { name: "All files", extensions: ["*"] },
 ];
 

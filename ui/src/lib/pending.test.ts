@@ -12,9 +12,10 @@ const acc = (name: string, duplicate = false, extra: Partial<PendingAccount> = {
   counter: null,
   warnings: [],
   duplicate,
+  conflict: false,
   ...extra,
 });
-const pending = (source: string, accounts: PendingAccount[]): Pending => ({ pending_id: "p", source, accounts });
+const pending = (source: string, accounts: PendingAccount[]): Pending => ({ pending_id: "p", source, accounts, format: null, skipped: [] });
 
 describe("pending", () => {
   it("starts with duplicates unchecked", () => {

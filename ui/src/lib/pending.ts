@@ -25,8 +25,19 @@ export function pendingTitle(p: Pending): string {
   const n = p.accounts.length;
   if (p.source === "deep link") return n === 1 ? "Add this account from a link?" : `Add these ${n} accounts from a link?`;
   if (n === 0) return "No accounts found";
-  const from = FROM[p.source] ?? p.source;
+  const from = p.format ? `the ${p.format} export` : (FROM[p.source] ?? p.source);
   return n === 1 ? `Add this account from ${from}?` : `Add ${n} accounts from ${from}?`;
+}
+
+/** "12 entries in this 2FAS export: 10 new, 1 already in your vault, 1 skipped." — every entry accounted for. */
+export function importSummary(p: Pending): string | null {
+  if (!p.format) return null;
+  const dup = p.accounts.filter((a) => a.duplicate).length;
+  const found = p.accounts.length + p.skipped.length;
+  const parts = [`${p.accounts.length - dup} new`];
+  if (dup) parts.push(`${dup} already in your vault`);
+  if (p.skipped.length) parts.push(`${p.skipped.length} skipped`);
+  return `${plural(found, "entry", "entries")} in this ${p.format} export: ${parts.join(", ")}.`;
 }
 
 export function confirmLabel(checkedCount: number): string {

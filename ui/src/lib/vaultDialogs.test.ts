@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AccountView, Pending } from "./api";
 import { DialogRoute } from "./vaultDialogs.svelte";
 
-const PENDING: Pending = { pending_id: "p1", source: "link", accounts: [] };
+const PENDING: Pending = { pending_id: "p1", source: "link", accounts: [], format: null, skipped: [] };
 const ACCOUNT = { id: "gh", issuer: "GitHub", name: "alice" } as AccountView;
 
 describe("DialogRoute", () => {

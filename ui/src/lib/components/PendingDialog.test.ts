@@ -14,12 +14,15 @@ const acc = (issuer: string, name: string, duplicate = false, extra: Partial<Pen
   counter: null,
   warnings: [],
   duplicate,
+  conflict: false,
   ...extra,
 });
 
 const pending: Pending = {
   pending_id: "p1",
   source: "image",
+  format: null,
+  skipped: [],
   accounts: [
     acc("GitHub", "alice"),
     acc("Google", "alice@gmail.com", true),
@@ -30,6 +33,28 @@ const pending: Pending = {
 const checks = () => screen.getAllByTestId("pending-check") as HTMLInputElement[];
 
 describe("PendingDialog", () => {
+  it("accounts for every entry of an export: conflicts marked, skipped entries listed with why", () => {
+    fakeShell({});
+    const fromExport: Pending = {
+      pending_id: "x1",
+      source: "file",
+      format: "2FAS",
+      accounts: [acc("GitHub", "alice", false, { conflict: true }), acc("Google", "bob", true)],
+      skipped: [{ label: "Old bank: carol", reason: "codes cannot be computed: MD5 is not supported" }],
+    };
+    render(PendingDialog, { pending: fromExport, onadded: () => {}, oncancel: () => {} });
+    expect(screen.getByText("Add 2 accounts from the 2FAS export?").tagName).toMatch(/^H\d$/);
+    expect(screen.getByTestId("pending-summary").textContent).toBe(
+      "3 entries in this 2FAS export: 1 new, 1 already in your vault, 1 skipped.",
+    );
+    const items = screen.getAllByTestId("pending-item");
+    expect(items[0].textContent).toContain("different secret from the one in your vault");
+    expect(items[1].textContent).not.toContain("different secret");
+    const skipped = screen.getByTestId("pending-skipped");
+    expect(skipped.textContent).toContain("1 not added");
+    expect(skipped.textContent).toContain("Old bank: carol: codes cannot be computed: MD5 is not supported");
+  });
+
   it("lists every account, duplicates unchecked and marked", () => {
     fakeShell({});
     render(PendingDialog, { pending, onadded: () => {}, oncancel: () => {} });
@@ -75,7 +100,7 @@ describe("PendingDialog", () => {
   it("asks about a deep link in words", () => {
     fakeShell({});
     render(PendingDialog, {
-      pending: { pending_id: "d", source: "deep link", accounts: [acc("Mastodon", "@alice")] },
+      pending: { pending_id: "d", source: "deep link", accounts: [acc("Mastodon", "@alice")], format: null, skipped: [] },
       onadded: () => {},
       oncancel: () => {},
     });

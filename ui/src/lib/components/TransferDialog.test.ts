@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import TransferDialog from "./TransferDialog.svelte";
 import { fakeShell, reject } from "../../test-shell";
 
-const pending = { pending_id: "b1", source: "backup", accounts: [] };
+const pending = { pending_id: "b1", source: "backup", accounts: [], format: null, skipped: [] };
 
 describe("TransferDialog", () => {
   it("asks for the password of a Sesame backup", async () => {
@@ -21,6 +21,25 @@ describe("TransferDialog", () => {
     await waitFor(() => expect(onpending).toHaveBeenCalledWith(pending));
     expect(shell.argsOf("scan_file")).toEqual([{ path: "/home/alice/old.sesame" }]);
     expect(shell.argsOf("open_backup")).toEqual([{ path: "/home/alice/old.sesame", password: "backup pw" }]);
+  });
+
+  it("asks for the password of another app's encrypted export, in the words the shell used", async () => {
+    const fromExport = { ...pending, source: "file", format: "2FAS" };
+    const shell = fakeShell({
+      "plugin:dialog|open": () => "/home/alice/2fas-backup.2fas",
+      scan_file: reject("password_required", "This 2FAS export is encrypted: enter the password it was saved with."),
+      open_backup: () => fromExport,
+    });
+    const onpending = vi.fn();
+    render(TransferDialog, { onclose: () => {}, onpending });
+    await fireEvent.click(screen.getByTestId("import-choose"));
+    const pw = await screen.findByTestId("backup-password");
+    expect(screen.getByTestId("backup-message").textContent).toContain("This 2FAS export is encrypted");
+    expect(screen.getByText("Export password").tagName).toBe("LABEL");
+    await fireEvent.input(pw, { target: { value: "2fas pw" } });
+    await fireEvent.click(screen.getByTestId("backup-open"));
+    await waitFor(() => expect(onpending).toHaveBeenCalledWith(fromExport));
+    expect(shell.argsOf("open_backup")).toEqual([{ path: "/home/alice/2fas-backup.2fas", password: "2fas pw" }]);
   });
 
   it("exports a backup only with the password typed twice", async () => {

@@ -170,7 +170,7 @@ describe("Vault", () => {
 
   it("opens the confirm dialog for a pasted otpauth:// link", async () => {
     const s = shell({
-      parse_link: () => ({ pending_id: "p9", source: "link", accounts: [{ issuer: "Slack", name: "alice", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, counter: null, warnings: [], duplicate: false }] }),
+      parse_link: () => ({ pending_id: "p9", source: "link", accounts: [{ issuer: "Slack", name: "alice", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, counter: null, warnings: [], duplicate: false, conflict: false }], format: null, skipped: [] }),
     });
     renderVault();
     await waitFor(() => expect(rows()).toHaveLength(4));
