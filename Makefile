@@ -35,7 +35,7 @@ DIST_APT_PACKAGES := lintian rpm file
 # Android is type-checked, not built (no NDK here).
 MOBILE_TARGET := aarch64-linux-android
 
-.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -165,8 +165,16 @@ dist: setup-run ui
 bench:
 	$(CARGO) bench
 
+# Seeds for the import targets: every fixture of ../shared/corpus/imports (fuzz/corpus/ is
+# git-ignored, so the fixtures' licences stay theirs).
+fuzz-seeds:
+	for target in $$(sed -n 's/^name = "\(import_[a-z_]*\)"/\1/p' fuzz/Cargo.toml); do \
+	  mkdir -p fuzz/corpus/$$target; \
+	  find $(CORPUS)/imports -type f ! -name 'LICENSE*' ! -path '*source*' -size -3M -exec cp --backup=numbered -t fuzz/corpus/$$target {} + ; \
+	done
+
 FUZZ_SECONDS ?= 180
-fuzz:
+fuzz: fuzz-seeds
 	@which cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	@rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
 	for target in $$($(CARGO) +nightly fuzz list); do \
