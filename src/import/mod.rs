@@ -17,9 +17,12 @@ use std::path::Path;
 
 use crate::backup;
 
+mod bitwarden;
 mod error;
 mod export;
 mod format;
+mod freeotp;
+mod freeotp_plus;
 mod json;
 pub(crate) mod limits;
 mod lines;
@@ -52,7 +55,13 @@ pub(crate) trait Reader: Sync {
 
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
-    &[&lines::LinkList, &qr_image::QrImage]
+    &[
+        &bitwarden::Bitwarden,
+        &freeotp_plus::FreeOtpPlus,
+        &freeotp::FreeOtp,
+        &lines::LinkList,
+        &qr_image::QrImage,
+    ]
 }
 
 /// What an import file held.
