@@ -114,13 +114,11 @@ fn entry(name: &str, username: &str, totp: &str) -> Option<Entry> {
     if totp.is_empty() {
         return None;
     }
-    let label = Account::new(
-        Some(name),
-        username,
-        Secret::from_bytes(vec![]),
-        Params::default(),
-    )
-    .label();
+    let label = match (name.trim(), username.trim()) {
+        (name, "") => name.to_owned(),
+        ("", username) => username.to_owned(),
+        (name, username) => format!("{name}: {username}"),
+    };
     let invalid = |reason: String| Entry::skipped(&label, SkipReason::Invalid(reason));
     if starts_with_ignore_case(totp, "otpauth://") {
         return Some(match crate::uri::parse(totp) {

@@ -63,7 +63,8 @@ pub(super) fn decrypt(
     let password = password.ok_or(ImportError::PasswordNeeded(FORMAT))?;
     let validation = EncString::parse(&file.validation)?;
     let data = EncString::parse(&file.data)?;
-    let keys = keys(&*derive(&kdf, password, &file.salt)?);
+    let key = derive(&kdf, password, &file.salt)?;
+    let keys = keys(&key);
     if !validation.authentic(&keys) {
         return Err(ImportError::WrongPassword(FORMAT));
     }
@@ -213,7 +214,7 @@ mod tests {
     /// A password-protected export of `plain` (PBKDF2 with `iterations`).
     pub(crate) fn protect(plain: &str, password: &str, iterations: u32) -> String {
         let salt = "c2FsdHNhbHRzYWx0c2FsdA==";
-        let keys = keys(&*derive(&Kdf::Pbkdf2 { iterations }, password, salt).unwrap());
+        let keys = keys(&derive(&Kdf::Pbkdf2 { iterations }, password, salt).unwrap());
         let seal = |text: &[u8]| {
             let iv = [7u8; 16];
             let ct = cbc::Encryptor::<aes::Aes256>::new_from_slices(keys.enc.as_ref(), &iv)
