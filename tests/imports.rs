@@ -7,3 +7,12 @@ mod support;
 
 #[path = "imports/links.rs"]
 mod links;
+
+#[path = "imports/bitwarden.rs"]
+mod bitwarden;
+
+#[path = "imports/freeotp.rs"]
+mod freeotp;
+
+#[path = "imports/freeotp_plus.rs"]
+mod freeotp_plus;

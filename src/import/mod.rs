@@ -17,9 +17,12 @@ use std::path::Path;
 
 use crate::backup;
 
+mod bitwarden;
 mod error;
 mod export;
 mod format;
+mod freeotp;
+mod freeotp_plus;
 mod json;
 pub(crate) mod limits;
 mod lines;
@@ -52,7 +55,13 @@ pub(crate) trait Reader: Sync {
 
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
-    &[&lines::LinkList, &qr_image::QrImage]
+    &[
+        &bitwarden::Bitwarden,
+        &freeotp_plus::FreeOtpPlus,
+        &freeotp::FreeOtp,
+        &lines::LinkList,
+        &qr_image::QrImage,
+    ]
 }
 
 /// What an import file held.
@@ -116,10 +125,10 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     }
     let mut best: Option<(Confidence, Format)> = None;
     for reader in readers() {
-        if let Some(confidence) = reader.detect(bytes) {
-            if best.is_none_or(|(b, _)| confidence > b) {
-                best = Some((confidence, reader.format()));
-            }
+        if let Some(confidence) = reader.detect(bytes)
+            && best.is_none_or(|(b, _)| confidence > b)
+        {
+            best = Some((confidence, reader.format()));
         }
     }
     best.map(|(_, format)| format)
