@@ -17,6 +17,7 @@ use std::path::Path;
 
 use crate::backup;
 
+mod ente;
 mod error;
 mod export;
 mod format;
@@ -52,7 +53,7 @@ pub(crate) trait Reader: Sync {
 
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
-    &[&lines::LinkList, &qr_image::QrImage]
+    &[&ente::Ente, &lines::LinkList, &qr_image::QrImage]
 }
 
 /// What an import file held.
