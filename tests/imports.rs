@@ -7,3 +7,12 @@ mod support;
 
 #[path = "imports/links.rs"]
 mod links;
+
+#[path = "imports/ente.rs"]
+mod ente;
+
+#[path = "imports/google.rs"]
+mod google;
+
+#[path = "imports/stratum.rs"]
+mod stratum;

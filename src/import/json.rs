@@ -12,6 +12,7 @@ pub(crate) fn parse<T: DeserializeOwned>(format: Format, bytes: &[u8]) -> Result
 }
 
 /// Like [`parse`], from a JSON value already read.
+#[allow(dead_code)] // for readers of other formats
 pub(crate) fn from_value<T: DeserializeOwned>(
     format: Format,
     value: serde_json::Value,

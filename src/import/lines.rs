@@ -103,6 +103,7 @@ const NAMED_PARTS: usize = 5;
 struct Batches(Vec<SeenBatch>);
 
 /// One multi-part export: its id, how many parts it has, and the parts seen (from 0).
+/// Exports are told apart by id and size (some writers leave every id 0).
 struct SeenBatch {
     id: i32,
     size: i32,
@@ -115,7 +116,8 @@ impl Batches {
         if batch.batch_size <= 1 || !(0..batch.batch_size).contains(&batch.batch_index) {
             return;
         }
-        let index = match self.0.iter().position(|b| b.id == batch.batch_id) {
+        let same = |b: &SeenBatch| b.id == batch.batch_id && b.size == batch.batch_size;
+        let index = match self.0.iter().position(same) {
             Some(index) => index,
             None => {
                 self.0.push(SeenBatch {

@@ -25,6 +25,7 @@ mod json;
 pub(crate) mod limits;
 mod lines;
 mod qr_image;
+mod stratum;
 
 pub use error::ImportError;
 pub use export::{Entry, Export, SkipReason, Skipped};
@@ -53,7 +54,12 @@ pub(crate) trait Reader: Sync {
 
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
-    &[&ente::Ente, &lines::LinkList, &qr_image::QrImage]
+    &[
+        &ente::Ente,
+        &stratum::Stratum,
+        &lines::LinkList,
+        &qr_image::QrImage,
+    ]
 }
 
 /// What an import file held.
@@ -117,10 +123,10 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     }
     let mut best: Option<(Confidence, Format)> = None;
     for reader in readers() {
-        if let Some(confidence) = reader.detect(bytes) {
-            if best.is_none_or(|(b, _)| confidence > b) {
-                best = Some((confidence, reader.format()));
-            }
+        if let Some(confidence) = reader.detect(bytes)
+            && best.is_none_or(|(b, _)| confidence > b)
+        {
+            best = Some((confidence, reader.format()));
         }
     }
     best.map(|(_, format)| format)
