@@ -16,3 +16,11 @@ mod freeotp;
 
 #[path = "imports/freeotp_plus.rs"]
 mod freeotp_plus;
+#[path = "imports/ente.rs"]
+mod ente;
+
+#[path = "imports/google.rs"]
+mod google;
+
+#[path = "imports/stratum.rs"]
+mod stratum;

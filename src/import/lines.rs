@@ -2,10 +2,14 @@
 //! plain export, [`crate::backup::otpauth_list`], writes this), or the texts of the QR
 //! codes found in an image.
 
-use crate::account::ParsedAccount;
-use crate::link;
+use std::collections::BTreeSet;
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason};
+use crate::account::ParsedAccount;
+use crate::link::{self, LinkError};
+use crate::migration::{self, Batch};
+use crate::uri::strip_prefix_ignore_case;
+
+use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, ente};
 
 /// A text file of links (Aegis's, Ente's, GNOME's, FreeOTP+'s and Sesame's plain exports,
 /// Google Authenticator transfer links).
@@ -44,27 +48,133 @@ impl Reader for LinkList {
 }
 
 /// One entry per account in each link; a line that is not a valid link is a skipped entry
-/// named by its line number. Blank lines and `#` comments are not entries.
+/// named by its line number. Blank lines and `#` comments are not entries. Ente's trashed
+/// entries are skipped as such, and each Google Authenticator export split over several
+/// links (QR codes) whose parts are not all here gets one skipped entry naming the missing
+/// parts: each image of a multi-code export is often a file of its own, so the parts
+/// present are still read, and the summary says what is left to import.
 pub(crate) fn entries_of_lines<S: AsRef<str>>(lines: &[S]) -> Vec<Entry> {
     let mut entries = Vec::new();
+    let mut batches = Batches::default();
     for (i, line) in lines.iter().enumerate() {
         let line = line.as_ref().trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        match link::parse(line) {
+        let label = || format!("line {}", i + 1);
+        match read_link(line, &mut batches) {
+            Ok(parsed) if ente::is_trashed(line) => entries.extend(
+                parsed
+                    .into_iter()
+                    .map(|p| Entry::skipped(&p.account.label(), SkipReason::Trashed(Format::Ente))),
+            ),
             Ok(parsed) => entries.extend(
                 parsed
                     .into_iter()
                     .map(|p| Entry::from_account(p.account, p.warnings)),
             ),
-            Err(e) => entries.push(Entry::skipped(
-                &format!("line {}", i + 1),
-                SkipReason::Invalid(e.to_string()),
-            )),
+            Err(_) if ente::is_trashed(line) => {
+                entries.push(Entry::skipped(&label(), SkipReason::Trashed(Format::Ente)));
+            }
+            Err(e) => entries.push(Entry::skipped(&label(), SkipReason::Invalid(e.to_string()))),
         }
     }
+    entries.extend(batches.incomplete());
     entries
+}
+
+/// The accounts in one link, noting where a Google Authenticator transfer link sits in
+/// its export.
+fn read_link(line: &str, batches: &mut Batches) -> Result<Vec<ParsedAccount>, LinkError> {
+    if strip_prefix_ignore_case(line, "otpauth-migration:").is_none() {
+        return link::parse(line);
+    }
+    let batch = migration::decode(line)?;
+    batches.saw(&batch);
+    Ok(batch.accounts)
+}
+
+/// Most missing parts named one by one in a skipped entry.
+const NAMED_PARTS: usize = 5;
+
+/// The parts seen of each Google Authenticator export split over several links, in the
+/// order the exports first appear.
+#[derive(Default)]
+struct Batches(Vec<SeenBatch>);
+
+/// One multi-part export: its id, how many parts it has, and the parts seen (from 0).
+/// Exports are told apart by id and size (some writers leave every id 0).
+struct SeenBatch {
+    id: i32,
+    size: i32,
+    seen: BTreeSet<i32>,
+}
+
+impl Batches {
+    /// Notes a link of an export (one that is not split is not noted).
+    fn saw(&mut self, batch: &Batch) {
+        if batch.batch_size <= 1 || !(0..batch.batch_size).contains(&batch.batch_index) {
+            return;
+        }
+        let same = |b: &SeenBatch| b.id == batch.batch_id && b.size == batch.batch_size;
+        let index = match self.0.iter().position(same) {
+            Some(index) => index,
+            None => {
+                self.0.push(SeenBatch {
+                    id: batch.batch_id,
+                    size: batch.batch_size,
+                    seen: BTreeSet::new(),
+                });
+                self.0.len() - 1
+            }
+        };
+        self.0[index].seen.insert(batch.batch_index);
+    }
+
+    /// One skipped entry per export with parts missing.
+    fn incomplete(&self) -> Vec<Entry> {
+        self.0
+            .iter()
+            .filter(|b| b.seen.len() < usize::try_from(b.size).unwrap_or(0))
+            .map(|b| {
+                let label = format!("Google Authenticator export of {} QR codes", b.size);
+                Entry::skipped(&label, SkipReason::Invalid(b.missing_text()))
+            })
+            .collect()
+    }
+}
+
+impl SeenBatch {
+    /// "part 2 of 3 is not here, …", naming at most [`NAMED_PARTS`] parts (from 1).
+    fn missing_text(&self) -> String {
+        let count = usize::try_from(self.size).unwrap_or(0) - self.seen.len();
+        let named: Vec<String> = (0..self.size)
+            .filter(|i| !self.seen.contains(i))
+            .take(NAMED_PARTS)
+            .map(|i| (i64::from(i) + 1).to_string())
+            .collect();
+        let (parts, verb, their) = match named.as_slice() {
+            [one] if count == 1 => (format!("part {one}"), "is", "its"),
+            [rest @ .., last] if count == named.len() => (
+                format!("parts {} and {last}", rest.join(", ")),
+                "are",
+                "their",
+            ),
+            _ => (
+                format!(
+                    "parts {} and {} more",
+                    named.join(", "),
+                    count - named.len()
+                ),
+                "are",
+                "their",
+            ),
+        };
+        format!(
+            "{parts} of {} {verb} not here, so {their} accounts are not imported: import every code of this export",
+            self.size
+        )
+    }
 }
 
 /// Parses links, one per entry; blank lines and `#` comments are skipped.
@@ -142,6 +252,77 @@ mod tests {
             skipped[0].reason.to_string().contains("secret"),
             "{}",
             skipped[0].reason
+        );
+    }
+
+    #[test]
+    fn missing_parts_of_a_google_export_are_named() {
+        let accounts: Vec<Account> = (0..25).map(|i| stored(&format!("n{i}")).account).collect();
+        let links = crate::migration::encode_with_id(&accounts, 77).unwrap();
+        assert_eq!(links.len(), 3);
+        let all = entries_of_lines(&links);
+        assert_eq!(all.len(), 25);
+        assert!(all.iter().all(|e| matches!(e, Entry::Account(_))));
+        let export = Export::new(
+            Format::Links,
+            false,
+            entries_of_lines(&[&links[0], &links[2]]),
+        );
+        assert_eq!(export.accounts().count(), 15);
+        let skipped: Vec<_> = export.skipped().collect();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            skipped[0].label,
+            "Google Authenticator export of 3 QR codes"
+        );
+        assert_eq!(
+            skipped[0].reason.to_string(),
+            "part 2 of 3 is not here, so its accounts are not imported: import every code of this export"
+        );
+        let only_first = entries_of_lines(&links[..1]);
+        let Some(Entry::Skipped(s)) = only_first.last() else {
+            panic!("{only_first:?}");
+        };
+        assert!(
+            s.reason
+                .to_string()
+                .starts_with("parts 2 and 3 of 3 are not here"),
+            "{}",
+            s.reason
+        );
+        let many = SeenBatch {
+            id: 1,
+            size: i32::MAX,
+            seen: [1].into(),
+        };
+        assert!(
+            many.missing_text()
+                .starts_with("parts 1, 3, 4, 5, 6 and 2147483641 more of 2147483647 are"),
+            "{}",
+            many.missing_text()
+        );
+    }
+
+    #[test]
+    fn trashed_ente_entries_are_skipped() {
+        let trash = "%7B%22trashed%22%3Atrue%7D";
+        let lines = [
+            format!("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A&codeDisplay={trash}"),
+            format!("otpauth://totp/B:b?secret=1&codeDisplay={trash}"),
+            "otpauth://totp/C:c?secret=JBSWY3DPEHPK3PXP&codeDisplay=%7B%7D".to_owned(),
+        ];
+        let export = Export::new(Format::Links, false, entries_of_lines(&lines));
+        assert_eq!(export.accounts().count(), 1);
+        let skipped: Vec<_> = export
+            .skipped()
+            .map(|s| (s.label.as_str(), s.reason.clone()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("A: a", SkipReason::Trashed(Format::Ente)),
+                ("line 2", SkipReason::Trashed(Format::Ente))
+            ]
         );
     }
 

@@ -18,6 +18,7 @@ use std::path::Path;
 use crate::backup;
 
 mod bitwarden;
+mod ente;
 mod error;
 mod export;
 mod format;
@@ -27,6 +28,7 @@ mod json;
 pub(crate) mod limits;
 mod lines;
 mod qr_image;
+mod stratum;
 
 pub use error::ImportError;
 pub use export::{Entry, Export, SkipReason, Skipped};
@@ -59,6 +61,8 @@ fn readers() -> &'static [&'static dyn Reader] {
         &bitwarden::Bitwarden,
         &freeotp_plus::FreeOtpPlus,
         &freeotp::FreeOtp,
+        &ente::Ente,
+        &stratum::Stratum,
         &lines::LinkList,
         &qr_image::QrImage,
     ]
