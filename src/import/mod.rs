@@ -17,13 +17,17 @@ use std::path::Path;
 
 use crate::backup;
 
+mod andotp;
 mod error;
 mod export;
 mod format;
 mod json;
+mod lastpass;
 pub(crate) mod limits;
 mod lines;
+mod proton;
 mod qr_image;
+mod twofas;
 
 pub use error::ImportError;
 pub use export::{Entry, Export, SkipReason, Skipped};
@@ -52,7 +56,14 @@ pub(crate) trait Reader: Sync {
 
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
-    &[&lines::LinkList, &qr_image::QrImage]
+    &[
+        &twofas::TwoFas,
+        &proton::Proton,
+        &lastpass::LastPass,
+        &andotp::AndOtp,
+        &lines::LinkList,
+        &qr_image::QrImage,
+    ]
 }
 
 /// What an import file held.
