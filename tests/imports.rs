@@ -7,3 +7,15 @@ mod support;
 
 #[path = "imports/links.rs"]
 mod links;
+
+#[path = "imports/twofas.rs"]
+mod twofas;
+
+#[path = "imports/proton.rs"]
+mod proton;
+
+#[path = "imports/lastpass.rs"]
+mod lastpass;
+
+#[path = "imports/andotp.rs"]
+mod andotp;
