@@ -12,6 +12,7 @@ pub(crate) fn parse<T: DeserializeOwned>(format: Format, bytes: &[u8]) -> Result
 }
 
 /// Like [`parse`], from a JSON value already read.
+#[allow(dead_code, reason = "for readers on other branches")]
 pub(crate) fn from_value<T: DeserializeOwned>(
     format: Format,
     value: serde_json::Value,

@@ -15,10 +15,22 @@ pub const MAX_ARGON2_WORK: u64 = 4 * 1024 * 1024;
 /// PBKDF2 iterations: Bitwarden writes 600,000; andOTP up to ~150,000.
 pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
 /// scrypt log2(N): Aegis writes 15.
+#[allow(
+    dead_code,
+    reason = "for the scrypt readers (Aegis) on their own branch"
+)]
 pub const MAX_SCRYPT_LOG_N: u8 = 20;
 /// scrypt r and p.
+#[allow(
+    dead_code,
+    reason = "for the scrypt readers (Aegis) on their own branch"
+)]
 pub const MAX_SCRYPT_R: u32 = 16;
 /// scrypt p.
+#[allow(
+    dead_code,
+    reason = "for the scrypt readers (Aegis) on their own branch"
+)]
 pub const MAX_SCRYPT_P: u32 = 16;
 
 /// Checks Argon2 parameters (memory in KiB).
@@ -53,6 +65,10 @@ pub fn pbkdf2(format: Format, iterations: u32) -> Result<(), ImportError> {
 }
 
 /// Checks scrypt parameters (N as given, a power of two).
+#[allow(
+    dead_code,
+    reason = "for the scrypt readers (Aegis) on their own branch"
+)]
 pub fn scrypt(format: Format, n: u64, r: u32, p: u32) -> Result<(), ImportError> {
     let log_n = if n.is_power_of_two() {
         n.trailing_zeros()

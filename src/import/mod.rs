@@ -127,10 +127,10 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     }
     let mut best: Option<(Confidence, Format)> = None;
     for reader in readers() {
-        if let Some(confidence) = reader.detect(bytes) {
-            if best.is_none_or(|(b, _)| confidence > b) {
-                best = Some((confidence, reader.format()));
-            }
+        if let Some(confidence) = reader.detect(bytes)
+            && best.is_none_or(|(b, _)| confidence > b)
+        {
+            best = Some((confidence, reader.format()));
         }
     }
     best.map(|(_, format)| format)
