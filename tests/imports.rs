@@ -14,13 +14,24 @@ mod bitwarden;
 #[path = "imports/freeotp.rs"]
 mod freeotp;
 
-#[path = "imports/freeotp_plus.rs"]
-mod freeotp_plus;
 #[path = "imports/ente.rs"]
 mod ente;
+#[path = "imports/freeotp_plus.rs"]
+mod freeotp_plus;
 
 #[path = "imports/google.rs"]
 mod google;
 
 #[path = "imports/stratum.rs"]
 mod stratum;
+#[path = "imports/twofas.rs"]
+mod twofas;
+
+#[path = "imports/proton.rs"]
+mod proton;
+
+#[path = "imports/lastpass.rs"]
+mod lastpass;
+
+#[path = "imports/andotp.rs"]
+mod andotp;

@@ -17,6 +17,7 @@ use std::path::Path;
 
 use crate::backup;
 
+mod andotp;
 mod bitwarden;
 mod ente;
 mod error;
@@ -25,10 +26,13 @@ mod format;
 mod freeotp;
 mod freeotp_plus;
 mod json;
+mod lastpass;
 pub(crate) mod limits;
 mod lines;
+mod proton;
 mod qr_image;
 mod stratum;
+mod twofas;
 
 pub use error::ImportError;
 pub use export::{Entry, Export, SkipReason, Skipped};
@@ -58,11 +62,16 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
     &[
+        &twofas::TwoFas,
+        &ente::Ente,
         &bitwarden::Bitwarden,
+        &proton::Proton,
+        &lastpass::LastPass,
         &freeotp_plus::FreeOtpPlus,
         &freeotp::FreeOtp,
-        &ente::Ente,
         &stratum::Stratum,
+        // andOTP's encrypted files have no header: it only says "maybe", and last.
+        &andotp::AndOtp,
         &lines::LinkList,
         &qr_image::QrImage,
     ]
