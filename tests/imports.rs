@@ -7,3 +7,6 @@ mod support;
 
 #[path = "imports/links.rs"]
 mod links;
+
+#[path = "imports/aegis.rs"]
+mod aegis;

@@ -17,6 +17,7 @@ use std::path::Path;
 
 use crate::backup;
 
+mod aegis;
 mod error;
 mod export;
 mod format;
@@ -25,6 +26,7 @@ pub(crate) mod limits;
 mod lines;
 mod qr_image;
 
+pub use aegis::{AegisExport, LeftOut, aegis_json};
 pub use error::ImportError;
 pub use export::{Entry, Export, SkipReason, Skipped};
 pub use format::{Format, UnknownFormat};
@@ -52,7 +54,7 @@ pub(crate) trait Reader: Sync {
 
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
-    &[&lines::LinkList, &qr_image::QrImage]
+    &[&aegis::AegisVault, &lines::LinkList, &qr_image::QrImage]
 }
 
 /// What an import file held.
