@@ -33,5 +33,7 @@ mod proton;
 #[path = "imports/lastpass.rs"]
 mod lastpass;
 
+#[path = "imports/aegis.rs"]
+mod aegis;
 #[path = "imports/andotp.rs"]
 mod andotp;

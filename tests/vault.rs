@@ -324,6 +324,136 @@ fn a_backup_with_malformed_account_ids_is_refused_without_a_panic() {
     home.ok(&["list"], "");
 }
 
+/// `sesame export --aegis` writes an Aegis vault (encrypted with an export password, or
+/// plain with --plaintext) that `sesame import` reads back account for account.
+#[test]
+fn aegis_exports_read_back_through_import() {
+    let home = Home::with_file_keystore();
+    home.init(Some("vault pw"));
+    let pw = "vault pw\n";
+    let links = [
+        link("GitHub", "alice", 1),
+        "otpauth://hotp/Bank:bob?secret=KUVJJOM753IHTNDSZVCNKL7GII&issuer=Bank&algorithm=SHA512&digits=8&counter=10300".to_owned(),
+        "otpauth://totp/ACME:carol%40example.com?secret=5OM4WOOGPLQEF6UGN3CPEOOLWU&issuer=ACME&algorithm=SHA256&digits=7&period=20".to_owned(),
+        "otpauth://steam/Steam:gabe?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Steam".to_owned(),
+    ];
+    for l in &links {
+        home.ok(&["add", "--password-stdin", l], pw);
+    }
+    home.ok(
+        &[
+            "edit",
+            "--password-stdin",
+            "alice",
+            "--tag",
+            "work",
+            "--note",
+            "spare codes in the safe",
+        ],
+        pw,
+    );
+    // What `sesame parse` says of each link is what the import must say of each entry.
+    let expected: Vec<Value> = links
+        .iter()
+        .flat_map(|l| {
+            home.ok(&["parse", l], "")
+                .lines()
+                .map(|line| serde_json::from_str(line).unwrap())
+                .collect::<Vec<Value>>()
+        })
+        .collect();
+    assert_eq!(expected.len(), 4);
+    let json_lines = |out: String| -> Vec<Value> {
+        out.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+
+    let file = home.dir.path().join("aegis.json");
+    let file_arg = file.to_str().unwrap();
+    // The vault's password, then the new export password.
+    let out = home.ok(
+        &["export", "--password-stdin", "--aegis", file_arg],
+        "vault pw\nexport pw\n",
+    );
+    assert!(out.contains("Exported 4 of 4 accounts"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let raw = std::fs::read_to_string(&file).unwrap();
+    assert!(!raw.contains("JRZCL47CMXVOQMNPZR2F7J4RGI") && !raw.contains("alice"));
+    let vault: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(vault["header"]["slots"][0]["type"], 1);
+    assert!(vault["db"].is_string());
+    let err = home.fail(
+        &["export", "--password-stdin", "--aegis", file_arg],
+        "vault pw\nx\n",
+    );
+    assert!(err.contains("--force"), "{err}");
+
+    // Read back with no vault opened: the export password alone.
+    let read = home.ok(
+        &[
+            "import",
+            "--dry-run",
+            "--json",
+            "--password-stdin",
+            file_arg,
+        ],
+        "export pw\n",
+    );
+    assert_eq!(json_lines(read), expected);
+    let err = home.fail(
+        &[
+            "import",
+            "--dry-run",
+            "--json",
+            "--password-stdin",
+            file_arg,
+        ],
+        "vault pw\n",
+    );
+    assert!(
+        err.contains("wrong password for this Aegis export"),
+        "{err}"
+    );
+
+    // Plain only with --plaintext; it carries the note and the tag (as an Aegis group).
+    let plain = home.dir.path().join("aegis-plain.json");
+    let plain_arg = plain.to_str().unwrap();
+    let out = home.ok(
+        &[
+            "export",
+            "--password-stdin",
+            "--aegis",
+            plain_arg,
+            "--plaintext",
+        ],
+        pw,
+    );
+    assert!(out.contains("plain text"), "{out}");
+    let vault: Value = serde_json::from_slice(&std::fs::read(&plain).unwrap()).unwrap();
+    assert!(vault["header"]["slots"].is_null() && vault["header"]["params"].is_null());
+    let db = &vault["db"];
+    assert_eq!(db["version"], 3);
+    assert_eq!(db["groups"][0]["name"], "work");
+    let alice = &db["entries"][0];
+    assert_eq!(alice["note"], "spare codes in the safe");
+    assert_eq!(alice["groups"][0], db["groups"][0]["uuid"]);
+    let read = home.ok(&["import", "--dry-run", "--json", plain_arg], "");
+    assert_eq!(json_lines(read), expected);
+
+    // And into another vault, for real.
+    let other = Home::with_file_keystore();
+    other.init(None);
+    let out = other.ok(&["import", "--password-stdin", file_arg], "export pw\n");
+    assert!(out.starts_with("Imported 4 account(s)"), "{out}");
+    assert_eq!(other.list("").len(), 4);
+}
+
 #[test]
 fn plain_exports_need_consent_and_round_trip() {
     let home = Home::with_file_keystore();

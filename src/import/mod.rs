@@ -17,6 +17,7 @@ use std::path::Path;
 
 use crate::backup;
 
+mod aegis;
 mod andotp;
 mod bitwarden;
 mod ente;
@@ -34,6 +35,7 @@ mod qr_image;
 mod stratum;
 mod twofas;
 
+pub use aegis::{AegisExport, LeftOut, aegis_json};
 pub use error::ImportError;
 pub use export::{Entry, Export, SkipReason, Skipped};
 pub use format::{Format, UnknownFormat};
@@ -62,6 +64,7 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order detection breaks ties.
 fn readers() -> &'static [&'static dyn Reader] {
     &[
+        &aegis::AegisVault,
         &twofas::TwoFas,
         &ente::Ente,
         &bitwarden::Bitwarden,

@@ -198,7 +198,11 @@ pub struct ExportArgs {
     /// Google Authenticator transfer QR codes, as PNG files in DIR.
     #[arg(long, value_name = "DIR")]
     pub migration_qr: Option<PathBuf>,
-    /// Confirm writing secrets unencrypted (--otpauth, --migration-qr).
+    /// An Aegis vault (JSON) that Aegis imports: encrypted with an export password, or plain
+    /// with --plaintext. Notes go with the accounts and tags become Aegis groups.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["backup", "otpauth", "migration_qr"])]
+    pub aegis: Option<PathBuf>,
+    /// Confirm writing secrets unencrypted (--otpauth, --migration-qr, --aegis).
     #[arg(long)]
     pub plaintext: bool,
     /// Overwrite existing files.

@@ -46,9 +46,13 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError>
 
 /// `sesame export`.
 pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode, CliError> {
-    if args.backup.is_none() && args.otpauth.is_none() && args.migration_qr.is_none() {
+    if args.backup.is_none()
+        && args.otpauth.is_none()
+        && args.migration_qr.is_none()
+        && args.aegis.is_none()
+    {
         return Err(CliError::Usage(
-            "choose a format: --backup FILE (encrypted), --otpauth FILE or --migration-qr DIR (plain, with --plaintext)".into(),
+            "choose a format: --backup FILE or --aegis FILE (encrypted), --otpauth FILE or --migration-qr DIR (plain, with --plaintext)".into(),
         ));
     }
     if (args.otpauth.is_some() || args.migration_qr.is_some()) && !args.plaintext {
@@ -74,6 +78,27 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode, CliError> 
         write_private(path, text.as_bytes(), args.force)?;
         println!(
             "Exported {} accounts to {} in plain text. Delete it when done.",
+            accounts.len(),
+            path.display()
+        );
+    } else if let Some(path) = &args.aegis {
+        let password = if args.plaintext {
+            None
+        } else {
+            Some(secrets.ask_new("export password")?)
+        };
+        let export = import::aegis_json(accounts, password.as_deref().map(String::as_str));
+        write_private(path, &export.bytes, args.force)?;
+        for left_out in &export.left_out {
+            eprintln!("left out: {}: {}", left_out.label, left_out.reason);
+        }
+        let how = match password {
+            Some(_) => "encrypted with the export password",
+            None => "in plain text; delete it when done",
+        };
+        println!(
+            "Exported {} of {} accounts to {} as an Aegis vault ({how}); Aegis reads it with Import from file → Aegis.",
+            export.written,
             accounts.len(),
             path.display()
         );
