@@ -52,6 +52,7 @@ fn types(cfg: &Config) -> Vec<Exported> {
     use crate::cognito_view::{ClaimsView, CodeSent, CognitoStatus};
     use crate::commands::accounts::{CopyResult, Revealed};
     use crate::commands::settings::TimeCheck;
+    use crate::commands::transfer::AegisExported;
     use crate::commands::vault::{Status, VaultState};
     use crate::error::{AppError, ErrorKind};
     use crate::views::{
@@ -66,6 +67,7 @@ fn types(cfg: &Config) -> Vec<Exported> {
         exported::<AppError>(cfg),
         exported::<ErrorKind>(cfg),
         exported::<VaultState>(cfg),
+        exported::<AegisExported>(cfg),
         exported::<Status>(cfg),
         exported::<KindName>(cfg),
         exported::<Algorithm>(cfg),

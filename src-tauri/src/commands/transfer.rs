@@ -1,5 +1,5 @@
-//! Exports: an encrypted backup, a plain `otpauth://` list, Google Authenticator transfer
-//! QR codes. Each is something the user asked for, after the UI's warning.
+//! Exports: an encrypted backup, an Aegis vault, a plain `otpauth://` list, Google
+//! Authenticator transfer QR codes. Each is something the user asked for, after the UI's warning.
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +51,45 @@ pub async fn export_backup(
         let bytes = sesame::backup::seal_backup(&accounts, &password, password_cost())?;
         write_private(&path, &bytes)?;
         Ok(accounts.len())
+    })
+    .await
+}
+
+/// What an Aegis export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AegisExported {
+    /// How many accounts the file holds.
+    pub written: usize,
+    /// `Issuer: name — why` of each account Aegis cannot hold (MD5 codes, …), left out.
+    pub left_out: Vec<String>,
+}
+
+/// An Aegis vault that Aegis imports: encrypted with `password` (at least 8 characters),
+/// or plain when `password` is `None` (after the UI's plaintext warning).
+#[tauri::command]
+pub async fn export_aegis(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    password: Option<Zeroizing<String>>,
+) -> AppResult<AegisExported> {
+    if password.as_ref().is_some_and(|p| p.chars().count() < 8) {
+        return Err(AppError::invalid(
+            "Choose an export password of at least 8 characters.",
+        ));
+    }
+    blocking(&state, move |state| {
+        let accounts = accounts(&state)?;
+        let export = sesame::import::aegis_json(&accounts, password.as_deref().map(|p| p.as_str()));
+        write_private(&path, &export.bytes)?;
+        Ok(AegisExported {
+            written: export.written,
+            left_out: export
+                .left_out
+                .iter()
+                .map(|l| format!("{} — {}", l.label, l.reason))
+                .collect(),
+        })
     })
     .await
 }

@@ -29,6 +29,19 @@ export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" 
 export type VaultState = "no_vault" | "locked" | "unlocked";
 
 /**
+ * What an Aegis export wrote.
+ */
+export type AegisExported = { 
+/**
+ * How many accounts the file holds.
+ */
+written: number, 
+/**
+ * `Issuer: name — why` of each account Aegis cannot hold (MD5 codes, …), left out.
+ */
+left_out: Array<string>, };
+
+/**
  * What the UI needs to pick a screen.
  */
 export type Status = { state: VaultState, 
@@ -423,6 +436,13 @@ export const takeDeepLink = () =>
 export const exportBackup = (path: string, password: string) =>
   invoke<number>("export_backup", { path, password });
 
+/**
+ * An Aegis vault that Aegis imports: encrypted with `password` (at least 8 characters),
+ * or plain when `password` is `None` (after the UI's plaintext warning).
+ */
+export const exportAegis = (path: string, password: string | null) =>
+  invoke<AegisExported>("export_aegis", { path, password });
+
 /** Every account as an `otpauth://` link, one per line, in plain text. */
 export const exportOtpauth = (path: string) =>
   invoke<number>("export_otpauth", { path });
@@ -556,6 +576,7 @@ export interface Commands {
   discard_pending: { args: { pendingId: string }; result: null };
   take_deep_link: { args: Record<string, never>; result: Pending | null };
   export_backup: { args: { path: string; password: string }; result: number };
+  export_aegis: { args: { path: string; password: string | null }; result: AegisExported };
   export_otpauth: { args: { path: string }; result: number };
   export_migration_qr: { args: Record<string, never>; result: string[] };
   get_settings: { args: Record<string, never>; result: Settings };

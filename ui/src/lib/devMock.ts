@@ -410,6 +410,7 @@ export function installDevMock(): void {
       deepLink = null;
       return p;
     },
+    export_aegis: () => ({ written: accounts.length, left_out: [] }),
     export_backup: () => {
       needUnlocked();
       return accounts.length;

@@ -62,6 +62,25 @@ describe("TransferDialog", () => {
     expect(saved.closest('[role="status"]')).not.toBeNull();
   });
 
+  it("exports an encrypted Aegis vault with the same password form", async () => {
+    const shell = fakeShell({
+      "plugin:dialog|save": () => "/home/alice/aegis.json",
+      export_aegis: () => ({ written: 3, left_out: ["Old: bob — MD5 codes: Aegis cannot compute them"] }),
+    });
+    render(TransferDialog, { onclose: () => {}, onpending: () => {} });
+    await fireEvent.click(screen.getByTestId("export-backup"));
+    await fireEvent.click(screen.getByTestId("export-format-aegis"));
+    expect(screen.getByText("Export password").tagName).toBe("LABEL");
+    await fireEvent.input(screen.getByTestId("export-backup-password"), { target: { value: "aegis pw 123" } });
+    await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "aegis pw 123" } });
+    await fireEvent.click(screen.getByTestId("export-backup-save"));
+    await waitFor(() => expect(shell.argsOf("export_aegis")).toEqual([{ path: "/home/alice/aegis.json", password: "aegis pw 123" }]));
+    expect(shell.argsOf("export_backup")).toEqual([]);
+    const dialog = screen.getByTestId("transfer-dialog");
+    await waitFor(() => expect(dialog.textContent).toContain("Saved 3 accounts to /home/alice/aegis.json as an encrypted Aegis vault"));
+    expect(dialog.textContent).toContain("Left out (Aegis cannot hold them): Old: bob — MD5 codes");
+  });
+
   it("shows the transfer codes one at a time", async () => {
     fakeShell({ export_migration_qr: () => ["<svg>1</svg>", "<svg>2</svg>"] });
     render(TransferDialog, { onclose: () => {}, onpending: () => {} });
