@@ -187,6 +187,12 @@ pub enum Warning {
         /// The `issuer` parameter, which wins.
         parameter: String,
     },
+    /// The secret, read from another app's export, had one Base32 character more than whole
+    /// bytes need; it was dropped, as that app does (see [`Secret::from_base32_lenient`]).
+    SecretTrimmed {
+        /// Its length in Base32 characters, before the last one was dropped.
+        length: usize,
+    },
     /// Codes cannot be computed for this account (for example an MD5 export entry).
     CannotComputeCodes {
         /// Why not.
@@ -198,6 +204,7 @@ impl From<SecretWarning> for Warning {
     fn from(w: SecretWarning) -> Self {
         match w {
             SecretWarning::Short { bits } => Warning::ShortSecret { bits },
+            SecretWarning::Trimmed { length } => Warning::SecretTrimmed { length },
         }
     }
 }
@@ -212,6 +219,9 @@ impl fmt::Display for Warning {
                 f,
                 "the label says the issuer is \"{label}\" but the issuer parameter says \"{parameter}\"; keeping \"{parameter}\""
             ),
+            Warning::SecretTrimmed { length } => {
+                write!(f, "{}", SecretWarning::Trimmed { length: *length })
+            }
             Warning::CannotComputeCodes { reason } => {
                 write!(f, "codes cannot be computed for this account: {reason}")
             }

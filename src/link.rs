@@ -33,10 +33,25 @@ pub enum LinkError {
 
 /// Reads the accounts in one link: one for `otpauth://`, one or more for a migration batch.
 pub fn parse(text: &str) -> Result<Vec<ParsedAccount>, LinkError> {
+    read(text, uri::parse)
+}
+
+/// Like [`parse`], for links inside another app's export: `otpauth://` links go through
+/// [`uri::parse_lenient`], which accepts secrets one Base32 character too long with a
+/// warning. (Migration links carry raw bytes, so there is nothing to be lenient about.)
+pub fn parse_lenient(text: &str) -> Result<Vec<ParsedAccount>, LinkError> {
+    read(text, uri::parse_lenient)
+}
+
+/// [`parse`] or [`parse_lenient`], reading `otpauth://` links with `otpauth`.
+fn read(
+    text: &str,
+    otpauth: fn(&str) -> Result<ParsedAccount, UriError>,
+) -> Result<Vec<ParsedAccount>, LinkError> {
     let text = text.trim();
     let scheme = scheme(text).ok_or(LinkError::NotALink)?;
     if scheme.eq_ignore_ascii_case("otpauth") {
-        Ok(vec![uri::parse(text)?])
+        Ok(vec![otpauth(text)?])
     } else if scheme.eq_ignore_ascii_case("otpauth-migration") {
         Ok(migration::decode(text)?.accounts)
     } else {
@@ -119,5 +134,24 @@ mod tests {
         }
         let long = format!("{}:x", "a".repeat(100));
         assert_eq!(parse(&long), Err(LinkError::NotALink));
+    }
+
+    #[test]
+    fn parse_lenient_trims_export_secrets_and_parse_stays_strict() {
+        let link = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXPA&issuer=ACME";
+        assert_eq!(
+            parse(link),
+            Err(LinkError::Uri(UriError::InvalidSecret(
+                crate::secret::SecretError::InvalidLength { length: 17 }
+            )))
+        );
+        let accounts = parse_lenient(link).unwrap();
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(
+            accounts[0].warnings[0],
+            crate::account::Warning::SecretTrimmed { length: 17 }
+        );
+        assert_eq!(parse_lenient(MIGRATION).unwrap(), parse(MIGRATION).unwrap());
+        assert_eq!(parse_lenient("https://x"), parse("https://x"));
     }
 }

@@ -3,6 +3,8 @@
 //! Users paste secrets in every shape issuers print them: `JBSW Y3DP EHPK 3PXP`,
 //! `jbsw-y3dp-ehpk-3pxp`, with or without `=` padding. [`Secret::from_base32`] accepts all
 //! of them; [`Secret::to_base32`] always gives upper case, unpadded RFC 4648 Base32.
+//! Imports use [`Secret::from_base32_lenient`], which also reads the one-character-too-long
+//! secrets other authenticators accept.
 
 use std::fmt;
 
@@ -51,6 +53,12 @@ pub enum SecretWarning {
         /// Length of the secret in bits.
         bits: usize,
     },
+    /// Its length left one partial character over, which [`Secret::from_base32_lenient`]
+    /// dropped (as commons-codec and the apps built on it do).
+    Trimmed {
+        /// Number of Base32 characters before the last one was dropped.
+        length: usize,
+    },
 }
 
 impl fmt::Display for SecretWarning {
@@ -59,6 +67,10 @@ impl fmt::Display for SecretWarning {
             SecretWarning::Short { bits } => write!(
                 f,
                 "the secret is only {bits} bits long; RFC 4226 asks for at least {RECOMMENDED_MIN_BITS}"
+            ),
+            SecretWarning::Trimmed { length } => write!(
+                f,
+                "the secret has {length} characters, one more than whole bytes need; its last character was dropped, as the app that exported it does"
             ),
         }
     }
@@ -71,42 +83,37 @@ impl Secret {
     }
 
     /// Parses Base32 leniently: spaces, tabs, dashes, lower case and `=` padding are accepted.
+    ///
+    /// A length no encoder produces (1, 3 or 6 characters over a multiple of 8) is refused:
+    /// a person typing a secret can fix the typo.
     pub fn from_base32(text: &str) -> Result<Self, SecretError> {
-        let mut cleaned: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(text.len()));
-        for c in text.chars() {
-            if c.is_whitespace() || c == '-' || c == '=' {
-                continue;
-            }
-            let upper = c.to_ascii_uppercase();
-            if !matches!(upper, 'A'..='Z' | '2'..='7') {
-                return Err(SecretError::InvalidCharacter {
-                    position: cleaned.len() + 1,
-                    character: c,
-                });
-            }
-            cleaned.push(upper as u8);
-        }
-        if cleaned.is_empty() {
-            return Err(SecretError::Empty);
-        }
+        let cleaned = clean(text)?;
         if matches!(cleaned.len() % 8, 1 | 3 | 6) {
             return Err(SecretError::InvalidLength {
                 length: cleaned.len(),
             });
         }
-        // Trailing bits that are not zero are tolerated (some issuers produce them); the
-        // permissive spec only relaxes that check.
-        let mut spec = data_encoding::BASE32_NOPAD.specification();
-        spec.check_trailing_bits = false;
-        let encoding = spec
-            .encoding()
-            .map_err(|_| SecretError::InvalidLength { length: 0 })?;
-        encoding
-            .decode(&cleaned)
-            .map(Secret)
-            .map_err(|e| SecretError::InvalidLength {
-                length: e.position.max(cleaned.len()),
-            })
+        decode(&cleaned)
+    }
+
+    /// Like [`from_base32`](Self::from_base32), but for secrets read from other apps' exports:
+    /// a length 1, 3 or 6 characters over a multiple of 8 has its last character dropped,
+    /// with a [`SecretWarning::Trimmed`]. That gives the bytes the exporting apps used
+    /// (commons-codec and the decoders of 2FAS, Proton, Ente, LastPass and Stratum decode
+    /// every character and discard the bits that do not fill a byte, and the last character
+    /// holds only such bits).
+    pub fn from_base32_lenient(text: &str) -> Result<(Self, Option<SecretWarning>), SecretError> {
+        let mut cleaned = clean(text)?;
+        let length = cleaned.len();
+        if !matches!(length % 8, 1 | 3 | 6) {
+            return Ok((decode(&cleaned)?, None));
+        }
+        if length == 1 {
+            // Nothing would be left: not a secret.
+            return Err(SecretError::InvalidLength { length });
+        }
+        cleaned.pop();
+        Ok((decode(&cleaned)?, Some(SecretWarning::Trimmed { length })))
     }
 
     /// Canonical Base32: upper case, no padding, no spaces.
@@ -133,6 +140,45 @@ impl Secret {
     pub fn warning(&self) -> Option<SecretWarning> {
         (self.bits() < RECOMMENDED_MIN_BITS).then_some(SecretWarning::Short { bits: self.bits() })
     }
+}
+
+/// Upper-case Base32 characters without spaces, tabs, dashes and `=`; never empty.
+fn clean(text: &str) -> Result<Zeroizing<Vec<u8>>, SecretError> {
+    let mut cleaned: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(text.len()));
+    for c in text.chars() {
+        if c.is_whitespace() || c == '-' || c == '=' {
+            continue;
+        }
+        let upper = c.to_ascii_uppercase();
+        if !matches!(upper, 'A'..='Z' | '2'..='7') {
+            return Err(SecretError::InvalidCharacter {
+                position: cleaned.len() + 1,
+                character: c,
+            });
+        }
+        cleaned.push(upper as u8);
+    }
+    if cleaned.is_empty() {
+        return Err(SecretError::Empty);
+    }
+    Ok(cleaned)
+}
+
+/// Decodes cleaned Base32 of a length an encoder produces.
+fn decode(cleaned: &[u8]) -> Result<Secret, SecretError> {
+    // Trailing bits that are not zero are tolerated (some issuers produce them); the
+    // permissive spec only relaxes that check.
+    let mut spec = data_encoding::BASE32_NOPAD.specification();
+    spec.check_trailing_bits = false;
+    let encoding = spec
+        .encoding()
+        .map_err(|_| SecretError::InvalidLength { length: 0 })?;
+    encoding
+        .decode(cleaned)
+        .map(Secret)
+        .map_err(|e| SecretError::InvalidLength {
+            length: e.position.max(cleaned.len()),
+        })
 }
 
 impl PartialEq for Secret {
@@ -216,6 +262,99 @@ mod tests {
         assert!(
             message.contains("'0'") && message.contains("A-Z"),
             "{message}"
+        );
+    }
+
+    /// Decodes like commons-codec: every character's 5 bits in order, whole bytes kept,
+    /// the bits left over dropped.
+    fn decode_keeping_whole_bytes(text: &str) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        let (mut bytes, mut buffer, mut bits) = (Vec::new(), 0u32, 0);
+        for c in text.bytes() {
+            let value = ALPHABET.iter().position(|&a| a == c).unwrap();
+            buffer = (buffer << 5) | u32::try_from(value).unwrap();
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                bytes.push(u8::try_from((buffer >> bits) & 0xFF).unwrap());
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn lenient_drops_the_dangling_character_of_each_impossible_length() {
+        // (input, its cleaned length, the bytes commons-codec gives), worked out by hand:
+        // 9 chars = 45 bits -> 5 bytes, as 8 chars; 11 = 55 -> 6, as 10; 14 = 70 -> 8, as
+        // 13; 17 = 85 -> 10, as 16; 19 = 95 -> 11, as 18; 22 = 110 -> 13, as 21.
+        let cases: [(&str, usize, &[u8]); 7] = [
+            ("MFRGGZDF7", 9, b"abcde"),
+            ("MFRGGZDFMY7", 11, b"abcdef"),
+            ("MFRGGZDFMZTWQA", 14, b"abcdefgh"),
+            ("JBSWY3DPEHPK3PXPA", 17, b"Hello!\xde\xad\xbe\xef"),
+            ("jbsw-y3dp-ehpk-3pxp-7", 17, b"Hello!\xde\xad\xbe\xef"),
+            ("MFRGGZDFMZTWQ2LKNM7", 19, b"abcdefghijk"),
+            ("MFRGGZDFMZTWQ2LKNNWG2Q", 22, b"abcdefghijklm"),
+        ];
+        for (text, length, bytes) in cases {
+            let (secret, warning) = Secret::from_base32_lenient(text).unwrap();
+            assert_eq!(secret.as_bytes(), bytes, "{text}");
+            assert_eq!(warning, Some(SecretWarning::Trimmed { length }), "{text}");
+            // The strict decoder still refuses it.
+            assert_eq!(
+                Secret::from_base32(text),
+                Err(SecretError::InvalidLength { length }),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn lenient_matches_a_decoder_that_drops_leftover_bits() {
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        for length in 2..=40 {
+            let text: String = alphabet.chars().cycle().skip(length).take(length).collect();
+            let (secret, warning) = Secret::from_base32_lenient(&text).unwrap();
+            assert_eq!(
+                secret.as_bytes(),
+                decode_keeping_whole_bytes(&text),
+                "{text}"
+            );
+            assert_eq!(warning.is_some(), matches!(length % 8, 1 | 3 | 6), "{text}");
+        }
+    }
+
+    #[test]
+    fn lenient_leaves_valid_lengths_alone_and_still_refuses_bad_input() {
+        for text in [
+            "JBSWY3DPEHPK3PXP",
+            "jbsw y3dp ehpk 3pxp ==",
+            "MFRGGZDFMZTWQ2LKNM",
+        ] {
+            let (secret, warning) = Secret::from_base32_lenient(text).unwrap();
+            assert_eq!(secret, Secret::from_base32(text).unwrap(), "{text}");
+            assert_eq!(warning, None, "{text}");
+        }
+        assert_eq!(
+            Secret::from_base32_lenient(" - = "),
+            Err(SecretError::Empty)
+        );
+        assert_eq!(
+            Secret::from_base32_lenient("JBSW1Y3DA"),
+            Err(SecretError::InvalidCharacter {
+                position: 5,
+                character: '1'
+            })
+        );
+        // One character alone holds no byte at all.
+        assert_eq!(
+            Secret::from_base32_lenient("A"),
+            Err(SecretError::InvalidLength { length: 1 })
+        );
+        let warning = SecretWarning::Trimmed { length: 17 }.to_string();
+        assert_eq!(
+            warning,
+            "the secret has 17 characters, one more than whole bytes need; its last character was dropped, as the app that exported it does"
         );
     }
 

@@ -110,6 +110,27 @@ pub enum UriError {
 
 /// Reads an `otpauth://` link. See the module documentation for the rules.
 pub fn parse(text: &str) -> Result<ParsedAccount, UriError> {
+    read(text, Secrets::Strict)
+}
+
+/// Like [`parse`], for links inside another app's export: a secret one Base32 character
+/// too long has that character dropped, with [`Warning::SecretTrimmed`] (see
+/// [`Secret::from_base32_lenient`]). Links a person pastes or scans go through [`parse`].
+pub fn parse_lenient(text: &str) -> Result<ParsedAccount, UriError> {
+    read(text, Secrets::Lenient)
+}
+
+/// How the `secret` parameter is decoded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Secrets {
+    /// [`Secret::from_base32`]: pasted, scanned and typed links.
+    Strict,
+    /// [`Secret::from_base32_lenient`]: links inside other apps' exports.
+    Lenient,
+}
+
+/// [`parse`] or [`parse_lenient`].
+fn read(text: &str, secrets: Secrets) -> Result<ParsedAccount, UriError> {
     if text.len() > MAX_LEN {
         return Err(UriError::TooLong { length: text.len() });
     }
@@ -130,9 +151,18 @@ pub fn parse(text: &str) -> Result<ParsedAccount, UriError> {
         .map_err(|_| UriError::InvalidEncoding {
             part: "label".into(),
         })?;
-    let secret = match param(query, "secret")? {
-        Some(value) => Secret::from_base32(&value).map_err(UriError::InvalidSecret)?,
-        None => return Err(UriError::MissingSecret),
+    let mut warnings = Vec::new();
+    let secret = match (param(query, "secret")?, secrets) {
+        (Some(value), Secrets::Strict) => {
+            Secret::from_base32(&value).map_err(UriError::InvalidSecret)?
+        }
+        (Some(value), Secrets::Lenient) => {
+            let (secret, warning) =
+                Secret::from_base32_lenient(&value).map_err(UriError::InvalidSecret)?;
+            warnings.extend(warning.map(Warning::from));
+            secret
+        }
+        (None, _) => return Err(UriError::MissingSecret),
     };
 
     let issuer_param = param(query, "issuer")?;
@@ -148,7 +178,6 @@ pub fn parse(text: &str) -> Result<ParsedAccount, UriError> {
         (None, None) => ("", label.trim()),
     };
 
-    let mut warnings = Vec::new();
     let issuer = if issuer_param.is_empty() {
         label_issuer
     } else {
@@ -739,5 +768,31 @@ mod tests {
         let back = ok(&format(&account)).account;
         assert_eq!(back.issuer, None);
         assert_eq!(back.name, "alice");
+    }
+
+    #[test]
+    fn parse_lenient_trims_a_secret_one_character_too_long_and_parse_refuses_it() {
+        let link = format!("otpauth://totp/ACME:alice?secret={SECRET}A&issuer=ACME");
+        assert_eq!(
+            err(&link),
+            UriError::InvalidSecret(SecretError::InvalidLength { length: 17 })
+        );
+        let p = parse_lenient(&link).unwrap();
+        assert_eq!(p.account.secret, Secret::from_base32(SECRET).unwrap());
+        assert_eq!(p.account.label(), "ACME: alice");
+        assert_eq!(
+            p.warnings,
+            [
+                Warning::SecretTrimmed { length: 17 },
+                Warning::ShortSecret { bits: 80 }
+            ]
+        );
+        // Valid links read the same either way; bad secrets stay bad.
+        let valid = format!("otpauth://totp/ACME:alice?secret={SECRET}&issuer=ACME");
+        assert_eq!(parse_lenient(&valid).unwrap(), ok(&valid));
+        for secret in ["A", "JBSW1Y3DA", "-"] {
+            let link = format!("otpauth://totp/a?secret={secret}");
+            assert_eq!(parse_lenient(&link), Err(err(&link)), "{secret}");
+        }
     }
 }

@@ -90,6 +90,7 @@ pub struct CodeView {
 pub enum WarningKind {
     ShortSecret,
     IssuerMismatch,
+    SecretTrimmed,
     CannotComputeCodes,
 }
 
@@ -98,6 +99,7 @@ impl From<&Warning> for WarningKind {
         match warning {
             Warning::ShortSecret { .. } => WarningKind::ShortSecret,
             Warning::IssuerMismatch { .. } => WarningKind::IssuerMismatch,
+            Warning::SecretTrimmed { .. } => WarningKind::SecretTrimmed,
             Warning::CannotComputeCodes { .. } => WarningKind::CannotComputeCodes,
         }
     }

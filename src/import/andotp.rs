@@ -21,10 +21,11 @@ use zeroize::Zeroizing;
 
 use crate::account::Account;
 use crate::otp::{Algorithm, Params};
-use crate::secret::Secret;
 use crate::uri::shown;
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, json, limits};
+use super::{
+    Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json, limits,
+};
 
 /// Length of the iteration count.
 const ITERATIONS_LEN: usize = 4;
@@ -180,8 +181,10 @@ fn entry(index: usize, entry: &AndOtpEntry) -> Entry {
         Ok(params) => params,
         Err(reason) => return Entry::skipped(&label, reason),
     };
-    match entry.secret.as_deref().map(Secret::from_base32) {
-        Some(Ok(secret)) => Entry::from_account(Account::new(issuer, name, secret, params), vec![]),
+    match entry.secret.as_deref().map(decode_secret) {
+        Some(Ok((secret, warnings))) => {
+            Entry::from_account(Account::new(issuer, name, secret, params), warnings)
+        }
         Some(Err(e)) => Entry::skipped(&label, SkipReason::Invalid(e.to_string())),
         None => Entry::skipped(&label, SkipReason::Invalid("no secret".into())),
     }

@@ -13,9 +13,10 @@ use serde::Deserialize;
 
 use crate::account::{Account, Warning};
 use crate::otp::Params;
-use crate::secret::Secret;
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, json};
+use super::{
+    Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json,
+};
 
 /// Bitwarden's JSON and CSV exports and Bitwarden Authenticator's JSON export.
 pub(crate) struct Bitwarden;
@@ -121,7 +122,7 @@ fn entry(name: &str, username: &str, totp: &str) -> Option<Entry> {
     };
     let invalid = |reason: String| Entry::skipped(&label, SkipReason::Invalid(reason));
     if starts_with_ignore_case(totp, "otpauth://") {
-        return Some(match crate::uri::parse(totp) {
+        return Some(match crate::uri::parse_lenient(totp) {
             Ok(parsed) => link_entry(name, username, parsed.account, parsed.warnings),
             Err(e) => invalid(e.to_string()),
         });
@@ -130,9 +131,9 @@ fn entry(name: &str, username: &str, totp: &str) -> Option<Entry> {
         Some(scheme) if scheme.eq_ignore_ascii_case("steam://") => (&totp[8..], Params::steam()),
         _ => (totp, Params::default()),
     };
-    Some(match Secret::from_base32(secret) {
-        Ok(secret) => {
-            Entry::from_account(Account::new(Some(name), username, secret, params), vec![])
+    Some(match decode_secret(secret) {
+        Ok((secret, warnings)) => {
+            Entry::from_account(Account::new(Some(name), username, secret, params), warnings)
         }
         Err(e) => invalid(e.to_string()),
     })
@@ -149,7 +150,12 @@ fn link_entry(name: &str, username: &str, mut account: Account, warnings: Vec<Wa
     // The short-secret and no-codes warnings are added again by `Entry::from_account`.
     let warnings = warnings
         .into_iter()
-        .filter(|w| matches!(w, Warning::IssuerMismatch { .. }))
+        .filter(|w| {
+            matches!(
+                w,
+                Warning::IssuerMismatch { .. } | Warning::SecretTrimmed { .. }
+            )
+        })
         .collect();
     Entry::from_account(account, warnings)
 }

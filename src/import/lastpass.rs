@@ -9,10 +9,11 @@ use serde::Deserialize;
 
 use crate::account::Account;
 use crate::otp::{Algorithm, Params};
-use crate::secret::Secret;
 use crate::uri::shown;
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, json};
+use super::{
+    Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json,
+};
 
 /// A LastPass Authenticator export.
 pub(crate) struct LastPass;
@@ -85,13 +86,13 @@ fn entry(index: usize, account: &LastPassAccount) -> Entry {
         (None, "") => format!("account {}", index + 1),
         (None, name) => name.to_owned(),
     };
-    let secret = match account.secret.as_deref().map(Secret::from_base32) {
-        Some(Ok(secret)) => secret,
+    let (secret, warnings) = match account.secret.as_deref().map(decode_secret) {
+        Some(Ok(decoded)) => decoded,
         Some(Err(e)) => return Entry::skipped(&label, SkipReason::Invalid(e.to_string())),
         None => return Entry::skipped(&label, SkipReason::Invalid("no secret".into())),
     };
     match params(account) {
-        Ok(params) => Entry::from_account(Account::new(issuer, name, secret, params), vec![]),
+        Ok(params) => Entry::from_account(Account::new(issuer, name, secret, params), warnings),
         Err(reason) => Entry::skipped(&label, reason),
     }
 }
@@ -131,6 +132,7 @@ fn params(account: &LastPassAccount) -> Result<Params, SkipReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::Warning;
 
     #[test]
     fn edited_names_win_and_missing_fields_take_the_defaults() {
@@ -175,5 +177,31 @@ mod tests {
             ));
         }
         assert_eq!(LastPass.detect(br#"{"accounts":[]}"#), None);
+    }
+
+    #[test]
+    fn a_secret_one_character_too_long_is_trimmed_with_a_warning() {
+        // 17 characters: LastPass drops the last one's bits; so does Sesame, and says so.
+        let file = br#"{"version":3,"accounts":[
+            {"issuerName":"Acme","userName":"bob","secret":"JBSWY3DPEHPK3PXPB"},
+            {"issuerName":"Bad","userName":"eve","secret":"JBSWY3DPEHPK3PX1B"}]}"#;
+        let export = LastPass.read(file, None).unwrap();
+        let accounts: Vec<_> = export.accounts().collect();
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(
+            accounts[0].account.secret.as_bytes(),
+            b"Hello!\xde\xad\xbe\xef"
+        );
+        assert_eq!(
+            accounts[0].warnings,
+            [
+                Warning::SecretTrimmed { length: 17 },
+                Warning::ShortSecret { bits: 80 }
+            ]
+        );
+        // A character outside the alphabet is still refused.
+        let skipped: Vec<_> = export.skipped().collect();
+        assert_eq!(skipped[0].label, "Bad: eve");
+        assert!(matches!(&skipped[0].reason, SkipReason::Invalid(r) if r.contains("'1'")));
     }
 }

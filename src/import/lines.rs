@@ -87,7 +87,7 @@ pub(crate) fn entries_of_lines<S: AsRef<str>>(lines: &[S]) -> Vec<Entry> {
 /// its export.
 fn read_link(line: &str, batches: &mut Batches) -> Result<Vec<ParsedAccount>, LinkError> {
     if strip_prefix_ignore_case(line, "otpauth-migration:").is_none() {
-        return link::parse(line);
+        return link::parse_lenient(line);
     }
     let batch = migration::decode(line)?;
     batches.saw(&batch);
@@ -197,7 +197,7 @@ pub fn parse_lines(lines: &[String]) -> Result<Vec<ParsedAccount>, ImportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{Account, StoredAccount};
+    use crate::account::{Account, StoredAccount, Warning};
     use crate::backup::otpauth_list;
     use crate::otp::Params;
     use crate::secret::Secret;
@@ -334,5 +334,25 @@ mod tests {
         let parsed = parse_lines(&lines).unwrap();
         assert_eq!(parsed.len(), 2);
         assert_eq!(parsed[1].account, accounts[1].account);
+    }
+
+    #[test]
+    fn a_link_list_imports_a_secret_one_character_too_long_with_a_warning() {
+        // 33 characters: 32 make 20 bytes, the 33rd only leftover bits (Ente writes these).
+        let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQA";
+        let text = format!("otpauth://totp/Ente:bob?secret={secret}&issuer=Ente\n");
+        let export = LinkList.read(text.as_bytes(), None).unwrap();
+        let accounts: Vec<_> = export.accounts().collect();
+        assert_eq!(accounts.len(), 1, "{:?}", export.entries);
+        assert_eq!(
+            accounts[0].account.secret.as_bytes(),
+            b"12345678901234567890"
+        );
+        assert_eq!(
+            accounts[0].warnings,
+            [Warning::SecretTrimmed { length: 33 }]
+        );
+        // `parse_lines` stays strict.
+        assert!(parse_lines(&[text.trim().to_owned()]).is_err());
     }
 }

@@ -15,7 +15,9 @@
 
 use std::path::Path;
 
+use crate::account::Warning;
 use crate::backup;
+use crate::secret::{Secret, SecretError};
 
 mod aegis;
 mod andotp;
@@ -78,6 +80,14 @@ fn readers() -> &'static [&'static dyn Reader] {
         &lines::LinkList,
         &qr_image::QrImage,
     ]
+}
+
+/// Decodes a Base32 secret read from another app's export with
+/// [`Secret::from_base32_lenient`]: one character too many is dropped, as those apps do,
+/// and the warning saying so comes back with the secret.
+fn decode_secret(text: &str) -> Result<(Secret, Vec<Warning>), SecretError> {
+    let (secret, warning) = Secret::from_base32_lenient(text)?;
+    Ok((secret, warning.map(Warning::from).into_iter().collect()))
 }
 
 /// What an import file held.

@@ -16,9 +16,10 @@ use zeroize::Zeroizing;
 use crate::account::Account;
 use crate::link;
 use crate::otp::{Kind, Params};
-use crate::secret::Secret;
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, json, limits};
+use super::{
+    Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json, limits,
+};
 
 /// Argon2 memory in KiB.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -134,7 +135,7 @@ fn entry(index: usize, content: &Content) -> Vec<Entry> {
         .entry_type
         .as_deref()
         .is_some_and(|t| t.eq_ignore_ascii_case("steam"));
-    match link::parse(uri) {
+    match link::parse_lenient(uri) {
         Ok(parsed) => parsed
             .into_iter()
             .map(|mut p| {
@@ -150,10 +151,10 @@ fn entry(index: usize, content: &Content) -> Vec<Entry> {
 
 /// A `steam://SECRET` entry.
 fn steam(name: &str, secret: &str) -> Entry {
-    match Secret::from_base32(secret) {
-        Ok(secret) => Entry::from_account(
+    match decode_secret(secret) {
+        Ok((secret, warnings)) => Entry::from_account(
             Account::new(Some("Steam"), name, secret, Params::steam()),
-            vec![],
+            warnings,
         ),
         Err(e) => Entry::skipped(
             &format!("Steam: {name}"),

@@ -27,7 +27,9 @@ use crate::account::Account;
 use crate::otp::{Algorithm, Params};
 use crate::secret::Secret;
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, json, limits};
+use super::{
+    Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json, limits,
+};
 
 /// The strong format's header.
 const STRONG_HEADER: &[u8] = b"AUTHENTICATORPRO";
@@ -200,8 +202,10 @@ fn entry(a: Authenticator) -> Entry {
         Err(reason) => return Entry::skipped(&label, reason),
     };
     let text = a.secret.as_deref().unwrap_or("");
-    match Secret::from_base32(text) {
-        Ok(secret) => Entry::from_account(Account::new(issuer, name, secret, params), Vec::new()),
+    match decode_secret(text) {
+        Ok((secret, warnings)) => {
+            Entry::from_account(Account::new(issuer, name, secret, params), warnings)
+        }
         Err(e) => Entry::skipped(&label, SkipReason::Invalid(e.to_string())),
     }
 }

@@ -17,10 +17,11 @@ use zeroize::Zeroizing;
 
 use crate::account::Account;
 use crate::otp::{Algorithm, Params};
-use crate::secret::Secret;
 use crate::uri::{self, shown};
 
-use super::{Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, json, limits};
+use super::{
+    Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json, limits,
+};
 
 /// PBKDF2 iterations 2FAS uses.
 const ITERATIONS: u32 = 10_000;
@@ -141,7 +142,7 @@ fn entry(index: usize, service: &Service) -> Entry {
     let link = otp
         .link
         .as_deref()
-        .and_then(|l| uri::parse(l).ok())
+        .and_then(|l| uri::parse_lenient(l).ok())
         .map(|p| p.account);
     let issuer = non_empty(otp.issuer.as_deref()).or(non_empty(service.name.as_deref()));
     let name = account_name(otp, issuer, link.as_ref());
@@ -151,13 +152,13 @@ fn entry(index: usize, service: &Service) -> Entry {
         (None, false) => name.clone(),
         (None, true) => format!("service {}", index + 1),
     };
-    let secret = match service.secret.as_deref().map(Secret::from_base32) {
-        Some(Ok(secret)) => secret,
+    let (secret, warnings) = match service.secret.as_deref().map(decode_secret) {
+        Some(Ok(decoded)) => decoded,
         Some(Err(e)) => return Entry::skipped(&label, SkipReason::Invalid(e.to_string())),
         None => return Entry::skipped(&label, SkipReason::Invalid("no secret".into())),
     };
     match params(otp, link.map(|l| l.params).unwrap_or_default()) {
-        Ok(params) => Entry::from_account(Account::new(issuer, &name, secret, params), vec![]),
+        Ok(params) => Entry::from_account(Account::new(issuer, &name, secret, params), warnings),
         Err(reason) => Entry::skipped(&label, reason),
     }
 }

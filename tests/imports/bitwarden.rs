@@ -4,7 +4,7 @@
 
 use sesame::import::{Format, ImportError};
 
-use crate::support::{assert_entries, read, try_read};
+use crate::support::{assert_entries, assert_trimmed, read, try_read};
 
 const PASSWORD: &str = "rud9^5S6$^Ewmr%d";
 
@@ -138,7 +138,7 @@ fn proton_json_and_csv_read_the_same_four_accounts() {
 }
 
 #[test]
-fn proton_sample_csv_skips_a_key_that_is_not_base32() {
+fn proton_sample_csv_trims_a_key_one_character_too_long() {
     let export = read(
         "proton/authenticator/bitwarden/bitwarden_sample.csv",
         Format::Bitwarden,
@@ -149,10 +149,11 @@ fn proton_sample_csv_skips_a_key_that_is_not_base32() {
         &[
             "totp Code 2 /  SHA1 6 30 NDSKXJHDJNDBDBBB",
             "totp Code 3 /  SHA1 6 30 JSJZJFBBDI",
-            "skipped Code1: the secret parameter is not valid: the secret is not valid Base32: \
-             17 characters cannot be a whole number of bytes (is a character missing?)",
+            // A link with `secret=JDKSNDJJDNDJJDBXB`: 17 characters, the last one dropped.
+            "totp Code1 /  SHA1 6 30 JDKSNDJJDNDJJDBX",
         ],
     );
+    assert_trimmed(&export, &[("Code1 / ", 17)]);
 }
 
 #[test]

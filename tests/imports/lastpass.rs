@@ -3,7 +3,7 @@
 
 use sesame::import::Format;
 
-use crate::support::{assert_entries, read};
+use crate::support::{assert_entries, assert_trimmed, read};
 
 #[test]
 fn stratum_android_export_reads_all_six_accounts() {
@@ -23,7 +23,7 @@ fn stratum_android_export_reads_all_six_accounts() {
 }
 
 #[test]
-fn proton_android_export_keeps_edited_names_and_skips_impossible_secrets() {
+fn proton_android_export_keeps_edited_names_and_trims_impossible_secrets() {
     let export = read(
         "proton/authenticator/lastpass/lastpass.json",
         Format::LastPass,
@@ -32,9 +32,19 @@ fn proton_android_export_keeps_edited_names_and_skips_impossible_secrets() {
     assert_entries(
         &export,
         &[
-            "skipped issuer: account name default: the secret is not valid Base32: 19 characters cannot be a whole number of bytes (is a character missing?)",
-            "skipped other: sha256: the secret is not valid Base32: 17 characters cannot be a whole number of bytes (is a character missing?)",
+            // BDKSIEHWBDBBDBDZBZJ: 19 characters, the last dropped; the 18th keeps only
+            // its first three bits, so the canonical form ends in Y, not Z.
+            "totp issuer / account name default SHA1 6 30 BDKSIEHWBDBBDBDZBY",
+            // JDJSKDKDKDKDKDKDK: 17 characters, the last dropped.
+            "totp other / sha256 SHA256 8 20 JDJSKDKDKDKDKDKD",
             "totp - / sha512 name SHA512 6 30 JDJDDJDJUEJEBDBFNE",
+        ],
+    );
+    assert_trimmed(
+        &export,
+        &[
+            ("issuer / account name default", 19),
+            ("other / sha256", 17),
         ],
     );
 }
@@ -64,8 +74,9 @@ fn proton_missing_fields_export_names_its_one_entry() {
     );
     assert_entries(
         &export,
-        &[
-            "skipped sometest: the secret is not valid Base32: 22 characters cannot be a whole number of bytes (is a character missing?)",
-        ],
+        // CDJDHHDHXHXBXBHNDDNNDN: 22 characters, the last dropped (and the 21st's one
+        // leftover bit with it).
+        &["totp - / sometest SHA1 6 30 CDJDHHDHXHXBXBHNDDNNC"],
     );
+    assert_trimmed(&export, &[("- / sometest", 22)]);
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use sesame::account::Warning;
 use sesame::import::{self, Entry, Export, Format, ImportError, Imported, Options};
 use sesame::otp::Kind;
 
@@ -83,4 +84,40 @@ pub fn describe(export: &Export) -> Vec<String> {
 pub fn assert_entries(export: &Export, expected: &[&str]) {
     let got = describe(export);
     assert_eq!(got, expected, "entries of a {} export", export.format);
+}
+
+/// The accounts whose secret had its last character dropped
+/// ([`Warning::SecretTrimmed`]), as `issuer / name` (as in [`describe`]) and the secret's
+/// length before, in entry order.
+pub fn trimmed(export: &Export) -> Vec<(String, usize)> {
+    export
+        .entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Account(p) => Some(p),
+            Entry::Skipped(_) => None,
+        })
+        .flat_map(|p| {
+            let a = &p.account;
+            let label = format!("{} / {}", a.issuer.as_deref().unwrap_or("-"), a.name);
+            p.warnings.iter().filter_map(move |w| match w {
+                Warning::SecretTrimmed { length } => Some((label.clone(), *length)),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+/// [`trimmed`] for expectations written as `(&str, usize)`.
+pub fn assert_trimmed(export: &Export, expected: &[(&str, usize)]) {
+    let expected: Vec<(String, usize)> = expected
+        .iter()
+        .map(|(label, length)| ((*label).to_owned(), *length))
+        .collect();
+    assert_eq!(
+        trimmed(export),
+        expected,
+        "trimmed secrets of a {} export",
+        export.format
+    );
 }

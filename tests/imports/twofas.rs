@@ -1,9 +1,9 @@
 //! 2FAS `.2fas` backups: Stratum's schema 3 pair and Proton's schema 4 set (Android, iOS,
 //! HOTP, unsupported algorithms, missing fields, manual entries, encrypted).
 
-use sesame::import::{Format, ImportError};
+use sesame::import::{Entry, Format, ImportError};
 
-use crate::support::{assert_entries, read, try_read};
+use crate::support::{assert_entries, assert_trimmed, read, try_read};
 
 /// Stratum's six services, plain and encrypted alike (the `algorithm: null` one is SHA1).
 const STRATUM: &[&str] = &[
@@ -73,7 +73,7 @@ fn encrypted_backups_need_the_right_password() {
 }
 
 #[test]
-fn ios_secrets_of_impossible_lengths_are_skipped_with_the_reason() {
+fn ios_secrets_of_impossible_lengths_are_trimmed_with_a_warning() {
     let export = read(
         "proton/authenticator/2fas/decrypted_ios.2fas",
         Format::TwoFas,
@@ -82,9 +82,22 @@ fn ios_secrets_of_impossible_lengths_are_skipped_with_the_reason() {
     assert_entries(
         &export,
         &[
-            "skipped Code1 2FAS: the secret is not valid Base32: 17 characters cannot be a whole number of bytes (is a character missing?)",
-            "skipped Code2 2FAS: the secret is not valid Base32: 19 characters cannot be a whole number of bytes (is a character missing?)",
+            // JDJDBDBDDBDBBXBXB (17) and JDJDUZBXHSHDBXBXHBB (19), last character dropped.
+            "totp Code1 2FAS /  SHA1 6 30 JDJDBDBDDBDBBXBX",
+            "totp Code2 2FAS /  SHA1 6 30 JDJDUZBXHSHDBXBXHA",
         ],
+    );
+    assert_trimmed(&export, &[("Code1 2FAS / ", 17), ("Code2 2FAS / ", 19)]);
+    let Entry::Account(code1) = &export.entries[0] else {
+        panic!("Code1 2FAS is an account");
+    };
+    let messages: Vec<String> = code1.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "the secret has 17 characters, one more than whole bytes need; its last character was dropped, as the app that exported it does",
+            "the secret is only 80 bits long; RFC 4226 asks for at least 128",
+        ]
     );
 }
 
@@ -131,9 +144,16 @@ fn hotp_without_a_period_and_totp_with_odd_periods() {
         &export,
         &[
             "hotp cncnncncn /  SHA1 6 5 JFFJJDBDHXBDBNNN",
-            "skipped Item1: Additional item: the secret is not valid Base32: 17 characters cannot be a whole number of bytes (is a character missing?)",
+            "totp Item1 / Additional item SHA1 6 60 GFJDHDJDJDJDNJDJ",
             "totp Item256 / Bdjdbfjr SHA256 8 90 HDIDVDJDBDJA",
-            "skipped Item512: Additional info: the secret is not valid Base32: 17 characters cannot be a whole number of bytes (is a character missing?)",
+            "totp Item512 / Additional info SHA512 7 30 HXOXHDJDBDJFJFJH",
+        ],
+    );
+    assert_trimmed(
+        &export,
+        &[
+            ("Item1 / Additional item", 17),
+            ("Item512 / Additional info", 17),
         ],
     );
 }
@@ -159,9 +179,11 @@ fn manual_and_linked_services_take_the_edited_names_and_fill_gaps_from_the_link(
             "hotp Service name hotp /  SHA1 6 1 HDJDBDKXBSHDI",
             "totp Reddit / Some-Account1234 SHA1 6 30 OAL6R5T5CBSYUZSLO356EBGSJWZ7JLO2",
             "totp 20 /  SHA1 6 30 DHJDXHCHHCHCG",
-            "skipped Manual: the secret is not valid Base32: 11 characters cannot be a whole number of bytes (is a character missing?)",
+            // hssjdhhxhxh: 11 characters, the last dropped with the 10th's two leftover bits.
+            "totp Manual /  SHA1 6 30 HSSJDHHXHU",
         ],
     );
+    assert_trimmed(&export, &[("Manual / ", 11)]);
 }
 
 #[test]

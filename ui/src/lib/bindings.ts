@@ -137,7 +137,7 @@ qr_svg: string, };
 /**
  * What a warning is about (the core's [`Warning`] without its details).
  */
-export type WarningKind = "short_secret" | "issuer_mismatch" | "cannot_compute_codes";
+export type WarningKind = "short_secret" | "issuer_mismatch" | "secret_trimmed" | "cannot_compute_codes";
 
 /**
  * A warning, as a kind and a sentence.
