@@ -249,6 +249,15 @@ impl ParsedAccount {
                 reason: e.to_string(),
             });
         }
+        // A reader that went through a link already has these (say each once).
+        let mut seen = Vec::with_capacity(warnings.len());
+        warnings.retain(|w| {
+            let first = !seen.contains(w);
+            if first {
+                seen.push(w.clone());
+            }
+            first
+        });
         ParsedAccount { account, warnings }
     }
 }
@@ -341,5 +350,17 @@ mod tests {
         assert_eq!(parsed.warnings.len(), 2);
         assert_eq!(parsed.warnings[0], Warning::ShortSecret { bits: 80 });
         assert!(parsed.warnings[1].to_string().contains("MD5"));
+    }
+
+    #[test]
+    fn a_warning_a_reader_already_gave_is_said_once() {
+        let account = Account::new(
+            None,
+            "x",
+            Secret::from_bytes(vec![1; 10]),
+            Params::default(),
+        );
+        let parsed = ParsedAccount::new(account, vec![Warning::ShortSecret { bits: 80 }]);
+        assert_eq!(parsed.warnings, vec![Warning::ShortSecret { bits: 80 }]);
     }
 }
