@@ -751,3 +751,90 @@ fn a_writer_waits_for_the_lock_holder() {
     assert!(child.wait().unwrap().success());
     assert_eq!(home.list("").len(), 1);
 }
+
+/// `sesame import` of another app's export, as a script and a person use it: the summary
+/// accounts for every entry (added, already present, skipped with why), a clash of name
+/// with another secret is flagged, `--json` gives the same as data, and what it cannot
+/// read fails with exit 2 and one line, adding nothing.
+#[test]
+fn an_import_accounts_for_every_entry_and_flags_conflicts() {
+    let home = Home::with_file_keystore();
+    home.init(Some("vault pw"));
+    let pw = "vault pw\n";
+    home.ok(
+        &["add", "--password-stdin", &link("GitHub", "alice", 1)],
+        pw,
+    );
+    home.ok(&["add", "--password-stdin", &link("Bank", "bob", 2)], pw);
+    // An andOTP export: one already present, one clash (same name, another secret), one
+    // new, and one mOTP entry Sesame cannot compute.
+    let secret = |seed: u64| data_encoding::BASE32_NOPAD.encode(&seed.to_be_bytes().repeat(3));
+    let entry = |issuer: &str, label: &str, secret: String, kind: &str| {
+        serde_json::json!({
+            "secret": secret, "issuer": issuer, "label": label, "digits": 6, "type": kind,
+            "algorithm": "SHA1", "thumbnail": "Default", "last_used": 0, "used_frequency": 0,
+            "period": 30, "tags": []
+        })
+    };
+    let export = serde_json::json!([
+        entry("GitHub", "alice", secret(1), "TOTP"),
+        entry("Bank", "bob", secret(3), "TOTP"),
+        entry("Mail", "carol", secret(4), "TOTP"),
+        entry("Old", "dave", secret(5), "MOTP"),
+    ]);
+    let file = home.dir.path().join("otp_accounts.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let file_arg = file.to_str().unwrap();
+
+    let dry = home.ok(&["import", file_arg, "--dry-run", "--json"], "");
+    let found: Vec<Value> = dry
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(found.len(), 3, "{dry}");
+    assert_eq!(found[2]["issuer"], "Mail");
+    assert_eq!(found[2]["secret_b32"], secret(4));
+    assert_eq!(home.list(pw).len(), 2, "a dry run adds nothing");
+
+    let out = home.ok(&["import", "--password-stdin", file_arg], pw);
+    assert!(
+        out.starts_with(&format!(
+            "Imported 2 account(s) from {file_arg} (andOTP); 1 already present, 1 skipped; 4 of 4 entries accounted for."
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("conflict: Bank: bob was already in the vault with a different secret"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped: Old: dave: mOTP codes are not supported"),
+        "{out}"
+    );
+    assert_eq!(home.list(pw).len(), 4);
+
+    let again = home.ok(&["import", "--password-stdin", "--json", file_arg], pw);
+    let summary: Value = serde_json::from_str(again.trim()).unwrap();
+    assert_eq!(summary["format"], "andotp");
+    assert_eq!(summary["found"], 4);
+    assert_eq!(summary["added"].as_array().unwrap().len(), 0);
+    assert_eq!(summary["already_present"].as_array().unwrap().len(), 3);
+    assert_eq!(summary["skipped"][0]["label"], "Old: dave");
+
+    // What cannot be read: exit 2, one line, nothing added.
+    let zip = home.dir.path().join("export.zip");
+    std::fs::write(&zip, b"PK\x03\x04 not really").unwrap();
+    let err = home.fail(&["import", "--password-stdin", zip.to_str().unwrap()], pw);
+    assert!(
+        err.contains("is a ZIP archive, not an export Sesame reads"),
+        "{err}"
+    );
+    let err = home.fail(&["import", file_arg, "--format", "aegis", "--dry-run"], "");
+    assert!(err.contains("this Aegis export is damaged"), "{err}");
+    let err = home.fail(
+        &["import", file_arg, "--format", "keepass", "--dry-run"],
+        "",
+    );
+    assert!(err.contains("unknown format \"keepass\""), "{err}");
+    assert_eq!(home.list(pw).len(), 4);
+}

@@ -3,11 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-/// A kind of file Sesame imports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// A kind of file Sesame imports. In JSON it is its `--format` id (`"2fas"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Sesame's own encrypted backup.
     Sesame,
@@ -97,6 +96,12 @@ impl Format {
     /// The `--format` names, comma-separated (for help and errors).
     pub fn ids() -> String {
         Format::ALL.map(Format::id).join(", ")
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
     }
 }
 
