@@ -35,7 +35,7 @@ pub enum ImportError {
     Unrecognised {
         /// Where the bytes came from.
         name: String,
-        /// What the file looks like ("a ZIP archive", "JSON, but not an export Sesame knows").
+        /// What the file looks like ("a ZIP archive", "JSON", "an empty file").
         looks_like: String,
     },
     /// The export is encrypted and no password was given.

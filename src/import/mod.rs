@@ -174,7 +174,7 @@ fn looks_like(bytes: &[u8]) -> String {
     } else if bytes.starts_with(b"%PDF") {
         "a PDF document"
     } else if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
-        "JSON, but not an export Sesame knows"
+        "JSON"
     } else if trimmed.starts_with(b"<") && std::str::from_utf8(bytes).is_ok() {
         "HTML or XML"
     } else if std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')) {
@@ -216,7 +216,7 @@ mod tests {
         for (bytes, looks) in [
             (&b""[..], "an empty file"),
             (b"PK\x03\x04rest", "a ZIP archive"),
-            (b"{\"hello\": 1}", "JSON, but not an export Sesame knows"),
+            (b"{\"hello\": 1}", "JSON"),
             (b"# nothing here\n\n", "text without otpauth:// links"),
             (&[0, 1, 2, 0xff][..], "binary data"),
         ] {
