@@ -23,6 +23,7 @@ use crate::account::Account;
 use crate::otp::{Algorithm, Params};
 use crate::uri::shown;
 
+use super::fields;
 use super::{
     Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json, limits,
 };
@@ -204,18 +205,8 @@ fn issuer_and_name(entry: &AndOtpEntry) -> (Option<&str>, &str) {
 
 /// The code parameters (SHA1, 6 digits, 30 seconds, counter 0 when missing).
 fn params(entry: &AndOtpEntry) -> Result<Params, SkipReason> {
-    let algorithm = match entry.algorithm.as_deref().map(str::trim) {
-        None | Some("") => Algorithm::SHA1,
-        Some(name) => Algorithm::parse(name).ok_or_else(|| {
-            SkipReason::CannotComputeCodes(format!(
-                "the {} algorithm is not supported",
-                shown(name)
-            ))
-        })?,
-    };
-    let digits = entry.digits.unwrap_or(6);
-    let digits = u8::try_from(digits)
-        .map_err(|_| SkipReason::CannotComputeCodes(format!("{digits} digits is not supported")))?;
+    let algorithm = fields::algorithm(entry.algorithm.as_deref(), Algorithm::SHA1)?;
+    let digits = fields::digits(entry.digits.unwrap_or(6))?;
     let kind = entry.kind.as_deref().map(str::trim).unwrap_or("TOTP");
     match kind.to_ascii_uppercase().as_str() {
         "TOTP" | "" => Ok(Params::totp(algorithm, digits, entry.period.unwrap_or(30))),
@@ -228,10 +219,7 @@ fn params(entry: &AndOtpEntry) -> Result<Params, SkipReason> {
 
 /// A damaged-file error.
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: Format::AndOtp,
-        reason: reason.to_owned(),
-    }
+    ImportError::damaged(Format::AndOtp, reason)
 }
 
 #[cfg(test)]

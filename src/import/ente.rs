@@ -138,10 +138,7 @@ fn decode<const N: usize>(text: &str, what: &str) -> Result<[u8; N], ImportError
 
 /// [`ImportError::Damaged`] for Ente.
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: Format::Ente,
-        reason: reason.to_owned(),
-    }
+    ImportError::damaged(Format::Ente, reason)
 }
 
 /// Whether an `otpauth://` link is one of Ente's trashed entries: its `codeDisplay`

@@ -76,3 +76,13 @@ pub enum ImportError {
     #[error(transparent)]
     Qr(#[from] QrError),
 }
+
+impl ImportError {
+    /// [`ImportError::Damaged`] for `format`, saying what is wrong (never a secret).
+    pub(crate) fn damaged(format: Format, reason: impl Into<String>) -> Self {
+        ImportError::Damaged {
+            format,
+            reason: reason.into(),
+        }
+    }
+}

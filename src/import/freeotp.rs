@@ -265,10 +265,7 @@ fn der_item(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 }
 
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: FORMAT,
-        reason: reason.into(),
-    }
+    ImportError::damaged(FORMAT, reason)
 }
 
 #[cfg(test)]

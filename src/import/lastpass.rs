@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::account::Account;
 use crate::otp::{Algorithm, Params};
-use crate::uri::shown;
 
+use super::fields;
 use super::{
     Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json,
 };
@@ -110,18 +110,8 @@ fn edited_or_original<'a>(
 
 /// TOTP parameters, SHA1, 6 digits and 30 seconds when missing.
 fn params(account: &LastPassAccount) -> Result<Params, SkipReason> {
-    let algorithm = match account.algorithm.as_deref().map(str::trim) {
-        None | Some("") => Algorithm::SHA1,
-        Some(name) => Algorithm::parse(name).ok_or_else(|| {
-            SkipReason::CannotComputeCodes(format!(
-                "the {} algorithm is not supported",
-                shown(name)
-            ))
-        })?,
-    };
-    let digits = account.digits.unwrap_or(6);
-    let digits = u8::try_from(digits)
-        .map_err(|_| SkipReason::CannotComputeCodes(format!("{digits} digits is not supported")))?;
+    let algorithm = fields::algorithm(account.algorithm.as_deref(), Algorithm::SHA1)?;
+    let digits = fields::digits(account.digits.unwrap_or(6))?;
     Ok(Params::totp(
         algorithm,
         digits,

@@ -25,6 +25,7 @@ mod bitwarden;
 mod ente;
 mod error;
 mod export;
+mod fields;
 mod format;
 mod freeotp;
 mod freeotp_plus;

@@ -213,10 +213,7 @@ fn derive(password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; KEY_LEN]>, Impor
 
 /// A damaged-file error.
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: Format::Proton,
-        reason: reason.to_owned(),
-    }
+    ImportError::damaged(Format::Proton, reason)
 }
 
 #[cfg(test)]

@@ -242,10 +242,7 @@ fn params(a: &Authenticator) -> Result<Params, SkipReason> {
 
 /// [`ImportError::Damaged`] for Stratum.
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: Format::Stratum,
-        reason: reason.to_owned(),
-    }
+    ImportError::damaged(Format::Stratum, reason)
 }
 
 #[cfg(test)]

@@ -16,9 +16,10 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::account::Account;
-use crate::otp::{Algorithm, Params};
+use crate::otp::Params;
 use crate::uri::{self, shown};
 
+use super::fields;
 use super::{
     Confidence, Entry, Export, Format, ImportError, Reader, SkipReason, decode_secret, json, limits,
 };
@@ -186,18 +187,8 @@ fn account_name(otp: &Otp, issuer: Option<&str>, link: Option<&Account>) -> Stri
 /// The code parameters; a missing one is taken from `link` (the enrolment link's, or
 /// SHA1, 6 digits, 30 seconds without one).
 fn params(otp: &Otp, link: Params) -> Result<Params, SkipReason> {
-    let algorithm = match non_empty(otp.algorithm.as_deref()) {
-        None => link.algorithm,
-        Some(name) => Algorithm::parse(name).ok_or_else(|| {
-            SkipReason::CannotComputeCodes(format!(
-                "the {} algorithm is not supported",
-                shown(name)
-            ))
-        })?,
-    };
-    let digits = otp.digits.unwrap_or(u64::from(link.digits));
-    let digits = u8::try_from(digits)
-        .map_err(|_| SkipReason::CannotComputeCodes(format!("{digits} digits is not supported")))?;
+    let algorithm = fields::algorithm(otp.algorithm.as_deref(), link.algorithm)?;
+    let digits = fields::digits(otp.digits.unwrap_or(u64::from(link.digits)))?;
     let kind = non_empty(otp.token_type.as_deref()).unwrap_or("TOTP");
     match kind.to_ascii_uppercase().as_str() {
         "TOTP" => Ok(Params::totp(
@@ -296,10 +287,7 @@ fn decrypt(key: &[u8; KEY_LEN], sealed: &Sealed) -> Option<Zeroizing<Vec<u8>>> {
 
 /// A damaged-file error.
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: Format::TwoFas,
-        reason: reason.to_owned(),
-    }
+    ImportError::damaged(Format::TwoFas, reason)
 }
 
 #[cfg(test)]

@@ -92,10 +92,7 @@ impl Reader for AegisVault {
 }
 
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: FORMAT,
-        reason: reason.to_owned(),
-    }
+    ImportError::damaged(FORMAT, reason)
 }
 
 #[derive(Deserialize)]

@@ -200,10 +200,7 @@ impl EncString {
 }
 
 fn damaged(reason: &str) -> ImportError {
-    ImportError::Damaged {
-        format: FORMAT,
-        reason: reason.into(),
-    }
+    ImportError::damaged(FORMAT, reason)
 }
 
 #[cfg(test)]
