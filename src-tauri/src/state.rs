@@ -40,6 +40,9 @@ impl Pending {
     }
 }
 
+/// How many imports may wait for the user at once.
+pub const MAX_PENDING: usize = 16;
+
 /// Mutable state behind one lock.
 pub struct Session {
     /// The unlocked vault, or `None` while locked.
@@ -48,6 +51,8 @@ pub struct Session {
     pub pending: HashMap<String, Pending>,
     /// Pending ids that came from deep links and have not been shown yet.
     pub deep_links: VecDeque<String>,
+    /// Pending ids, oldest first (for the cap; may name ids already confirmed or dropped).
+    held: VecDeque<String>,
     /// HOTP codes the user asked for, by account id (shown until locked).
     pub hotp_codes: HashMap<AccountId, Code>,
     /// The user's last action (for auto-lock).
@@ -60,7 +65,9 @@ impl Session {
         self.vault.as_mut().ok_or_else(AppError::locked)
     }
 
-    /// Drops the vault and everything read from it; pending deep links survive. Only
+    /// Drops the vault and everything read from it. Deep links not yet shown survive (a
+    /// link clicked while locked waits for the unlock); there are at most
+    /// [`MAX_PENDING`] of them. Only
     /// through [`AppState::lock_session`], which drops a Cognito sign-in in progress too.
     fn lock(&mut self) {
         self.vault = None;
@@ -69,10 +76,20 @@ impl Session {
         self.pending.retain(|id, _| keep.contains(id));
     }
 
-    /// Stores a pending import and returns its id.
+    /// Stores a pending import and returns its id. Beyond [`MAX_PENDING`] the oldest is
+    /// dropped (a flood of links cannot fill memory with secrets).
     pub fn hold(&mut self, pending: Pending) -> String {
         let id = random_id();
         self.pending.insert(id.clone(), pending);
+        self.held.push_back(id.clone());
+        while self.pending.len() > MAX_PENDING {
+            let Some(oldest) = self.held.pop_front() else {
+                break;
+            };
+            self.pending.remove(&oldest);
+            self.deep_links.retain(|d| *d != oldest);
+        }
+        self.held.retain(|h| self.pending.contains_key(h));
         id
     }
 
@@ -136,6 +153,7 @@ impl AppState {
                 vault: None,
                 pending: HashMap::new(),
                 deep_links: VecDeque::new(),
+                held: VecDeque::new(),
                 hotp_codes: HashMap::new(),
                 last_activity: Instant::now(),
             }),
@@ -212,4 +230,49 @@ pub fn random_id() -> String {
         bytes.copy_from_slice(&nanos.to_le_bytes()[..12]);
     }
     data_encoding::HEXLOWER.encode(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesame::keystore::KeystoreChoice;
+    use sesame::vault::VaultPaths;
+
+    fn state() -> AppState {
+        let dir = std::env::temp_dir().join("sesame-state-test-never-created");
+        AppState::new(
+            VaultPaths::in_dir(dir.join("sesame")),
+            KeystoreChoice::File(dir.join("keys")),
+        )
+    }
+
+    #[test]
+    fn at_most_max_pending_imports_wait_and_the_oldest_go_first() {
+        let state = state();
+        let mut session = state.session();
+        let ids: Vec<String> = (0..MAX_PENDING + 4)
+            .map(|i| {
+                let id = session.hold(Pending::accounts(&format!("link {i}"), Vec::new()));
+                session.deep_links.push_back(id.clone());
+                id
+            })
+            .collect();
+        assert_eq!(session.pending.len(), MAX_PENDING);
+        assert!(ids[..4].iter().all(|id| !session.pending.contains_key(id)));
+        assert!(ids[4..].iter().all(|id| session.pending.contains_key(id)));
+        assert_eq!(session.deep_links.front(), Some(&ids[4]));
+        assert!(session.held.len() <= MAX_PENDING);
+    }
+
+    #[test]
+    fn a_lock_drops_every_import_but_the_deep_links_not_yet_shown() {
+        let state = state();
+        let mut session = state.session();
+        let shown = session.hold(Pending::accounts("image", Vec::new()));
+        let waiting = session.hold(Pending::accounts("deep link", Vec::new()));
+        session.deep_links.push_back(waiting.clone());
+        state.lock_session(&mut session);
+        assert!(!session.pending.contains_key(&shown));
+        assert!(session.pending.contains_key(&waiting));
+    }
 }
