@@ -25,7 +25,8 @@ impl Secrets {
 
     /// Reads one password: the next line of stdin, or a hidden prompt on the terminal.
     pub fn ask(&mut self, prompt: &str) -> Result<Zeroizing<String>, CliError> {
-        let what = prompt.trim_end_matches([':', ' ']).to_lowercase();
+        // "Password of the 2FAS export: " → "password of the 2FAS export" (names keep their case).
+        let what = lowercase_first(prompt.trim_end_matches([':', ' ']));
         if self.from_stdin {
             let mut line = Zeroizing::new(String::new());
             let read = std::io::stdin()
@@ -66,6 +67,15 @@ impl Secrets {
             }
         }
         Ok(first)
+    }
+}
+
+/// `text` with its first letter in lower case.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
