@@ -838,3 +838,48 @@ fn an_import_accounts_for_every_entry_and_flags_conflicts() {
     assert!(err.contains("unknown format \"keepass\""), "{err}");
     assert_eq!(home.list(pw).len(), 4);
 }
+
+/// `add --secret-stdin` (issue 12 finding 13): the secret comes from the first line of
+/// standard input, before the vault password, and never appears in the process's arguments.
+#[test]
+fn a_secret_read_from_stdin_is_added_like_a_typed_one() {
+    let home = Home::with_file_keystore();
+    home.init(Some("vault pw"));
+    let out = home.ok(
+        &[
+            "add",
+            "--password-stdin",
+            "--secret-stdin",
+            "--issuer",
+            "AWS",
+            "--account",
+            "root",
+        ],
+        "jbsw y3dp ehpk 3pxp\nvault pw\n",
+    );
+    assert!(out.contains("AWS: root"), "{out}");
+    let list = home.list("vault pw\n");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["issuer"], "AWS");
+    let links = home.dir.path().join("links.txt");
+    home.ok(
+        &[
+            "export",
+            "--password-stdin",
+            "--otpauth",
+            links.to_str().unwrap(),
+            "--plaintext",
+        ],
+        "vault pw\n",
+    );
+    let text = std::fs::read_to_string(&links).unwrap();
+    assert!(text.contains("secret=JBSWY3DPEHPK3PXP"), "{text}");
+    let err = home.fail(
+        &["add", "--secret-stdin", "--issuer", "X", "--account", "y"],
+        "",
+    );
+    assert!(
+        err.contains("standard input ended before the secret was given"),
+        "{err}"
+    );
+}

@@ -95,21 +95,27 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("typed_secret").args(["secret", "secret_stdin"])))]
 pub struct AddArgs {
     /// An otpauth:// or otpauth-migration:// link.
-    #[arg(conflicts_with_all = ["qr", "secret"])]
+    #[arg(conflicts_with_all = ["qr", "secret", "secret_stdin"])]
     pub uri: Option<String>,
     /// Add every account in the QR codes of this image.
-    #[arg(long, value_name = "IMAGE", conflicts_with = "secret")]
+    #[arg(long, value_name = "IMAGE", conflicts_with_all = ["secret", "secret_stdin"])]
     pub qr: Option<PathBuf>,
-    /// A Base32 secret typed in (with --issuer and --account).
-    #[arg(long, value_name = "B32")]
+    /// A Base32 secret typed in (with --issuer and --account). Prefer --secret-stdin: an
+    /// argument is visible to other users in the process list and stays in shell history.
+    #[arg(long, value_name = "B32", conflicts_with = "secret_stdin")]
     pub secret: Option<String>,
-    /// The service, with --secret.
-    #[arg(long, requires = "secret")]
+    /// Read the Base32 secret from the first line of standard input (before the vault
+    /// password, with --password-stdin).
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The service, with --secret or --secret-stdin.
+    #[arg(long, requires = "typed_secret")]
     pub issuer: Option<String>,
-    /// The account name, with --secret.
-    #[arg(long, requires = "secret")]
+    /// The account name, with --secret or --secret-stdin.
+    #[arg(long, requires = "typed_secret")]
     pub account: Option<String>,
     /// Code parameters, with --secret.
     #[command(flatten)]

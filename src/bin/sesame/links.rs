@@ -57,6 +57,28 @@ pub fn text_or_stdin(text: &str) -> Result<String, CliError> {
     Ok(buffer.trim().to_owned())
 }
 
+/// A secret from the first line of standard input (without its line ending), zeroized on
+/// drop.
+pub fn secret_from_stdin() -> Result<zeroize::Zeroizing<String>, CliError> {
+    use std::io::BufRead;
+    let mut line = zeroize::Zeroizing::new(String::new());
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|source| CliError::Stdin {
+            what: "the secret",
+            source,
+        })?;
+    if read == 0 {
+        return Err(CliError::StdinEnded {
+            what: "secret".into(),
+        });
+    }
+    Ok(zeroize::Zeroizing::new(
+        line.trim_end_matches(['\n', '\r']).to_owned(),
+    ))
+}
+
 /// Prints one JSON object per account; warnings go to stderr.
 pub fn parse(args: &crate::args::ParseArgs) -> Result<ExitCode, CliError> {
     let ParseArgs { text } = args;

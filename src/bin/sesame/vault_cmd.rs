@@ -11,6 +11,7 @@ use sesame::clock::{Clock, SystemClock};
 use sesame::import::{self, ImportError, Imported};
 use sesame::qr::QrError;
 use sesame::vault::{self, Added, Edit, KdfCost, Vault, VaultData, VaultPaths};
+use zeroize::Zeroizing;
 
 use crate::args::{
     AddArgs, CodesArgs, EditArgs, Global, InitArgs, ListArgs, MoveArgs, PasswdArgs, RemoveArgs,
@@ -178,7 +179,11 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
         sesame::link::parse(&crate::links::text_or_stdin(uri)?)?
     } else if let Some(image) = &args.qr {
         accounts_in_image(image)?
-    } else if let Some(secret) = &args.secret {
+    } else if args.secret.is_some() || args.secret_stdin {
+        let secret = match &args.secret {
+            Some(secret) => Zeroizing::new(secret.clone()),
+            None => crate::links::secret_from_stdin()?,
+        };
         let params = args.params.params();
         let account = Account {
             issuer: args.issuer.clone().filter(|i| !i.trim().is_empty()),
@@ -186,14 +191,14 @@ pub fn add(global: &Global, args: &AddArgs) -> Result<ExitCode, CliError> {
                 .account
                 .clone()
                 .ok_or_else(|| CliError::Usage("--account NAME is needed with --secret".into()))?,
-            secret: Secret::from_base32(secret)?,
+            secret: Secret::from_base32(&secret)?,
             params,
         };
         account.otp()?;
         vec![ParsedAccount::new(account, vec![])]
     } else {
         return Err(CliError::Usage(
-            "say what to add: a link, --qr IMAGE, or --secret B32 --issuer I --account A".into(),
+            "say what to add: a link, --qr IMAGE, or --secret-stdin --issuer I --account A".into(),
         ));
     };
     let mut secrets = Secrets::new(global);
