@@ -505,6 +505,10 @@ pub fn cognito_errors() -> Vec<crate::cognito::CognitoError> {
         C::VaultLocked,
         C::Token(TokenError::BadSignature),
         C::Vault(VaultError::ChangedElsewhere),
+        C::PlainHttp {
+            field: "endpoint",
+            url: "http://10.0.0.5".into(),
+        },
     ]
 }
 
@@ -556,6 +560,7 @@ pub fn cognito_index(error: &crate::cognito::CognitoError) -> usize {
         C::VaultLocked => 40,
         C::Token(_) => 41,
         C::Vault(_) => 42,
+        C::PlainHttp { .. } => 43,
     }
 }
 
