@@ -66,6 +66,8 @@ fn sign_in_with_mfa(c: &mut Criterion) {
         let pool = ms.pool(ministack::Mfa::Optional, false, None).await;
         let mut config = CognitoConfig::new(ministack::REGION, &pool.id, &pool.client_id).unwrap();
         config.endpoint = Some(ms.endpoint.clone());
+        // The keys come from the issuer unless named: the emulator's are named.
+        config.jwks_url = Some(format!("{}/{}/.well-known/jwks.json", ms.endpoint, pool.id));
         cognito::store::configure(&mut vault, config.clone()).unwrap();
         let client = cognito::store::client(vault.data()).unwrap();
         client

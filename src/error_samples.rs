@@ -539,6 +539,10 @@ pub fn cognito_errors() -> Vec<crate::cognito::CognitoError> {
         C::VaultLocked,
         C::Token(TokenError::BadSignature),
         C::Vault(VaultError::ChangedElsewhere),
+        C::PlainHttp {
+            field: "endpoint",
+            url: "http://10.0.0.5".into(),
+        },
     ]
 }
 
@@ -590,6 +594,7 @@ pub fn cognito_index(error: &crate::cognito::CognitoError) -> usize {
         C::VaultLocked => 40,
         C::Token(_) => 41,
         C::Vault(_) => 42,
+        C::PlainHttp { .. } => 43,
     }
 }
 

@@ -42,8 +42,15 @@ fn rt() -> tokio::runtime::Runtime {
 fn config(ms: &Ministack, pool: &Pool) -> CognitoConfig {
     let mut config = CognitoConfig::new(REGION, &pool.id, &pool.client_id).unwrap();
     config.endpoint = Some(ms.endpoint.clone());
+    // The keys are never looked for at the endpoint unless named: an emulator's are.
+    config.jwks_url = Some(jwks_url(ms, pool));
     config.client_secret = pool.client_secret.clone().map(ClientSecret::new);
     config
+}
+
+/// Where the emulator serves a pool's signing keys.
+fn jwks_url(ms: &Ministack, pool: &Pool) -> String {
+    format!("{}/{}/.well-known/jwks.json", ms.endpoint, pool.id)
 }
 
 fn client(ms: &Ministack, pool: &Pool) -> CognitoClient {
@@ -948,6 +955,7 @@ impl Home {
     }
 
     fn configure(&self, ms: &Ministack, pool: &Pool) -> String {
+        let jwks = jwks_url(ms, pool);
         let mut args = vec![
             "cognito",
             "configure",
@@ -959,6 +967,8 @@ impl Home {
             &pool.client_id,
             "--endpoint",
             &ms.endpoint,
+            "--jwks-url",
+            &jwks,
         ];
         let stdin = match &pool.client_secret {
             Some(secret) => {
@@ -993,6 +1003,92 @@ impl Home {
 
 fn pw(password: &str) -> String {
     format!("{password}\n")
+}
+
+const POOL: &str = "eu-west-1_AbC123";
+
+#[test]
+fn cli_configure_refuses_plain_http_off_loopback() {
+    let home = Home::new();
+    for url in ["http://10.0.0.5", "http://127.attacker.example"] {
+        for flag in ["--endpoint", "--issuer", "--jwks-url"] {
+            let out = home.run(
+                &[
+                    "cognito",
+                    "configure",
+                    "--region",
+                    "eu-west-1",
+                    "--user-pool-id",
+                    POOL,
+                    "--client-id",
+                    "abc123",
+                    flag,
+                    url,
+                ],
+                "",
+            );
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{flag} {url} was accepted");
+            assert!(err.contains("plain HTTP"), "{err}");
+        }
+    }
+    // Nothing was stored.
+    let err = home.fail(&["cognito", "whoami"], "");
+    assert!(err.contains("sesame cognito configure"), "{err}");
+}
+
+#[test]
+fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_machine() {
+    let home = Home::new();
+    let out = home.ok(
+        &[
+            "cognito",
+            "configure",
+            "--region",
+            "eu-west-1",
+            "--user-pool-id",
+            POOL,
+            "--client-id",
+            "abc123",
+            "--endpoint",
+            "https://evil.example",
+        ],
+        "",
+    );
+    assert!(
+        out.contains(&format!(
+            "https://cognito-idp.eu-west-1.amazonaws.com/{POOL}/.well-known/jwks.json"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("evil.example/"), "{out}");
+    // Loopback HTTP (an emulator) is accepted, with a warning.
+    let out = home.run(
+        &[
+            "cognito",
+            "configure",
+            "--region",
+            "eu-west-1",
+            "--user-pool-id",
+            POOL,
+            "--client-id",
+            "abc123",
+            "--endpoint",
+            "http://127.0.0.1:4566",
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: plain HTTP"), "{err}");
+    let out = String::from_utf8_lossy(&out.stdout);
+    // An emulator on this machine serves its keys beside it.
+    assert!(
+        out.contains(&format!(
+            "http://127.0.0.1:4566/{POOL}/.well-known/jwks.json"
+        )),
+        "{out}"
+    );
 }
 
 #[test]

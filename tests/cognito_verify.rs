@@ -441,3 +441,58 @@ fn an_unreachable_jwks_is_its_own_error() {
     assert!(matches!(err, TokenError::Jwks { .. }), "{err:?}");
     assert!(err.to_string().contains("signing keys"));
 }
+
+/// A server on loopback that answers every request with a redirect to `to`.
+fn redirector(to: &str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    let to = to.to_owned();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                if line == "\r\n" {
+                    break;
+                }
+                line.clear();
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn a_jwks_redirect_is_not_followed() {
+    let keys = keys();
+    let server = JwksServer::start(&[&keys[0]]);
+    let v = verifier(&redirector(&server.url), Duration::from_secs(3600));
+    let err = rt()
+        .block_on(v.verify(&sign(&keys[0], &id_claims()), TokenUse::Id))
+        .unwrap_err();
+    assert!(matches!(err, TokenError::Jwks { .. }), "{err:?}");
+    assert!(err.to_string().contains("302"), "{err}");
+    assert_eq!(server.hits(), 0);
+}
+
+#[test]
+fn a_plain_http_jwks_off_loopback_is_never_fetched() {
+    let keys = keys();
+    // Not contacted: refused before any connection (a TEST-NET address that would hang).
+    let v = verifier(
+        "http://192.0.2.1/eu-west-1_TestPool/.well-known/jwks.json",
+        Duration::from_secs(3600),
+    );
+    let started = std::time::Instant::now();
+    let err = rt()
+        .block_on(v.verify(&sign(&keys[0], &id_claims()), TokenUse::Id))
+        .unwrap_err();
+    assert!(matches!(err, TokenError::Jwks { .. }), "{err:?}");
+    assert!(err.to_string().contains("plain HTTP"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

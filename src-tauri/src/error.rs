@@ -302,7 +302,9 @@ impl From<sesame::cognito::CognitoError> for AppError {
                 return AppError::from(v);
             }
             C::VaultLocked => K::Locked,
-            C::BadConfig { .. } | C::PoolInOtherRegion { .. } => K::InvalidInput,
+            C::BadConfig { .. } | C::PoolInOtherRegion { .. } | C::PlainHttp { .. } => {
+                K::InvalidInput
+            }
             C::StateUnreadable => K::Damaged,
             C::NotConfigured
             | C::ClientSecret

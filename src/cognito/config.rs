@@ -50,14 +50,39 @@ fn valid_region(region: &str) -> bool {
         && !parts[parts.len() - 1].is_empty()
 }
 
+/// An `http://` or `https://` URL with a host and no whitespace.
 fn valid_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| {
-        let host = r.split('/').next().unwrap_or("");
-        !host.is_empty() && !r.contains(char::is_whitespace)
-    })
+    !url.contains(char::is_whitespace)
+        && reqwest::Url::parse(url).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+}
+
+/// Whether `url`'s host is this machine: an address in 127.0.0.0/8, `::1`, or `localhost`.
+/// The host is parsed and compared as an address, never by prefix, so
+/// `http://127.attacker.example` is not loopback. The one check the CLI, the app and the
+/// JWKS client share for "plain HTTP is allowed here".
+pub fn is_loopback(url: &str) -> bool {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let Some(host) = parsed.host_str() else {
+        return false;
+    };
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// Whether `url` is plain `http://` (any case).
+fn is_plain_http(url: &str) -> bool {
+    url.get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
 }
 
 impl CognitoConfig {
@@ -143,8 +168,26 @@ impl CognitoConfig {
                     format!("\"{url}\" is not an http:// or https:// URL"),
                 ));
             }
+            if let Some(url) = value
+                && is_plain_http(url)
+                && !is_loopback(url)
+            {
+                return Err(CognitoError::PlainHttp {
+                    field,
+                    url: url.clone(),
+                });
+            }
         }
         Ok(())
+    }
+
+    /// Whether any URL set is plain `http://` (to loopback, as [`check`](Self::check)
+    /// allows no other): fine for an emulator, worth a visible warning.
+    pub fn uses_plain_http(&self) -> bool {
+        [&self.endpoint, &self.issuer, &self.jwks_url]
+            .into_iter()
+            .flatten()
+            .any(|url| is_plain_http(url))
     }
 
     /// The pool's own part of its id (after `REGION_`), which SRP hashes.
@@ -166,14 +209,17 @@ impl CognitoConfig {
         }
     }
 
-    /// Where the signing keys are: the override; else beside the configured endpoint (an
-    /// emulator serves them there); else `ISSUER/.well-known/jwks.json`.
+    /// Where the signing keys are: the override; else beside an endpoint on this machine
+    /// (an emulator on a loopback address serves them there, and whoever runs it already
+    /// holds this user's account); else `ISSUER/.well-known/jwks.json`. Never beside a
+    /// remote endpoint: whoever answers there would then supply the keys that "verify" its
+    /// own tokens.
     pub fn jwks_url(&self) -> String {
         if let Some(url) = &self.jwks_url {
             return url.clone();
         }
         match (&self.endpoint, &self.issuer) {
-            (Some(endpoint), None) => format!(
+            (Some(endpoint), None) if is_loopback(endpoint) => format!(
                 "{}/{}/.well-known/jwks.json",
                 endpoint.trim_end_matches('/'),
                 self.user_pool_id
@@ -215,15 +261,86 @@ mod tests {
             "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json"
         );
         assert_eq!(c.pool_name(), "AbC123");
+        // The issuer stays AWS's: an emulator's tokens name it.
+        assert!(c.issuer().starts_with("https://cognito-idp.eu-west-1"));
+        c.jwks_url = Some("https://keys.example/jwks".into());
+        assert_eq!(c.jwks_url(), "https://keys.example/jwks");
+    }
+
+    #[test]
+    fn the_jwks_url_follows_the_issuer_not_the_endpoint() {
+        let mut c = CognitoConfig::new("eu-west-1", "eu-west-1_AbC123", "abc123").unwrap();
+        c.endpoint = Some("http://evil".into());
+        assert_eq!(
+            c.jwks_url(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json"
+        );
+        c.endpoint = Some("https://cognito.evil.example".into());
+        assert!(c.jwks_url().starts_with("https://cognito-idp.eu-west-1."));
+        c.endpoint = Some("http://127.attacker.example:4566".into());
+        assert!(c.jwks_url().starts_with("https://cognito-idp.eu-west-1."));
+        // An emulator on this machine serves its keys beside it.
         c.endpoint = Some("http://127.0.0.1:4566/".into());
         assert_eq!(
             c.jwks_url(),
             "http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json"
         );
-        // The issuer stays AWS's: an emulator's tokens name it.
-        assert!(c.issuer().starts_with("https://cognito-idp.eu-west-1"));
-        c.jwks_url = Some("http://keys.example/jwks".into());
-        assert_eq!(c.jwks_url(), "http://keys.example/jwks");
+        // Or names them explicitly (loopback HTTP is fine then).
+        c.jwks_url = Some("http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json".into());
+        c.check().unwrap();
+        assert_eq!(
+            c.jwks_url(),
+            "http://127.0.0.1:4566/eu-west-1_AbC123/.well-known/jwks.json"
+        );
+    }
+
+    #[test]
+    fn loopback_is_an_address_not_a_prefix() {
+        assert!(!is_loopback("http://127.attacker.example"));
+        assert!(!is_loopback("http://127.0.0.1.attacker.example/"));
+        assert!(!is_loopback("http://localhost.example.com"));
+        assert!(!is_loopback("http://10.0.0.1:4566"));
+        assert!(!is_loopback("http://[::2]:4566"));
+        assert!(!is_loopback("http://user@evil.example/127.0.0.1"));
+        assert!(!is_loopback("not a url"));
+        assert!(is_loopback("http://127.0.0.1:4566"));
+        assert!(is_loopback("http://127.8.9.10/"));
+        assert!(is_loopback("http://localhost:4566/"));
+        assert!(is_loopback("http://LOCALHOST"));
+        assert!(is_loopback("http://[::1]:4566"));
+        assert!(is_loopback("http://127.0.0.1@localhost/"));
+    }
+
+    #[test]
+    fn plain_http_off_loopback_is_refused_for_every_url() {
+        for field in ["endpoint", "issuer", "JWKS URL"] {
+            for url in [
+                "http://10.0.0.5",
+                "http://127.attacker.example",
+                "HTTP://evil.example/x",
+            ] {
+                let mut c = CognitoConfig::new("eu-west-1", "eu-west-1_AbC123", "abc123").unwrap();
+                let slot = match field {
+                    "endpoint" => &mut c.endpoint,
+                    "issuer" => &mut c.issuer,
+                    _ => &mut c.jwks_url,
+                };
+                *slot = Some(url.into());
+                assert!(
+                    matches!(c.check(), Err(CognitoError::PlainHttp { field: f, .. }) if f == field),
+                    "{field} {url}: {:?}",
+                    c.check()
+                );
+            }
+        }
+        let mut c = CognitoConfig::new("eu-west-1", "eu-west-1_AbC123", "abc123").unwrap();
+        assert!(!c.uses_plain_http());
+        c.endpoint = Some("https://vpce.example".into());
+        c.check().unwrap();
+        assert!(!c.uses_plain_http());
+        c.endpoint = Some("http://127.0.0.1:4566".into());
+        c.check().unwrap();
+        assert!(c.uses_plain_http());
     }
 
     #[test]

@@ -245,6 +245,17 @@ pub enum CognitoError {
     /// The vault refused.
     #[error("{0}")]
     Vault(#[from] VaultError),
+    /// A URL is plain `http://` to a host that is not a loopback address: passwords,
+    /// codes, tokens and signing keys would cross the network readable and alterable.
+    #[error(
+        "the Cognito {field} {url} is plain HTTP to another machine; use https:// (http:// is only for a loopback address: 127.0.0.1, ::1 or localhost)"
+    )]
+    PlainHttp {
+        /// Which setting.
+        field: &'static str,
+        /// The URL given.
+        url: String,
+    },
 }
 
 /// Cognito messages are short; a hostile endpoint's are cut to this many characters.

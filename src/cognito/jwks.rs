@@ -1,4 +1,5 @@
-//! The user pool's signing keys (JWKS), fetched over HTTP(S), cached by `kid`. A token with
+//! The user pool's signing keys (JWKS), fetched over HTTPS (plain HTTP only to a loopback
+//! address, for emulators; no redirects followed), cached by `kid`. A token with
 //! an unknown `kid` triggers a refetch (keys rotate), but at most once per
 //! [`REFETCH_INTERVAL`], so a flood of forged tokens cannot make Sesame hammer the endpoint.
 
@@ -16,6 +17,8 @@ pub const REFETCH_INTERVAL: Duration = Duration::from_secs(10);
 /// A JWKS larger than this is not a user pool's.
 const MAX_JWKS_BYTES: usize = 256 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+/// RSA keys shorter than this are not trusted to sign tokens.
+const MIN_RSA_BITS: usize = 2048;
 
 #[derive(Deserialize)]
 struct JwkSet {
@@ -65,14 +68,26 @@ impl Jwks {
 
     /// Like [`Jwks::new`] with another limit on refetches (tests).
     pub fn with_refetch_interval(url: impl Into<String>, refetch_interval: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .build()
-            .map_err(|e| describe(&e));
+        let url = url.into();
+        let loopback = super::config::is_loopback(&url);
+        let http = if loopback
+            || url
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        {
+            reqwest::Client::builder()
+                .timeout(FETCH_TIMEOUT)
+                .connect_timeout(Duration::from_secs(5))
+                // A redirect could lead off HTTPS or to keys the pool never published.
+                .redirect(reqwest::redirect::Policy::none())
+                .https_only(!loopback)
+                .build()
+                .map_err(|e| describe(&e))
+        } else {
+            Err("plain HTTP is only allowed to a loopback address; use https://".into())
+        };
         Jwks {
-            url: url.into(),
+            url,
             http,
             state: tokio::sync::Mutex::new(State {
                 keys: HashMap::new(),
@@ -162,6 +177,9 @@ pub(crate) fn parse(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, St
         if !signing {
             continue;
         }
+        if rsa_bits(&jwk.n) < MIN_RSA_BITS {
+            continue;
+        }
         if let Ok(key) = DecodingKey::from_rsa_components(&jwk.n, &jwk.e) {
             keys.insert(jwk.kid, Arc::new(key));
         }
@@ -170,6 +188,20 @@ pub(crate) fn parse(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, St
         return Err("it holds no RS256 signing key".into());
     }
     Ok(keys)
+}
+
+/// The length in bits of a base64url modulus (0 when it does not decode).
+fn rsa_bits(n: &str) -> usize {
+    use base64::Engine as _;
+    let Ok(bytes) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(n.trim_end_matches('='))
+    else {
+        return 0;
+    };
+    match bytes.iter().position(|&b| b != 0) {
+        Some(first) => (bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize,
+        None => 0,
+    }
 }
 
 /// A `kid` as it may appear in a message: printable and short.
@@ -193,22 +225,57 @@ fn describe(e: &reqwest::Error) -> String {
 mod tests {
     use super::*;
 
+    use base64::Engine as _;
+
+    /// A base64url modulus of `bits` bits (top bit set).
+    fn modulus(bits: usize) -> String {
+        let mut bytes = vec![0xA5u8; bits.div_ceil(8)];
+        bytes[0] = 0xFF >> (bytes.len() * 8 - bits);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
     #[test]
     fn keeps_only_rsa_signing_keys() {
-        let doc = br#"{"keys":[
-            {"kid":"a","kty":"RSA","alg":"RS256","use":"sig","n":"sXch","e":"AQAB"},
-            {"kid":"b","kty":"RSA","use":"enc","n":"sXch","e":"AQAB"},
-            {"kid":"c","kty":"EC","crv":"P-256","x":"x","y":"y"},
-            {"kid":"d","kty":"RSA","alg":"RS512","n":"sXch","e":"AQAB"},
-            {"kid":"e","kty":"RSA","n":"sXch","e":"AQAB"},
+        let n = modulus(2048);
+        let doc = format!(
+            r#"{{"keys":[
+            {{"kid":"a","kty":"RSA","alg":"RS256","use":"sig","n":"{n}","e":"AQAB"}},
+            {{"kid":"b","kty":"RSA","use":"enc","n":"{n}","e":"AQAB"}},
+            {{"kid":"c","kty":"EC","crv":"P-256","x":"x","y":"y"}},
+            {{"kid":"d","kty":"RSA","alg":"RS512","n":"{n}","e":"AQAB"}},
+            {{"kid":"e","kty":"RSA","n":"{n}","e":"AQAB"}},
             "junk"
-        ]}"#;
-        let keys = parse(doc).unwrap();
+        ]}}"#
+        );
+        let keys = parse(doc.as_bytes()).unwrap();
         let mut kids: Vec<_> = keys.keys().cloned().collect();
         kids.sort();
         assert_eq!(kids, ["a", "e"]);
         assert!(parse(b"{}").is_err());
         assert!(parse(br#"{"keys":[]}"#).is_err());
         assert!(parse(b"<html>").is_err());
+    }
+
+    #[test]
+    fn rsa_keys_under_2048_bits_are_refused() {
+        assert_eq!(rsa_bits(&modulus(2048)), 2048);
+        assert_eq!(rsa_bits(&modulus(2047)), 2047);
+        // A leading zero byte (as some encoders write) does not count.
+        let mut padded = vec![0u8];
+        padded.extend(vec![0x80u8; 255]);
+        assert_eq!(
+            rsa_bits(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(padded)),
+            2040
+        );
+        let doc = |bits: usize| {
+            format!(
+                r#"{{"keys":[{{"kid":"k","kty":"RSA","alg":"RS256","n":"{}","e":"AQAB"}}]}}"#,
+                modulus(bits)
+            )
+        };
+        assert!(parse(doc(1024).as_bytes()).is_err());
+        assert!(parse(doc(2047).as_bytes()).is_err());
+        assert!(parse(doc(2048).as_bytes()).is_ok());
+        assert!(parse(doc(4096).as_bytes()).is_ok());
     }
 }

@@ -309,6 +309,7 @@ fn cognito_errors_have_kinds_the_ui_acts_on() {
             K::Locked,       // VaultLocked
             K::Cognito,      // Token
             K::Locked,       // Vault(ChangedElsewhere)
+            K::InvalidInput, // PlainHttp
         ]
     );
 }

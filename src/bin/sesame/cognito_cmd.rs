@@ -76,7 +76,8 @@ pub struct ConfigureArgs {
     /// The issuer tokens must name (default: https://cognito-idp.REGION.amazonaws.com/POOL).
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
-    /// Where the pool's signing keys are (default: beside --endpoint, else ISSUER/.well-known/jwks.json).
+    /// Where the pool's signing keys are (default: ISSUER/.well-known/jwks.json, whatever the
+    /// --endpoint; an emulator needs it named).
     #[arg(long, value_name = "URL")]
     pub jwks_url: Option<String>,
 }
@@ -320,13 +321,11 @@ fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliErr
         let secret = read_stdin_line("app client secret")?;
         config.client_secret = Some(ClientSecret::new(secret.trim().to_owned()));
     }
+    // Plain HTTP is refused here unless to a loopback address (`cognito::config::is_loopback`).
     config.check()?;
-    if let Some(endpoint) = &config.endpoint
-        && endpoint.starts_with("http://")
-        && !is_loopback(endpoint)
-    {
+    if config.uses_plain_http() {
         eprintln!(
-            "warning: {endpoint} is plain HTTP: passwords (with --flow password), codes and tokens cross the network unencrypted"
+            "warning: plain HTTP to this machine: fine for an emulator, never for a real user pool"
         );
     }
     let done = cognito::store::configure(vault, config.clone())?;
@@ -350,12 +349,6 @@ fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliErr
         println!("The session with the previous pool was forgotten: sign in again.");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn is_loopback(url: &str) -> bool {
-    let rest = url.trim_start_matches("http://");
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    host == "localhost" || host.starts_with("127.") || rest.starts_with("[::1]")
 }
 
 fn read_stdin_line(what: &str) -> Result<Zeroizing<String>, CliError> {
@@ -675,15 +668,6 @@ async fn whoami(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_endpoints_are_recognized() {
-        assert!(is_loopback("http://127.0.0.1:4566"));
-        assert!(is_loopback("http://localhost:4566/"));
-        assert!(is_loopback("http://[::1]:4566"));
-        assert!(!is_loopback("http://10.0.0.1:4566"));
-        assert!(!is_loopback("http://localhost.example.com"));
-    }
 
     #[test]
     fn durations_read_naturally() {

@@ -331,6 +331,7 @@ fn cognito_hint(error: &CognitoError) -> Option<String> {
             format!("check the region, ids and endpoint, then configure again: {CONFIGURE}")
         }
         C::NotCognito { .. } => format!("check the --endpoint given to: {CONFIGURE}"),
+        C::PlainHttp { .. } => format!("give https:// URLs to: {CONFIGURE}"),
         C::RequestFailed { .. } | C::WrongStep { .. } => {
             "this is a bug in Sesame; please report it".into()
         }

@@ -71,6 +71,18 @@ describe("CognitoDialog", () => {
     expect(screen.getByText("eu-west-1_AbC123xyz").textContent).toBe("eu-west-1_AbC123xyz");
   });
 
+  it("warns when the endpoint is plain HTTP, and only then", async () => {
+    fakeShell({ cognito_status: () => ({ ...CONFIGURED, endpoint: "http://127.0.0.1:4566" }) });
+    const { unmount } = render(CognitoDialog, { onclose: () => {} });
+    const warning = await screen.findByTestId("cognito-plain-http");
+    expect(warning.textContent).toContain("http://127.0.0.1:4566 is plain HTTP");
+    unmount();
+    fakeShell({ cognito_status: () => ({ ...CONFIGURED, endpoint: "https://vpce.example" }) });
+    render(CognitoDialog, { onclose: () => {} });
+    await onScreen("Sign in to Cognito");
+    expect(screen.queryByTestId("cognito-plain-http")).toBeNull();
+  });
+
   it("signs in, answers the authenticator from the vault and shows who is signed in", async () => {
     let signedIn = false;
     const s = fakeShell({
