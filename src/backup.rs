@@ -126,7 +126,7 @@ pub fn seal_backup(
     password: &str,
     cost: KdfCost,
 ) -> Result<Vec<u8>, BackupError> {
-    cost.check()?;
+    cost.check_backup()?;
     let salt = crypto::random::<16>();
     let key = crypto::hash_password(password.as_bytes(), salt.as_ref(), cost)?;
     let header = Header {
@@ -176,7 +176,7 @@ pub fn open_backup(bytes: &[u8], password: &str) -> Result<Vec<StoredAccount>, B
     if header.version != VERSION {
         return Err(BackupError::UnsupportedVersion(header.version));
     }
-    header.kdf.cost.check()?;
+    header.kdf.cost.check_backup()?;
     let salt = data_encoding::HEXLOWER
         .decode(header.kdf.salt.as_bytes())
         .map_err(|_| damaged("invalid salt"))?;
@@ -277,6 +277,67 @@ mod tests {
             "{err:?}"
         );
         assert!(err.to_string().contains("\"scrypt\""), "{err}");
+    }
+
+    #[test]
+    fn a_backup_asking_for_a_huge_key_derivation_is_refused_before_any_work() {
+        let seal_with = |cost: KdfCost| {
+            let header = Header {
+                format: FormatName::Backup,
+                version: VERSION,
+                kdf: Kdf {
+                    algorithm: KdfAlgorithm::Argon2id,
+                    cost,
+                    salt: "00".repeat(16),
+                },
+            };
+            let key = crypto::random::<{ crypto::KEY_LEN }>();
+            container::seal(container::header_prefix(LAYOUT, &header), &key, b"{}")
+        };
+        // What a vault may use (1 GiB × 20 passes × 16 lanes) is far too much for a file
+        // anyone can hand over: refused before Argon2 runs (it would take minutes).
+        for cost in [
+            KdfCost::MAX,
+            KdfCost {
+                memory_kib: 512 * 1024,
+                ..KdfCost::DEFAULT
+            },
+            KdfCost {
+                iterations: 11,
+                ..KdfCost::DEFAULT
+            },
+            KdfCost {
+                lanes: 8,
+                ..KdfCost::DEFAULT
+            },
+        ] {
+            assert!(
+                matches!(
+                    open_backup(&seal_with(cost), "pw"),
+                    Err(BackupError::KdfOutOfBounds)
+                ),
+                "{cost:?}"
+            );
+        }
+        // What Sesame writes (64 MiB, up to 10 passes) stays readable: the wrong key here
+        // makes it a wrong password, past the cost check.
+        let written = KdfCost {
+            iterations: 1,
+            ..KdfCost::MIN
+        };
+        assert!(matches!(
+            open_backup(&seal_with(written), "pw"),
+            Err(BackupError::WrongPassword)
+        ));
+        assert!(KdfCost::DEFAULT.check_backup().is_ok());
+        assert!(
+            KdfCost {
+                iterations: 10,
+                ..KdfCost::DEFAULT
+            }
+            .check_backup()
+            .is_ok()
+        );
     }
 
     #[test]

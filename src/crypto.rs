@@ -67,6 +67,29 @@ impl KdfCost {
         lanes: 16,
     };
 
+    /// Most a Sesame *backup* may ask for. Sesame writes 64 MiB and 3 to 10 passes
+    /// (`calibrate`); a backup comes from outside the device, so anyone could hand one over,
+    /// and every password attempt pays its cost: far less than [`KdfCost::MAX`] (1 GiB ×
+    /// 20 passes × 16 lanes), which a vault this device wrote itself may use.
+    pub const BACKUP_MAX: KdfCost = KdfCost {
+        memory_kib: 256 * 1024,
+        iterations: 10,
+        lanes: 4,
+    };
+
+    /// Refuses costs outside [`KdfCost::MIN`]..=[`KdfCost::BACKUP_MAX`] (see there).
+    pub fn check_backup(&self) -> Result<(), KdfOutOfBounds> {
+        self.check()?;
+        let max = Self::BACKUP_MAX;
+        if self.memory_kib > max.memory_kib
+            || self.iterations > max.iterations
+            || self.lanes > max.lanes
+        {
+            return Err(KdfOutOfBounds { cost: *self });
+        }
+        Ok(())
+    }
+
     /// Refuses costs outside [`KdfCost::MIN`]..=[`KdfCost::MAX`].
     pub fn check(&self) -> Result<(), KdfOutOfBounds> {
         let within = |v: u32, lo: u32, hi: u32| (lo..=hi).contains(&v);

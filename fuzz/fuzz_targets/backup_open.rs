@@ -1,6 +1,6 @@
 //! Any bytes as a Sesame backup: `open_backup` must return a typed error or the accounts,
-//! never panic. A header may ask for any Argon2id cost up to `KdfCost::MAX`, so some inputs
-//! are slow by design.
+//! never panic. A header may ask for any Argon2id cost up to `KdfCost::BACKUP_MAX`, so
+//! some inputs are slow by design.
 //!
 //! Seed corpus (`fuzz/corpus/` is git-ignored), from the repository root:
 //!
