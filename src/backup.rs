@@ -209,12 +209,13 @@ pub fn migration_qr_pngs(accounts: &[StoredAccount]) -> Result<Vec<Vec<u8>>, Bac
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::otp::Params;
     use crate::secret::Secret;
 
-    fn stored(name: &str) -> StoredAccount {
+    /// An account named `name` of issuer "Example" (also used by `import::lines`' tests).
+    pub(crate) fn stored(name: &str) -> StoredAccount {
         StoredAccount::new(
             Account {
                 issuer: Some("Example".into()),

@@ -197,22 +197,9 @@ pub fn parse_lines(lines: &[String]) -> Result<Vec<ParsedAccount>, ImportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{Account, StoredAccount, Warning};
+    use crate::account::{Account, Warning};
     use crate::backup::otpauth_list;
-    use crate::otp::Params;
-    use crate::secret::Secret;
-
-    fn stored(name: &str) -> StoredAccount {
-        StoredAccount::new(
-            Account {
-                issuer: Some("Example".into()),
-                name: name.into(),
-                secret: Secret::from_bytes(vec![7; 20]),
-                params: Params::default(),
-            },
-            1,
-        )
-    }
+    use crate::backup::tests::stored;
 
     #[test]
     fn lists_skip_comments_and_name_bad_lines() {
