@@ -32,10 +32,12 @@ APP_APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-de
 E2E_APT_PACKAGES := xvfb xauth webkit2gtk-driver xclip imagemagick
 # What checks the installable package: lintian, and rpm to read the .rpm.
 DIST_APT_PACKAGES := lintian rpm file
+# The supply-chain checker `make deny` runs (built from crates.io source, pinned).
+CARGO_DENY_VERSION := 0.20.2
 # Android is type-checked, not built (no NDK here).
 MOBILE_TARGET := aarch64-linux-android
 
-.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -72,7 +74,7 @@ setup-run:
 ## test: everything CI checks. The order matters for time, not for correctness: `build`
 ## compiles every target of the workspace once, and `unit`, `e2e` and `package-test` reuse it
 ## (docs/build-times.md).
-test: setup-test lint ui-test build unit e2e package-test mobile-check fuzz-check
+test: setup-test lint deny ui-test build unit e2e package-test mobile-check fuzz-check
 
 # Installs the Debian packages in PACKAGES that are missing.
 apt:
@@ -89,6 +91,7 @@ setup-test:
 	@scripts/ministack-venv
 	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version '^2'
+	@$(CARGO) deny --version 2>/dev/null | grep -qx 'cargo-deny $(CARGO_DENY_VERSION)' || $(CARGO) install cargo-deny --locked --version $(CARGO_DENY_VERSION)
 	@[ -d "$(CORPUS)" ] || { echo "The shared corpus is missing at $(CORPUS): clone Sesame beside shared/"; exit 1; }
 	cd e2e && $(NPM) ci --no-audit --no-fund --loglevel=error
 
@@ -125,6 +128,18 @@ app: ui
 lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets $(CARGO_TIMINGS) -- -D warnings
+
+## deny: the supply chain against deny.toml: licences, banned and duplicated crates, sources.
+## Security advisories too when the RustSec database can be fetched; when it cannot (a
+## machine that reaches only the package registries), that is said, never skipped silently.
+deny:
+	$(CARGO) deny --locked check bans licenses sources
+	@if timeout 120 $(CARGO) deny fetch db >/dev/null 2>&1; then \
+	  $(CARGO) deny --locked check --disable-fetch advisories; \
+	else \
+	  echo "*** cargo deny: advisories NOT checked: the RustSec advisory database could not be fetched"; \
+	  echo "*** from this machine. Run 'make deny' where it can be (known exceptions: deny.toml)."; \
+	fi
 
 # Every test runs inside a private D-Bus session with an unlocked GNOME Keyring.
 unit: build
@@ -174,11 +189,14 @@ fuzz-seeds:
 	done
 
 FUZZ_SECONDS ?= 180
+# Inputs longer than this are cut: the largest seeds (600 KB exports) would otherwise make
+# each run of the detector a thousand times slower, for no new paths.
+FUZZ_MAX_LEN ?= 65536
 fuzz: fuzz-seeds
 	@which cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	@rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
 	for target in $$($(CARGO) +nightly fuzz list); do \
-	  $(CARGO) +nightly fuzz run "$$target" -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	  $(CARGO) +nightly fuzz run "$$target" -- -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) || exit 1; \
 	done
 
 score: score-otp score-qr
