@@ -37,7 +37,7 @@ CARGO_DENY_VERSION := 0.20.2
 # Android is type-checked, not built (no NDK here).
 MOBILE_TARGET := aarch64-linux-android
 
-.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -46,6 +46,7 @@ help:
 	@echo "make bindings  regenerate ui/src/lib/bindings.ts from the Rust commands and types"
 	@echo "make bench  criterion benchmarks (release)"
 	@echo "make score  score the QR decoder and the code generator on $(CORPUS)"
+	@echo "make soak   SIGKILL sesame mid-save 1,000 times; nothing acknowledged may be lost"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
 
 ## run: opens the desktop app; without a display it builds the CLI and says how to use it.
@@ -187,6 +188,12 @@ fuzz-seeds:
 	  mkdir -p fuzz/corpus/$$target; \
 	  find $(CORPUS)/imports -type f ! -name 'LICENSE*' ! -path '*source*' -size -3M -exec cp --backup=numbered -t fuzz/corpus/$$target {} + ; \
 	done
+
+## soak: SESAME_SOAK_KILLS (default 1000) sesame processes killed with SIGKILL in the middle
+## of saves of every kind; the vault must open after each with no acknowledged change lost
+## (tests/soak.rs). Minutes long, so not part of `make test`.
+soak:
+	$(CARGO) test --test soak -- --ignored --nocapture
 
 FUZZ_SECONDS ?= 180
 # Inputs longer than this are cut: the largest seeds (600 KB exports) would otherwise make

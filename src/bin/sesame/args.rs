@@ -86,6 +86,13 @@ pub struct InitArgs {
     /// Bind the vault to this device only, with no password.
     #[arg(long)]
     pub no_password: bool,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// The cost of deriving a key from the vault password (`init` and `passwd`).
+#[derive(Debug, Args)]
+pub struct KdfArgs {
     /// Argon2id memory in MiB (default: 64, or more if calibration allows).
     #[arg(long, value_name = "MIB")]
     pub kdf_memory_mib: Option<u32>,
@@ -191,6 +198,8 @@ pub struct PasswdArgs {
     /// Confirm --remove without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
 }
 
 #[derive(Debug, Args)]

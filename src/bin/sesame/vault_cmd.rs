@@ -14,8 +14,8 @@ use sesame::vault::{self, Added, Edit, KdfCost, Vault, VaultData, VaultPaths};
 use zeroize::Zeroizing;
 
 use crate::args::{
-    AddArgs, CodesArgs, EditArgs, Global, InitArgs, ListArgs, MoveArgs, PasswdArgs, RemoveArgs,
-    RenameArgs,
+    AddArgs, CodesArgs, EditArgs, Global, InitArgs, KdfArgs, ListArgs, MoveArgs, PasswdArgs,
+    RemoveArgs, RenameArgs,
 };
 use crate::error::CliError;
 use crate::session::{self, Secrets};
@@ -30,7 +30,8 @@ pub fn now_ms(data: &VaultData) -> u64 {
     }
 }
 
-fn cost(args: &InitArgs) -> Result<KdfCost, CliError> {
+/// The password's key-derivation cost: calibrated to about half a second unless given.
+fn cost(args: &KdfArgs) -> Result<KdfCost, CliError> {
     let base = if args.kdf_memory_mib.is_none() && args.kdf_passes.is_none() {
         vault::calibrate(Duration::from_millis(500))
     } else {
@@ -61,7 +62,7 @@ pub fn init(global: &Global, args: &InitArgs) -> Result<ExitCode, CliError> {
         Some(secrets.ask_new("vault password")?)
     };
     let cost = if password.is_some() {
-        cost(args)?
+        cost(&args.kdf)?
     } else {
         KdfCost::DEFAULT
     };
@@ -466,8 +467,8 @@ pub fn passwd(global: &Global, args: &PasswdArgs) -> Result<ExitCode, CliError> 
         vault.set_password(None, KdfCost::DEFAULT)?;
         println!("Password removed; the vault was re-keyed and is bound to this device only.");
     } else {
+        let cost = cost(&args.kdf)?;
         let new = secrets.ask_new("vault password")?;
-        let cost = vault::calibrate(Duration::from_millis(500));
         vault.set_password(Some(&new), cost)?;
         println!("Password changed; the vault was re-keyed.");
     }
