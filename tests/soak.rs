@@ -354,16 +354,28 @@ fn a_thousand_kills_across_every_kind_of_save_lose_no_acknowledged_change() {
         soak.check(&save, finished, 0);
     }
 
+    let mut spans: BTreeMap<Kind, f64> = full
+        .iter()
+        .map(|(kind, took)| (*kind, took.as_micros() as f64))
+        .collect();
     let started = Instant::now();
     // Per kind: killed before the change reached the disk, killed after, finished.
     let mut tally: BTreeMap<Kind, [usize; 3]> = BTreeMap::new();
     for i in 1..=kills {
         let kind = Kind::pick(random.next());
         let save = soak.next_save(kind, &mut random);
-        let span = full[&kind].as_micros() as u64;
-        let delay = Duration::from_micros(random.next() % (span + span / 2 + 1));
+        // Kills are spread over [0, span). The span adapts to this machine's load: it grows
+        // while kills land before the save and shrinks while commands finish first, so that
+        // kills keep landing around the write.
+        let span = spans.get_mut(&kind).unwrap();
+        let delay = Duration::from_micros(random.next() % (*span as u64 + 1));
         let finished = soak.run(&save, Some(delay));
         let changed = soak.check(&save, finished, i);
+        *span *= match (changed, finished) {
+            (false, false) => 1.1,
+            (_, true) => 0.85,
+            (true, false) => 1.0,
+        };
         tally.entry(kind).or_default()[usize::from(changed) + usize::from(finished)] += 1;
     }
     let killed: usize = tally.values().map(|t| t[0] + t[1]).sum();
