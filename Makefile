@@ -43,6 +43,9 @@ MOBILE_APT_PACKAGES := clang llvm
 MOBILE_TARGET_VAR := $(subst -,_,$(MOBILE_TARGET))
 MOBILE_CC_ENV := CC_$(MOBILE_TARGET_VAR)=clang AR_$(MOBILE_TARGET_VAR)=llvm-ar \
   CFLAGS_$(MOBILE_TARGET_VAR)="-nostdlibinc -DRING_CORE_NOSTDLIBINC=1"
+# Crates whose C needs the Android sysroot: none may enter the phone build unnoticed (rustls
+# stays on ring, not aws-lc).
+MOBILE_NEEDS_SYSROOT := aws-lc-sys|aws-lc-fips-sys|openssl-sys|libsqlite3-sys|zstd-sys|libz-sys
 
 .PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
 
@@ -156,6 +159,11 @@ package-test: build
 mobile-check: ui
 	@$(MAKE) --no-print-directory apt PACKAGES="$(MOBILE_APT_PACKAGES)"
 	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
+	@clib=$$($(CARGO) tree -q -p sesame-app --target $(MOBILE_TARGET) -e normal --prefix none \
+	  | { grep -oE '^($(MOBILE_NEEDS_SYSROOT)) ' || true; } | sort -u | xargs); \
+	if [ -n "$$clib" ]; then \
+	  echo "mobile-check: $$clib compiles C against the Android C library, which only the NDK has; clang alone cannot check it"; exit 1; \
+	fi
 	$(MOBILE_CC_ENV) $(CARGO) clippy -p sesame-app --lib --target $(MOBILE_TARGET) $(CARGO_TIMINGS) -- -D warnings
 
 # The fuzz targets must keep compiling (they are run with `make fuzz`, on nightly). Same
