@@ -34,8 +34,20 @@ E2E_APT_PACKAGES := xvfb xauth webkit2gtk-driver xclip imagemagick
 DIST_APT_PACKAGES := lintian rpm file
 # The supply-chain checker `make deny` runs (built from crates.io source, pinned).
 CARGO_DENY_VERSION := 0.20.2
-# Android is type-checked, not built (no NDK here).
+# Android is type-checked and linted, not built (no NDK here): `make mobile-check`.
 MOBILE_TARGET := aarch64-linux-android
+# The one C library the phone app compiles for the target is ring's (rustls' crypto, under
+# Cognito's HTTPS). Debian's clang cross-compiles it without an Android sysroot: ring's own
+# sysroot-less mode (-nostdlibinc, RING_CORE_NOSTDLIBINC) needs only the compiler's
+# freestanding headers, and llvm-ar archives the objects. Where the NDK is installed,
+# `tauri android build` sets its own compiler instead (README, "Phones").
+MOBILE_APT_PACKAGES := clang llvm
+MOBILE_TARGET_VAR := $(subst -,_,$(MOBILE_TARGET))
+MOBILE_CC_ENV := CC_$(MOBILE_TARGET_VAR)=clang AR_$(MOBILE_TARGET_VAR)=llvm-ar \
+  CFLAGS_$(MOBILE_TARGET_VAR)="-nostdlibinc -DRING_CORE_NOSTDLIBINC=1"
+# Crates whose C needs the Android sysroot: none may enter the phone build unnoticed (rustls
+# stays on ring, not aws-lc).
+MOBILE_NEEDS_SYSROOT := aws-lc-sys|aws-lc-fips-sys|openssl-sys|libsqlite3-sys|zstd-sys|libz-sys
 
 .PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
 
@@ -87,7 +99,7 @@ apt:
 	fi
 
 setup-test:
-	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES) $(APP_APT_PACKAGES) $(E2E_APT_PACKAGES) $(DIST_APT_PACKAGES)"
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES) $(APP_APT_PACKAGES) $(E2E_APT_PACKAGES) $(DIST_APT_PACKAGES) $(MOBILE_APT_PACKAGES)"
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 	@scripts/ministack-venv
 	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
@@ -159,9 +171,16 @@ package-test: build
 	scripts/bundle debug
 	scripts/with-secret-service scripts/check-package --debug-build $(TARGET_DIR)/debug/bundle/deb/*.deb
 
-# The app's code for phones, type-checked for Android.
+# The app's code for phones (Cognito included), type-checked and linted for Android.
 mobile-check: ui
-	$(CARGO) check -p sesame-app --lib --target $(MOBILE_TARGET) $(CARGO_TIMINGS)
+	@$(MAKE) --no-print-directory apt PACKAGES="$(MOBILE_APT_PACKAGES)"
+	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
+	@clib=$$($(CARGO) tree -q -p sesame-app --target $(MOBILE_TARGET) -e normal --prefix none \
+	  | { grep -oE '^($(MOBILE_NEEDS_SYSROOT)) ' || true; } | sort -u | xargs); \
+	if [ -n "$$clib" ]; then \
+	  echo "mobile-check: $$clib compiles C against the Android C library, which only the NDK has; clang alone cannot check it"; exit 1; \
+	fi
+	$(MOBILE_CC_ENV) $(CARGO) clippy -p sesame-app --lib --target $(MOBILE_TARGET) $(CARGO_TIMINGS) -- -D warnings
 
 # The fuzz targets must keep compiling (they are run with `make fuzz`, on nightly). Same
 # target folder as the rest, so what clippy already checked is reused.

@@ -1,4 +1,4 @@
-//! The Cognito sign-in in progress (desktop only): kept between the command that starts
+//! The Cognito sign-in in progress: kept between the command that starts
 //! it and the ones that answer its prompts. It holds the Cognito session and, at the MFA
 //! step, the vault's TOTP secret, so locking drops it too ([`AppState::lock`]).
 //!

@@ -1,4 +1,4 @@
-//! The app's vault as the core's Cognito flows reach it (desktop only): the session lock
+//! The app's vault as the core's Cognito flows reach it: the session lock
 //! is taken for each read or write, never across a call to Cognito, and a vault that
 //! locked itself meanwhile (idle) is `CognitoError::VaultLocked`.
 

@@ -1,4 +1,4 @@
-//! What the web view sees of Cognito (desktop only): the pool and who is signed in, where
+//! What the web view sees of Cognito: the pool and who is signed in, where
 //! a code was sent, and the attribute values it sends back, checked. Never a token.
 
 use std::collections::BTreeMap;

@@ -70,7 +70,7 @@ pub enum ErrorKind {
     Io,
     /// Time measurement failed.
     Time,
-    /// Amazon Cognito refused (desktop only); the message says what to correct.
+    /// Amazon Cognito refused; the message says what to correct.
     Cognito,
     /// Cognito could not be reached, or did not answer in time: check the network.
     Network,
@@ -291,7 +291,6 @@ impl From<ImportError> for AppError {
     }
 }
 
-#[cfg(desktop)]
 impl From<sesame::cognito::CognitoError> for AppError {
     fn from(error: sesame::cognito::CognitoError) -> Self {
         use ErrorKind as K;

@@ -9,11 +9,8 @@ mod command_names;
 #[cfg(test)]
 mod bindings;
 mod clipboard;
-#[cfg(desktop)]
 mod cognito_state;
-#[cfg(desktop)]
 mod cognito_vault;
-#[cfg(desktop)]
 mod cognito_view;
 mod commands;
 mod deep_link;

@@ -2,7 +2,6 @@
 //! HOTP codes shown this session, and the time of the user's last action.
 
 use std::collections::{HashMap, VecDeque};
-#[cfg(desktop)]
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -127,11 +126,9 @@ pub struct Inner {
     pub clock: CorrectedClock<SystemClock>,
     session: Mutex<Session>,
     /// How many times the session was locked (an answer to Cognito that was on its way
-    /// during a lock sees it moved, and drops its sign-in; desktop only, like Cognito).
-    #[cfg(desktop)]
+    /// during a lock sees it moved, and drops its sign-in).
     locks: AtomicU64,
-    /// The Cognito sign-in in progress (desktop only).
-    #[cfg(desktop)]
+    /// The Cognito sign-in in progress.
     pub sign_in: crate::cognito_state::CognitoFlow,
 }
 
@@ -157,9 +154,7 @@ impl AppState {
                 hotp_codes: HashMap::new(),
                 last_activity: Instant::now(),
             }),
-            #[cfg(desktop)]
             locks: AtomicU64::new(0),
-            #[cfg(desktop)]
             sign_in: Default::default(),
         }))
     }
@@ -174,15 +169,11 @@ impl AppState {
     /// Like [`AppState::lock`], with the session already in hand.
     pub fn lock_session(&self, session: &mut Session) {
         session.lock();
-        #[cfg(desktop)]
-        {
-            self.locks.fetch_add(1, Ordering::SeqCst);
-            self.sign_in.clear();
-        }
+        self.locks.fetch_add(1, Ordering::SeqCst);
+        self.sign_in.clear();
     }
 
     /// How many times the session was locked so far.
-    #[cfg(desktop)]
     pub fn lock_count(&self) -> u64 {
         self.locks.load(Ordering::SeqCst)
     }

@@ -1,4 +1,4 @@
-//! Amazon Cognito (desktop; the phones get `cognito_unavailable.rs`): configure a user
+//! Amazon Cognito (the desktop and the phones alike): configure a user
 //! pool, sign up, sign in, keep Sesame as the user's authenticator, sign out. Each command
 //! parses its request and calls the core (`sesame::cognito`); a sign-in is the core's
 //! [`Driver`]: the commands hand it the user's answer and return its [`Prompt`].

@@ -4,8 +4,6 @@
 
 pub mod accounts;
 pub mod add;
-/// Desktop: the Cognito commands; phones: the same names, each "not available".
-#[cfg_attr(mobile, path = "cognito_unavailable.rs")]
 pub mod cognito;
 pub mod settings;
 pub mod transfer;

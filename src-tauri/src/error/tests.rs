@@ -100,7 +100,6 @@ fn every_error() -> Vec<(String, AppError)> {
     all.extend(walk(samples::link_errors()));
     all.extend(walk(samples::otp_errors()));
     all.extend(walk(samples::secret_errors()));
-    #[cfg(desktop)]
     all.extend(walk(samples::cognito_errors()));
     all
 }
@@ -223,7 +222,6 @@ fn no_error_repeats_a_secret_from_its_input() {
     }
 }
 
-#[cfg(desktop)]
 #[test]
 fn cognito_errors_are_sentences_of_their_own_kind() {
     use sesame::cognito::CognitoError;
@@ -254,7 +252,6 @@ fn cognito_errors_are_sentences_of_their_own_kind() {
 
 /// Every Cognito error has the kind the UI acts on: network trouble, a session to sign
 /// in again, settings to correct, the vault's own kinds, else Cognito's refusal.
-#[cfg(desktop)]
 #[test]
 fn cognito_errors_have_kinds_the_ui_acts_on() {
     use ErrorKind as K;
