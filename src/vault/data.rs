@@ -531,7 +531,10 @@ mod tests {
         entry.version = 1;
         data.touch(&id, 20).unwrap();
         data.move_to(&id, 0).unwrap();
-        assert!(!tracked(&data).unwrap().dirty, "using or moving is not a change");
+        assert!(
+            !tracked(&data).unwrap().dirty,
+            "using or moving is not a change"
+        );
         data.next_hotp(&id, 30).unwrap();
         assert_eq!(tracked(&data).unwrap().modified_ms, 30);
         assert!(tracked(&data).unwrap().dirty, "a counter bump is a change");
@@ -546,7 +549,10 @@ mod tests {
         let sync = data.sync.as_ref().unwrap();
         assert!(!sync.items.contains_key(&id));
         assert_eq!(sync.tombstones.len(), 1);
-        assert_eq!((&sync.tombstones[0].item, sync.tombstones[0].version), (&item, 1));
+        assert_eq!(
+            (&sync.tombstones[0].item, sync.tombstones[0].version),
+            (&item, 1)
+        );
         // The account added before sync was on is picked up by the next round's reconcile.
         assert!(!sync.items.contains_key(&before));
         let json = serde_json::to_string(&data).unwrap();
