@@ -61,6 +61,15 @@ pub struct VaultData {
     #[cfg(not(feature = "cognito"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognito: Option<serde_json::Value>,
+    /// Sesame Sync's state (owned by the `sync` module); `None` while sync is off.
+    #[cfg(feature = "sync")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<crate::sync::SyncState>,
+    /// Sesame Sync's state, kept as read (a build without `sync`). Changes made meanwhile
+    /// are found by `SyncState::reconcile` at the next sync.
+    #[cfg(not(feature = "sync"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<serde_json::Value>,
 }
 
 impl std::fmt::Debug for VaultData {
@@ -69,6 +78,7 @@ impl std::fmt::Debug for VaultData {
             .field("accounts", &self.accounts)
             .field("settings", &self.settings)
             .field("cognito", &self.cognito.as_ref().map(|_| "<redacted>"))
+            .field("sync", &self.sync.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -127,8 +137,32 @@ impl VaultData {
         let stored = StoredAccount::new(account, now_ms);
         let id = stored.id.clone();
         self.accounts.push(stored);
+        self.sync_changed(&id, now_ms);
         Added::New(id)
     }
+
+    /// Tells sync (when it is on) that account `id` was added or changed at `now_ms`.
+    #[cfg(feature = "sync")]
+    fn sync_changed(&mut self, id: &AccountId, now_ms: u64) {
+        if let Some(sync) = &mut self.sync {
+            sync.mark_changed(id, now_ms);
+        }
+    }
+
+    /// Without the `sync` feature, the next sync's reconcile finds the change.
+    #[cfg(not(feature = "sync"))]
+    fn sync_changed(&mut self, _id: &AccountId, _now_ms: u64) {}
+
+    /// Tells sync (when it is on) that account `id` was deleted.
+    #[cfg(feature = "sync")]
+    fn sync_deleted(&mut self, id: &AccountId) {
+        if let Some(sync) = &mut self.sync {
+            sync.mark_deleted(id);
+        }
+    }
+
+    #[cfg(not(feature = "sync"))]
+    fn sync_deleted(&mut self, _id: &AccountId) {}
 
     /// The id of a stored account with the same secret, issuer and name (ignoring case),
     /// which [`VaultData::add`] would refuse as a duplicate.
@@ -153,11 +187,19 @@ impl VaultData {
             Added::New(new_id) => {
                 let taken = self.accounts.iter().any(|s| s.id == stored.id);
                 let entry = self.accounts.last_mut().expect("just added");
-                let id = if taken { new_id } else { stored.id.clone() };
+                let id = if taken {
+                    new_id.clone()
+                } else {
+                    stored.id.clone()
+                };
                 *entry = StoredAccount {
                     id: id.clone(),
                     ..stored
                 };
+                if id != new_id {
+                    self.sync_deleted(&new_id);
+                    self.sync_changed(&id, now_ms);
+                }
                 Added::New(id)
             }
             duplicate => duplicate,
@@ -243,8 +285,8 @@ impl VaultData {
             })
     }
 
-    /// Changes the fields given in `edit`.
-    pub fn edit(&mut self, id: &AccountId, edit: Edit) -> Result<(), VaultError> {
+    /// Changes the fields given in `edit` (at `now_ms`, which sync's merge compares).
+    pub fn edit(&mut self, id: &AccountId, edit: Edit, now_ms: u64) -> Result<(), VaultError> {
         let stored = self.by_id_mut(id)?;
         if let Some(issuer) = edit.issuer {
             stored.account.issuer = issuer.filter(|i| !i.trim().is_empty());
@@ -261,6 +303,7 @@ impl VaultData {
         if let Some(note) = edit.note {
             stored.note = note;
         }
+        self.sync_changed(id, now_ms);
         Ok(())
     }
 
@@ -285,7 +328,7 @@ impl VaultData {
         Ok(())
     }
 
-    /// Deletes an account and returns it.
+    /// Deletes an account and returns it (with sync on, its deletion waits to be pushed).
     pub fn remove(&mut self, id: &AccountId) -> Result<StoredAccount, VaultError> {
         let at = self
             .accounts
@@ -294,6 +337,7 @@ impl VaultData {
             .ok_or_else(|| VaultError::NoSuchAccount {
                 query: id.to_string(),
             })?;
+        self.sync_deleted(id);
         Ok(self.accounts.remove(at))
     }
 
@@ -322,6 +366,7 @@ impl VaultData {
             counter: counter.saturating_add(1),
         };
         stored.last_used_ms = Some(now_ms);
+        self.sync_changed(id, now_ms);
         Ok(code)
     }
 }
@@ -434,6 +479,7 @@ mod tests {
                 note: Some(Some("recovery codes in the safe".into())),
                 icon: None,
             },
+            7,
         )
         .unwrap();
         let edited = data.find("carol").unwrap();
@@ -444,6 +490,74 @@ mod tests {
         assert_eq!(data.remove(&c).unwrap().account.name, "carol");
         assert_eq!(data.accounts.len(), 2);
         assert!(data.remove(&c).is_err());
+    }
+
+    #[test]
+    fn a_vault_written_before_sync_loads_unchanged() {
+        let json = r#"{"accounts":[],"settings":{"theme":"dark"}}"#;
+        let data: VaultData = serde_json::from_str(json).unwrap();
+        assert!(data.sync.is_none());
+        assert_eq!(data.settings.theme, "dark");
+        let written = serde_json::to_string(&data).unwrap();
+        assert!(!written.contains("sync"), "{written}");
+    }
+
+    #[cfg(feature = "sync")]
+    #[test]
+    fn with_sync_on_edits_mark_accounts_changed_and_deletes_leave_tombstones() {
+        use crate::sync::SyncState;
+        let mut data = VaultData::default();
+        let Added::New(before) = data.add(account("X", "before", 9), 1) else {
+            panic!()
+        };
+        assert!(data.sync.is_none(), "sync off: nothing tracked");
+        data.sync = Some(SyncState::new(
+            crate::sync::SyncKey::generate(),
+            "http://127.0.0.1:1",
+            "sub",
+        ));
+        let mut a = account("X", "h", 0);
+        a.params = Params::hotp(Algorithm::SHA1, 6, 0);
+        let Added::New(id) = data.add(a, 10) else {
+            panic!()
+        };
+        let tracked = |data: &VaultData| data.sync.as_ref().unwrap().items.get(&id).cloned();
+        let first = tracked(&data).unwrap();
+        assert!(first.dirty && first.version == 0 && first.modified_ms == 10);
+        // As if pushed.
+        let sync = data.sync.as_mut().unwrap();
+        let entry = sync.items.get_mut(&id).unwrap();
+        entry.dirty = false;
+        entry.version = 1;
+        data.touch(&id, 20).unwrap();
+        data.move_to(&id, 0).unwrap();
+        assert!(
+            !tracked(&data).unwrap().dirty,
+            "using or moving is not a change"
+        );
+        data.next_hotp(&id, 30).unwrap();
+        assert_eq!(tracked(&data).unwrap().modified_ms, 30);
+        assert!(tracked(&data).unwrap().dirty, "a counter bump is a change");
+        let edit = Edit {
+            note: Some(Some("n".into())),
+            ..Edit::default()
+        };
+        data.edit(&id, edit, 40).unwrap();
+        assert_eq!(tracked(&data).unwrap().modified_ms, 40);
+        let item = tracked(&data).unwrap().item;
+        data.remove(&id).unwrap();
+        let sync = data.sync.as_ref().unwrap();
+        assert!(!sync.items.contains_key(&id));
+        assert_eq!(sync.tombstones.len(), 1);
+        assert_eq!(
+            (&sync.tombstones[0].item, sync.tombstones[0].version),
+            (&item, 1)
+        );
+        // The account added before sync was on is picked up by the next round's reconcile.
+        assert!(!sync.items.contains_key(&before));
+        let json = serde_json::to_string(&data).unwrap();
+        let back: VaultData = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, data);
     }
 
     #[test]
