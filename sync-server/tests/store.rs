@@ -305,3 +305,52 @@ async fn concurrent_batches_of_one_user_each_get_their_own_seqs(store: Arc<dyn S
     let page = store.items(sub, 0, 500).await.unwrap();
     assert_eq!((page.items.len(), page.seq), (12, 12));
 }
+
+/// What the DynamoDB engine relies on, checked on the emulator the suite runs against: a
+/// transaction with one failing condition is cancelled as a whole.
+#[test]
+fn the_emulator_cancels_a_whole_transaction_when_one_condition_fails() {
+    use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+    let rt = common::rt();
+    rt.block_on(async {
+        let table = common::table().await;
+        let client = common::dynamodb();
+        let put = |sk: &str, condition: &str| {
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(&table)
+                        .item("pk", AttributeValue::S("USER#t".into()))
+                        .item("sk", AttributeValue::S(sk.into()))
+                        .condition_expression(condition)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        };
+        client
+            .transact_write_items()
+            .transact_items(put("ITEM#a", "attribute_not_exists(pk)"))
+            .send()
+            .await
+            .unwrap();
+        let err = client
+            .transact_write_items()
+            .transact_items(put("ITEM#b", "attribute_not_exists(pk)"))
+            .transact_items(put("ITEM#a", "attribute_not_exists(pk)"))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.as_service_error().is_some_and(|e| e.is_transaction_canceled_exception()));
+        let b = client
+            .get_item()
+            .table_name(&table)
+            .key("pk", AttributeValue::S("USER#t".into()))
+            .key("sk", AttributeValue::S("ITEM#b".into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap();
+        assert!(b.item.is_none(), "the cancelled transaction wrote nothing");
+    });
+}
