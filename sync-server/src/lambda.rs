@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use lambda_http::{Request, RequestExt};
 
 use crate::api::{AppState, router};
 use crate::config::ServerArgs;
@@ -18,9 +19,28 @@ struct FromEnv {
     args: ServerArgs,
 }
 
-/// A service that answers one API Gateway request (what [`lambda_http::run`] drives).
-pub fn handler(state: AppState) -> axum::Router {
-    router(state)
+/// The service [`lambda_http::run`] drives: the router, seeing the path the client asked
+/// for (a REST API's stage, `/prod`, taken off).
+pub type Handler = tower::util::MapRequest<axum::Router, fn(Request) -> Request>;
+
+/// The handler of one API Gateway request.
+pub fn handler(state: AppState) -> Handler {
+    tower::ServiceExt::map_request(router(state), without_stage as fn(Request) -> Request)
+}
+
+/// The request with the path as the client sent it, without API Gateway's stage.
+fn without_stage(mut request: Request) -> Request {
+    let path = request.raw_http_path().to_owned();
+    if !path.is_empty() && path != request.uri().path() {
+        let target = match request.uri().query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path,
+        };
+        if let Ok(uri) = target.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 /// Runs as a Lambda function until the runtime stops it.

@@ -4,6 +4,7 @@
 
 #[path = "../../../tests/support/ministack.rs"]
 pub mod ministack;
+pub mod tokens;
 
 use std::sync::{Mutex, OnceLock};
 
