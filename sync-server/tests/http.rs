@@ -726,3 +726,45 @@ fn the_log_has_one_line_per_request_without_token_or_query_and_sigterm_stops_the
     assert!(!log.contains("12345") && !log.contains(f.alice.rsplit('.').next().unwrap()));
     assert!(log.lines().last().unwrap().contains("stopped"), "{log}");
 }
+
+/// Not a test: sequential latency of a push (one 1 KiB item) and a pull (`since` the last
+/// seq) on each engine, printed for the notes. `cargo test -p sesame-sync --test http
+/// latency -- --ignored --nocapture`. The bounded concurrent load test is separate.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn latency_of_a_push_and_a_pull() {
+    for engine in [Engine::Sqlite, Engine::Dynamodb] {
+        let server = Server::start(engine, &["--rate", "100000", "--burst", "100000"]);
+        let alice = server.api(&fixture().alice, LAPTOP);
+        let (push, pull) = common::rt().block_on(async {
+            let (mut push, mut pull) = (Vec::new(), Vec::new());
+            let mut seq = 0;
+            for i in 0..300 {
+                let started = std::time::Instant::now();
+                let (_, body) = alice
+                    .post(
+                        "/v1/items",
+                        batch(vec![put_change(&format!("i{i}"), 0, &[9; 1024])]),
+                    )
+                    .await;
+                push.push(started.elapsed());
+                let started = std::time::Instant::now();
+                alice.get(&format!("/v1/items?since={seq}")).await;
+                pull.push(started.elapsed());
+                seq = body["seq"].as_u64().unwrap();
+            }
+            (push, pull)
+        });
+        let pct = |mut v: Vec<Duration>, p: usize| {
+            v.sort();
+            v[(v.len() * p / 100).min(v.len() - 1)].as_secs_f64() * 1000.0
+        };
+        println!(
+            "{engine:?}: push p50 {:.1} ms p99 {:.1} ms; pull p50 {:.1} ms p99 {:.1} ms",
+            pct(push.clone(), 50),
+            pct(push, 99),
+            pct(pull.clone(), 50),
+            pct(pull, 99)
+        );
+    }
+}
