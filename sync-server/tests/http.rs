@@ -32,7 +32,7 @@ enum Engine {
 
 impl Server {
     fn start(engine: Engine, extra: &[&str]) -> Server {
-        let f = fixture();
+        fixture();
         common::set_dummy_credentials();
         let dir = tempfile::tempdir().unwrap();
         let (store, table) = match engine {
@@ -45,6 +45,17 @@ impl Server {
                 (format!("dynamodb:{table}"), Some(table))
             }
         };
+        Server::spawn(dir, store, table, extra)
+    }
+
+    /// A server on `store` (kept in `dir`).
+    fn spawn(
+        dir: tempfile::TempDir,
+        store: String,
+        table: Option<String>,
+        extra: &[&str],
+    ) -> Server {
+        let f = fixture();
         let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, f.pool_id);
         let mut command = Command::new(env!("CARGO_BIN_EXE_sesame-sync"));
         command
@@ -767,4 +778,29 @@ fn latency_of_a_push_and_a_pull() {
             pct(pull, 99)
         );
     }
+}
+
+#[test]
+fn a_batch_retried_after_the_server_was_killed_is_applied_once() {
+    let mut server = Server::start(Engine::Sqlite, &[]);
+    let f = fixture();
+    let push = batch(vec![put_change("a", 0, b"1"), put_change("b", 0, b"2")]);
+    let first = common::rt().block_on(server.api(&f.alice, LAPTOP).post("/v1/items", push.clone()));
+    assert_eq!(first.0, StatusCode::OK);
+    // SIGKILL: no graceful shutdown; the answer was given, so the batch is on disk.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let dir = std::mem::replace(&mut server.dir, tempfile::tempdir().unwrap());
+    let store = format!("sqlite:{}", dir.path().join("sync.db").display());
+    let restarted = Server::spawn(dir, store, None, &[]);
+    let alice = restarted.api(&f.alice, LAPTOP);
+    common::rt().block_on(async {
+        let again = alice.post("/v1/items", push).await;
+        assert_eq!(again, first, "the retry gets the first answer");
+        let (_, page) = alice.get("/v1/items").await;
+        assert_eq!(
+            (page["items"].as_array().unwrap().len(), page["seq"].clone()),
+            (2, json!(2))
+        );
+    });
 }
