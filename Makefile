@@ -15,6 +15,10 @@ export SESAME_GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 # `make test TIMINGS=1` writes cargo's per-crate timing reports to $(TARGET_DIR)/cargo-timings.
 CARGO_TIMINGS := $(if $(TIMINGS),--timings)
 TAURI := ui/node_modules/.bin/tauri
+# One feature set for every workspace build, lint and test, so dependencies are compiled once:
+# the sync server with its Lambda entry point (off by default for people who build only the
+# server), whose API Gateway events are tested in sync-server/tests/lambda.rs.
+WORKSPACE_FEATURES := --features sesame-sync/lambda
 
 # Debian packages the tests start for real: chrony (a local NTP server for the clock tests),
 # GNOME Keyring in a private D-Bus session (the Secret Service the vault's device key uses),
@@ -77,7 +81,7 @@ run: setup-run
 	  echo "On a machine without a desktop keyring add --keystore file:PATH (see README)."; \
 	else \
 	  $(MAKE) --no-print-directory ui; \
-	  $(CARGO) build --workspace --bins; \
+	  $(CARGO) build -p sesame -p sesame-app --bins; \
 	  exec $(TARGET_DIR)/debug/sesame-app; \
 	fi
 
@@ -132,15 +136,15 @@ bindings: ui
 # so dependencies are compiled once with one feature set. `unit`, `e2e` and `package-test`
 # only run what this built.
 build: ui
-	$(CARGO) build --workspace --all-targets $(CARGO_TIMINGS)
+	$(CARGO) build --workspace --all-targets $(WORKSPACE_FEATURES) $(CARGO_TIMINGS)
 
 # The desktop app and the CLI, debug builds.
 app: ui
-	$(CARGO) build --workspace --bins
+	$(CARGO) build -p sesame -p sesame-app --bins
 
 lint: ui
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets $(CARGO_TIMINGS) -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(WORKSPACE_FEATURES) $(CARGO_TIMINGS) -- -D warnings
 
 ## deny: the supply chain against deny.toml: licences, banned and duplicated crates, sources.
 ## Security advisories too when the RustSec database can be fetched; when it cannot (a
@@ -156,7 +160,7 @@ deny:
 
 # Every test runs inside a private D-Bus session with an unlocked GNOME Keyring.
 unit: build
-	scripts/with-secret-service $(CARGO) test --workspace --all-targets --no-fail-fast
+	scripts/with-secret-service $(CARGO) test --workspace --all-targets $(WORKSPACE_FEATURES) --no-fail-fast
 
 # The real app under Xvfb, driven through tauri-driver, with a real Secret Service.
 # Screenshots of every screen: e2e/output/.
@@ -192,7 +196,7 @@ fuzz-check:
 ## out of reach on an offline build machine.
 dist: setup-run ui
 	@$(MAKE) --no-print-directory apt PACKAGES="$(DIST_APT_PACKAGES)"
-	$(CARGO) build --release --workspace --bins
+	$(CARGO) build --release -p sesame -p sesame-app --bins
 	scripts/bundle release
 	scripts/with-secret-service scripts/check-package $(TARGET_DIR)/release/bundle/deb/*.deb
 	@ls -l $(TARGET_DIR)/release/sesame $(TARGET_DIR)/release/sesame-app $(TARGET_DIR)/release/bundle/deb/*.deb $(TARGET_DIR)/release/bundle/rpm/*.rpm
@@ -239,7 +243,7 @@ score-qr:
 
 # Launch time, memory and size of a release build of the app (figures, not a test).
 measure-app: ui
-	$(CARGO) build --release --workspace --bins
+	$(CARGO) build --release -p sesame -p sesame-app --bins
 	SESAME_APP=$(TARGET_DIR)/release/sesame-app SESAME_CLI=$(TARGET_DIR)/release/sesame \
 	  scripts/with-secret-service e2e/run node measure.mjs
 
