@@ -146,7 +146,7 @@ impl From<VaultError> for AppError {
             VaultError::Damaged { .. }
             | VaultError::KdfOutOfBounds { .. }
             | VaultError::BadPayload { .. } => K::Damaged,
-            VaultError::Tampered { .. } => K::Tampered,
+            VaultError::Tampered { .. } | VaultError::RolledBack { .. } => K::Tampered,
             VaultError::UnsupportedVersion { .. } => K::NewerVersion,
             VaultError::UnknownName { .. } => K::UnknownFormat,
             VaultError::Io { .. }

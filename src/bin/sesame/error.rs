@@ -249,6 +249,9 @@ fn vault_hint(error: &VaultError) -> Option<String> {
             "enter it on a terminal, or pass --password-stdin and write it to standard input"
         }
         VaultError::ChangedElsewhere => "run the command again",
+        VaultError::RolledBack { .. } => {
+            "if you put that copy there on purpose (restored vault.bak, say), run the command again with --accept-rollback"
+        }
         VaultError::UnsafeFolder { path, .. } => {
             return Some(format!(
                 "`chmod 700 {}`, or set SESAME_HOME to a private folder",
