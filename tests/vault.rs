@@ -883,3 +883,47 @@ fn a_secret_read_from_stdin_is_added_like_a_typed_one() {
         "{err}"
     );
 }
+
+/// Issue 12 finding 3: an older vault file put back in place of the newest (here generation
+/// 2 over 3, and `vault.bak`) is refused with a hint, changes nothing, and is opened only
+/// with `--accept-rollback`; the newest file put back has everything.
+#[test]
+fn an_older_vault_file_put_back_is_refused_until_accept_rollback() {
+    let home = Home::with_os_keystore();
+    home.init(None);
+    let file = home.vault_dir().join("vault");
+    home.ok(&["add", &link("GitHub", "alice", 1)], "");
+    let second = std::fs::read(&file).unwrap();
+    home.ok(&["add", &link("GitLab", "bob", 2)], "");
+    let third = std::fs::read(&file).unwrap();
+
+    std::fs::write(&file, &second).unwrap();
+    let err = home.fail(&["list"], "");
+    assert!(
+        err.contains("older copy (save 2; this device last saved 3)")
+            && err.contains("--accept-rollback"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let err = home.fail(&["add", &link("Site", "carol", 3)], "");
+    assert!(err.contains("older copy"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), second, "nothing written");
+    std::fs::copy(home.vault_dir().join("vault.bak"), &file).unwrap();
+    assert!(home.fail(&["code", "alice"], "").contains("older copy"));
+
+    // Nothing lost: the newest file put back lists both accounts.
+    std::fs::write(&file, &third).unwrap();
+    assert_eq!(home.list("").len(), 2);
+
+    // Accepted deliberately, generation 2 opens, and is from then on the newest.
+    std::fs::write(&file, &second).unwrap();
+    let accepted: Vec<Value> = home
+        .ok(&["list", "--json", "--accept-rollback"], "")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0]["account"], "alice");
+    home.ok(&["add", &link("Site", "carol", 3)], "");
+    assert_eq!(home.list("").len(), 2);
+}
