@@ -7,7 +7,6 @@
 
 use std::path::PathBuf;
 
-use crate::account::InvalidAccountId;
 use crate::backup::BackupError;
 use crate::clock::TimeError;
 use crate::import::{Format, ImportError};
@@ -221,7 +220,6 @@ pub fn backup_errors() -> Vec<BackupError> {
         },
         BackupError::KdfOutOfBounds,
         BackupError::Qr(QrError::TooLong { len: 4000 }),
-        BackupError::InvalidAccountId(InvalidAccountId("x".into())),
         BackupError::Migration(MigrationError::MissingData),
     ]
 }
@@ -235,8 +233,7 @@ pub fn backup_index(error: &BackupError) -> usize {
         BackupError::UnknownName { .. } => 3,
         BackupError::KdfOutOfBounds => 4,
         BackupError::Qr(_) => 5,
-        BackupError::InvalidAccountId(_) => 6,
-        BackupError::Migration(_) => 7,
+        BackupError::Migration(_) => 6,
     }
 }
 
