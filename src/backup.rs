@@ -386,7 +386,11 @@ pub(crate) mod tests {
         assert_eq!(read[0].created_ms, odd.created_ms);
         assert_ne!(read[0].id, read[1].id);
         for fresh in &read[..2] {
-            assert!(AccountId::parse(fresh.id.as_str()).is_some(), "{}", fresh.id);
+            assert!(
+                AccountId::parse(fresh.id.as_str()).is_some(),
+                "{}",
+                fresh.id
+            );
             assert_eq!(fresh.id.short().len(), AccountId::SHORT_LEN);
         }
         assert_eq!(read[2], kept, "a valid id is kept");

@@ -330,7 +330,10 @@ fn a_backup_with_malformed_account_ids_imports_with_fresh_ids_and_lists_without_
     assert_eq!(alice["note"], "recovery codes in the safe");
     assert!(listed.iter().any(|a| a["account"] == "vpn"));
     let plain = home.ok(&["list"], "");
-    assert!(plain.contains("alice@example.com") && plain.contains("vpn"), "{plain}");
+    assert!(
+        plain.contains("alice@example.com") && plain.contains("vpn"),
+        "{plain}"
+    );
     // Lookups by name and by the fresh id work.
     assert!(home.ok(&["code", "alice@example.com"], "").trim().len() >= 6);
     assert!(home.ok(&["code", "kept"], "").trim().len() >= 6);

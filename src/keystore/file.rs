@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use data_encoding::{HEXLOWER, HEXLOWER_PERMISSIVE};
 use zeroize::Zeroizing;
 
-use super::{DEVICE_SECRET_LEN, DeviceSecret, Keystore, KeystoreEntry, KeystoreError, check_vault_id};
+use super::{
+    DEVICE_SECRET_LEN, DeviceSecret, Keystore, KeystoreEntry, KeystoreError, check_vault_id,
+};
 
 const HEADER: &str = "sesame-keystore";
 const VERSION: u32 = 1;
@@ -418,7 +420,10 @@ mod tests {
         let entry = keystore.load_entry(A).unwrap().unwrap();
         assert_eq!((entry.secret, entry.generation), (secret, Some(42)));
         keystore.set_generation(B, 7).unwrap();
-        assert!(keystore.load(B).unwrap().is_none(), "no entry, nothing made up");
+        assert!(
+            keystore.load(B).unwrap().is_none(),
+            "no entry, nothing made up"
+        );
         fs::write(
             keystore.path(),
             format!("sesame-keystore 1\n{A} {} 4x2\n", "ab".repeat(32)),

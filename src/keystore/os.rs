@@ -379,7 +379,11 @@ mod tests {
             generation: None,
         };
         let bytes = encode_entry(&old);
-        assert_eq!(&bytes[..], secret.as_bytes(), "an old entry is the secret alone");
+        assert_eq!(
+            &bytes[..],
+            secret.as_bytes(),
+            "an old entry is the secret alone"
+        );
         assert_eq!(decode_entry(&bytes), Some(old));
         let new = KeystoreEntry {
             secret,

@@ -20,7 +20,10 @@ impl Keystore for MemoryKeystore {
         Ok(self.0.lock().unwrap().get(vault_id).cloned())
     }
     fn store_entry(&self, vault_id: &str, entry: &KeystoreEntry) -> Result<(), KeystoreError> {
-        self.0.lock().unwrap().insert(vault_id.into(), entry.clone());
+        self.0
+            .lock()
+            .unwrap()
+            .insert(vault_id.into(), entry.clone());
         Ok(())
     }
     fn delete(&self, vault_id: &str) -> Result<(), KeystoreError> {
@@ -292,7 +295,13 @@ fn an_older_generation_put_back_is_refused_until_accepted_and_nothing_is_lost() 
     let third = std::fs::read(&file).unwrap();
     assert_eq!(vault.generation(), 3);
     assert_eq!(stored_generation(&keystore, &vault), Some(3));
-    let open = || Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore.clone()), None);
+    let open = || {
+        Vault::open(
+            VaultPaths::in_dir(dir.path()),
+            Box::new(keystore.clone()),
+            None,
+        )
+    };
 
     std::fs::write(&file, &second).unwrap();
     let err = open().unwrap_err();
@@ -315,7 +324,11 @@ fn an_older_generation_put_back_is_refused_until_accepted_and_nothing_is_lost() 
         Err(VaultError::RolledBack { .. })
     ));
     assert_eq!(names(&vault), ["a", "b"]);
-    assert_eq!(std::fs::read(&file).unwrap(), second, "the refusals wrote nothing");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        second,
+        "the refusals wrote nothing"
+    );
     // `vault.bak` (generation 2 as well) put in its place is no way around it.
     std::fs::copy(dir.path().join("vault.bak"), &file).unwrap();
     assert!(matches!(open(), Err(VaultError::RolledBack { .. })));
@@ -366,7 +379,13 @@ fn a_record_behind_the_file_or_missing_opens_and_the_next_save_raises_it() {
     vault.update(|d| Ok(d.add(account("a"), 1))).unwrap();
     let id = vault.id().to_owned();
     let secret = keystore.load(&id).unwrap().unwrap();
-    let open = || Vault::open(VaultPaths::in_dir(dir.path()), Box::new(keystore.clone()), None);
+    let open = || {
+        Vault::open(
+            VaultPaths::in_dir(dir.path()),
+            Box::new(keystore.clone()),
+            None,
+        )
+    };
     for record in [Some(1), None] {
         keystore
             .store_entry(
