@@ -29,6 +29,7 @@ pub use files::{LockMode, VaultPaths};
 use crate::container::{self, FormatName, KdfAlgorithm};
 use crate::crypto::{self, KEY_LEN, Key, NONCE_LEN};
 use crate::keystore::{DeviceSecret, Keystore, KeystoreEntry};
+use crate::locked::Locked;
 use files::Backup;
 use format::{FormatError, Header, PasswordKdf, RawVault, WrappedKey};
 
@@ -37,7 +38,7 @@ pub struct Vault {
     paths: VaultPaths,
     keystore: Box<dyn Keystore>,
     header: Header,
-    keys: Keys,
+    keys: Locked<Keys>,
     data: VaultData,
     lock_wait: Duration,
 }
@@ -53,7 +54,8 @@ impl std::fmt::Debug for Vault {
     }
 }
 
-/// Keys held while the vault is unlocked; all zeroized on drop.
+/// Keys held while the vault is unlocked; all zeroized on drop, and kept by [`Vault`] in
+/// [`Locked`] pages (out of swap and core dumps).
 struct Keys {
     /// Authenticates the header (from the device secret).
     header_mac: Key,
@@ -150,7 +152,7 @@ impl Vault {
                 paths,
                 keystore,
                 header,
-                keys,
+                keys: Locked::new(keys),
                 data,
                 lock_wait: files::DEFAULT_LOCK_WAIT,
             }),
@@ -288,7 +290,7 @@ impl Vault {
             paths,
             keystore,
             header,
-            keys,
+            keys: Locked::new(keys),
             data,
             lock_wait: files::DEFAULT_LOCK_WAIT,
         })
@@ -402,7 +404,7 @@ impl Vault {
             &self.data,
             Backup::SameAsNew,
         )?;
-        self.keys = keys;
+        self.keys = Locked::new(keys);
         Ok(())
     }
 
@@ -442,7 +444,7 @@ impl Vault {
             master,
         };
         self.data = decrypt(&self.paths, &raw, &keys)?;
-        self.keys = keys;
+        self.keys = Locked::new(keys);
         self.header = raw.header;
         Ok(())
     }
