@@ -6,7 +6,7 @@
 //! Limits: only the value's final home is protected. Where it was built (the stack, a
 //! hash's buffers) it may have been copied before it moved in; those copies are zeroized
 //! by their own `Zeroizing` wrappers, not locked. Locking can fail (`RLIMIT_MEMLOCK`
-//! reached): the value is then kept anyway, unlocked, and [`Locked::is_protected`] says so.
+//! reached): the value is then kept anyway, unlocked.
 //! Elsewhere nothing is locked yet.
 
 use std::alloc::{self, Layout};
@@ -19,6 +19,9 @@ use zeroize::Zeroize;
 pub(crate) struct Locked<T> {
     ptr: NonNull<T>,
     layout: Layout,
+    /// Whether locking and the dump exclusion both worked (for the tests: Sesame goes on
+    /// either way).
+    #[cfg(test)]
     protected: bool,
 }
 
@@ -40,18 +43,20 @@ impl<T> Locked<T> {
             alloc::handle_alloc_error(layout)
         };
         // SAFETY: the pages are ours, `size` long, page-aligned and not yet in use.
-        let protected = unsafe { platform::protect(raw.cast(), size) };
+        let _protected = unsafe { platform::protect(raw.cast(), size) };
         // SAFETY: `ptr` is valid for writes and aligned for `T`.
         unsafe { ptr.as_ptr().write(value) };
         Locked {
             ptr,
             layout,
-            protected,
+            #[cfg(test)]
+            protected: _protected,
         }
     }
 
     /// Whether the pages are both locked in memory and left out of core dumps.
-    pub(crate) fn is_protected(&self) -> bool {
+    #[cfg(test)]
+    fn is_protected(&self) -> bool {
         self.protected
     }
 }
