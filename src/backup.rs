@@ -62,9 +62,6 @@ pub enum BackupError {
     /// A migration QR image could not be drawn.
     #[error(transparent)]
     Qr(#[from] crate::qr::QrError),
-    /// An account in the backup has an id no Sesame writes (a hand-edited file).
-    #[error("the backup cannot be imported: {0}")]
-    InvalidAccountId(#[from] crate::account::InvalidAccountId),
     /// Migration QR export failed.
     #[error(transparent)]
     Migration(#[from] crate::migration::MigrationError),
@@ -91,33 +88,61 @@ struct Kdf {
     salt: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Contents {
     accounts: Vec<StoredAccount>,
 }
 
-/// Only the account ids of [`Contents`]: read first, so a malformed id is reported as
-/// [`BackupError::InvalidAccountId`] rather than inside a parser message.
+/// What a backup holds, read as written: an account's id is any text here, because a
+/// backup may come from a hand-edited or foreign file.
 #[derive(Deserialize)]
-struct ContentIds {
-    accounts: Vec<IdOnly>,
+struct BackupContents {
+    accounts: Vec<BackupAccount>,
 }
 
+/// [`StoredAccount`] with its id not yet checked.
 #[derive(Deserialize)]
-struct IdOnly {
+struct BackupAccount {
     id: String,
+    #[serde(flatten)]
+    account: Account,
+    #[serde(default)]
+    icon: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    note: Option<String>,
+    created_ms: u64,
+    #[serde(default)]
+    last_used_ms: Option<u64>,
+}
+
+impl BackupAccount {
+    /// The account with its id if that is one Sesame writes, else a fresh id (everything
+    /// else kept): the vault only holds valid ids. An id that clashes with another is
+    /// replaced when it is imported ([`VaultData::import`](crate::vault::VaultData::import)).
+    fn into_stored(self) -> StoredAccount {
+        StoredAccount {
+            id: AccountId::try_from(self.id).unwrap_or_else(|_| AccountId::generate()),
+            account: self.account,
+            icon: self.icon,
+            tags: self.tags,
+            note: self.note,
+            created_ms: self.created_ms,
+            last_used_ms: self.last_used_ms,
+        }
+    }
 }
 
 /// Reads the decrypted contents of a backup.
 fn read_contents(plaintext: &[u8]) -> Result<Vec<StoredAccount>, BackupError> {
-    if let Ok(ids) = serde_json::from_slice::<ContentIds>(plaintext) {
-        for IdOnly { id } in ids.accounts {
-            AccountId::try_from(id)?;
-        }
-    }
-    let contents: Contents = serde_json::from_slice(plaintext)
+    let contents: BackupContents = serde_json::from_slice(plaintext)
         .map_err(|e| BackupError::Damaged(format!("unreadable contents: {e}")))?;
-    Ok(contents.accounts)
+    Ok(contents
+        .accounts
+        .into_iter()
+        .map(BackupAccount::into_stored)
+        .collect())
 }
 
 /// Encrypts `accounts` with `password` into a backup file's bytes.
@@ -342,17 +367,33 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn contents_with_malformed_ids_are_a_typed_error() {
-        let json = serde_json::json!({"accounts": [{"id": "x"}]}).to_string();
-        match read_contents(json.as_bytes()) {
-            Err(BackupError::InvalidAccountId(id)) => assert_eq!(id.0, "x"),
-            other => panic!("{other:?}"),
-        }
-        let good = serde_json::to_vec(&Contents {
-            accounts: vec![stored("a")],
+    fn accounts_with_ids_sesame_never_writes_get_fresh_ones_and_keep_the_rest() {
+        let mut odd = stored("a");
+        odd.tags = vec!["work".into()];
+        odd.note = Some("spare codes".into());
+        let kept = stored("c");
+        let mut json = serde_json::to_value(Contents {
+            accounts: vec![odd.clone(), stored("b"), kept.clone()],
         })
         .unwrap();
-        assert_eq!(read_contents(&good).unwrap().len(), 1);
+        json["accounts"][0]["id"] = "x".into();
+        json["accounts"][1]["id"] = "é".into();
+        let read = read_contents(json.to_string().as_bytes()).unwrap();
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[0].account, odd.account);
+        assert_eq!(read[0].tags, odd.tags);
+        assert_eq!(read[0].note, odd.note);
+        assert_eq!(read[0].created_ms, odd.created_ms);
+        assert_ne!(read[0].id, read[1].id);
+        for fresh in &read[..2] {
+            assert!(
+                AccountId::parse(fresh.id.as_str()).is_some(),
+                "{}",
+                fresh.id
+            );
+            assert_eq!(fresh.id.short().len(), AccountId::SHORT_LEN);
+        }
+        assert_eq!(read[2], kept, "a valid id is kept");
         assert!(matches!(read_contents(b"[]"), Err(BackupError::Damaged(_))));
     }
 }

@@ -7,7 +7,6 @@
 
 use std::path::PathBuf;
 
-use crate::account::InvalidAccountId;
 use crate::backup::BackupError;
 use crate::clock::TimeError;
 use crate::import::{Format, ImportError};
@@ -56,6 +55,11 @@ pub fn vault_errors() -> Vec<VaultError> {
         VaultError::Tampered {
             path: path(),
             backup: backup(),
+        },
+        VaultError::RolledBack {
+            path: path(),
+            file_generation: 2,
+            expected: 3,
         },
         VaultError::PasswordRequired,
         VaultError::WrongPassword,
@@ -117,20 +121,21 @@ pub fn vault_index(error: &VaultError) -> usize {
         VaultError::KdfOutOfBounds { .. } => 6,
         VaultError::BoundToAnotherDevice { .. } => 7,
         VaultError::Tampered { .. } => 8,
-        VaultError::PasswordRequired => 9,
-        VaultError::WrongPassword => 10,
-        VaultError::Keystore(_) => 11,
-        VaultError::Io { .. } => 12,
-        VaultError::UnsafeFolder { .. } => 13,
-        VaultError::UnsafeFile { .. } => 14,
-        VaultError::Locked { .. } => 15,
-        VaultError::ChangedElsewhere => 16,
-        VaultError::BadPayload { .. } => 17,
-        VaultError::NoSuchAccount { .. } => 18,
-        VaultError::Ambiguous { .. } => 19,
-        VaultError::BadPosition { .. } => 20,
-        VaultError::WrongKind { .. } => 21,
-        VaultError::NoCodes { .. } => 22,
+        VaultError::RolledBack { .. } => 9,
+        VaultError::PasswordRequired => 10,
+        VaultError::WrongPassword => 11,
+        VaultError::Keystore(_) => 12,
+        VaultError::Io { .. } => 13,
+        VaultError::UnsafeFolder { .. } => 14,
+        VaultError::UnsafeFile { .. } => 15,
+        VaultError::Locked { .. } => 16,
+        VaultError::ChangedElsewhere => 17,
+        VaultError::BadPayload { .. } => 18,
+        VaultError::NoSuchAccount { .. } => 19,
+        VaultError::Ambiguous { .. } => 20,
+        VaultError::BadPosition { .. } => 21,
+        VaultError::WrongKind { .. } => 22,
+        VaultError::NoCodes { .. } => 23,
     }
 }
 
@@ -215,7 +220,6 @@ pub fn backup_errors() -> Vec<BackupError> {
         },
         BackupError::KdfOutOfBounds,
         BackupError::Qr(QrError::TooLong { len: 4000 }),
-        BackupError::InvalidAccountId(InvalidAccountId("x".into())),
         BackupError::Migration(MigrationError::MissingData),
     ]
 }
@@ -229,8 +233,7 @@ pub fn backup_index(error: &BackupError) -> usize {
         BackupError::UnknownName { .. } => 3,
         BackupError::KdfOutOfBounds => 4,
         BackupError::Qr(_) => 5,
-        BackupError::InvalidAccountId(_) => 6,
-        BackupError::Migration(_) => 7,
+        BackupError::Migration(_) => 6,
     }
 }
 

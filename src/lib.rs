@@ -15,6 +15,7 @@ pub mod error_samples;
 pub mod import;
 pub mod keystore;
 pub mod link;
+mod locked;
 pub mod migration;
 pub mod otp;
 pub mod process;

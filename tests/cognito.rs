@@ -1144,16 +1144,10 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
         "",
     );
     assert!(err.contains("code is not right"), "{err}");
+    // The code from stdin (issue 12 finding 13: not on the command line).
     home.ok(
-        &[
-            "cognito",
-            "confirm",
-            "--username",
-            "erin",
-            "--code",
-            "123456",
-        ],
-        "",
+        &["cognito", "confirm", "--username", "erin", "--code-stdin"],
+        "123456\n",
     );
 
     // Not signed in: whoami answers no (exit 1), nothing on stdout.
@@ -1264,6 +1258,8 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
         &pw(PASSWORD),
     );
     assert!(err.contains("code is not right"), "{err}");
+    // The typed code is read from the line after the password (--mfa-code-stdin), not
+    // answered from the vault and never on the command line.
     let code = home.ok(&["code", "erin"], "").trim().to_owned();
     let out = home.ok(
         &[
@@ -1274,10 +1270,9 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
             "--flow",
             "password",
             "--password-stdin",
-            "--mfa-code",
-            &code,
+            "--mfa-code-stdin",
         ],
-        &pw(PASSWORD),
+        &format!("{PASSWORD}\n{code}\n"),
     );
     assert!(out.contains("Signed in as erin"), "{out}");
     assert!(!out.contains("from the vault"), "{out}");
@@ -1364,17 +1359,17 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
         &pw(NEW_PASSWORD),
     );
     assert!(err.contains("code is not right"), "{err}");
+    // The reset code is the first line of stdin, the new password the next.
     home.ok(
         &[
             "cognito",
             "confirm-forgot-password",
             "--username",
             "frank",
-            "--code",
-            "654321",
+            "--code-stdin",
             "--password-stdin",
         ],
-        &pw(NEW_PASSWORD),
+        &format!("654321\n{NEW_PASSWORD}\n"),
     );
     home.fail(
         &[
@@ -1433,7 +1428,20 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
         ],
         &pw(NEW_PASSWORD),
     );
-    assert!(err.contains("--mfa-code"), "{err}");
+    assert!(err.contains("--mfa-code-stdin"), "{err}");
+    // A wrong code from stdin is refused like a typed one.
+    let err = home.fail(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "frank",
+            "--password-stdin",
+            "--mfa-code-stdin",
+        ],
+        &format!("{NEW_PASSWORD}\n000000\n"),
+    );
+    assert!(err.contains("code is not right"), "{err}");
 }
 
 #[test]

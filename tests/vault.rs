@@ -297,31 +297,53 @@ fn a_copied_vault_is_bound_to_its_device_and_a_backup_restores_it() {
     );
 }
 
-/// A backup whose account ids are `"x"` and `"é"` (ids no Sesame generates; see
-/// `tests/data/files/README.md`) is refused with a message naming the id, and the vault
-/// stays listable: importing it once made `sesame list` and name lookups panic.
+/// Issue 12 finding 7: a backup whose account ids are `"x"` and `"é"` (ids no Sesame
+/// generates; see `tests/data/files/README.md`) imports with fresh ids and everything else
+/// kept; `sesame list` and name lookups work (importing it once made them panic).
 #[test]
-fn a_backup_with_malformed_account_ids_is_refused_without_a_panic() {
+fn a_backup_with_malformed_account_ids_imports_with_fresh_ids_and_lists_without_a_panic() {
     let home = Home::with_file_keystore();
     home.init(None);
     home.ok(&["add", &link("Site", "kept", 1)], "");
     let backup = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/files/backup-v1-bad-ids.sesame-backup");
-    let out = home
-        .sesame()
-        .args(["import", "--password-stdin", backup.to_str().unwrap()])
-        .write_stdin("vector backup password\n")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "import should fail: {err}");
-    assert!(err.contains("invalid account id \"x\""), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    // The vault is as it was: one account, which lists and is found by name.
+    let out = home.ok(
+        &["import", "--password-stdin", backup.to_str().unwrap()],
+        "vector backup password\n",
+    );
+    assert!(out.contains("Imported 2 account(s)"), "{out}");
     let listed = home.list("");
-    assert_eq!(listed.len(), 1);
+    assert_eq!(listed.len(), 3);
+    let ids: Vec<&str> = listed.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    for id in &ids {
+        assert!(
+            id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+    }
+    assert!(ids[1] != ids[2], "{ids:?}");
+    let alice = listed
+        .iter()
+        .find(|a| a["account"] == "alice@example.com")
+        .expect("alice imported");
+    assert_eq!(alice["tags"][0], "work");
+    assert_eq!(alice["note"], "recovery codes in the safe");
+    assert!(listed.iter().any(|a| a["account"] == "vpn"));
+    let plain = home.ok(&["list"], "");
+    assert!(
+        plain.contains("alice@example.com") && plain.contains("vpn"),
+        "{plain}"
+    );
+    // Lookups by name and by the fresh id work.
+    assert!(home.ok(&["code", "alice@example.com"], "").trim().len() >= 6);
     assert!(home.ok(&["code", "kept"], "").trim().len() >= 6);
-    home.ok(&["list"], "");
+    assert!(home.ok(&["code", &ids[1][..8]], "").trim().len() >= 6);
+    // Importing again recognises them as already present.
+    let out = home.ok(
+        &["import", "--password-stdin", backup.to_str().unwrap()],
+        "vector backup password\n",
+    );
+    assert!(out.contains("Imported 0 account(s)"), "{out}");
 }
 
 /// `sesame export --aegis` writes an Aegis vault (encrypted with an export password, or
@@ -882,4 +904,48 @@ fn a_secret_read_from_stdin_is_added_like_a_typed_one() {
         err.contains("standard input ended before the secret was given"),
         "{err}"
     );
+}
+
+/// Issue 12 finding 3: an older vault file put back in place of the newest (here generation
+/// 2 over 3, and `vault.bak`) is refused with a hint, changes nothing, and is opened only
+/// with `--accept-rollback`; the newest file put back has everything.
+#[test]
+fn an_older_vault_file_put_back_is_refused_until_accept_rollback() {
+    let home = Home::with_os_keystore();
+    home.init(None);
+    let file = home.vault_dir().join("vault");
+    home.ok(&["add", &link("GitHub", "alice", 1)], "");
+    let second = std::fs::read(&file).unwrap();
+    home.ok(&["add", &link("GitLab", "bob", 2)], "");
+    let third = std::fs::read(&file).unwrap();
+
+    std::fs::write(&file, &second).unwrap();
+    let err = home.fail(&["list"], "");
+    assert!(
+        err.contains("older copy (save 2; this device last saved 3)")
+            && err.contains("--accept-rollback"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let err = home.fail(&["add", &link("Site", "carol", 3)], "");
+    assert!(err.contains("older copy"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), second, "nothing written");
+    std::fs::copy(home.vault_dir().join("vault.bak"), &file).unwrap();
+    assert!(home.fail(&["code", "alice"], "").contains("older copy"));
+
+    // Nothing lost: the newest file put back lists both accounts.
+    std::fs::write(&file, &third).unwrap();
+    assert_eq!(home.list("").len(), 2);
+
+    // Accepted deliberately, generation 2 opens, and is from then on the newest.
+    std::fs::write(&file, &second).unwrap();
+    let accepted: Vec<Value> = home
+        .ok(&["list", "--json", "--accept-rollback"], "")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0]["account"], "alice");
+    home.ok(&["add", &link("Site", "carol", 3)], "");
+    assert_eq!(home.list("").len(), 2);
 }

@@ -146,7 +146,7 @@ impl From<VaultError> for AppError {
             VaultError::Damaged { .. }
             | VaultError::KdfOutOfBounds { .. }
             | VaultError::BadPayload { .. } => K::Damaged,
-            VaultError::Tampered { .. } => K::Tampered,
+            VaultError::Tampered { .. } | VaultError::RolledBack { .. } => K::Tampered,
             VaultError::UnsupportedVersion { .. } => K::NewerVersion,
             VaultError::UnknownName { .. } => K::UnknownFormat,
             VaultError::Io { .. }
@@ -260,9 +260,7 @@ impl From<BackupError> for AppError {
         use ErrorKind as K;
         let kind = match &error {
             BackupError::WrongPassword => K::WrongPassword,
-            BackupError::Damaged(_)
-            | BackupError::KdfOutOfBounds
-            | BackupError::InvalidAccountId(_) => K::Damaged,
+            BackupError::Damaged(_) | BackupError::KdfOutOfBounds => K::Damaged,
             BackupError::UnsupportedVersion(_) => K::NewerVersion,
             BackupError::UnknownName { .. } => K::UnknownFormat,
             BackupError::Qr(inner) => qr_kind(inner),

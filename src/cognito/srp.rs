@@ -73,12 +73,28 @@ fn pad(n: &BigUint) -> Vec<u8> {
     }
 }
 
-fn hash_to_int(parts: &[&[u8]]) -> BigUint {
+/// [`pad`] for a secret value: the big-endian bytes and the padded copy are both zeroized
+/// when dropped.
+fn pad_secret(n: &BigUint) -> Zeroizing<Vec<u8>> {
+    let bytes = Zeroizing::new(n.to_bytes_be());
+    let mut padded = Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
+    if bytes[0] & 0x80 != 0 {
+        padded.push(0);
+    }
+    padded.extend_from_slice(&bytes);
+    padded
+}
+
+fn digest(parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p);
     }
-    BigUint::from_bytes_be(&h.finalize())
+    Zeroizing::new(h.finalize().into())
+}
+
+fn hash_to_int(parts: &[&[u8]]) -> BigUint {
+    BigUint::from_bytes_be(&digest(parts)[..])
 }
 
 fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
@@ -184,13 +200,16 @@ impl SrpClient {
                 .finalize()
                 .into(),
         );
+        // Every byte buffer derived from the password is zeroized on drop. The big integers
+        // (x, the exponent, S) cannot be: num-bigint offers no zeroizing, and its
+        // arithmetic leaves copies in buffers it frees. They live only for this call.
         let x = hash_to_int(&[&pad(&salt), &identity[..]]);
         // S = (B - k·g^x)^(a + u·x) mod N, with the base reduced into [0, N).
         let k_gx = (&*K * G.modpow(&x, &N)) % &*N;
         let base = ((&b % &*N) + &*N - k_gx) % &*N;
         let exponent = BigUint::from_bytes_be(&self.a) + &u * &x;
         let s = base.modpow(&exponent, &N);
-        let s_bytes = Zeroizing::new(pad(&s));
+        let s_bytes = pad_secret(&s);
         let prk = Zeroizing::new(hmac(&pad(&u), &[&s_bytes]));
         let okm = Zeroizing::new(hmac(&prk[..], &[DERIVE_INFO]));
         let timestamp = timestamp(unix_secs);
@@ -249,6 +268,26 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_padding_matches_public_padding_in_zeroizing_buffers() {
+        for n in [
+            BigUint::from(1u8),
+            BigUint::from(0x7fu8),
+            BigUint::from(0x80u8),
+            BigUint::from(0xffffu32),
+            N.clone(),
+        ] {
+            let secret: Zeroizing<Vec<u8>> = pad_secret(&n);
+            assert_eq!(*secret, pad(&n), "{n}");
+        }
+        let hashed: Zeroizing<[u8; 32]> = digest(&[b"a", b"b"]);
+        assert_eq!(
+            BigUint::from_bytes_be(&hashed[..]),
+            hash_to_int(&[b"ab"]),
+            "parts are hashed in order"
+        );
+    }
 
     #[test]
     fn timestamps_read_like_cognito_wants_them() {

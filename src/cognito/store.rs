@@ -77,12 +77,20 @@ impl Serialize for StoredCognito {
 
 impl<'de> Deserialize<'de> for StoredCognito {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(match CognitoState::deserialize(&value) {
-            Ok(state) => StoredCognito::State(Box::new(state)),
-            Err(_) => StoredCognito::Unreadable(value),
+        let mut value = serde_json::Value::deserialize(deserializer)?;
+        Ok(match read_state(&mut value) {
+            Some(state) => StoredCognito::State(Box::new(state)),
+            None => StoredCognito::Unreadable(value),
         })
     }
+}
+
+/// The state in `value`; once read, the strings of `value` (tokens, the client secret)
+/// are wiped, so only the zeroizing copies in the state remain.
+fn read_state(value: &mut serde_json::Value) -> Option<CognitoState> {
+    let state = CognitoState::deserialize(&*value).ok()?;
+    wipe(value);
+    Some(state)
 }
 
 impl std::fmt::Debug for StoredCognito {
@@ -279,6 +287,32 @@ mod tests {
             }]
         }
     }"#;
+
+    /// Issue 12 finding 6: the JSON a vault's Cognito section is parsed through keeps no
+    /// token or client secret once the typed (zeroizing) state is read from it.
+    #[test]
+    fn reading_the_state_wipes_the_json_it_came_from() {
+        let data: serde_json::Value = serde_json::from_str(TODAY).unwrap();
+        let mut section = data["cognito"].clone();
+        let state = read_state(&mut section).unwrap();
+        let left = section.to_string();
+        for secret in ["hunter2-secret", "eyJ.id", "eyJ.access", "opaque-refresh"] {
+            assert!(!left.contains(secret), "{left}");
+        }
+        let config = state.config.as_ref().unwrap();
+        assert_eq!(
+            config.client_secret.as_ref().map(|s| s.expose()),
+            Some("hunter2-secret")
+        );
+        let shown = format!("{state:?}");
+        for secret in ["hunter2-secret", "eyJ.id", "eyJ.access", "opaque-refresh"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        // A section this version cannot read is kept as found (and wiped when dropped).
+        let mut odd = serde_json::json!({"config": 5, "session": {"refresh": "r"}});
+        assert!(read_state(&mut odd).is_none());
+        assert_eq!(odd["session"]["refresh"], "r");
+    }
 
     #[test]
     fn the_section_written_today_is_read_typed_and_written_back_the_same() {

@@ -5,8 +5,10 @@
 //! ```text
 //! sesame-keystore 1
 //! # comments
-//! <vault id> <secret as 64 lower-case hex digits>
+//! <vault id> <secret as 64 lower-case hex digits> [<newest generation saved>]
 //! ```
+//!
+//! The generation (decimal) is absent in lines written before Sesame recorded it.
 //!
 //! It is created with mode 0600 (its folder 0700), refused when its permissions are looser,
 //! and replaced atomically on every change (temporary file, fsync, rename, fsync of the
@@ -22,7 +24,9 @@ use std::path::{Path, PathBuf};
 use data_encoding::{HEXLOWER, HEXLOWER_PERMISSIVE};
 use zeroize::Zeroizing;
 
-use super::{DEVICE_SECRET_LEN, DeviceSecret, Keystore, KeystoreError, check_vault_id};
+use super::{
+    DEVICE_SECRET_LEN, DeviceSecret, Keystore, KeystoreEntry, KeystoreError, check_vault_id,
+};
 
 const HEADER: &str = "sesame-keystore";
 const VERSION: u32 = 1;
@@ -34,7 +38,7 @@ const COMMENT: &str = "\
 /// Far more than any real keystore file; a larger one is refused unread.
 const MAX_FILE_LEN: u64 = 1 << 20;
 
-type Entries = BTreeMap<String, DeviceSecret>;
+type Entries = BTreeMap<String, KeystoreEntry>;
 
 /// Device secrets in a private file. See the module documentation for the format.
 #[derive(Debug, Clone)]
@@ -140,10 +144,12 @@ impl FileKeystore {
         let mut entries = Entries::new();
         for (number, line) in lines {
             let mut fields = line.split_ascii_whitespace();
-            let (Some(id), Some(hex), None) = (fields.next(), fields.next(), fields.next()) else {
+            let (Some(id), Some(hex), generation, None) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
                 return Err(self.corrupt(
                     Some(number),
-                    "expected a vault id and a secret separated by a space",
+                    "expected a vault id, a secret and a generation separated by spaces",
                 ));
             };
             if check_vault_id(id).is_err() {
@@ -151,7 +157,14 @@ impl FileKeystore {
             }
             let secret = decode_secret(hex)
                 .ok_or_else(|| self.corrupt(Some(number), "the secret is not 64 hex digits"))?;
-            if entries.insert(id.to_owned(), secret).is_some() {
+            let generation = match generation {
+                None => None,
+                Some(text) => Some(text.parse::<u64>().map_err(|_| {
+                    self.corrupt(Some(number), "the generation is not a whole number")
+                })?),
+            };
+            let entry = KeystoreEntry { secret, generation };
+            if entries.insert(id.to_owned(), entry).is_some() {
                 return Err(self.corrupt(Some(number), "this vault id appears twice"));
             }
         }
@@ -178,7 +191,7 @@ impl FileKeystore {
                 + COMMENT.len()
                 + entries
                     .keys()
-                    .map(|id| id.len() + 2 + 2 * DEVICE_SECRET_LEN)
+                    .map(|id| id.len() + 3 + 2 * DEVICE_SECRET_LEN + 20)
                     .sum::<usize>(),
         ));
         content.push_str(HEADER);
@@ -186,10 +199,14 @@ impl FileKeystore {
         content.push_str(&VERSION.to_string());
         content.push('\n');
         content.push_str(COMMENT);
-        for (id, secret) in entries {
+        for (id, entry) in entries {
             content.push_str(id);
             content.push(' ');
-            HEXLOWER.encode_append(secret.as_bytes(), &mut content);
+            HEXLOWER.encode_append(entry.secret.as_bytes(), &mut content);
+            if let Some(generation) = entry.generation {
+                content.push(' ');
+                content.push_str(&generation.to_string());
+            }
             content.push('\n');
         }
 
@@ -243,21 +260,21 @@ impl Keystore for FileKeystore {
         )
     }
 
-    fn load(&self, vault_id: &str) -> Result<Option<DeviceSecret>, KeystoreError> {
+    fn load_entry(&self, vault_id: &str) -> Result<Option<KeystoreEntry>, KeystoreError> {
         check_vault_id(vault_id)?;
         Ok(self
             .read()?
             .and_then(|mut entries| entries.remove(vault_id)))
     }
 
-    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> Result<(), KeystoreError> {
+    fn store_entry(&self, vault_id: &str, entry: &KeystoreEntry) -> Result<(), KeystoreError> {
         check_vault_id(vault_id)?;
         let _lock = self.lock()?;
         let mut entries = self.read()?.unwrap_or_default();
-        if entries.get(vault_id) == Some(secret) {
+        if entries.get(vault_id) == Some(entry) {
             return Ok(());
         }
-        entries.insert(vault_id.to_owned(), secret.clone());
+        entries.insert(vault_id.to_owned(), entry.clone());
         self.write(&entries)
     }
 
@@ -389,6 +406,34 @@ mod tests {
     }
 
     #[test]
+    fn a_generation_is_kept_beside_the_secret_and_old_lines_still_read() {
+        let (_dir, keystore) = keystore();
+        let secret = DeviceSecret::from_bytes([0xAB; DEVICE_SECRET_LEN]);
+        keystore.store(A, &secret).unwrap();
+        assert_eq!(keystore.load_entry(A).unwrap().unwrap().generation, None);
+        keystore.set_generation(A, 42).unwrap();
+        let text = fs::read_to_string(keystore.path()).unwrap();
+        assert!(
+            text.ends_with(&format!("{A} {} 42\n", "ab".repeat(32))),
+            "{text}"
+        );
+        let entry = keystore.load_entry(A).unwrap().unwrap();
+        assert_eq!((entry.secret, entry.generation), (secret, Some(42)));
+        keystore.set_generation(B, 7).unwrap();
+        assert!(
+            keystore.load(B).unwrap().is_none(),
+            "no entry, nothing made up"
+        );
+        fs::write(
+            keystore.path(),
+            format!("sesame-keystore 1\n{A} {} 4x2\n", "ab".repeat(32)),
+        )
+        .unwrap();
+        let err = keystore.load(A).unwrap_err();
+        assert!(err.to_string().contains("generation"), "{err}");
+    }
+
+    #[test]
     fn file_format_is_readable_text() {
         let (_dir, keystore) = keystore();
         keystore
@@ -476,6 +521,10 @@ mod tests {
             (format!("sesame-keystore 1\n{A}\n"), "expected a vault id"),
             (
                 format!("sesame-keystore 1\n{good_line} extra\n"),
+                "generation is not a whole number",
+            ),
+            (
+                format!("sesame-keystore 1\n{good_line} 3 extra\n"),
                 "expected a vault id",
             ),
             (

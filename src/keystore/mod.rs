@@ -26,6 +26,18 @@ pub use file::FileKeystore;
 pub use os::OsKeystore;
 pub use secret::{DEVICE_SECRET_LEN, DeviceSecret};
 
+/// What a keystore holds for one vault: its device secret and, once a save has recorded
+/// it, the newest vault generation this device wrote (kept outside the vault file, so an
+/// older copy of the file put in its place is noticed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeystoreEntry {
+    /// The device secret.
+    pub secret: DeviceSecret,
+    /// The newest generation saved; `None` in entries from before Sesame recorded it (no
+    /// rollback protection until the next save records it).
+    pub generation: Option<u64>,
+}
+
 /// The service name entries are stored under in the OS keystore.
 pub const SERVICE: &str = "sesame";
 
@@ -37,14 +49,47 @@ pub trait Keystore: Send + Sync + std::fmt::Debug {
     /// Where the secrets are kept, for messages, e.g. "the file /root/keys (0600) …".
     fn describe(&self) -> String;
 
-    /// The secret stored for `vault_id`, or `None` when there is no entry for that vault.
-    fn load(&self, vault_id: &str) -> Result<Option<DeviceSecret>, KeystoreError>;
+    /// The entry stored for `vault_id`, or `None` when there is none for that vault.
+    fn load_entry(&self, vault_id: &str) -> Result<Option<KeystoreEntry>, KeystoreError>;
 
-    /// Stores `secret` for `vault_id`, replacing any previous one.
-    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> Result<(), KeystoreError>;
+    /// Stores `entry` for `vault_id`, replacing any previous one.
+    fn store_entry(&self, vault_id: &str, entry: &KeystoreEntry) -> Result<(), KeystoreError>;
 
     /// Removes the entry for `vault_id`; an absent entry is not an error.
     fn delete(&self, vault_id: &str) -> Result<(), KeystoreError>;
+
+    /// The secret stored for `vault_id`, or `None` when there is no entry for that vault.
+    fn load(&self, vault_id: &str) -> Result<Option<DeviceSecret>, KeystoreError> {
+        Ok(self.load_entry(vault_id)?.map(|entry| entry.secret))
+    }
+
+    /// Stores `secret` for `vault_id` with no generation recorded, replacing any previous
+    /// entry.
+    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> Result<(), KeystoreError> {
+        self.store_entry(
+            vault_id,
+            &KeystoreEntry {
+                secret: secret.clone(),
+                generation: None,
+            },
+        )
+    }
+
+    /// Records `generation` as the newest one of `vault_id` (keeping its secret). Without
+    /// an entry there is nothing to record it beside, and nothing is done.
+    fn set_generation(&self, vault_id: &str, generation: u64) -> Result<(), KeystoreError> {
+        match self.load_entry(vault_id)? {
+            Some(entry) if entry.generation == Some(generation) => Ok(()),
+            Some(entry) => self.store_entry(
+                vault_id,
+                &KeystoreEntry {
+                    secret: entry.secret,
+                    generation: Some(generation),
+                },
+            ),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Opens the chosen keystore. The OS keystore is contacted now, so an unreachable one

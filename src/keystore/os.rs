@@ -3,7 +3,8 @@
 //! Keystore (Android). Everything platform-specific is in the `platform` module below.
 //!
 //! Each vault's secret is one entry: service [`SERVICE`], user `vault:<id>`, stored as raw
-//! bytes.
+//! bytes: the 32-byte device secret, then the newest vault generation saved as 8 bytes
+//! big-endian (entries from before generations were recorded hold the secret alone).
 
 use std::sync::Arc;
 
@@ -11,7 +12,13 @@ use keyring_core::api::CredentialStore;
 use keyring_core::{Entry, Error as KeyringError};
 use zeroize::Zeroizing;
 
-use super::{DEVICE_SECRET_LEN, DeviceSecret, Keystore, KeystoreError, SERVICE, check_vault_id};
+use super::{
+    DEVICE_SECRET_LEN, DeviceSecret, Keystore, KeystoreEntry, KeystoreError, SERVICE,
+    check_vault_id,
+};
+
+/// Length of the generation stored after the secret.
+const GENERATION_LEN: usize = 8;
 
 /// Device secrets in the operating system's keystore.
 #[derive(Debug)]
@@ -49,28 +56,29 @@ impl Keystore for OsKeystore {
         platform::DESCRIPTION.to_owned()
     }
 
-    fn load(&self, vault_id: &str) -> Result<Option<DeviceSecret>, KeystoreError> {
+    fn load_entry(&self, vault_id: &str) -> Result<Option<KeystoreEntry>, KeystoreError> {
         let (entry, user) = self.entry(vault_id)?;
         let bytes = match entry.get_secret() {
             Ok(bytes) => Zeroizing::new(bytes),
             Err(KeyringError::NoEntry) => return Ok(None),
             Err(e) => return Err(map_error(e, &user)),
         };
-        DeviceSecret::from_slice(&bytes).map(Some).ok_or_else(|| {
+        decode_entry(&bytes).map(Some).ok_or_else(|| {
             corrupt(
                 &user,
                 format!(
-                    "it holds {} bytes instead of {DEVICE_SECRET_LEN}",
-                    bytes.len()
+                    "it holds {} bytes instead of {DEVICE_SECRET_LEN} or {}",
+                    bytes.len(),
+                    DEVICE_SECRET_LEN + GENERATION_LEN
                 ),
             )
         })
     }
 
-    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> Result<(), KeystoreError> {
+    fn store_entry(&self, vault_id: &str, stored: &KeystoreEntry) -> Result<(), KeystoreError> {
         let (entry, user) = self.entry(vault_id)?;
         entry
-            .set_secret(secret.as_bytes())
+            .set_secret(&encode_entry(stored))
             .map_err(|e| map_error(e, &user))
     }
 
@@ -81,6 +89,32 @@ impl Keystore for OsKeystore {
             Err(e) => Err(map_error(e, &user)),
         }
     }
+}
+
+/// The secret, then the generation (8 bytes big-endian) when one is recorded.
+fn encode_entry(entry: &KeystoreEntry) -> Zeroizing<Vec<u8>> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(DEVICE_SECRET_LEN + GENERATION_LEN));
+    bytes.extend_from_slice(entry.secret.as_bytes());
+    if let Some(generation) = entry.generation {
+        bytes.extend_from_slice(&generation.to_be_bytes());
+    }
+    bytes
+}
+
+/// Reads what [`encode_entry`] wrote; `None` for any other length.
+fn decode_entry(bytes: &[u8]) -> Option<KeystoreEntry> {
+    let (secret, generation) = match bytes.len() {
+        DEVICE_SECRET_LEN => (bytes, None),
+        len if len == DEVICE_SECRET_LEN + GENERATION_LEN => {
+            let (secret, counter) = bytes.split_at(DEVICE_SECRET_LEN);
+            (secret, Some(u64::from_be_bytes(counter.try_into().ok()?)))
+        }
+        _ => return None,
+    };
+    Some(KeystoreEntry {
+        secret: DeviceSecret::from_slice(secret)?,
+        generation,
+    })
 }
 
 fn corrupt(user: &str, reason: String) -> KeystoreError {
@@ -336,6 +370,32 @@ mod platform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_with_and_without_a_generation_round_trip() {
+        let secret = DeviceSecret::from_bytes([9; DEVICE_SECRET_LEN]);
+        let old = KeystoreEntry {
+            secret: secret.clone(),
+            generation: None,
+        };
+        let bytes = encode_entry(&old);
+        assert_eq!(
+            &bytes[..],
+            secret.as_bytes(),
+            "an old entry is the secret alone"
+        );
+        assert_eq!(decode_entry(&bytes), Some(old));
+        let new = KeystoreEntry {
+            secret,
+            generation: Some(0x0102_0304_0506_0708),
+        };
+        let bytes = encode_entry(&new);
+        assert_eq!(&bytes[DEVICE_SECRET_LEN..], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(decode_entry(&bytes), Some(new));
+        for len in [0, 31, 33, 39, 41] {
+            assert_eq!(decode_entry(&vec![1; len]), None, "{len}");
+        }
+    }
 
     #[test]
     fn keyring_errors_become_typed_errors_without_secret_bytes() {

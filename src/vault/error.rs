@@ -95,6 +95,22 @@ pub enum VaultError {
         /// The previous generation.
         backup: PathBuf,
     },
+    /// The vault file is older than the newest generation this device saved (recorded in
+    /// the keystore): an older copy was put in its place. Nothing was read into use or
+    /// changed; the caller may accept it deliberately
+    /// ([`Vault::open_accepting_rollback`](super::Vault::open_accepting_rollback)).
+    #[error(
+        "the vault file {} is an older copy (save {file_generation}; this device last saved {expected}): an older file was put in place of the newest one, by a restore, a sync tool or someone else. Nothing was changed: put the newest file back, or accept this older copy deliberately (changes made since it was saved are then lost)",
+        path.display()
+    )]
+    RolledBack {
+        /// The file.
+        path: PathBuf,
+        /// The generation the file holds.
+        file_generation: u64,
+        /// The newest generation this device saved.
+        expected: u64,
+    },
     /// The vault has a password and none was given.
     #[error("this vault is protected by a password and none was given")]
     PasswordRequired,

@@ -28,7 +28,8 @@ pub use files::{LockMode, VaultPaths};
 
 use crate::container::{self, FormatName, KdfAlgorithm};
 use crate::crypto::{self, KEY_LEN, Key, NONCE_LEN};
-use crate::keystore::{DeviceSecret, Keystore};
+use crate::keystore::{DeviceSecret, Keystore, KeystoreEntry};
+use crate::locked::Locked;
 use files::Backup;
 use format::{FormatError, Header, PasswordKdf, RawVault, WrappedKey};
 
@@ -37,7 +38,7 @@ pub struct Vault {
     paths: VaultPaths,
     keystore: Box<dyn Keystore>,
     header: Header,
-    keys: Keys,
+    keys: Locked<Keys>,
     data: VaultData,
     lock_wait: Duration,
 }
@@ -53,7 +54,8 @@ impl std::fmt::Debug for Vault {
     }
 }
 
-/// Keys held while the vault is unlocked; all zeroized on drop.
+/// Keys held while the vault is unlocked; all zeroized on drop, and kept by [`Vault`] in
+/// [`Locked`] pages (out of swap and core dumps).
 struct Keys {
     /// Authenticates the header (from the device secret).
     header_mac: Key,
@@ -137,14 +139,20 @@ impl Vault {
         }
         let vault_id = data_encoding::HEXLOWER.encode(crypto::random::<16>().as_ref());
         let device = DeviceSecret::generate()?;
-        keystore.store(&vault_id, &device)?;
-        let result = Self::create_with(paths, &device, &vault_id, password, cost);
+        keystore.store_entry(
+            &vault_id,
+            &KeystoreEntry {
+                secret: device.clone(),
+                generation: Some(0),
+            },
+        )?;
+        let result = Self::create_with(paths, &*keystore, &device, &vault_id, password, cost);
         match result {
             Ok((paths, header, keys, data)) => Ok(Vault {
                 paths,
                 keystore,
                 header,
-                keys,
+                keys: Locked::new(keys),
                 data,
                 lock_wait: files::DEFAULT_LOCK_WAIT,
             }),
@@ -158,6 +166,7 @@ impl Vault {
 
     fn create_with(
         paths: VaultPaths,
+        keystore: &dyn Keystore,
         device: &DeviceSecret,
         vault_id: &str,
         password: Option<&str>,
@@ -182,7 +191,7 @@ impl Vault {
             master,
         };
         let data = VaultData::default();
-        let header = write(&paths, header, &keys, &data, Backup::KeepPrevious)?;
+        let header = write(&paths, keystore, header, &keys, &data, Backup::KeepPrevious)?;
         Ok((paths, header, keys, data))
     }
 
@@ -198,26 +207,63 @@ impl Vault {
     }
 
     /// Opens and unlocks the vault in `paths`.
+    ///
+    /// A file older than the newest generation this device saved is refused with
+    /// [`VaultError::RolledBack`] (once the keystore entry records one: entries from before
+    /// generations were recorded get one at the next save).
     pub fn open(
         paths: VaultPaths,
         keystore: Box<dyn Keystore>,
         password: Option<&str>,
     ) -> Result<Vault, VaultError> {
-        let bytes = {
-            let _lock = files::lock(&paths, LockMode::Shared, files::DEFAULT_LOCK_WAIT)?;
-            files::read_vault(&paths)?
+        Self::open_with(paths, keystore, password, Rollback::Refuse)
+    }
+
+    /// Opens the vault like [`Vault::open`] but accepts a file older than the newest
+    /// generation saved here (a deliberate restore of `vault.bak` or of an older copy), and
+    /// records its generation as the newest, so the next open needs no such acceptance.
+    /// The counter is reset only once the file has fully opened (right device key,
+    /// password and contents).
+    pub fn open_accepting_rollback(
+        paths: VaultPaths,
+        keystore: Box<dyn Keystore>,
+        password: Option<&str>,
+    ) -> Result<Vault, VaultError> {
+        Self::open_with(paths, keystore, password, Rollback::Accept)
+    }
+
+    fn open_with(
+        paths: VaultPaths,
+        keystore: Box<dyn Keystore>,
+        password: Option<&str>,
+        rollback: Rollback,
+    ) -> Result<Vault, VaultError> {
+        // Accepting rewrites the counter: no save may slip in between reading and that.
+        let mode = match rollback {
+            Rollback::Refuse => LockMode::Shared,
+            Rollback::Accept => LockMode::Exclusive,
+        };
+        let lock = files::lock(&paths, mode, files::DEFAULT_LOCK_WAIT)?;
+        let bytes = files::read_vault(&paths)?;
+        let _lock = match rollback {
+            Rollback::Refuse => {
+                drop(lock);
+                None
+            }
+            Rollback::Accept => Some(lock),
         };
         let raw = format::parse(&bytes).map_err(|e| format_error(&paths, e))?;
-        let device = keystore.load(&raw.header.vault_id)?.ok_or_else(|| {
+        let entry = keystore.load_entry(&raw.header.vault_id)?.ok_or_else(|| {
             VaultError::BoundToAnotherDevice {
                 keystore: keystore.describe(),
             }
         })?;
-        let (header_mac, device_check) = device_keys(&device, &raw.header.vault_id);
+        let device = &entry.secret;
+        let (header_mac, device_check) = device_keys(device, &raw.header.vault_id);
         let kek = check_and_derive(
             &paths,
             &raw,
-            &device,
+            device,
             &header_mac,
             &device_check,
             &*keystore,
@@ -232,11 +278,19 @@ impl Vault {
         };
         let data = decrypt(&paths, &raw, &keys)?;
         let header = raw.header;
+        match rollback {
+            Rollback::Refuse => check_not_rolled_back(&paths, &header, entry.generation)?,
+            Rollback::Accept => {
+                if entry.generation != Some(header.generation) {
+                    keystore.set_generation(&header.vault_id, header.generation)?;
+                }
+            }
+        }
         Ok(Vault {
             paths,
             keystore,
             header,
-            keys,
+            keys: Locked::new(keys),
             data,
             lock_wait: files::DEFAULT_LOCK_WAIT,
         })
@@ -304,6 +358,7 @@ impl Vault {
         let value = change(&mut data)?;
         self.header = write(
             &self.paths,
+            &*self.keystore,
             self.header.clone(),
             &self.keys,
             &data,
@@ -341,8 +396,15 @@ impl Vault {
             master,
         };
         // No generation that opens with the old password stays behind in `vault.bak`.
-        self.header = write(&self.paths, header, &keys, &self.data, Backup::SameAsNew)?;
-        self.keys = keys;
+        self.header = write(
+            &self.paths,
+            &*self.keystore,
+            header,
+            &keys,
+            &self.data,
+            Backup::SameAsNew,
+        )?;
+        self.keys = Locked::new(keys);
         Ok(())
     }
 
@@ -365,6 +427,12 @@ impl Vault {
         if !crypto::mac_matches(&self.keys.header_mac, raw.signed, raw.header_tag) {
             return Err(tampered(&self.paths));
         }
+        // The header is authentic: its generation is the one Sesame wrote into it.
+        let stored = self
+            .keystore
+            .load_entry(&raw.header.vault_id)?
+            .and_then(|entry| entry.generation);
+        check_not_rolled_back(&self.paths, &raw.header, stored)?;
         let master = if raw.header.master_key == self.header.master_key {
             Zeroizing::new(*self.keys.master)
         } else {
@@ -376,9 +444,38 @@ impl Vault {
             master,
         };
         self.data = decrypt(&self.paths, &raw, &keys)?;
-        self.keys = keys;
+        self.keys = Locked::new(keys);
         self.header = raw.header;
         Ok(())
+    }
+}
+
+/// Whether an open accepts a file older than the newest generation saved here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rollback {
+    /// Refuse it with [`VaultError::RolledBack`].
+    Refuse,
+    /// Accept it and record its generation as the newest.
+    Accept,
+}
+
+/// Refuses a file whose (authenticated) generation is below the newest one this device
+/// saved. A file *ahead* of the record is accepted: saves write the file first and raise
+/// the record after, so a crash between the two leaves the record behind, never ahead, and
+/// the next save catches it up. Without a record (an entry from before generations were
+/// kept) there is nothing to compare with.
+fn check_not_rolled_back(
+    paths: &VaultPaths,
+    header: &Header,
+    stored: Option<u64>,
+) -> Result<(), VaultError> {
+    match stored {
+        Some(expected) if header.generation < expected => Err(VaultError::RolledBack {
+            path: paths.vault.clone(),
+            file_generation: header.generation,
+            expected,
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -438,9 +535,16 @@ fn decrypt(paths: &VaultPaths, raw: &RawVault<'_>, keys: &Keys) -> Result<VaultD
     })
 }
 
-/// Serializes, encrypts and atomically writes the vault; returns the header written.
+/// Serializes, encrypts and atomically writes the vault, then records its generation in
+/// the keystore; returns the header written.
+///
+/// The order matters: the file reaches the disk (fsync, rename, fsync of the folder) before
+/// the record is raised, so the record is never ahead of the file on disk and a crash in
+/// between cannot lock anyone out. A failure to raise the record is not a failed save (the
+/// change is on disk): the record stays behind, which opens fine, and the next save raises it.
 fn write(
     paths: &VaultPaths,
+    keystore: &dyn Keystore,
     mut header: Header,
     keys: &Keys,
     data: &VaultData,
@@ -450,6 +554,7 @@ fn write(
     let bytes = encode(&header, keys, data)?;
     paths.create_dir()?;
     files::write_vault(paths, &bytes, backup)?;
+    let _ = keystore.set_generation(&header.vault_id, header.generation);
     Ok(header)
 }
 

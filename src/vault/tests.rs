@@ -5,30 +5,25 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::account::Account;
-use crate::keystore::{DeviceSecret, Keystore, KeystoreError};
+use crate::keystore::{DeviceSecret, Keystore, KeystoreEntry, KeystoreError};
 use crate::otp::Params;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Default)]
-struct MemoryKeystore(Arc<Mutex<HashMap<String, [u8; 32]>>>);
+struct MemoryKeystore(Arc<Mutex<HashMap<String, KeystoreEntry>>>);
 
 impl Keystore for MemoryKeystore {
     fn describe(&self) -> String {
         "the test keystore".into()
     }
-    fn load(&self, vault_id: &str) -> Result<Option<DeviceSecret>, KeystoreError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(vault_id)
-            .map(|b| DeviceSecret::from_bytes(*b)))
+    fn load_entry(&self, vault_id: &str) -> Result<Option<KeystoreEntry>, KeystoreError> {
+        Ok(self.0.lock().unwrap().get(vault_id).cloned())
     }
-    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> Result<(), KeystoreError> {
+    fn store_entry(&self, vault_id: &str, entry: &KeystoreEntry) -> Result<(), KeystoreError> {
         self.0
             .lock()
             .unwrap()
-            .insert(vault_id.into(), *secret.as_bytes());
+            .insert(vault_id.into(), entry.clone());
         Ok(())
     }
     fn delete(&self, vault_id: &str) -> Result<(), KeystoreError> {
@@ -243,7 +238,8 @@ fn open_backup(
     let restored = dir.join("restored");
     std::fs::create_dir_all(&restored).unwrap();
     std::fs::copy(dir.join("vault.bak"), restored.join("vault")).unwrap();
-    Vault::open(
+    // `vault.bak` is one save older than the newest: a deliberate restore accepts that.
+    Vault::open_accepting_rollback(
         VaultPaths::in_dir(&restored),
         Box::new(keystore.clone()),
         password,
@@ -274,4 +270,139 @@ fn after_a_password_change_the_backup_does_not_open_with_the_old_password() {
     vault.update(|d| Ok(d.add(account("carol"), 3))).unwrap();
     let backup = open_backup(dir.path(), &keystore, None).unwrap();
     assert_eq!(backup.data().accounts.len(), 2);
+}
+
+fn names(vault: &Vault) -> Vec<String> {
+    vault
+        .data()
+        .accounts
+        .iter()
+        .map(|s| s.account.name.clone())
+        .collect()
+}
+
+fn stored_generation(keystore: &MemoryKeystore, vault: &Vault) -> Option<u64> {
+    keystore.load_entry(vault.id()).unwrap().unwrap().generation
+}
+
+#[test]
+fn an_older_generation_put_back_is_refused_until_accepted_and_nothing_is_lost() {
+    let (dir, keystore, mut vault) = setup(None);
+    let file = dir.path().join("vault");
+    vault.update(|d| Ok(d.add(account("a"), 1))).unwrap();
+    let second = std::fs::read(&file).unwrap();
+    vault.update(|d| Ok(d.add(account("b"), 2))).unwrap();
+    let third = std::fs::read(&file).unwrap();
+    assert_eq!(vault.generation(), 3);
+    assert_eq!(stored_generation(&keystore, &vault), Some(3));
+    let open = || {
+        Vault::open(
+            VaultPaths::in_dir(dir.path()),
+            Box::new(keystore.clone()),
+            None,
+        )
+    };
+
+    std::fs::write(&file, &second).unwrap();
+    let err = open().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            VaultError::RolledBack {
+                file_generation: 2,
+                expected: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("older copy"), "{err}");
+    // A handle already open refuses it too, keeps what it had and saves nothing.
+    assert!(matches!(vault.reload(), Err(VaultError::RolledBack { .. })));
+    assert!(matches!(
+        vault.update(|d| Ok(d.add(account("c"), 3))),
+        Err(VaultError::RolledBack { .. })
+    ));
+    assert_eq!(names(&vault), ["a", "b"]);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        second,
+        "the refusals wrote nothing"
+    );
+    // `vault.bak` (generation 2 as well) put in its place is no way around it.
+    std::fs::copy(dir.path().join("vault.bak"), &file).unwrap();
+    assert!(matches!(open(), Err(VaultError::RolledBack { .. })));
+
+    // Nothing lost: the newest file put back opens with everything.
+    std::fs::write(&file, &third).unwrap();
+    assert_eq!(names(&open().unwrap()), ["a", "b"]);
+
+    // Accepted deliberately: generation 2 opens, and from then on it is the newest.
+    std::fs::write(&file, &second).unwrap();
+    let accepted = Vault::open_accepting_rollback(
+        VaultPaths::in_dir(dir.path()),
+        Box::new(keystore.clone()),
+        None,
+    )
+    .unwrap();
+    assert_eq!(names(&accepted), ["a"]);
+    assert_eq!(stored_generation(&keystore, &accepted), Some(2));
+    let mut reopened = open().unwrap();
+    reopened.update(|d| Ok(d.add(account("c"), 2))).unwrap();
+    assert_eq!(names(&open().unwrap()), ["a", "c"]);
+}
+
+#[test]
+fn accepting_a_rollback_with_the_wrong_password_resets_nothing() {
+    let (dir, keystore, mut vault) = setup(Some("pw"));
+    let file = dir.path().join("vault");
+    let first = std::fs::read(&file).unwrap();
+    vault.update(|d| Ok(d.add(account("a"), 1))).unwrap();
+    std::fs::write(&file, &first).unwrap();
+    assert!(matches!(
+        Vault::open_accepting_rollback(
+            VaultPaths::in_dir(dir.path()),
+            Box::new(keystore.clone()),
+            Some("wrong"),
+        ),
+        Err(VaultError::WrongPassword)
+    ));
+    assert_eq!(stored_generation(&keystore, &vault), Some(2));
+}
+
+/// Saves write the file before the record: a crash between the two leaves the record
+/// behind the file, which opens (and the next save catches the record up). An entry from
+/// before records were kept opens too, and gets one at the next save.
+#[test]
+fn a_record_behind_the_file_or_missing_opens_and_the_next_save_raises_it() {
+    let (dir, keystore, mut vault) = setup(None);
+    vault.update(|d| Ok(d.add(account("a"), 1))).unwrap();
+    let id = vault.id().to_owned();
+    let secret = keystore.load(&id).unwrap().unwrap();
+    let open = || {
+        Vault::open(
+            VaultPaths::in_dir(dir.path()),
+            Box::new(keystore.clone()),
+            None,
+        )
+    };
+    for record in [Some(1), None] {
+        keystore
+            .store_entry(
+                &id,
+                &KeystoreEntry {
+                    secret: secret.clone(),
+                    generation: record,
+                },
+            )
+            .unwrap();
+        let mut reopened = open().unwrap();
+        assert_eq!(names(&reopened)[0], "a");
+        let name = format!("after {record:?}");
+        reopened.update(|d| Ok(d.add(account(&name), 9))).unwrap();
+        assert_eq!(
+            stored_generation(&keystore, &reopened),
+            Some(reopened.generation())
+        );
+    }
 }

@@ -164,6 +164,9 @@ fn vault_file_problems_have_kinds_of_their_own() {
             K::Damaged,
             K::BoundToAnotherDevice,
             K::Tampered,
+            // RolledBack: shown as a tampered file until the app has a kind and an
+            // accept-rollback action of its own.
+            K::Tampered,
             K::PasswordRequired,
             K::WrongPassword,
             K::Keystore,

@@ -39,6 +39,11 @@ pub struct Global {
     /// (vault password first, then a new or backup password). Never from arguments.
     #[arg(long, global = true)]
     pub password_stdin: bool,
+    /// Open a vault file older than the newest one saved on this device (after restoring
+    /// `vault.bak` or an older copy on purpose); what was saved after it is lost. Without
+    /// it, such a file is refused.
+    #[arg(long, global = true)]
+    pub accept_rollback: bool,
 }
 
 #[derive(Debug, Subcommand)]

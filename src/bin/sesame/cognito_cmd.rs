@@ -103,13 +103,19 @@ pub struct UserArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("sent_code").args(["code", "code_stdin"]).required(true)))]
 pub struct UserCodeArgs {
     /// The user name (or alias).
     #[arg(long)]
     pub username: String,
-    /// The code that was sent.
+    /// The code that was sent. Prefer --code-stdin: an argument is visible to other users
+    /// in the process list and stays in shell history.
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+    /// Read the code from the first line of standard input (before the vault password
+    /// and the new password, with --password-stdin).
     #[arg(long)]
-    pub code: String,
+    pub code_stdin: bool,
 }
 
 /// How the password is proven.
@@ -130,8 +136,14 @@ pub struct SignInArgs {
     #[arg(long, value_enum, default_value_t = FlowArg::Srp)]
     pub flow: FlowArg,
     /// The MFA code (authenticator, SMS or email), when the vault cannot answer it.
-    #[arg(long, value_name = "CODE")]
+    /// Prefer --mfa-code-stdin: an argument is visible to other users in the process list.
+    #[arg(long, value_name = "CODE", conflicts_with = "mfa_code_stdin")]
     pub mfa_code: Option<String>,
+    /// Read the MFA code from the next line of standard input when Cognito asks for it
+    /// (after the password lines, with --password-stdin), instead of answering from the
+    /// vault.
+    #[arg(long)]
+    pub mfa_code_stdin: bool,
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +178,13 @@ fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
 
 /// Runs a `sesame cognito` command.
 pub fn run(global: &Global, args: &CognitoArgs) -> Result<ExitCode, CliError> {
+    // A sent code read from stdin comes first, before any password (as `add --secret-stdin`).
+    let code = match &args.command {
+        CognitoCommand::Confirm(a) | CognitoCommand::ConfirmForgotPassword(a) => {
+            Some(sent_code(a)?)
+        }
+        _ => None,
+    };
     let mut secrets = Secrets::new(global);
     let mut vault = session::open(global, &mut secrets)?;
     match &args.command {
@@ -179,9 +198,19 @@ pub fn run(global: &Global, args: &CognitoArgs) -> Result<ExitCode, CliError> {
                 &mut secrets,
                 from_stdin,
                 command,
+                code.as_ref().map(|c| c.as_str()).unwrap_or_default(),
             ))?
         }
     }
+}
+
+/// The code of `confirm` / `confirm-forgot-password`: --code, or the first line of stdin.
+fn sent_code(args: &UserCodeArgs) -> Result<Zeroizing<String>, CliError> {
+    let code = match &args.code {
+        Some(code) => Zeroizing::new(code.clone()),
+        None => read_stdin_line("code")?,
+    };
+    Ok(Zeroizing::new(code.trim().to_owned()))
 }
 
 async fn run_online(
@@ -190,12 +219,13 @@ async fn run_online(
     secrets: &mut Secrets,
     from_stdin: bool,
     command: &CognitoCommand,
+    code: &str,
 ) -> Result<ExitCode, CliError> {
     match command {
         CognitoCommand::Configure(_) => unreachable!("handled offline"),
         CognitoCommand::SignUp(a) => sign_up(client, secrets, a).await,
         CognitoCommand::Confirm(a) => {
-            client.confirm_sign_up(&a.username, &a.code).await?;
+            client.confirm_sign_up(&a.username, code).await?;
             println!("Confirmed {}: you can sign in now.", a.username);
             Ok(ExitCode::SUCCESS)
         }
@@ -210,7 +240,7 @@ async fn run_online(
         CognitoCommand::ForgotPassword(a) => {
             let delivery = client.forgot_password(&a.username).await?;
             println!(
-                "Sent a password reset code{}; then: sesame cognito confirm-forgot-password --username {} --code CODE",
+                "Sent a password reset code{}; then: sesame cognito confirm-forgot-password --username {} --code-stdin",
                 sent_to(delivery.as_ref()),
                 a.username
             );
@@ -219,7 +249,7 @@ async fn run_online(
         CognitoCommand::ConfirmForgotPassword(a) => {
             let password = secrets.ask_new("Cognito password")?;
             client
-                .confirm_forgot_password(&a.username, &a.code, &password)
+                .confirm_forgot_password(&a.username, code, &password)
                 .await?;
             println!(
                 "The password of {} is changed: sign in with it now.",
@@ -416,15 +446,15 @@ async fn sign_up(
             sent_to(outcome.delivery.as_ref())
         );
         println!(
-            "Next: sesame cognito confirm --username {} --code CODE",
+            "Next: sesame cognito confirm --username {} --code-stdin",
             args.username
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// An MFA code: --mfa-code, else the next line of stdin (with --password-stdin), else the
-/// terminal.
+/// An MFA code: --mfa-code, else the next line of stdin (with --mfa-code-stdin or
+/// --password-stdin), else the terminal.
 fn mfa_code(
     given: &mut Option<String>,
     secrets_from_stdin: bool,
@@ -442,13 +472,13 @@ fn mfa_code(
     if secrets_from_stdin {
         return read_stdin_line(&format!("MFA {what}")).map_err(|_| {
             CliError::Usage(format!(
-                "Cognito asks for the {what}: pass --mfa-code CODE, or write it on the line after the password"
+                "Cognito asks for the {what}: pass --mfa-code-stdin and write it on the line after the password"
             ))
         });
     }
     if !std::io::stdin().is_terminal() {
         return Err(CliError::Usage(format!(
-            "Cognito asks for the {what}: pass --mfa-code CODE"
+            "Cognito asks for the {what}: pass --mfa-code-stdin and write it to standard input"
         )));
     }
     eprint!("The {what}: ");
@@ -481,6 +511,7 @@ async fn sign_in(
         .await
         .map_err(|e| with_hint(e, &args.username))?;
     let mut given = args.mfa_code.clone();
+    let code_from_stdin = from_stdin || args.mfa_code_stdin;
     let mut answered_from_vault = false;
     let mut enrolled_now = false;
     loop {
@@ -489,7 +520,7 @@ async fn sign_in(
             Prompt::MfaCode {
                 answerable_from_vault: true,
                 ..
-            } if given.is_none() => {
+            } if given.is_none() && !args.mfa_code_stdin => {
                 answered_from_vault = true;
                 Answer::MfaFromVault
             }
@@ -497,7 +528,7 @@ async fn sign_in(
                 kind, destination, ..
             } => Answer::MfaCode(mfa_code(
                 &mut given,
-                from_stdin,
+                code_from_stdin,
                 kind,
                 destination.as_deref(),
             )?),

@@ -249,6 +249,9 @@ fn vault_hint(error: &VaultError) -> Option<String> {
             "enter it on a terminal, or pass --password-stdin and write it to standard input"
         }
         VaultError::ChangedElsewhere => "run the command again",
+        VaultError::RolledBack { .. } => {
+            "if you put that copy there on purpose (restored vault.bak, say), run the command again with --accept-rollback"
+        }
         VaultError::UnsafeFolder { path, .. } => {
             return Some(format!(
                 "`chmod 700 {}`, or set SESAME_HOME to a private folder",
@@ -319,7 +322,7 @@ fn cognito_hint(error: &CognitoError) -> Option<String> {
             "a newer Sesame may have written them: use that version, or update Sesame".into()
         }
         C::EnrollmentVanished => "run `sesame cognito enable-mfa` again".into(),
-        C::NotConfirmed => "confirm it: sesame cognito confirm --username USER --code CODE (or `sesame cognito resend --username USER` for a new code)".into(),
+        C::NotConfirmed => "confirm it: sesame cognito confirm --username USER --code-stdin (or `sesame cognito resend --username USER` for a new code)".into(),
         C::UserNotFound => "check the username, or sign up with `sesame cognito sign-up`".into(),
         C::PasswordResetRequired => "sesame cognito forgot-password --username USER".into(),
         C::NotSignedIn | C::SessionEnded { .. } => "sign in with `sesame cognito sign-in`".into(),
@@ -371,7 +374,7 @@ fn cognito_hint(error: &CognitoError) -> Option<String> {
 fn sign_in_hint(error: &CognitoError, username: &str) -> Option<String> {
     match error {
         CognitoError::NotConfirmed => Some(format!(
-            "sesame cognito confirm --username {username} --code CODE (or `resend` for a new code)"
+            "sesame cognito confirm --username {username} --code-stdin (or `resend` for a new code)"
         )),
         CognitoError::PasswordResetRequired => Some(format!(
             "sesame cognito forgot-password --username {username}"

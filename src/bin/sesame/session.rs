@@ -107,9 +107,10 @@ pub fn open(global: &Global, secrets: &mut Secrets) -> Result<Vault, CliError> {
     } else {
         None
     };
-    Ok(Vault::open(
-        paths,
-        keystore,
-        password.as_ref().map(|p| p.as_str()),
-    )?)
+    let password = password.as_ref().map(|p| p.as_str());
+    Ok(if global.accept_rollback {
+        Vault::open_accepting_rollback(paths, keystore, password)?
+    } else {
+        Vault::open(paths, keystore, password)?
+    })
 }

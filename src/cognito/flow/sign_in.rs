@@ -297,7 +297,7 @@ impl SignIn {
     async fn respond(
         &mut self,
         challenge: ChallengeNameType,
-        responses: Vec<(&str, String)>,
+        responses: Vec<(&str, Zeroizing<String>)>,
     ) -> Result<SignInStep, CognitoError> {
         let client = self.client.clone();
         let mut request = client
@@ -307,8 +307,10 @@ impl SignIn {
             .challenge_name(challenge)
             .set_session(self.session())
             .challenge_responses("USERNAME", &self.user_id);
-        for (key, value) in responses {
-            request = request.challenge_responses(key, value);
+        // The SDK keeps its own copy of each answer (not zeroized: beyond our reach); ours
+        // are wiped when `responses` drops.
+        for (key, value) in &responses {
+            request = request.challenge_responses(*key, value.as_str());
         }
         if let Some(hash) = client.secret_hash(&self.user_id) {
             request = request.challenge_responses("SECRET_HASH", hash);
@@ -326,7 +328,8 @@ impl SignIn {
                 state: self.state.name(),
             });
         };
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code: Zeroizing<String> =
+            Zeroizing::new(code.chars().filter(|c| !c.is_whitespace()).collect());
         self.respond(kind.challenge(), vec![(kind.code_key(), code)])
             .await
     }
@@ -347,7 +350,10 @@ impl SignIn {
         let result = self
             .respond(
                 ChallengeNameType::SoftwareTokenMfa,
-                vec![("SOFTWARE_TOKEN_MFA_CODE", code.as_str().to_owned())],
+                vec![(
+                    "SOFTWARE_TOKEN_MFA_CODE",
+                    Zeroizing::new(code.as_str().to_owned()),
+                )],
             )
             .await;
         if result.is_ok() {
@@ -372,7 +378,10 @@ impl SignIn {
         }
         self.respond(
             ChallengeNameType::SelectMfaType,
-            vec![("ANSWER", kind.challenge().as_str().to_owned())],
+            vec![(
+                "ANSWER",
+                Zeroizing::new(kind.challenge().as_str().to_owned()),
+            )],
         )
         .await
     }
@@ -388,9 +397,9 @@ impl SignIn {
             .iter()
             .map(|(name, _)| format!("userAttributes.{name}"))
             .collect();
-        let mut responses = vec![("NEW_PASSWORD", password.to_owned())];
+        let mut responses = vec![("NEW_PASSWORD", Zeroizing::new(password.to_owned()))];
         for (key, (_, value)) in keys.iter().zip(attributes) {
-            responses.push((key.as_str(), value.clone()));
+            responses.push((key.as_str(), Zeroizing::new(value.clone())));
         }
         self.respond(ChallengeNameType::NewPasswordRequired, responses)
             .await
