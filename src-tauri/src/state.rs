@@ -126,6 +126,8 @@ pub struct Inner {
     /// System time plus the measured offset when time correction is on.
     pub clock: CorrectedClock<SystemClock>,
     session: Mutex<Session>,
+    /// What Sesame copied (cleared on lock and quit if the clipboard still holds it).
+    pub clipboard: crate::clipboard::Clipboard,
     /// How many times the session was locked (an answer to Cognito that was on its way
     /// during a lock sees it moved, and drops its sign-in; desktop only, like Cognito).
     #[cfg(desktop)]
@@ -157,6 +159,7 @@ impl AppState {
                 hotp_codes: HashMap::new(),
                 last_activity: Instant::now(),
             }),
+            clipboard: Default::default(),
             #[cfg(desktop)]
             locks: AtomicU64::new(0),
             #[cfg(desktop)]
@@ -164,9 +167,9 @@ impl AppState {
         }))
     }
 
-    /// Locks: drops the vault, everything read from it, and a Cognito sign-in in
-    /// progress (the one lock path: the `lock` command, auto-lock, a flow that finds the
-    /// vault gone).
+    /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress,
+    /// and a code Sesame copied that is still on the clipboard (the one lock path: the
+    /// `lock` command, auto-lock, a flow that finds the vault gone).
     pub fn lock(&self) {
         self.lock_session(&mut self.session());
     }
@@ -174,6 +177,9 @@ impl AppState {
     /// Like [`AppState::lock`], with the session already in hand.
     pub fn lock_session(&self, session: &mut Session) {
         session.lock();
+        // Off this thread: checking the clipboard is a round trip to the display server.
+        let state = self.clone();
+        std::thread::spawn(move || state.clipboard.clear_if_ours(None));
         #[cfg(desktop)]
         {
             self.locks.fetch_add(1, Ordering::SeqCst);

@@ -3,9 +3,8 @@
 use serde::Serialize;
 use sesame::account::AccountId;
 use sesame::vault::{Edit, VaultError};
-use tauri::{AppHandle, State};
+use tauri::State;
 
-use crate::clipboard;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::{AccountEdit, AccountView, CodeView, period_ms};
@@ -108,7 +107,6 @@ pub struct CopyResult {
 /// configured time if it still holds that code.
 #[tauri::command]
 pub async fn copy_code(
-    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
 ) -> AppResult<CopyResult> {
@@ -135,7 +133,14 @@ pub async fn copy_code(
         let _ = vault.update(|data| data.touch(&id, now_ms));
         (code, clear)
     };
-    clipboard::copy_and_clear_later(&app, code, clear_after_secs)?;
+    let copied = state.clipboard.copy(code.as_str())?;
+    if clear_after_secs > 0 {
+        let state = state.inner().clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(clear_after_secs));
+            state.clipboard.clear_if_ours(Some(copied));
+        });
+    }
     Ok(CopyResult { clear_after_secs })
 }
 
