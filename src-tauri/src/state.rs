@@ -57,6 +57,8 @@ pub struct Session {
     pub hotp_codes: HashMap<AccountId, Code>,
     /// The user's last action (for auto-lock).
     pub last_activity: Instant,
+    /// The clock offset measured last, until the user applies it.
+    pub time_check: Option<crate::commands::settings::TimeCheck>,
 }
 
 impl Session {
@@ -72,6 +74,7 @@ impl Session {
     fn lock(&mut self) {
         self.vault = None;
         self.hotp_codes.clear();
+        self.time_check = None;
         let keep: Vec<String> = self.deep_links.iter().cloned().collect();
         self.pending.retain(|id, _| keep.contains(id));
     }
@@ -158,6 +161,7 @@ impl AppState {
                 held: VecDeque::new(),
                 hotp_codes: HashMap::new(),
                 last_activity: Instant::now(),
+                time_check: None,
             }),
             clipboard: Default::default(),
             #[cfg(desktop)]

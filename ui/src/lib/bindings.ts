@@ -21,7 +21,7 @@ message: string, };
  * The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
  * one in an exhaustive `match` below, so a new variant does not build until it is mapped.
  */
-export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal";
+export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required";
 
 /**
  * Where the vault is: what the UI shows (first run, unlock, or the accounts).
@@ -235,9 +235,25 @@ clock_checked_at_ms: number | null,
 theme: "system" | "light" | "dark", };
 
 /**
- * A measured clock offset.
+ * A measured clock offset, held by the shell until the user applies it.
  */
-export type TimeCheck = { offset_ms: number, delay_ms: number, server: string, };
+export type TimeCheck = { 
+/**
+ * Add this to the local clock to get the server's time.
+ */
+offset_ms: number, delay_ms: number, 
+/**
+ * The server as configured.
+ */
+server: string, 
+/**
+ * The address that answered.
+ */
+address: string, 
+/**
+ * More than 5 minutes: applying it needs an explicit confirmation.
+ */
+needs_confirmation: boolean, };
 
 /**
  * The configured user pool and who is signed in. Tokens never reach the web view.
@@ -462,9 +478,19 @@ export const getSettings = () =>
 export const setSettings = (settings: Settings) =>
   invoke<Settings>("set_settings", { settings });
 
-/** Asks the configured NTP server how far off this clock is, and stores the offset. */
+/**
+ * Asks the configured NTP server how far off this clock is. Nothing is applied: the UI
+ * shows the server and the offset, and `apply_time_check` applies it if the user agrees.
+ */
 export const checkTime = () =>
   invoke<TimeCheck>("check_time");
+
+/**
+ * Applies the offset `check_time` measured last (once). One beyond 5 minutes is refused
+ * unless `confirm_large`: the user said yes to that server moving the clock that far.
+ */
+export const applyTimeCheck = (confirmLarge: boolean) =>
+  invoke<Settings>("apply_time_check", { confirmLarge });
 
 /** The pool and session, as stored. */
 export const cognitoStatus = () =>
@@ -582,6 +608,7 @@ export interface Commands {
   get_settings: { args: Record<string, never>; result: Settings };
   set_settings: { args: { settings: Settings }; result: Settings };
   check_time: { args: Record<string, never>; result: TimeCheck };
+  apply_time_check: { args: { confirmLarge: boolean }; result: Settings };
   cognito_status: { args: Record<string, never>; result: CognitoStatus };
   cognito_configure: { args: { region: string; userPoolId: string; clientId: string; clientSecret: string | null; endpoint: string | null }; result: CognitoStatus };
   cognito_sign_up: { args: { username: string; email: string; password: string }; result: CodeSent };

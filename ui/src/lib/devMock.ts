@@ -170,6 +170,8 @@ export function installDevMock(): void {
     theme: (params.get("theme") as Settings["theme"]) ?? "system",
   };
   if (params.get("theme")) localStorage.setItem("sesame.theme", settings.theme);
+  /** The offset `check_time` measured, until `apply_time_check`. */
+  let measured: number | null = null;
   let deepLink: Pending | null =
     params.get("deeplink") === "1"
       ? {
@@ -434,9 +436,18 @@ export function installDevMock(): void {
     },
     check_time: () => {
       if (/fail/.test(settings.ntp_server)) fail("time", `No answer from ${settings.ntp_server} within 3 s.`);
-      settings.clock_offset_ms = 1234;
+      // A server named "…ahead…" answers an hour ahead (an on-path attacker's answer).
+      const offset = /ahead/.test(settings.ntp_server) ? 3_600_000 : 1234;
+      measured = offset;
+      return { offset_ms: offset, delay_ms: 38, server: settings.ntp_server, address: "192.0.2.123:123", needs_confirmation: offset > 300_000 };
+    },
+    apply_time_check: (args) => {
+      if (measured === null) return fail("not_found", "There is no measured offset to apply: choose \"Check now\" first.");
+      if (measured > 300_000 && !args.confirmLarge) fail("confirmation_required", `The time server ${settings.ntp_server} says this clock is off by more than 5 minutes; confirm that before Sesame applies it.`);
+      settings.clock_offset_ms = measured;
       settings.clock_checked_at_ms = Date.now();
-      return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
+      measured = null;
+      return { ...settings };
     },
     ...cognito,
   };
