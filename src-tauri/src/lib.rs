@@ -18,6 +18,7 @@ mod cognito_view;
 mod commands;
 mod deep_link;
 mod error;
+mod export_file;
 mod idle;
 mod launch_open;
 mod screen;

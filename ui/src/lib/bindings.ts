@@ -395,9 +395,12 @@ export const moveAccount = (id: string, position: number) =>
 export const deleteAccount = (id: string) =>
   invoke<null>("delete_account", { id });
 
-/** Shows an account's secret: the one command that sends one to the web view. */
-export const revealSecret = (id: string) =>
-  invoke<Revealed>("reveal_secret", { id });
+/**
+ * Shows an account's secret: the one command that sends one to the web view. A vault
+ * with a password asks for it again.
+ */
+export const revealSecret = (id: string, password: string | null) =>
+  invoke<Revealed>("reveal_secret", { id, password });
 
 /** An `otpauth://` or `otpauth-migration://` link, pasted or typed. */
 export const parseLink = (text: string) =>
@@ -449,23 +452,23 @@ export const takeDeepLink = () =>
   invoke<Pending | null>("take_deep_link");
 
 /** An encrypted backup protected by `password`; returns how many accounts it holds. */
-export const exportBackup = (path: string, password: string) =>
-  invoke<number>("export_backup", { path, password });
+export const exportBackup = (path: string, password: string, vaultPassword: string | null, overwrite: boolean) =>
+  invoke<number>("export_backup", { path, password, vaultPassword, overwrite });
 
 /**
  * An Aegis vault that Aegis imports: encrypted with `password` (at least 8 characters),
  * or plain when `password` is `None` (after the UI's plaintext warning).
  */
-export const exportAegis = (path: string, password: string | null) =>
-  invoke<AegisExported>("export_aegis", { path, password });
+export const exportAegis = (path: string, password: string | null, vaultPassword: string | null, overwrite: boolean) =>
+  invoke<AegisExported>("export_aegis", { path, password, vaultPassword, overwrite });
 
 /** Every account as an `otpauth://` link, one per line, in plain text. */
-export const exportOtpauth = (path: string) =>
-  invoke<number>("export_otpauth", { path });
+export const exportOtpauth = (path: string, vaultPassword: string | null, overwrite: boolean) =>
+  invoke<number>("export_otpauth", { path, vaultPassword, overwrite });
 
 /** Google Authenticator transfer QR codes (SVG), to scan with a phone. */
-export const exportMigrationQr = () =>
-  invoke<string[]>("export_migration_qr");
+export const exportMigrationQr = (vaultPassword: string | null) =>
+  invoke<string[]>("export_migration_qr", { vaultPassword });
 
 /** The vault's settings. */
 export const getSettings = () =>
@@ -590,7 +593,7 @@ export interface Commands {
   edit_account: { args: { id: string; edit: AccountEdit }; result: AccountView };
   move_account: { args: { id: string; position: number }; result: null };
   delete_account: { args: { id: string }; result: null };
-  reveal_secret: { args: { id: string }; result: Revealed };
+  reveal_secret: { args: { id: string; password: string | null }; result: Revealed };
   parse_link: { args: { text: string }; result: Pending };
   scan_image: { args: { bytes: number[] }; result: Pending };
   scan_file: { args: { path: string }; result: Pending };
@@ -601,10 +604,10 @@ export interface Commands {
   confirm_pending: { args: { pendingId: string; indices: number[] }; result: AccountView[] };
   discard_pending: { args: { pendingId: string }; result: null };
   take_deep_link: { args: Record<string, never>; result: Pending | null };
-  export_backup: { args: { path: string; password: string }; result: number };
-  export_aegis: { args: { path: string; password: string | null }; result: AegisExported };
-  export_otpauth: { args: { path: string }; result: number };
-  export_migration_qr: { args: Record<string, never>; result: string[] };
+  export_backup: { args: { path: string; password: string; vaultPassword: string | null; overwrite: boolean }; result: number };
+  export_aegis: { args: { path: string; password: string | null; vaultPassword: string | null; overwrite: boolean }; result: AegisExported };
+  export_otpauth: { args: { path: string; vaultPassword: string | null; overwrite: boolean }; result: number };
+  export_migration_qr: { args: { vaultPassword: string | null }; result: string[] };
   get_settings: { args: Record<string, never>; result: Settings };
   set_settings: { args: { settings: Settings }; result: Settings };
   check_time: { args: Record<string, never>; result: TimeCheck };

@@ -204,6 +204,12 @@ export function installDevMock(): void {
     void _secret;
     return { ...rest, tags: [...rest.tags] };
   };
+  /** Reveal and exports ask for the vault password again when it has one. */
+  const needVaultPassword = (password: unknown) => {
+    if (!hasPassword) return;
+    if (!password) fail("password_required", "Enter the vault password to continue.");
+    if (password === "wrong") fail("wrong_password", "Wrong password.");
+  };
   const find = (id: string) => accounts.find((a) => a.id === id) ?? fail("not_found", "That account is no longer in the vault.");
   const codeOf = (a: MockAccount): CodeView => {
     if (!a.can_compute) return { id: a.id, code: null, next_code: null, valid_for_ms: null, period_ms: null };
@@ -340,6 +346,7 @@ export function installDevMock(): void {
     },
     reveal_secret: (args) => {
       needUnlocked();
+      needVaultPassword(args.password);
       const a = find(args.id as string);
       const uri = `otpauth://${a.kind === "hotp" ? "hotp" : "totp"}/${encodeURIComponent(a.issuer ?? "")}:${encodeURIComponent(a.name)}?secret=${a.secret}${a.issuer ? `&issuer=${encodeURIComponent(a.issuer)}` : ""}`;
       return { secret: a.secret, uri, qr_svg: fakeQrSvg(uri) };
@@ -412,17 +419,24 @@ export function installDevMock(): void {
       deepLink = null;
       return p;
     },
-    export_aegis: () => ({ written: accounts.length, left_out: [] }),
-    export_backup: () => {
+    export_aegis: (args) => {
       needUnlocked();
+      needVaultPassword(args.vaultPassword);
+      return { written: accounts.length, left_out: [] };
+    },
+    export_backup: (args) => {
+      needUnlocked();
+      needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
-    export_otpauth: () => {
+    export_otpauth: (args) => {
       needUnlocked();
+      needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
-    export_migration_qr: () => {
+    export_migration_qr: (args) => {
       needUnlocked();
+      needVaultPassword(args.vaultPassword);
       return Array.from({ length: Math.max(1, Math.ceil(accounts.length / 5)) }, (_, i) => fakeQrSvg(`batch ${i}`));
     },
     get_settings: () => {
