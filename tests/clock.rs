@@ -181,7 +181,10 @@ fn sesame_code(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_sesame"))
         .args(["code", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"])
         .args(args)
-        .env("SESAME_HOME", std::env::temp_dir().join("sesame-clock-test-no-vault"))
+        .env(
+            "SESAME_HOME",
+            std::env::temp_dir().join("sesame-clock-test-no-vault"),
+        )
         .output()
         .expect("run sesame")
 }
@@ -194,7 +197,10 @@ fn the_cli_does_not_apply_an_hour_from_a_time_server_without_accept_offset() {
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
     assert!(refused.stdout.is_empty(), "no code was printed");
     assert!(stderr.contains(&server), "names the server: {stderr}");
-    assert!(stderr.contains("--accept-offset"), "says what to do: {stderr}");
+    assert!(
+        stderr.contains("--accept-offset"),
+        "says what to do: {stderr}"
+    );
     assert!(stderr.contains("+3"), "says the offset: {stderr}");
 
     // Accepted deliberately, the code is the one an hour from now.

@@ -151,10 +151,10 @@ impl Board for SystemBoard {
         // Linux (X11, Wayland): the `x-kde-passwordManagerHint` type that KDE's Klipper and
         // most history managers honour; macOS: `org.nspasteboard.ConcealedType`; Windows:
         // out of clipboard history, cloud clipboard and monitoring.
-        #[cfg(target_os = "linux")]
-        use arboard::SetExtLinux;
         #[cfg(target_os = "macos")]
         use arboard::SetExtApple;
+        #[cfg(target_os = "linux")]
+        use arboard::SetExtLinux;
         #[cfg(windows)]
         use arboard::SetExtWindows;
         self.with(|c| {
@@ -296,7 +296,10 @@ mod tests {
         clipboard.copy("123456").unwrap();
         assert!(clipboard.clear_if_ours(None));
         fake.user_copies("123456");
-        assert!(!clipboard.clear_if_ours(None), "nothing is Sesame's any more");
+        assert!(
+            !clipboard.clear_if_ours(None),
+            "nothing is Sesame's any more"
+        );
         assert_eq!(fake.text().as_deref(), Some("123456"));
     }
 
@@ -329,7 +332,11 @@ mod tests {
         let other = Clipboard::default();
         let a = clipboard.fingerprint("123456");
         assert_eq!(a, clipboard.fingerprint("123456"));
-        assert_ne!(a, other.fingerprint("123456"), "each process has its own salt");
+        assert_ne!(
+            a,
+            other.fingerprint("123456"),
+            "each process has its own salt"
+        );
         assert!(!format!("{a:?}").contains("123456"));
     }
 }

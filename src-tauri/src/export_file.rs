@@ -96,8 +96,17 @@ mod tests {
             assert!(e.message.contains("symbolic link"), "{}", e.message);
         }
         assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
     }
 
     #[test]
@@ -110,7 +119,11 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "older backup");
         write_export(&path, b"new", true).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[cfg(unix)]

@@ -107,10 +107,7 @@ pub struct CopyResult {
 /// Copies the account's current code to the clipboard and clears it after the
 /// configured time if it still holds that code.
 #[tauri::command]
-pub async fn copy_code(
-    state: State<'_, AppState>,
-    id: String,
-) -> AppResult<CopyResult> {
+pub async fn copy_code(state: State<'_, AppState>, id: String) -> AppResult<CopyResult> {
     let id = account_id(&id)?;
     let now_ms = state.now_ms();
     let (code, clear_after_secs) = {
@@ -298,6 +295,9 @@ mod tests {
     #[test]
     fn a_vault_without_a_password_reveals_without_one() {
         let (_dir, state, id) = unlocked(None);
-        assert_eq!(reveal(&state, &id, None).unwrap().secret, "JBSWY3DPEHPK3PXP");
+        assert_eq!(
+            reveal(&state, &id, None).unwrap().secret,
+            "JBSWY3DPEHPK3PXP"
+        );
     }
 }

@@ -148,7 +148,10 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::ConfirmationRequired);
         assert!(e.message.contains("time.example"), "{}", e.message);
         assert!(held.is_some(), "still held for a confirmation");
-        assert_eq!(take_confirmed(&mut held, true).unwrap().offset_ms, 3_600_000);
+        assert_eq!(
+            take_confirmed(&mut held, true).unwrap().offset_ms,
+            3_600_000
+        );
         assert!(held.is_none(), "applied once");
     }
 

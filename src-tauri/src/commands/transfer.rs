@@ -10,8 +10,8 @@ use sesame::account::StoredAccount;
 use tauri::State;
 use zeroize::Zeroizing;
 
-use super::{blocking, password_cost};
 use super::vault::confirm_password;
+use super::{blocking, password_cost};
 use crate::error::{AppError, AppResult};
 use crate::export_file::write_export;
 use crate::state::AppState;
