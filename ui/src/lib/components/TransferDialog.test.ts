@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import TransferDialog from "./TransferDialog.svelte";
 import { fakeShell, reject } from "../../test-shell";
+import type { Status } from "../api";
 
-const NO_PASSWORD = { state: "unlocked", has_password: false, vault_path: "/v", keystore: "Secret Service" };
+const NO_PASSWORD: Status = { state: "unlocked", has_password: false, vault_path: "/v", keystore: "Secret Service" };
 const pending = { pending_id: "b1", source: "backup", accounts: [], format: null, skipped: [] };
 
 describe("TransferDialog", () => {
