@@ -32,8 +32,8 @@ APP_APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-de
   libxdo-dev libssl-dev libxcb1-dev libxcb-randr0-dev libxcb-shm0-dev libdbus-1-dev \
   libpipewire-0.3-dev libclang-dev libegl-dev libgbm-dev
 # What drives the app in the end-to-end tests: a virtual display, WebKit's WebDriver, and
-# xclip to read the clipboard.
-E2E_APT_PACKAGES := xvfb xauth webkit2gtk-driver xclip imagemagick
+# xclip to read the clipboard, xclipboard (x11-apps) as a clipboard manager.
+E2E_APT_PACKAGES := xvfb xauth webkit2gtk-driver xclip x11-apps imagemagick
 # What checks the installable package: lintian, and rpm to read the .rpm.
 DIST_APT_PACKAGES := lintian rpm file
 # The supply-chain checker `make deny` runs (built from crates.io source, pinned).

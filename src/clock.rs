@@ -103,6 +103,16 @@ impl<C: Clock> Clock for CorrectedClock<C> {
     }
 }
 
+/// The largest offset (5 minutes) applied without the user saying yes to it: a larger one
+/// is more often an on-path attacker's answer (shifting codes into the future, to be
+/// collected now and used later) than a real clock that far off.
+pub const MAX_UNCONFIRMED_OFFSET_MS: u64 = 5 * 60 * 1000;
+
+/// Whether applying a measured `offset_ms` needs the user's explicit confirmation.
+pub fn needs_confirmation(offset_ms: i64) -> bool {
+    offset_ms.unsigned_abs() > MAX_UNCONFIRMED_OFFSET_MS
+}
+
 /// What an SNTP exchange found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measurement {
@@ -415,6 +425,17 @@ mod tests {
         assert_eq!(corrected.now_ms(), 58_500);
         corrected.set_offset_ms(i64::MIN);
         assert_eq!(corrected.now_ms(), 0, "saturates instead of wrapping");
+    }
+
+    #[test]
+    fn offsets_beyond_five_minutes_need_confirmation_either_way() {
+        assert!(!needs_confirmation(0));
+        assert!(!needs_confirmation(300_000));
+        assert!(!needs_confirmation(-300_000));
+        assert!(needs_confirmation(300_001));
+        assert!(needs_confirmation(-300_001));
+        assert!(needs_confirmation(3_600_000), "an on-path +1 h answer");
+        assert!(needs_confirmation(i64::MIN), "no overflow");
     }
 
     #[test]

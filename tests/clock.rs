@@ -155,3 +155,74 @@ fn hostile_replies_are_refused_with_typed_errors() {
         Err(TimeError::BadReply { .. })
     ));
 }
+
+/// A time server on loopback that answers every request with its clock plus one hour, as
+/// an on-path attacker answering for the real one would.
+fn an_hour_ahead(request: &[u8]) -> Vec<u8> {
+    let ahead = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        + Duration::from_secs(3600);
+    let seconds = (ahead.as_secs() + 2_208_988_800) as u32;
+    let fraction = ((u64::from(ahead.subsec_nanos()) << 32) / 1_000_000_000) as u32;
+    let mut stamp = [0u8; 8];
+    stamp[..4].copy_from_slice(&seconds.to_be_bytes());
+    stamp[4..].copy_from_slice(&fraction.to_be_bytes());
+    let mut r = vec![0u8; 48];
+    r[0] = (4 << 3) | 4;
+    r[1] = 2;
+    r[24..32].copy_from_slice(&request[40..48]);
+    r[32..40].copy_from_slice(&stamp);
+    r[40..48].copy_from_slice(&stamp);
+    r
+}
+
+fn sesame_code(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sesame"))
+        .args(["code", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"])
+        .args(args)
+        .env(
+            "SESAME_HOME",
+            std::env::temp_dir().join("sesame-clock-test-no-vault"),
+        )
+        .output()
+        .expect("run sesame")
+}
+
+#[test]
+fn the_cli_does_not_apply_an_hour_from_a_time_server_without_accept_offset() {
+    let server = hostile_server(an_hour_ahead);
+    let refused = sesame_code(&["--ntp", &server]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(refused.stdout.is_empty(), "no code was printed");
+    assert!(stderr.contains(&server), "names the server: {stderr}");
+    assert!(
+        stderr.contains("--accept-offset"),
+        "says what to do: {stderr}"
+    );
+    assert!(stderr.contains("+3"), "says the offset: {stderr}");
+
+    // Accepted deliberately, the code is the one an hour from now.
+    let accepted = sesame_code(&["--ntp", &server, "--accept-offset"]);
+    assert!(accepted.status.success(), "{accepted:?}");
+    let code = String::from_utf8_lossy(&accepted.stdout).trim().to_owned();
+    let otp = Otp::new(
+        &Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap(),
+        Params::default(),
+    )
+    .unwrap();
+    let in_an_hour = SystemClock.now_secs() + 3600;
+    assert!(
+        code == otp.code_at(in_an_hour).as_str() || code == otp.code_at(in_an_hour - 30).as_str(),
+        "the accepted offset is applied"
+    );
+}
+
+#[test]
+fn the_cli_applies_a_small_offset_from_chrony_without_asking() {
+    let chrony = Chrony::start();
+    let out = sesame_code(&["--ntp", &chrony.address]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 6);
+}

@@ -17,7 +17,7 @@ macro_rules! with_commands {
             add: parse_link, scan_image, scan_file, scan_screen, open_backup, open_backup_bytes,
                 add_manual, confirm_pending, discard_pending, take_deep_link;
             transfer: export_backup, export_aegis, export_otpauth, export_migration_qr;
-            settings: get_settings, set_settings, check_time;
+            settings: get_settings, set_settings, check_time, apply_time_check;
             cognito: cognito_status, cognito_configure, cognito_sign_up, cognito_confirm,
                 cognito_resend, cognito_forgot_password, cognito_confirm_forgot_password,
                 cognito_sign_in, cognito_answer_mfa, cognito_answer_mfa_from_vault,

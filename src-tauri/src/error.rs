@@ -79,6 +79,9 @@ pub enum ErrorKind {
     /// The Cognito settings cannot work with this pool or endpoint: configure again.
     CognitoSetup,
     Internal,
+    /// The action needs the user's explicit yes first (a clock offset beyond 5 minutes,
+    /// overwriting a file); the message says what to confirm.
+    ConfirmationRequired,
 }
 
 impl AppError {

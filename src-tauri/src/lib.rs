@@ -15,6 +15,7 @@ mod cognito_view;
 mod commands;
 mod deep_link;
 mod error;
+mod export_file;
 mod idle;
 mod launch_open;
 mod screen;
@@ -58,25 +59,94 @@ pub fn run() {
     {
         builder = builder
             .plugin(tauri_plugin_barcode_scanner::init())
-            .plugin(tauri_plugin_biometric::init());
+            .plugin(tauri_plugin_biometric::init())
+            .plugin(tauri_plugin_clipboard_manager::init());
     }
+    let on_exit = state.clone();
     builder
-        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_deep_link::init())
         .manage(launch_open::LaunchOpen::start(state.clone()))
         .manage(state.clone())
         .setup(move |app| {
+            connect_clipboard(app, &state);
+            #[cfg(all(desktop, unix))]
+            quit_on_signals(app.handle().clone());
             idle::start(app.handle().clone(), state.clone());
             setup_deep_links(app);
             Ok(())
         })
         .invoke_handler(with_commands!(handlers))
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("sesame-app: {e}");
             std::process::exit(1);
+        })
+        .run(move |_app, event| {
+            // Quitting leaves no code of ours on the clipboard (a clipboard manager would
+            // keep it after the app is gone).
+            if let tauri::RunEvent::Exit = event {
+                on_exit.clipboard.clear_if_ours(None);
+            }
         });
+}
+
+/// A logout, `kill` or Ctrl-C quits the way closing the window does (through
+/// `RunEvent::Exit`), instead of ending the process where it stands.
+#[cfg(all(desktop, unix))]
+fn quit_on_signals(app: tauri::AppHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tauri::async_runtime::spawn(async move {
+        let kinds = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::interrupt(),
+        ];
+        let mut streams = Vec::new();
+        for kind in kinds {
+            match signal(kind) {
+                Ok(stream) => streams.push(stream),
+                Err(e) => eprintln!("sesame-app: cannot handle signal {kind:?}: {e}"),
+            }
+        }
+        if streams.is_empty() {
+            return;
+        }
+        let any = streams.iter_mut().map(|s| Box::pin(s.recv()));
+        let _ = futures_select_all(any).await;
+        app.exit(0);
+    });
+}
+
+/// Waits for the first of `futures`.
+#[cfg(all(desktop, unix))]
+async fn futures_select_all<F: std::future::Future + Unpin>(futures: impl Iterator<Item = F>) {
+    let mut futures: Vec<F> = futures.collect();
+    std::future::poll_fn(move |cx| {
+        for f in futures.iter_mut() {
+            if std::pin::Pin::new(f).poll(cx).is_ready() {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+/// Gives the state the system clipboard (a display without one only loses copying).
+fn connect_clipboard(app: &tauri::App, state: &AppState) {
+    #[cfg(desktop)]
+    {
+        let _ = app;
+        match clipboard::SystemBoard::open() {
+            Ok(board) => state.clipboard.connect(Box::new(board)),
+            Err(e) => eprintln!("sesame-app: no clipboard: {e}"),
+        }
+    }
+    #[cfg(mobile)]
+    state
+        .clipboard
+        .connect(Box::new(clipboard::SystemBoard::open(app.handle().clone())));
 }
 
 /// The vault location (`SESAME_HOME` or the platform's data folder) and the keystore

@@ -56,6 +56,8 @@ pub struct Session {
     pub hotp_codes: HashMap<AccountId, Code>,
     /// The user's last action (for auto-lock).
     pub last_activity: Instant,
+    /// The clock offset measured last, until the user applies it.
+    pub time_check: Option<crate::commands::settings::TimeCheck>,
 }
 
 impl Session {
@@ -71,6 +73,7 @@ impl Session {
     fn lock(&mut self) {
         self.vault = None;
         self.hotp_codes.clear();
+        self.time_check = None;
         let keep: Vec<String> = self.deep_links.iter().cloned().collect();
         self.pending.retain(|id, _| keep.contains(id));
     }
@@ -125,6 +128,8 @@ pub struct Inner {
     /// System time plus the measured offset when time correction is on.
     pub clock: CorrectedClock<SystemClock>,
     session: Mutex<Session>,
+    /// What Sesame copied (cleared on lock and quit if the clipboard still holds it).
+    pub clipboard: crate::clipboard::Clipboard,
     /// How many times the session was locked (an answer to Cognito that was on its way
     /// during a lock sees it moved, and drops its sign-in).
     locks: AtomicU64,
@@ -153,15 +158,17 @@ impl AppState {
                 held: VecDeque::new(),
                 hotp_codes: HashMap::new(),
                 last_activity: Instant::now(),
+                time_check: None,
             }),
+            clipboard: Default::default(),
             locks: AtomicU64::new(0),
             sign_in: Default::default(),
         }))
     }
 
-    /// Locks: drops the vault, everything read from it, and a Cognito sign-in in
-    /// progress (the one lock path: the `lock` command, auto-lock, a flow that finds the
-    /// vault gone).
+    /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress,
+    /// and a code Sesame copied that is still on the clipboard (the one lock path: the
+    /// `lock` command, auto-lock, a flow that finds the vault gone).
     pub fn lock(&self) {
         self.lock_session(&mut self.session());
     }
@@ -169,6 +176,9 @@ impl AppState {
     /// Like [`AppState::lock`], with the session already in hand.
     pub fn lock_session(&self, session: &mut Session) {
         session.lock();
+        // Off this thread: checking the clipboard is a round trip to the display server.
+        let state = self.clone();
+        std::thread::spawn(move || state.clipboard.clear_if_ours(None));
         self.locks.fetch_add(1, Ordering::SeqCst);
         self.sign_in.clear();
     }

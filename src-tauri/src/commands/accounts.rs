@@ -3,9 +3,9 @@
 use serde::Serialize;
 use sesame::account::AccountId;
 use sesame::vault::{Edit, VaultError};
-use tauri::{AppHandle, State};
+use tauri::State;
+use zeroize::Zeroizing;
 
-use crate::clipboard;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::{AccountEdit, AccountView, CodeView, period_ms};
@@ -107,11 +107,7 @@ pub struct CopyResult {
 /// Copies the account's current code to the clipboard and clears it after the
 /// configured time if it still holds that code.
 #[tauri::command]
-pub async fn copy_code(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: String,
-) -> AppResult<CopyResult> {
+pub async fn copy_code(state: State<'_, AppState>, id: String) -> AppResult<CopyResult> {
     let id = account_id(&id)?;
     let now_ms = state.now_ms();
     let (code, clear_after_secs) = {
@@ -135,7 +131,14 @@ pub async fn copy_code(
         let _ = vault.update(|data| data.touch(&id, now_ms));
         (code, clear)
     };
-    clipboard::copy_and_clear_later(&app, code, clear_after_secs)?;
+    let copied = state.clipboard.copy(code.as_str())?;
+    if clear_after_secs > 0 {
+        let state = state.inner().clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(clear_after_secs));
+            state.clipboard.clear_if_ours(Some(copied));
+        });
+    }
     Ok(CopyResult { clear_after_secs })
 }
 
@@ -218,10 +221,23 @@ pub struct Revealed {
     qr_svg: String,
 }
 
-/// Shows an account's secret: the one command that sends one to the web view.
+/// Shows an account's secret: the one command that sends one to the web view. A vault
+/// with a password asks for it again.
 #[tauri::command]
-pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> AppResult<Revealed> {
+pub async fn reveal_secret(
+    state: State<'_, AppState>,
+    id: String,
+    password: Option<Zeroizing<String>>,
+) -> AppResult<Revealed> {
     let id = account_id(&id)?;
+    super::blocking(&state, move |state| {
+        reveal(&state, &id, password.as_ref().map(|p| p.as_str()))
+    })
+    .await
+}
+
+fn reveal(state: &AppState, id: &AccountId, password: Option<&str>) -> AppResult<Revealed> {
+    super::vault::confirm_password(state, password)?;
     let mut session = state.active_session();
     let stored = session.vault()?.data().find(id.as_str())?.clone();
     let uri = sesame::uri::format(&stored.account);
@@ -231,4 +247,59 @@ pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> AppResult<
         uri,
         qr_svg,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use sesame::keystore::{self, KeystoreChoice};
+    use sesame::vault::{KdfCost, Vault, VaultPaths};
+
+    const PASSWORD: &str = "correct horse battery 42";
+
+    fn unlocked(password: Option<&str>) -> (tempfile::TempDir, AppState, AccountId) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path().join("sesame"));
+        let keys = KeystoreChoice::File(dir.path().join("keys"));
+        paths.create_dir().unwrap();
+        let mut vault = Vault::create(
+            paths.clone(),
+            keystore::open(&keys).unwrap(),
+            password,
+            KdfCost::DEFAULT,
+        )
+        .unwrap();
+        let account = sesame::uri::parse("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .account
+            .clone();
+        let id = match vault.update(|d| Ok(d.add(account, 0))).unwrap() {
+            sesame::vault::Added::New(id) => id,
+            other => panic!("{other:?}"),
+        };
+        let state = AppState::new(paths, keys);
+        state.session().vault = Some(vault);
+        (dir, state, id)
+    }
+
+    #[test]
+    fn reveal_without_the_password_is_refused_when_the_vault_has_one() {
+        let (_dir, state, id) = unlocked(Some(PASSWORD));
+        let e = reveal(&state, &id, None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::PasswordRequired);
+        let e = reveal(&state, &id, Some("not the password")).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::WrongPassword);
+        let shown = reveal(&state, &id, Some(PASSWORD)).unwrap();
+        assert_eq!(shown.secret, "JBSWY3DPEHPK3PXP");
+    }
+
+    #[test]
+    fn a_vault_without_a_password_reveals_without_one() {
+        let (_dir, state, id) = unlocked(None);
+        assert_eq!(
+            reveal(&state, &id, None).unwrap().secret,
+            "JBSWY3DPEHPK3PXP"
+        );
+    }
 }

@@ -1,37 +1,24 @@
 //! Exports: an encrypted backup, an Aegis vault, a plain `otpauth://` list, Google
-//! Authenticator transfer QR codes. Each is something the user asked for, after the UI's warning.
+//! Authenticator transfer QR codes. Each is something the user asked for, after the UI's
+//! warning, and (when the vault has a password) after entering it again. Files are never
+//! written through a link, over an existing file only with `overwrite` (the user confirmed
+//! it), and all at once.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sesame::account::StoredAccount;
 use tauri::State;
 use zeroize::Zeroizing;
 
+use super::vault::confirm_password;
 use super::{blocking, password_cost};
-use crate::error::{AppError, AppResult, ErrorKind};
+use crate::error::{AppError, AppResult};
+use crate::export_file::write_export;
 use crate::state::AppState;
 
 fn accounts(state: &AppState) -> AppResult<Vec<StoredAccount>> {
     let mut session = state.active_session();
     Ok(session.vault()?.data().accounts.clone())
-}
-
-/// Writes `bytes` to `path`, readable by the owner only (the user chose the path and
-/// confirmed any overwrite in the save dialog).
-fn write_private(path: &Path, bytes: &[u8]) -> AppResult<()> {
-    let io = |e: std::io::Error| {
-        AppError::new(
-            ErrorKind::Io,
-            format!("Cannot write {}: {e}.", path.display()),
-        )
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(io)?;
-    std::io::Write::write_all(&mut file, bytes).map_err(io)?;
-    file.sync_all().map_err(io)
 }
 
 /// An encrypted backup protected by `password`; returns how many accounts it holds.
@@ -40,6 +27,8 @@ pub async fn export_backup(
     state: State<'_, AppState>,
     path: PathBuf,
     password: Zeroizing<String>,
+    vault_password: Option<Zeroizing<String>>,
+    overwrite: bool,
 ) -> AppResult<usize> {
     if password.chars().count() < 8 {
         return Err(AppError::invalid(
@@ -47,9 +36,10 @@ pub async fn export_backup(
         ));
     }
     blocking(&state, move |state| {
+        confirm_password(&state, vault_password.as_ref().map(|p| p.as_str()))?;
         let accounts = accounts(&state)?;
         let bytes = sesame::backup::seal_backup(&accounts, &password, password_cost())?;
-        write_private(&path, &bytes)?;
+        write_export(&path, &bytes, overwrite)?;
         Ok(accounts.len())
     })
     .await
@@ -72,6 +62,8 @@ pub async fn export_aegis(
     state: State<'_, AppState>,
     path: PathBuf,
     password: Option<Zeroizing<String>>,
+    vault_password: Option<Zeroizing<String>>,
+    overwrite: bool,
 ) -> AppResult<AegisExported> {
     if password.as_ref().is_some_and(|p| p.chars().count() < 8) {
         return Err(AppError::invalid(
@@ -79,9 +71,10 @@ pub async fn export_aegis(
         ));
     }
     blocking(&state, move |state| {
+        confirm_password(&state, vault_password.as_ref().map(|p| p.as_str()))?;
         let accounts = accounts(&state)?;
         let export = sesame::import::aegis_json(&accounts, password.as_deref().map(|p| p.as_str()));
-        write_private(&path, &export.bytes)?;
+        write_export(&path, &export.bytes, overwrite)?;
         Ok(AegisExported {
             written: export.written,
             left_out: export
@@ -96,11 +89,17 @@ pub async fn export_aegis(
 
 /// Every account as an `otpauth://` link, one per line, in plain text.
 #[tauri::command]
-pub async fn export_otpauth(state: State<'_, AppState>, path: PathBuf) -> AppResult<usize> {
+pub async fn export_otpauth(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    vault_password: Option<Zeroizing<String>>,
+    overwrite: bool,
+) -> AppResult<usize> {
     blocking(&state, move |state| {
+        confirm_password(&state, vault_password.as_ref().map(|p| p.as_str()))?;
         let accounts = accounts(&state)?;
         let text = sesame::backup::otpauth_list(&accounts);
-        write_private(&path, text.as_bytes())?;
+        write_export(&path, text.as_bytes(), overwrite)?;
         Ok(accounts.len())
     })
     .await
@@ -108,8 +107,12 @@ pub async fn export_otpauth(state: State<'_, AppState>, path: PathBuf) -> AppRes
 
 /// Google Authenticator transfer QR codes (SVG), to scan with a phone.
 #[tauri::command]
-pub async fn export_migration_qr(state: State<'_, AppState>) -> AppResult<Vec<String>> {
+pub async fn export_migration_qr(
+    state: State<'_, AppState>,
+    vault_password: Option<Zeroizing<String>>,
+) -> AppResult<Vec<String>> {
     blocking(&state, move |state| {
+        confirm_password(&state, vault_password.as_ref().map(|p| p.as_str()))?;
         let plain: Vec<_> = accounts(&state)?.into_iter().map(|s| s.account).collect();
         if plain.is_empty() {
             return Err(AppError::invalid("There are no accounts to move."));

@@ -147,18 +147,7 @@ pub async fn change_password(
     let old_password = non_empty(old_password);
     let new_password = non_empty(new_password);
     blocking(&state, move |state| {
-        let has_password = state.session().vault()?.has_password();
-        if has_password {
-            let Some(old) = old_password.as_ref() else {
-                return Err(AppError::new(
-                    crate::error::ErrorKind::PasswordRequired,
-                    "Enter the current password.",
-                ));
-            };
-            // Proves the old password without touching the open vault.
-            let keystore = sesame::keystore::open(&state.keystore)?;
-            Vault::open(state.paths.clone(), keystore, Some(old.as_str()))?;
-        }
+        confirm_password(&state, old_password.as_ref().map(|p| p.as_str()))?;
         let cost = if new_password.is_some() {
             password_cost()
         } else {
@@ -170,4 +159,23 @@ pub async fn change_password(
         Ok(())
     })
     .await
+}
+
+/// Proves that the user knows the vault password, when the vault has one: reveal, exports
+/// and a password change ask for it again. The open vault does not keep anything a
+/// password could be checked against more cheaply than the key derivation itself, so this
+/// opens the vault file with it (one Argon2id run; it is a deliberate user action).
+pub fn confirm_password(state: &AppState, password: Option<&str>) -> AppResult<()> {
+    if !state.session().vault()?.has_password() {
+        return Ok(());
+    }
+    let Some(password) = password.filter(|p| !p.is_empty()) else {
+        return Err(AppError::new(
+            crate::error::ErrorKind::PasswordRequired,
+            "Enter the vault password to continue.",
+        ));
+    };
+    let keystore = sesame::keystore::open(&state.keystore)?;
+    Vault::open(state.paths.clone(), keystore, Some(password))?;
+    Ok(())
 }

@@ -8,7 +8,7 @@ use super::*;
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Every kind, in declaration order.
-const ALL_KINDS: [ErrorKind; 28] = [
+const ALL_KINDS: [ErrorKind; 29] = [
     ErrorKind::NoVault,
     ErrorKind::VaultExists,
     ErrorKind::NotAVault,
@@ -37,6 +37,7 @@ const ALL_KINDS: [ErrorKind; 28] = [
     ErrorKind::SignedOut,
     ErrorKind::CognitoSetup,
     ErrorKind::Internal,
+    ErrorKind::ConfirmationRequired,
 ];
 
 /// The position of `kind` in [`ALL_KINDS`]; no wildcard arm.
@@ -71,6 +72,7 @@ fn kind_index(kind: ErrorKind) -> usize {
         K::SignedOut => 25,
         K::CognitoSetup => 26,
         K::Internal => 27,
+        K::ConfirmationRequired => 28,
     }
 }
 

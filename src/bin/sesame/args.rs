@@ -320,9 +320,14 @@ pub struct OtpArgs {
     /// Compute at this Unix time (seconds) instead of now.
     #[arg(long, value_name = "UNIX", conflicts_with_all = ["counter", "ntp"])]
     pub time: Option<u64>,
-    /// Correct the local clock with this NTP server (HOST[:PORT]) before computing.
+    /// Correct the local clock with this NTP server (HOST[:PORT]) before computing. An
+    /// offset of more than 5 minutes is refused unless --accept-offset is given.
     #[arg(long, value_name = "SERVER")]
     pub ntp: Option<String>,
+    /// Apply the offset --ntp measures even when it is more than 5 minutes (check that
+    /// the server is the one you meant and that this clock really is that far off).
+    #[arg(long, requires = "ntp")]
+    pub accept_offset: bool,
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,19 @@ pub enum CliError {
     /// Time measurement failed.
     #[error("{0}")]
     Time(#[from] sesame::clock::TimeError),
+    /// The time server's answer would move the clock by more than the bound.
+    #[error(
+        "the time server {server} ({address}) says this clock is {} off; more than 5 minutes is not applied without --accept-offset",
+        describe_offset(*offset_ms)
+    )]
+    LargeOffset {
+        /// As given.
+        server: String,
+        /// The address that answered.
+        address: String,
+        /// What it measured, in ms.
+        offset_ms: i64,
+    },
     /// The vault refused.
     #[error("{0}")]
     Vault(#[from] VaultError),
@@ -206,6 +219,9 @@ impl CliError {
                 Some("confirm on a terminal, or pass --yes to remove it anyway".into())
             }
             CliError::Json { .. } => Some("this is a bug in Sesame; please report it".into()),
+            CliError::LargeOffset { .. } => Some(
+                "if the server is the one you meant and this clock really is that far off, pass --accept-offset; better, fix the system clock".into(),
+            ),
             CliError::Secret(_)
             | CliError::Backup(_)
             | CliError::Otp(_)
@@ -405,3 +421,9 @@ fn import_hint(error: &ImportError) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// "+3600.000 s (behind)": an offset for people.
+fn describe_offset(offset_ms: i64) -> String {
+    let side = if offset_ms > 0 { "behind" } else { "ahead" };
+    format!("{:+.3} s ({side})", offset_ms as f64 / 1000.0)
+}

@@ -20,6 +20,13 @@ fn generator(args: &OtpArgs) -> Result<(Otp, u64), CliError> {
         (Some(t), _) => t,
         (None, Some(server)) => {
             let measured = clock::measure_offset(server, SntpOptions::default())?;
+            if clock::needs_confirmation(measured.offset_ms) && !args.accept_offset {
+                return Err(CliError::LargeOffset {
+                    server: server.clone(),
+                    address: measured.server.to_string(),
+                    offset_ms: measured.offset_ms,
+                });
+            }
             let corrected = CorrectedClock::new(SystemClock);
             corrected.set_offset_ms(measured.offset_ms);
             corrected.now_secs()

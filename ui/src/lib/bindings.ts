@@ -21,7 +21,7 @@ message: string, };
  * The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
  * one in an exhaustive `match` below, so a new variant does not build until it is mapped.
  */
-export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal";
+export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required";
 
 /**
  * Where the vault is: what the UI shows (first run, unlock, or the accounts).
@@ -235,9 +235,25 @@ clock_checked_at_ms: number | null,
 theme: "system" | "light" | "dark", };
 
 /**
- * A measured clock offset.
+ * A measured clock offset, held by the shell until the user applies it.
  */
-export type TimeCheck = { offset_ms: number, delay_ms: number, server: string, };
+export type TimeCheck = { 
+/**
+ * Add this to the local clock to get the server's time.
+ */
+offset_ms: number, delay_ms: number, 
+/**
+ * The server as configured.
+ */
+server: string, 
+/**
+ * The address that answered.
+ */
+address: string, 
+/**
+ * More than 5 minutes: applying it needs an explicit confirmation.
+ */
+needs_confirmation: boolean, };
 
 /**
  * The configured user pool and who is signed in. Tokens never reach the web view.
@@ -379,9 +395,12 @@ export const moveAccount = (id: string, position: number) =>
 export const deleteAccount = (id: string) =>
   invoke<null>("delete_account", { id });
 
-/** Shows an account's secret: the one command that sends one to the web view. */
-export const revealSecret = (id: string) =>
-  invoke<Revealed>("reveal_secret", { id });
+/**
+ * Shows an account's secret: the one command that sends one to the web view. A vault
+ * with a password asks for it again.
+ */
+export const revealSecret = (id: string, password: string | null) =>
+  invoke<Revealed>("reveal_secret", { id, password });
 
 /** An `otpauth://` or `otpauth-migration://` link, pasted or typed. */
 export const parseLink = (text: string) =>
@@ -433,23 +452,23 @@ export const takeDeepLink = () =>
   invoke<Pending | null>("take_deep_link");
 
 /** An encrypted backup protected by `password`; returns how many accounts it holds. */
-export const exportBackup = (path: string, password: string) =>
-  invoke<number>("export_backup", { path, password });
+export const exportBackup = (path: string, password: string, vaultPassword: string | null, overwrite: boolean) =>
+  invoke<number>("export_backup", { path, password, vaultPassword, overwrite });
 
 /**
  * An Aegis vault that Aegis imports: encrypted with `password` (at least 8 characters),
  * or plain when `password` is `None` (after the UI's plaintext warning).
  */
-export const exportAegis = (path: string, password: string | null) =>
-  invoke<AegisExported>("export_aegis", { path, password });
+export const exportAegis = (path: string, password: string | null, vaultPassword: string | null, overwrite: boolean) =>
+  invoke<AegisExported>("export_aegis", { path, password, vaultPassword, overwrite });
 
 /** Every account as an `otpauth://` link, one per line, in plain text. */
-export const exportOtpauth = (path: string) =>
-  invoke<number>("export_otpauth", { path });
+export const exportOtpauth = (path: string, vaultPassword: string | null, overwrite: boolean) =>
+  invoke<number>("export_otpauth", { path, vaultPassword, overwrite });
 
 /** Google Authenticator transfer QR codes (SVG), to scan with a phone. */
-export const exportMigrationQr = () =>
-  invoke<string[]>("export_migration_qr");
+export const exportMigrationQr = (vaultPassword: string | null) =>
+  invoke<string[]>("export_migration_qr", { vaultPassword });
 
 /** The vault's settings. */
 export const getSettings = () =>
@@ -462,9 +481,19 @@ export const getSettings = () =>
 export const setSettings = (settings: Settings) =>
   invoke<Settings>("set_settings", { settings });
 
-/** Asks the configured NTP server how far off this clock is, and stores the offset. */
+/**
+ * Asks the configured NTP server how far off this clock is. Nothing is applied: the UI
+ * shows the server and the offset, and `apply_time_check` applies it if the user agrees.
+ */
 export const checkTime = () =>
   invoke<TimeCheck>("check_time");
+
+/**
+ * Applies the offset `check_time` measured last (once). One beyond 5 minutes is refused
+ * unless `confirm_large`: the user said yes to that server moving the clock that far.
+ */
+export const applyTimeCheck = (confirmLarge: boolean) =>
+  invoke<Settings>("apply_time_check", { confirmLarge });
 
 /** The pool and session, as stored. */
 export const cognitoStatus = () =>
@@ -564,7 +593,7 @@ export interface Commands {
   edit_account: { args: { id: string; edit: AccountEdit }; result: AccountView };
   move_account: { args: { id: string; position: number }; result: null };
   delete_account: { args: { id: string }; result: null };
-  reveal_secret: { args: { id: string }; result: Revealed };
+  reveal_secret: { args: { id: string; password: string | null }; result: Revealed };
   parse_link: { args: { text: string }; result: Pending };
   scan_image: { args: { bytes: number[] }; result: Pending };
   scan_file: { args: { path: string }; result: Pending };
@@ -575,13 +604,14 @@ export interface Commands {
   confirm_pending: { args: { pendingId: string; indices: number[] }; result: AccountView[] };
   discard_pending: { args: { pendingId: string }; result: null };
   take_deep_link: { args: Record<string, never>; result: Pending | null };
-  export_backup: { args: { path: string; password: string }; result: number };
-  export_aegis: { args: { path: string; password: string | null }; result: AegisExported };
-  export_otpauth: { args: { path: string }; result: number };
-  export_migration_qr: { args: Record<string, never>; result: string[] };
+  export_backup: { args: { path: string; password: string; vaultPassword: string | null; overwrite: boolean }; result: number };
+  export_aegis: { args: { path: string; password: string | null; vaultPassword: string | null; overwrite: boolean }; result: AegisExported };
+  export_otpauth: { args: { path: string; vaultPassword: string | null; overwrite: boolean }; result: number };
+  export_migration_qr: { args: { vaultPassword: string | null }; result: string[] };
   get_settings: { args: Record<string, never>; result: Settings };
   set_settings: { args: { settings: Settings }; result: Settings };
   check_time: { args: Record<string, never>; result: TimeCheck };
+  apply_time_check: { args: { confirmLarge: boolean }; result: Settings };
   cognito_status: { args: Record<string, never>; result: CognitoStatus };
   cognito_configure: { args: { region: string; userPoolId: string; clientId: string; clientSecret: string | null; endpoint: string | null }; result: CognitoStatus };
   cognito_sign_up: { args: { username: string; email: string; password: string }; result: CodeSent };

@@ -170,6 +170,8 @@ export function installDevMock(): void {
     theme: (params.get("theme") as Settings["theme"]) ?? "system",
   };
   if (params.get("theme")) localStorage.setItem("sesame.theme", settings.theme);
+  /** The offset `check_time` measured, until `apply_time_check`. */
+  let measured: number | null = null;
   let deepLink: Pending | null =
     params.get("deeplink") === "1"
       ? {
@@ -201,6 +203,12 @@ export function installDevMock(): void {
     const { secret: _secret, ...rest } = a;
     void _secret;
     return { ...rest, tags: [...rest.tags] };
+  };
+  /** Reveal and exports ask for the vault password again when it has one. */
+  const needVaultPassword = (password: unknown) => {
+    if (!hasPassword) return;
+    if (!password) fail("password_required", "Enter the vault password to continue.");
+    if (password === "wrong") fail("wrong_password", "Wrong password.");
   };
   const find = (id: string) => accounts.find((a) => a.id === id) ?? fail("not_found", "That account is no longer in the vault.");
   const codeOf = (a: MockAccount): CodeView => {
@@ -338,6 +346,7 @@ export function installDevMock(): void {
     },
     reveal_secret: (args) => {
       needUnlocked();
+      needVaultPassword(args.password);
       const a = find(args.id as string);
       const uri = `otpauth://${a.kind === "hotp" ? "hotp" : "totp"}/${encodeURIComponent(a.issuer ?? "")}:${encodeURIComponent(a.name)}?secret=${a.secret}${a.issuer ? `&issuer=${encodeURIComponent(a.issuer)}` : ""}`;
       return { secret: a.secret, uri, qr_svg: fakeQrSvg(uri) };
@@ -410,17 +419,24 @@ export function installDevMock(): void {
       deepLink = null;
       return p;
     },
-    export_aegis: () => ({ written: accounts.length, left_out: [] }),
-    export_backup: () => {
+    export_aegis: (args) => {
       needUnlocked();
+      needVaultPassword(args.vaultPassword);
+      return { written: accounts.length, left_out: [] };
+    },
+    export_backup: (args) => {
+      needUnlocked();
+      needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
-    export_otpauth: () => {
+    export_otpauth: (args) => {
       needUnlocked();
+      needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
-    export_migration_qr: () => {
+    export_migration_qr: (args) => {
       needUnlocked();
+      needVaultPassword(args.vaultPassword);
       return Array.from({ length: Math.max(1, Math.ceil(accounts.length / 5)) }, (_, i) => fakeQrSvg(`batch ${i}`));
     },
     get_settings: () => {
@@ -434,9 +450,18 @@ export function installDevMock(): void {
     },
     check_time: () => {
       if (/fail/.test(settings.ntp_server)) fail("time", `No answer from ${settings.ntp_server} within 3 s.`);
-      settings.clock_offset_ms = 1234;
+      // A server named "…ahead…" answers an hour ahead (an on-path attacker's answer).
+      const offset = /ahead/.test(settings.ntp_server) ? 3_600_000 : 1234;
+      measured = offset;
+      return { offset_ms: offset, delay_ms: 38, server: settings.ntp_server, address: "192.0.2.123:123", needs_confirmation: offset > 300_000 };
+    },
+    apply_time_check: (args) => {
+      if (measured === null) return fail("not_found", "There is no measured offset to apply: choose \"Check now\" first.");
+      if (measured > 300_000 && !args.confirmLarge) fail("confirmation_required", `The time server ${settings.ntp_server} says this clock is off by more than 5 minutes; confirm that before Sesame applies it.`);
+      settings.clock_offset_ms = measured;
       settings.clock_checked_at_ms = Date.now();
-      return { offset_ms: 1234, delay_ms: 38, server: settings.ntp_server };
+      measured = null;
+      return { ...settings };
     },
     ...cognito,
   };

@@ -30,6 +30,7 @@ const KINDS = new Set<AppError["kind"]>([
   "signed_out",
   "cognito_setup",
   "internal",
+  "confirmation_required",
 ]);
 
 export function isAppError(e: unknown): e is AppError {

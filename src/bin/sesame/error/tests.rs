@@ -64,6 +64,11 @@ fn own_errors() -> Vec<CliError> {
         CliError::PasswordAgain,
         CliError::NoSession,
         CliError::Usage("give --issuer, --account or both".into()),
+        CliError::LargeOffset {
+            server: "time.example".into(),
+            address: "192.0.2.1:123".into(),
+            offset_ms: 3_600_000,
+        },
     ]
 }
 
@@ -102,6 +107,7 @@ fn own_index(error: &CliError) -> Option<usize> {
         CliError::PasswordAgain => Some(18),
         CliError::NoSession => Some(19),
         CliError::Usage(_) => Some(20),
+        CliError::LargeOffset { .. } => Some(21),
     }
 }
 

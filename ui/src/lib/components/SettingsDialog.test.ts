@@ -42,13 +42,39 @@ describe("SettingsDialog", () => {
     expect(document.documentElement.dataset.theme).toBe("dark");
   });
 
-  it("measures the clock and shows the offset", async () => {
-    shell({ check_time: () => ({ offset_ms: 1234, delay_ms: 20, server: "pool.ntp.org" }) });
+  it("shows the server and the offset it measured, and applies it only when asked", async () => {
+    const s = shell({
+      check_time: () => ({ offset_ms: 1234, delay_ms: 20, server: "pool.ntp.org", address: "192.0.2.1:123", needs_confirmation: false }),
+      apply_time_check: () => ({ ...SETTINGS, clock_offset_ms: 1234, clock_checked_at_ms: Date.now() }),
+    });
     render(SettingsDialog, { onclose: () => {} });
     expect((await screen.findByTestId("settings-offset-unknown")).textContent).toMatch(/not measured yet/i);
-    expect(screen.queryByTestId("settings-offset")).toBeNull();
     await fireEvent.click(screen.getByTestId("settings-check-time"));
+    const check = await screen.findByTestId("settings-time-check");
+    expect(check.textContent).toMatch(/pool\.ntp\.org/);
+    expect(check.textContent).toMatch(/192\.0\.2\.1:123/);
+    expect(screen.getByTestId("settings-measured-offset").textContent).toBe("+1.2 s");
+    expect(s.argsOf("apply_time_check")).toHaveLength(0);
+    expect(screen.queryByTestId("settings-offset")).toBeNull();
+    await fireEvent.click(screen.getByTestId("settings-apply-offset"));
     await waitFor(() => expect(screen.getByTestId("settings-offset").textContent).toBe("+1.2 s"));
+    expect(s.argsOf("apply_time_check")).toEqual([{ confirmLarge: false }]);
+  });
+
+  it("an offset of an hour is applied only after the user confirms it", async () => {
+    const s = shell({
+      check_time: () => ({ offset_ms: 3_600_000, delay_ms: 20, server: "time.example", address: "192.0.2.1:123", needs_confirmation: true }),
+      apply_time_check: () => ({ ...SETTINGS, clock_offset_ms: 3_600_000, clock_checked_at_ms: Date.now() }),
+    });
+    render(SettingsDialog, { onclose: () => {} });
+    await fireEvent.click(await screen.findByTestId("settings-check-time"));
+    expect((await screen.findByTestId("settings-large-offset")).textContent).toMatch(/more than 5 minutes/);
+    const apply = screen.getByTestId("settings-apply-offset") as HTMLButtonElement;
+    expect(apply.disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("settings-confirm-offset"));
+    expect(apply.disabled).toBe(false);
+    await fireEvent.click(apply);
+    await waitFor(() => expect(s.argsOf("apply_time_check")).toEqual([{ confirmLarge: true }]));
   });
 
   it("shows the offset measured earlier, and when", async () => {

@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import TransferDialog from "./TransferDialog.svelte";
 import { fakeShell, reject } from "../../test-shell";
+import type { Status } from "../api";
 
+const NO_PASSWORD: Status = { state: "unlocked", has_password: false, vault_path: "/v", keystore: "Secret Service" };
 const pending = { pending_id: "b1", source: "backup", accounts: [], format: null, skipped: [] };
 
 describe("TransferDialog", () => {
@@ -42,10 +44,27 @@ describe("TransferDialog", () => {
     expect(shell.argsOf("open_backup")).toEqual([{ path: "/home/alice/2fas-backup.2fas", password: "2fas pw" }]);
   });
 
+  it("asks for the vault password before an export when the vault has one", async () => {
+    const shell = fakeShell({
+      "plugin:dialog|save": () => "/home/alice/links.txt",
+      export_otpauth: () => 3,
+      status: () => ({ ...NO_PASSWORD, has_password: true }),
+    });
+    render(TransferDialog, { onclose: () => {}, onpending: () => {} });
+    const vaultPw = await screen.findByTestId("export-vault-password");
+    await fireEvent.click(screen.getByTestId("export-otpauth"));
+    expect((await screen.findByTestId("error")).textContent).toMatch(/vault password/);
+    expect(shell.argsOf("export_otpauth")).toEqual([]);
+    await fireEvent.input(vaultPw, { target: { value: "vault pw" } });
+    await fireEvent.click(screen.getByTestId("export-otpauth"));
+    await waitFor(() => expect(shell.argsOf("export_otpauth")).toEqual([{ path: "/home/alice/links.txt", vaultPassword: "vault pw", overwrite: true }]));
+  });
+
   it("exports a backup only with the password typed twice", async () => {
     const shell = fakeShell({
       "plugin:dialog|save": () => "/home/alice/b.sesame",
       export_backup: () => 4,
+      status: () => NO_PASSWORD,
     });
     render(TransferDialog, { onclose: () => {}, onpending: () => {} });
     await fireEvent.click(screen.getByTestId("export-backup"));
@@ -56,7 +75,7 @@ describe("TransferDialog", () => {
     expect(shell.argsOf("export_backup")).toEqual([]);
     await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "one" } });
     await fireEvent.click(screen.getByTestId("export-backup-save"));
-    await waitFor(() => expect(shell.argsOf("export_backup")).toEqual([{ path: "/home/alice/b.sesame", password: "one" }]));
+    await waitFor(() => expect(shell.argsOf("export_backup")).toEqual([{ path: "/home/alice/b.sesame", password: "one", vaultPassword: null, overwrite: true }]));
     const saved = await screen.findByText(/Saved 4 accounts/);
     expect(saved.textContent).toMatch(/^Saved 4 accounts to \/home\/alice\/b\.sesame\. Keep the password/);
     expect(saved.closest('[role="status"]')).not.toBeNull();
@@ -65,6 +84,7 @@ describe("TransferDialog", () => {
   it("exports an encrypted Aegis vault with the same password form", async () => {
     const shell = fakeShell({
       "plugin:dialog|save": () => "/home/alice/aegis.json",
+      status: () => NO_PASSWORD,
       export_aegis: () => ({ written: 3, left_out: ["Old: bob — MD5 codes: Aegis cannot compute them"] }),
     });
     render(TransferDialog, { onclose: () => {}, onpending: () => {} });
@@ -74,7 +94,7 @@ describe("TransferDialog", () => {
     await fireEvent.input(screen.getByTestId("export-backup-password"), { target: { value: "aegis pw 123" } });
     await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "aegis pw 123" } });
     await fireEvent.click(screen.getByTestId("export-backup-save"));
-    await waitFor(() => expect(shell.argsOf("export_aegis")).toEqual([{ path: "/home/alice/aegis.json", password: "aegis pw 123" }]));
+    await waitFor(() => expect(shell.argsOf("export_aegis")).toEqual([{ path: "/home/alice/aegis.json", password: "aegis pw 123", vaultPassword: null, overwrite: true }]));
     expect(shell.argsOf("export_backup")).toEqual([]);
     const dialog = screen.getByTestId("transfer-dialog");
     await waitFor(() => expect(dialog.textContent).toContain("Saved 3 accounts to /home/alice/aegis.json as an encrypted Aegis vault"));

@@ -153,6 +153,23 @@ describe("Vault", () => {
     await waitFor(() => expect(s.argsOf("move_account")).toEqual([{ id: "gh", position: 1 }]));
   });
 
+  it("reveals a secret only with the vault password when the vault has one", async () => {
+    const s = shell({
+      status: () => ({ state: "unlocked", has_password: true, vault_path: "/v", keystore: "Secret Service" }),
+      reveal_secret: () => ({ secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP", qr_svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" }),
+    });
+    renderVault();
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    await fireEvent.click(within(row("gh")).getByTestId("account-menu"));
+    await fireEvent.click(screen.getByTestId("account-reveal"));
+    const pw = await screen.findByTestId("reveal-password");
+    expect((screen.getByTestId("reveal-confirm") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(pw, { target: { value: "vault pw" } });
+    await fireEvent.click(screen.getByTestId("reveal-confirm"));
+    expect((await screen.findByTestId("reveal-secret")).textContent).toBe("JBSWY3DPEHPK3PXP");
+    expect(s.argsOf("reveal_secret")).toEqual([{ id: "gh", password: "vault pw" }]);
+  });
+
   it("reveals a secret only after confirmation", async () => {
     const s = shell({
       reveal_secret: () => ({ secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP", qr_svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" }),
