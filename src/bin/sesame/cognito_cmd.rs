@@ -869,7 +869,7 @@ async fn whoami(
                 "provider_type": i.provider_type,
                 "user_id": i.user_id,
             })).collect::<Vec<_>>(),
-            "attributes": attributes.iter().cloned().collect::<serde_json::Map<String, Value>>(),
+            "attributes": attributes.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<serde_json::Map<String, Value>>(),
             "mfa": profile.as_ref().map(|p| p.mfa_methods.clone()),
             "preferred_mfa": profile.as_ref().and_then(|p| p.preferred_mfa.clone()),
             "vault_account_id": link.map(|l| l.account_id.to_string()),

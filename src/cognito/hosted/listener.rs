@@ -188,14 +188,15 @@ mod tests {
                 |query| Ok(query.to_owned()),
                 |_| page_html("Done <ok>", "close this tab"),
             );
-            let browser = async {
+            let browser = tokio::spawn(async move {
                 let favicon = get(port, "/favicon.ico").await;
                 assert!(favicon.starts_with("HTTP/1.1 404"), "{favicon}");
                 // A connection that says nothing does not hold the listener up for long.
                 let _idle = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
                 get(port, "/callback?code=1&state=2").await
-            };
-            let (query, page) = tokio::join!(waiting, browser);
+            });
+            let query = waiting.await;
+            let page = browser.await.unwrap();
             assert_eq!(query.unwrap(), "code=1&state=2");
             assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
             assert!(page.contains("Done &lt;ok&gt;"), "{page}");

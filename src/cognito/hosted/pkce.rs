@@ -65,7 +65,7 @@ mod tests {
         ));
         assert_eq!(
             pkce.challenge(),
-            "E9Melhoa2OwvFr-Mpt88ZZ9R8tq4Nm8nh0ZBa-nI0cM"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
         assert!(!format!("{pkce:?}").contains("dBjftJeZ"));
     }
