@@ -183,14 +183,26 @@ impl Home {
         cmd.args(&args);
         if let Some(secret) = &client.client_secret {
             cmd.arg("--client-secret-stdin").stdin(Stdio::piped());
-            let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+            let mut child = cmd
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
             use std::io::Write;
             writeln!(child.stdin.take().unwrap(), "{secret}").unwrap();
             let out = child.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         } else {
             let out = cmd.output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let text = String::from_utf8_lossy(&out.stdout);
             assert!(
                 text.contains(&format!("http://127.0.0.1:{port}/callback")),
@@ -204,10 +216,7 @@ impl Home {
         match out.status.code() {
             Some(0) => Some(serde_json::from_slice(&out.stdout).unwrap()),
             Some(1) => None,
-            other => panic!(
-                "whoami: {other:?} {}",
-                String::from_utf8_lossy(&out.stderr)
-            ),
+            other => panic!("whoami: {other:?} {}", String::from_utf8_lossy(&out.stderr)),
         }
     }
 }
@@ -351,7 +360,12 @@ async fn hosted_pool(ms: &Ministack, port: u16, providers: &[&str], secret: bool
         &pool,
         HostedClient {
             port,
-            scopes: &["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+            scopes: &[
+                "openid",
+                "email",
+                "profile",
+                "aws.cognito.signin.user.admin",
+            ],
             providers,
             secret,
         },
@@ -378,20 +392,37 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     let mut cli = home.sign_in(&[]);
     let url = cli.url();
     // Discovery named the emulator's endpoint; S256 PKCE, state and nonce are in the URL.
-    assert!(url.starts_with(&format!("{}/oauth2/authorize?", ms.endpoint)), "{url}");
-    assert_eq!(param(&url, "code_challenge_method").as_deref(), Some("S256"));
-    assert_eq!(param(&url, "scope").as_deref(), Some("openid email profile"));
+    assert!(
+        url.starts_with(&format!("{}/oauth2/authorize?", ms.endpoint)),
+        "{url}"
+    );
+    assert_eq!(
+        param(&url, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert_eq!(
+        param(&url, "scope").as_deref(),
+        Some("openid email profile")
+    );
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         assert!(login.body.contains("name=\"password\""), "{}", login.body);
         // A wrong password stays on the page, and nothing comes back to Sesame yet.
         let again = browser
-            .submit(&login, &[("username", "alice"), ("password", "wrong")], &never)
+            .submit(
+                &login,
+                &[("username", "alice"), ("password", "wrong")],
+                &never,
+            )
             .await
             .unwrap();
         assert!(again.body.contains("Incorrect username or password"));
         let back = browser
-            .submit(&again, &[("username", "alice"), ("password", PASSWORD)], &never)
+            .submit(
+                &again,
+                &[("username", "alice"), ("password", PASSWORD)],
+                &never,
+            )
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -426,7 +457,10 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     // Sign-out revokes the tokens and ends the hosted page's session in the browser.
     let mut out = home.start(&["cognito", "sign-out", "--no-open"]);
     let logout = out.url();
-    assert_eq!(param(&logout, "client_id").as_deref(), Some(client.client_id.as_str()));
+    assert_eq!(
+        param(&logout, "client_id").as_deref(),
+        Some(client.client_id.as_str())
+    );
     assert_eq!(
         param(&logout, "logout_uri"),
         Some(format!("http://127.0.0.1:{port}/signed-out"))
@@ -453,7 +487,11 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(&login, &[("username", "alice"), ("password", PASSWORD)], &never)
+            .submit(
+                &login,
+                &[("username", "alice"), ("password", PASSWORD)],
+                &never,
+            )
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -510,7 +548,11 @@ fn bad_answers_from_the_hosted_page_change_nothing() {
         rt().block_on(async {
             let login = browser.open(url, &never).await.unwrap();
             browser
-                .submit(&login, &[("username", "bob"), ("password", PASSWORD)], &at_callback)
+                .submit(
+                    &login,
+                    &[("username", "bob"), ("password", PASSWORD)],
+                    &at_callback,
+                )
                 .await
                 .err()
                 .expect("a redirect back to Sesame")
@@ -586,7 +628,10 @@ fn bad_answers_from_the_hosted_page_change_nothing() {
     home.ok(&["cognito", "sign-out", "--local"]);
     refused(&home, "the authorization code was refused", &[], |url| {
         let state = param(&url, "state").unwrap();
-        visit_expecting(format!("{callback}?code={used}&state={state}"), "got the answer");
+        visit_expecting(
+            format!("{callback}?code={used}&state={state}"),
+            "got the answer",
+        );
     });
     // Nobody comes back.
     refused(
@@ -631,7 +676,9 @@ fn a_federated_user_signs_in_through_an_openid_provider() {
         // The pool sends the browser to the provider it discovered from its issuer.
         let idp_page = browser.open(&url, &never).await.unwrap();
         assert!(
-            idp_page.url.starts_with(&format!("{}/oauth2/authorize", idp.issuer)),
+            idp_page
+                .url
+                .starts_with(&format!("{}/oauth2/authorize", idp.issuer)),
             "{} {}",
             idp_page.url,
             idp.log()

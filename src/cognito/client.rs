@@ -519,7 +519,14 @@ impl CognitoClient {
             .map(Token::new)
             .or_else(|| keep_refresh.cloned());
         let (session, _) = self
-            .session_from_tokens(Tokens { id, access, refresh }, |_| login.to_owned())
+            .session_from_tokens(
+                Tokens {
+                    id,
+                    access,
+                    refresh,
+                },
+                |_| login.to_owned(),
+            )
             .await?;
         Ok(session)
     }

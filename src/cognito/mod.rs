@@ -65,10 +65,10 @@ pub use access::VaultAccess;
 pub use client::{CodeDelivery, CognitoClient, SignUpOutcome, UserProfile};
 pub use config::{ClientSecret, CognitoConfig};
 pub use error::CognitoError;
-pub use hosted::{HostedConfig, HostedError, HostedSignIn};
 pub use flow::{
     Answer, AuthFlow, Driver, EnrolledTotp, MfaKind, Prompt, SignIn, SignInStep, UnsupportedReason,
 };
+pub use hosted::{HostedConfig, HostedError, HostedSignIn};
 pub use jwks::Jwks;
 pub use redacted::Redacted;
 pub use store::CognitoState;

@@ -153,7 +153,11 @@ pub struct SignInArgs {
     pub mfa_code: Option<String>,
     /// A value for an attribute the pool requires when it asks for a new password,
     /// NAME=VALUE (repeatable); missing ones are asked on a terminal.
-    #[arg(long = "attribute", value_name = "NAME=VALUE", conflicts_with = "browser")]
+    #[arg(
+        long = "attribute",
+        value_name = "NAME=VALUE",
+        conflicts_with = "browser"
+    )]
     pub attributes: Vec<String>,
     /// Sign in through the pool's hosted page in a browser (needs `configure --domain`).
     #[arg(long, conflicts_with = "username")]
@@ -469,7 +473,9 @@ fn parse_attributes(pairs: &[String]) -> Result<Vec<(String, String)>, CliError>
         let (name, value) = pair
             .split_once('=')
             .filter(|(name, _)| !name.trim().is_empty())
-            .ok_or_else(|| CliError::Usage(format!("--attribute {pair}: write it as NAME=VALUE")))?;
+            .ok_or_else(|| {
+                CliError::Usage(format!("--attribute {pair}: write it as NAME=VALUE"))
+            })?;
         let name = name.trim().trim_start_matches("userAttributes.").to_owned();
         attributes.retain(|(n, _)| *n != name);
         attributes.push((name, value.to_owned()));

@@ -396,7 +396,10 @@ fn hosted_hint(error: &HostedError) -> Option<String> {
         H::InsecureEndpoint { .. } | H::DiscoveryIssuer { .. } => {
             format!("check the --issuer and --domain given to: {CONFIGURE}")
         }
-        _ => return None,
+        H::Denied { .. }
+        | H::TokenEndpoint { .. }
+        | H::NotTokens { .. }
+        | H::Unreachable { .. } => return None,
     };
     Some(hint)
 }

@@ -30,12 +30,11 @@ impl AuthorizeRequest {
         let pkce = Pkce::generate();
         let state = random_token(32);
         let nonce = random_token(32);
-        let mut url = reqwest::Url::parse(authorize_endpoint).map_err(|_| {
-            HostedError::InsecureEndpoint {
+        let mut url =
+            reqwest::Url::parse(authorize_endpoint).map_err(|_| HostedError::InsecureEndpoint {
                 what: "authorization",
                 url: clean(authorize_endpoint),
-            }
-        })?;
+            })?;
         {
             let mut query = url.query_pairs_mut();
             query
@@ -100,9 +99,7 @@ impl AuthorizeRequest {
             None if error.is_none() => {
                 return Err(HostedError::StateMismatch { found: "missing" });
             }
-            Some(state)
-                if !bool::from(state.as_bytes().ct_eq(self.state.as_bytes())) =>
-            {
+            Some(state) if !bool::from(state.as_bytes().ct_eq(self.state.as_bytes())) => {
                 return Err(HostedError::StateMismatch { found: "different" });
             }
             _ => {}
@@ -113,8 +110,7 @@ impl AuthorizeRequest {
                 description: description.map(|d| clean(&d)),
             });
         }
-        code.filter(|c| !c.is_empty())
-            .ok_or(HostedError::NoCode)
+        code.filter(|c| !c.is_empty()).ok_or(HostedError::NoCode)
     }
 }
 
@@ -183,7 +179,8 @@ mod tests {
             HostedError::StateMismatch { found: "missing" }
         );
         assert_eq!(
-            r.code_from(&format!("code=abc&state={state}x")).unwrap_err(),
+            r.code_from(&format!("code=abc&state={state}x"))
+                .unwrap_err(),
             HostedError::StateMismatch { found: "different" }
         );
         assert_eq!(
@@ -208,7 +205,10 @@ mod tests {
         // Cognito's own errors may come without state.
         assert!(matches!(
             r.code_from("error=invalid_request").unwrap_err(),
-            HostedError::Denied { description: None, .. }
+            HostedError::Denied {
+                description: None,
+                ..
+            }
         ));
         // Another sign-in's error is not this one's.
         assert!(matches!(

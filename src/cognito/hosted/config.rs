@@ -207,7 +207,10 @@ mod tests {
         };
         assert_eq!(field(HostedConfig::new("sesame.auth.example")), "domain");
         assert_eq!(field(HostedConfig::new("ftp://auth.example")), "domain");
-        assert_eq!(field(HostedConfig::new("https://auth.example?x=1")), "domain");
+        assert_eq!(
+            field(HostedConfig::new("https://auth.example?x=1")),
+            "domain"
+        );
         assert!(matches!(
             HostedConfig::new("http://auth.example"),
             Err(CognitoError::PlainHttp { .. })
@@ -226,7 +229,8 @@ mod tests {
 
     #[test]
     fn old_settings_without_scopes_or_port_read_with_the_defaults() {
-        let c: HostedConfig = serde_json::from_str(r#"{"domain": "https://auth.example"}"#).unwrap();
+        let c: HostedConfig =
+            serde_json::from_str(r#"{"domain": "https://auth.example"}"#).unwrap();
         assert_eq!(c.scopes, DEFAULT_SCOPES);
         assert_eq!(c.redirect_port, DEFAULT_REDIRECT_PORT);
         assert_eq!(c.identity_provider, None);

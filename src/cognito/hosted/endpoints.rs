@@ -96,9 +96,8 @@ pub fn discovery_url(config: &CognitoConfig) -> String {
 
 fn secure(what: &'static str, url: String) -> Result<String, HostedError> {
     let parsed = reqwest::Url::parse(&url);
-    let ok = parsed.is_ok_and(|u| {
-        u.scheme() == "https" || (u.scheme() == "http" && is_loopback(&url))
-    });
+    let ok =
+        parsed.is_ok_and(|u| u.scheme() == "https" || (u.scheme() == "http" && is_loopback(&url)));
     if ok {
         Ok(url)
     } else {

@@ -3,11 +3,15 @@
 
 /// Why a hosted sign-in (or its sign-out) failed. Messages never carry a code, token,
 /// verifier or secret.
+///
+/// Not `#[non_exhaustive]`, like [`CognitoError`](crate::cognito::CognitoError): the
+/// faces match every variant.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum HostedError {
     /// No domain is configured, so there is no hosted page to go to.
-    #[error("hosted sign-in needs the user pool's domain (its hosted page), which is not configured")]
+    #[error(
+        "hosted sign-in needs the user pool's domain (its hosted page), which is not configured"
+    )]
     NotConfigured,
     /// The loopback port for the answer cannot be listened on.
     #[error("cannot listen for the hosted page's answer on 127.0.0.1:{port}: {reason}")]
@@ -18,14 +22,18 @@ pub enum HostedError {
         reason: String,
     },
     /// No answer came back in time.
-    #[error("the hosted page did not send the browser back within {secs} s; start the sign-in again")]
+    #[error(
+        "the hosted page did not send the browser back within {secs} s; start the sign-in again"
+    )]
     TimedOut {
         /// The time waited.
         secs: u64,
     },
     /// The answer's `state` is missing or is not this sign-in's: it may come from another
     /// sign-in, or from a page trying to sign this computer in as someone else.
-    #[error("the answer from the hosted page does not belong to this sign-in (its state {found}); nothing was stored")]
+    #[error(
+        "the answer from the hosted page does not belong to this sign-in (its state {found}); nothing was stored"
+    )]
     StateMismatch {
         /// `missing` or `different`.
         found: &'static str,
@@ -43,7 +51,9 @@ pub enum HostedError {
     NoCode,
     /// The token endpoint refused the code: already used, expired, for another app client
     /// or redirect URI, or the PKCE verifier does not match.
-    #[error("the authorization code was refused ({description}): it was used already, has expired or belongs to another sign-in; start again")]
+    #[error(
+        "the authorization code was refused ({description}): it was used already, has expired or belongs to another sign-in; start again"
+    )]
     CodeRefused {
         /// What the token endpoint said.
         description: String,
@@ -57,7 +67,9 @@ pub enum HostedError {
         description: Option<String>,
     },
     /// The app client's secret was refused at the token endpoint.
-    #[error("the token endpoint refused the app client's credentials (a missing or wrong client secret)")]
+    #[error(
+        "the token endpoint refused the app client's credentials (a missing or wrong client secret)"
+    )]
     ClientRefused,
     /// The token endpoint answered something that is not tokens.
     #[error("the token endpoint at {url} did not answer with tokens: {reason}")]
@@ -68,7 +80,9 @@ pub enum HostedError {
         reason: String,
     },
     /// The ID token's `nonce` is not this sign-in's (a replayed or substituted token).
-    #[error("the ID token does not belong to this sign-in (its nonce is {found}); nothing was stored")]
+    #[error(
+        "the ID token does not belong to this sign-in (its nonce is {found}); nothing was stored"
+    )]
     NonceMismatch {
         /// `missing` or `different`.
         found: &'static str,
@@ -82,7 +96,9 @@ pub enum HostedError {
         found: String,
     },
     /// An endpoint (from discovery) is plain HTTP to another machine.
-    #[error("the {what} endpoint {url} is not https:// (plain http:// is only for a loopback address)")]
+    #[error(
+        "the {what} endpoint {url} is not https:// (plain http:// is only for a loopback address)"
+    )]
     InsecureEndpoint {
         /// Which endpoint.
         what: &'static str,
@@ -99,7 +115,9 @@ pub enum HostedError {
     },
     /// The session's access token cannot call the user pool's own API: it came from the
     /// hosted page without the `aws.cognito.signin.user.admin` scope.
-    #[error("the session from the hosted page cannot {what}: its access token lacks the aws.cognito.signin.user.admin scope")]
+    #[error(
+        "the session from the hosted page cannot {what}: its access token lacks the aws.cognito.signin.user.admin scope"
+    )]
     NoAdminScope {
         /// What was tried (`turn MFA on`, …).
         what: &'static str,

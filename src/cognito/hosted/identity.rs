@@ -53,8 +53,17 @@ pub fn can_call_user_api(access: &Claims) -> bool {
 /// itself.
 pub fn attributes(id: &Claims) -> Vec<(String, String)> {
     const ABOUT_THE_TOKEN: &[&str] = &[
-        "iss", "aud", "exp", "iat", "auth_time", "nonce", "token_use", "jti", "origin_jti",
-        "at_hash", "event_id",
+        "iss",
+        "aud",
+        "exp",
+        "iat",
+        "auth_time",
+        "nonce",
+        "token_use",
+        "jti",
+        "origin_jti",
+        "at_hash",
+        "event_id",
     ];
     id.all()
         .iter()
@@ -94,7 +103,9 @@ mod tests {
     fn only_the_admin_scope_opens_the_user_api() {
         let scope = |s: &str| Claims::unverified(json!({"scope": s}));
         assert!(!can_call_user_api(&scope("openid email profile")));
-        assert!(can_call_user_api(&scope("openid aws.cognito.signin.user.admin")));
+        assert!(can_call_user_api(&scope(
+            "openid aws.cognito.signin.user.admin"
+        )));
         assert!(!can_call_user_api(&Claims::unverified(json!({}))));
     }
 

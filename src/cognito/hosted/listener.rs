@@ -26,17 +26,18 @@ pub struct Listener {
 impl Listener {
     /// Listens on `127.0.0.1:port` (IPv4 loopback only, as the redirect URI names it).
     pub async fn bind(port: u16) -> Result<Listener, HostedError> {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
-            .map_err(|e| HostedError::Listen {
-                port,
-                reason: match e.kind() {
-                    std::io::ErrorKind::AddrInUse => {
-                        "the port is in use (another sign-in running?)".into()
-                    }
-                    _ => e.to_string(),
-                },
-            })?;
+        let listener =
+            TcpListener::bind(("127.0.0.1", port))
+                .await
+                .map_err(|e| HostedError::Listen {
+                    port,
+                    reason: match e.kind() {
+                        std::io::ErrorKind::AddrInUse => {
+                            "the port is in use (another sign-in running?)".into()
+                        }
+                        _ => e.to_string(),
+                    },
+                })?;
         let port = listener.local_addr().map_or(port, |a| a.port());
         Ok(Listener { listener, port })
     }
@@ -85,10 +86,16 @@ impl Listener {
                         let query = query.to_owned();
                         return (stream, query);
                     }
-                    let _ = respond(&mut stream, "404 Not Found", &page_html("Not found", "")).await;
+                    let _ =
+                        respond(&mut stream, "404 Not Found", &page_html("Not found", "")).await;
                 }
                 None => {
-                    let _ = respond(&mut stream, "400 Bad Request", &page_html("Bad request", "")).await;
+                    let _ = respond(
+                        &mut stream,
+                        "400 Bad Request",
+                        &page_html("Bad request", ""),
+                    )
+                    .await;
                 }
             }
         }
@@ -210,7 +217,12 @@ mod tests {
         rt().block_on(async {
             let listener = Listener::bind(0).await.unwrap();
             let err = listener
-                .answer_one("/callback", Duration::from_millis(50), |_| Ok(()), |_| String::new())
+                .answer_one(
+                    "/callback",
+                    Duration::from_millis(50),
+                    |_| Ok(()),
+                    |_| String::new(),
+                )
                 .await
                 .unwrap_err();
             assert_eq!(err, HostedError::TimedOut { secs: 0 });
@@ -223,7 +235,10 @@ mod tests {
             let first = Listener::bind(0).await.unwrap();
             let port = first.port();
             let err = Listener::bind(port).await.unwrap_err();
-            assert!(matches!(err, HostedError::Listen { port: p, .. } if p == port), "{err}");
+            assert!(
+                matches!(err, HostedError::Listen { port: p, .. } if p == port),
+                "{err}"
+            );
             assert!(err.to_string().contains("in use"), "{err}");
         });
     }

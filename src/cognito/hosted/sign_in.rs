@@ -16,8 +16,8 @@ use super::token;
 use crate::cognito::access::VaultAccess;
 use crate::cognito::client::CognitoClient;
 use crate::cognito::error::CognitoError;
-use crate::cognito::tokens::{Session, Tokens};
 use crate::cognito::session;
+use crate::cognito::tokens::{Session, Tokens};
 
 /// How long to wait for the browser to come back unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
