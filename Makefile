@@ -23,7 +23,7 @@ WORKSPACE_FEATURES := --features sesame-sync/lambda
 # Debian packages the tests start for real: chrony (a local NTP server for the clock tests),
 # GNOME Keyring in a private D-Bus session (the Secret Service the vault's device key uses),
 # secret-tool to look inside it, python3-venv for the Cognito emulator's virtualenv
-# (scripts/ministack-venv).
+# (scripts/ministack-venv) and the federated tests' OpenID provider (scripts/oidc-idp-venv).
 TEST_APT_PACKAGES := chrony dbus dbus-daemon dbus-bin gnome-keyring libsecret-tools python3-venv
 # What the desktop app builds against: WebKitGTK and GTK (Tauri), and for screen capture
 # (xcap) XCB, PipeWire and libclang (its bindings are generated at build time). Linking needs
@@ -106,6 +106,7 @@ setup-test:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES) $(APP_APT_PACKAGES) $(E2E_APT_PACKAGES) $(DIST_APT_PACKAGES) $(MOBILE_APT_PACKAGES)"
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 	@scripts/ministack-venv
+	@scripts/oidc-idp-venv
 	@rustup target list --installed | grep -q '^$(MOBILE_TARGET)$$' || rustup target add $(MOBILE_TARGET)
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version '^2'
 	@$(CARGO) deny --version 2>/dev/null | grep -qx 'cargo-deny $(CARGO_DENY_VERSION)' || $(CARGO) install cargo-deny --locked --version $(CARGO_DENY_VERSION)

@@ -546,6 +546,7 @@ pub fn cognito_errors() -> Vec<crate::cognito::CognitoError> {
             field: "endpoint",
             url: "http://10.0.0.5".into(),
         },
+        C::Hosted(crate::cognito::HostedError::StateMismatch { found: "different" }),
     ]
 }
 
@@ -598,6 +599,7 @@ pub fn cognito_index(error: &crate::cognito::CognitoError) -> usize {
         C::Token(_) => 41,
         C::Vault(_) => 42,
         C::PlainHttp { .. } => 43,
+        C::Hosted(_) => 44,
     }
 }
 

@@ -1492,3 +1492,83 @@ fn cli_sets_the_new_password_an_invitation_requires() {
     );
     assert!(out.contains("Signed in as hana"), "{out}");
 }
+
+/// ministack never lists required attributes in `NEW_PASSWORD_REQUIRED`; the proxy adds
+/// `name` as a pool that requires it would, and records what Sesame answers.
+#[test]
+fn cli_gives_the_attributes_a_new_password_step_requires() {
+    let ms = Ministack::start();
+    let answered: Arc<Mutex<Option<Value>>> = Arc::new(Mutex::new(None));
+    let proxy = {
+        let answered = answered.clone();
+        proxy::Proxy::start(&ms.endpoint, move |operation, sent, answer| {
+            if answer["ChallengeName"] == "NEW_PASSWORD_REQUIRED" {
+                answer["ChallengeParameters"]["requiredAttributes"] =
+                    serde_json::json!("[\"userAttributes.name\"]");
+            }
+            if operation == "RespondToAuthChallenge"
+                && sent["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+            {
+                *answered.lock().unwrap() = Some(sent["ChallengeResponses"].clone());
+            }
+        })
+    };
+    let pool = rt().block_on(async {
+        let pool = ms.pool(Mfa::Off, false, None).await;
+        ms.invited_user(&pool, "hana", "Temporary-Pass-1", "hana@example.com")
+            .await;
+        pool
+    });
+    let home = Home::new();
+    let jwks = jwks_url(&ms, &pool);
+    home.ok(
+        &[
+            "cognito",
+            "configure",
+            "--region",
+            REGION,
+            "--user-pool-id",
+            &pool.id,
+            "--client-id",
+            &pool.client_id,
+            "--endpoint",
+            &proxy.endpoint,
+            "--jwks-url",
+            &jwks,
+        ],
+        "",
+    );
+    fn sign_in<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec![
+            "cognito",
+            "sign-in",
+            "--username",
+            "hana",
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        args
+    }
+    // Without a terminal and without --attribute: refused before a new password is sent,
+    // naming the attribute and how to give it.
+    let err = home.fail(
+        &sign_in(&[]),
+        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
+    );
+    assert!(
+        err.contains("these attributes: name") && err.contains("--attribute name=VALUE"),
+        "{err}"
+    );
+    assert!(answered.lock().unwrap().is_none());
+    assert_eq!(home.run(&["cognito", "whoami"], "").status.code(), Some(1));
+    // With it: the value goes with the new password, and the user is signed in.
+    let out = home.ok(
+        &sign_in(&["--attribute", "name=Hana Example"]),
+        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
+    );
+    assert!(out.contains("Signed in as hana"), "{out}");
+    let sent = answered.lock().unwrap().clone().unwrap();
+    assert_eq!(sent["userAttributes.name"], "Hana Example");
+    assert_eq!(sent["NEW_PASSWORD"], NEW_PASSWORD);
+    assert_eq!(home.whoami()["username"], "hana");
+}

@@ -302,6 +302,24 @@ impl From<sesame::cognito::CognitoError> for AppError {
                 return AppError::from(v);
             }
             C::VaultLocked => K::Locked,
+            C::Hosted(hosted) => {
+                use sesame::cognito::HostedError as H;
+                match hosted {
+                    H::NotConfigured
+                    | H::ClientRefused
+                    | H::NoAdminScope { .. }
+                    | H::DiscoveryIssuer { .. }
+                    | H::InsecureEndpoint { .. } => K::CognitoSetup,
+                    H::Listen { .. } | H::TimedOut { .. } | H::Unreachable { .. } => K::Network,
+                    H::StateMismatch { .. }
+                    | H::Denied { .. }
+                    | H::NoCode
+                    | H::CodeRefused { .. }
+                    | H::TokenEndpoint { .. }
+                    | H::NotTokens { .. }
+                    | H::NonceMismatch { .. } => K::Cognito,
+                }
+            }
             C::BadConfig { .. } | C::PoolInOtherRegion { .. } | C::PlainHttp { .. } => {
                 K::InvalidInput
             }

@@ -17,7 +17,7 @@ use super::config::CognitoConfig;
 use super::error::{CognitoError, OperationError, from_sdk};
 use super::jwks::Jwks;
 use super::tokens::{Session, Token, Tokens};
-use super::verify::{DEFAULT_GRACE_SECS, TokenUse, TokenVerifier};
+use super::verify::{Claims, DEFAULT_GRACE_SECS, TokenUse, TokenVerifier};
 use crate::clock::Clock;
 use crate::secret::Secret;
 
@@ -370,8 +370,11 @@ impl CognitoClient {
                         .map_or("no challenge", |c| c.as_str())
                         .to_owned(),
                 })?;
-        self.session_from(result, &session.login, Some(refresh))
-            .await
+        let mut refreshed = self
+            .session_from(result, &session.login, Some(refresh))
+            .await?;
+        refreshed.hosted = session.hosted;
+        Ok(refreshed)
     }
 
     /// Signs the user out everywhere: every token issued to them stops working.
@@ -515,9 +518,32 @@ impl CognitoClient {
             .refresh_token()
             .map(Token::new)
             .or_else(|| keep_refresh.cloned());
+        let (session, _) = self
+            .session_from_tokens(
+                Tokens {
+                    id,
+                    access,
+                    refresh,
+                },
+                |_| login.to_owned(),
+            )
+            .await?;
+        Ok(session)
+    }
+
+    /// Verifies `tokens` (both JWTs against the pool's keys, issuer, client and use; both
+    /// for the same user) and makes a session of them, with the login `login` picks from
+    /// the ID token's claims. Returns the ID token's claims too.
+    pub(crate) async fn session_from_tokens(
+        &self,
+        tokens: Tokens,
+        login: impl FnOnce(&Claims) -> String,
+    ) -> Result<(Session, Claims), CognitoError> {
         let verifier = &self.inner.verifier;
-        let id_claims = verifier.verify(id.expose(), TokenUse::Id).await?;
-        let access_claims = verifier.verify(access.expose(), TokenUse::Access).await?;
+        let id_claims = verifier.verify(tokens.id.expose(), TokenUse::Id).await?;
+        let access_claims = verifier
+            .verify(tokens.access.expose(), TokenUse::Access)
+            .await?;
         let sub = id_claims.sub().unwrap_or_default().to_owned();
         if access_claims.sub() != Some(sub.as_str()) {
             return Err(CognitoError::TokensDisagree);
@@ -531,20 +557,18 @@ impl CognitoClient {
         let issued_at = access_claims.secs("iat").unwrap_or(now);
         let drift =
             i64::try_from(issued_at).unwrap_or(i64::MAX) - i64::try_from(now).unwrap_or(i64::MAX);
-        Ok(Session {
-            tokens: Tokens {
-                id,
-                access,
-                refresh,
-            },
+        let session = Session {
+            tokens,
             username,
             sub,
-            login: login.to_owned(),
+            login: login(&id_claims),
             id_expires_at: id_claims.exp(),
             access_expires_at: access_claims.exp(),
             issued_at,
             clock_drift_secs: drift,
-        })
+            hosted: false,
+        };
+        Ok((session, id_claims))
     }
 }
 

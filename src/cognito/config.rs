@@ -30,6 +30,9 @@ pub struct CognitoConfig {
     /// Overrides where the pool's signing keys are fetched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks_url: Option<String>,
+    /// Sign-in through the pool's hosted page, when its domain is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted: Option<super::hosted::HostedConfig>,
 }
 
 fn bad(field: &'static str, reason: impl Into<String>) -> CognitoError {
@@ -100,6 +103,7 @@ impl CognitoConfig {
             endpoint: None,
             issuer: None,
             jwks_url: None,
+            hosted: None,
         };
         config.check()?;
         Ok(config)
@@ -178,6 +182,9 @@ impl CognitoConfig {
                 });
             }
         }
+        if let Some(hosted) = &self.hosted {
+            hosted.check()?;
+        }
         Ok(())
     }
 
@@ -188,6 +195,7 @@ impl CognitoConfig {
             .into_iter()
             .flatten()
             .any(|url| is_plain_http(url))
+            || self.hosted.as_ref().is_some_and(|h| h.uses_plain_http())
     }
 
     /// The pool's own part of its id (after `REGION_`), which SRP hashes.

@@ -287,6 +287,7 @@ mod tests {
             access_expires_at: 0,
             issued_at: 0,
             clock_drift_secs: 0,
+            hosted: false,
         }
     }
 

@@ -256,6 +256,9 @@ pub enum CognitoError {
         /// The URL given.
         url: String,
     },
+    /// Signing in (or out) through the hosted page failed.
+    #[error("{0}")]
+    Hosted(#[from] super::hosted::HostedError),
 }
 
 /// Cognito messages are short; a hostile endpoint's are cut to this many characters.

@@ -6,6 +6,9 @@
 //! - **Network, no vault** (async, `Send` futures, tokio): [`CognitoClient`] for the
 //!   pool's public API, [`SignIn`] for the sign-in state machine, [`TokenVerifier`] and
 //!   [`Jwks`] for checking tokens like aws-jwt-verify does.
+//! - **The hosted page** ([`hosted`]): OAuth 2.0 authorization code with PKCE through
+//!   the pool's managed login page (and the identity providers behind it), answered to
+//!   a loopback redirect; its sessions are kept like the others.
 //! - **With the vault**: [`store`] keeps the configuration, the session and the links
 //!   between vault accounts and enrolled users in `VaultData::cognito`; [`session`] saves,
 //!   refreshes, verifies and ends sessions; [`enrollment`] enrolls or removes Sesame as
@@ -49,6 +52,7 @@ pub mod config;
 pub mod enrollment;
 pub mod error;
 pub mod flow;
+pub mod hosted;
 pub mod jwks;
 pub mod redacted;
 pub mod session;
@@ -64,6 +68,7 @@ pub use error::CognitoError;
 pub use flow::{
     Answer, AuthFlow, Driver, EnrolledTotp, MfaKind, Prompt, SignIn, SignInStep, UnsupportedReason,
 };
+pub use hosted::{HostedConfig, HostedError, HostedSignIn};
 pub use jwks::Jwks;
 pub use redacted::Redacted;
 pub use store::CognitoState;

@@ -36,6 +36,15 @@ pub fn save(vault: &mut Vault, sign_in: &SignIn, session: &Session) -> Result<()
     Ok(())
 }
 
+/// Keeps `session` (from a sign-in that has no [`SignIn`], such as the hosted page's) as
+/// the signed-in session.
+pub fn keep(vault: &mut Vault, session: &Session) -> Result<(), CognitoError> {
+    store::update(vault, |state, _| {
+        state.session = Some(session.clone());
+        Ok(())
+    })
+}
+
 /// Replaces the stored session with a refreshed one, unless it was signed out or
 /// replaced by another sign-in meanwhile.
 fn store_refreshed(vault: &mut Vault, refreshed: &Session) -> Result<bool, CognitoError> {
@@ -251,6 +260,7 @@ mod tests {
             access_expires_at: issued_at + 3600,
             issued_at,
             clock_drift_secs: 0,
+            hosted: false,
         }
     }
 

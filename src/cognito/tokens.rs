@@ -42,6 +42,10 @@ pub struct Session {
     /// behind). Expiry decisions add it to our clock.
     #[serde(default)]
     pub clock_drift_secs: i64,
+    /// Signed in through the hosted page: its access token carries only the scopes asked
+    /// for, and signing out also ends the hosted page's own session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hosted: bool,
 }
 
 impl Session {
@@ -89,6 +93,7 @@ mod tests {
             access_expires_at: 9_000,
             issued_at: 5_400,
             clock_drift_secs: drift,
+            hosted: false,
         }
     }
 

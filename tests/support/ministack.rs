@@ -268,6 +268,83 @@ impl Ministack {
     }
 }
 
+/// An app client for the hosted page: the code grant with `scopes`, answered at
+/// `http://127.0.0.1:PORT/callback` (and signed out to `.../signed-out`), with
+/// `providers` besides the pool's own users.
+pub struct HostedClient<'a> {
+    pub port: u16,
+    pub scopes: &'a [&'a str],
+    pub providers: &'a [&'a str],
+    pub secret: bool,
+}
+
+impl Ministack {
+    /// Creates a hosted-page app client in `pool`; returns it as a [`Pool`] (same pool id).
+    pub async fn hosted_client(&self, pool: &Pool, hosted: HostedClient<'_>) -> Pool {
+        let mut request = self
+            .admin()
+            .create_user_pool_client()
+            .user_pool_id(&pool.id)
+            .client_name("sesame-hosted")
+            .generate_secret(hosted.secret)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .allowed_o_auth_flows(sdk::types::OAuthFlowType::Code)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .callback_urls(format!("http://127.0.0.1:{}/callback", hosted.port))
+            .logout_urls(format!("http://127.0.0.1:{}/signed-out", hosted.port))
+            .supported_identity_providers("COGNITO");
+        for scope in hosted.scopes {
+            request = request.allowed_o_auth_scopes(*scope);
+        }
+        for provider in hosted.providers {
+            request = request.supported_identity_providers(*provider);
+        }
+        let out = request.send().await.expect("CreateUserPoolClient (hosted)");
+        let client = out.user_pool_client().unwrap();
+        Pool {
+            id: pool.id.clone(),
+            client_id: client.client_id().unwrap().to_owned(),
+            client_secret: client.client_secret().map(str::to_owned),
+        }
+    }
+
+    /// A confirmed user with a permanent password and an email.
+    pub async fn confirmed_user(&self, pool: &Pool, username: &str, password: &str, email: &str) {
+        self.invited_user(pool, username, "Temporary-Pass-1", email)
+            .await;
+        self.admin()
+            .admin_set_user_password()
+            .user_pool_id(&pool.id)
+            .username(username)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .expect("AdminSetUserPassword");
+    }
+
+    /// Makes the OpenID provider at `issuer` an identity provider of `pool` named `name`,
+    /// mapping its `email` and `name` claims.
+    pub async fn oidc_provider(&self, pool: &Pool, name: &str, issuer: &str) {
+        self.admin()
+            .create_identity_provider()
+            .user_pool_id(&pool.id)
+            .provider_name(name)
+            .provider_type(sdk::types::IdentityProviderTypeType::Oidc)
+            .provider_details("client_id", "cognito-pool")
+            .provider_details("client_secret", "cognito-pool-secret")
+            .provider_details("oidc_issuer", issuer)
+            .provider_details("authorize_scopes", "openid email profile")
+            .provider_details("attributes_request_method", "GET")
+            .attribute_mapping("email", "email")
+            .attribute_mapping("name", "name")
+            .send()
+            .await
+            .expect("CreateIdentityProvider");
+    }
+}
+
 impl Drop for Ministack {
     fn drop(&mut self) {
         let _ = self.child.kill();

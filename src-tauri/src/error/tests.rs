@@ -312,6 +312,7 @@ fn cognito_errors_have_kinds_the_ui_acts_on() {
             K::Cognito,      // Token
             K::Locked,       // Vault(ChangedElsewhere)
             K::InvalidInput, // PlainHttp
+            K::Cognito,      // Hosted(StateMismatch)
         ]
     );
 }

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
+use sesame::cognito::hosted::{self, HostedConfig, HostedError};
 use sesame::cognito::{
     self, Answer, AuthFlow, ClientSecret, CodeDelivery, CognitoClient, CognitoConfig, CognitoError,
     CognitoState, Driver, MfaKind, Prompt, UnsupportedReason,
@@ -80,6 +81,24 @@ pub struct ConfigureArgs {
     /// --endpoint; an emulator needs it named).
     #[arg(long, value_name = "URL")]
     pub jwks_url: Option<String>,
+    /// The pool's domain, for sign-in through its hosted page (`sign-in --browser`):
+    /// https://PREFIX.auth.REGION.amazoncognito.com or a custom domain.
+    #[arg(long, value_name = "URL")]
+    pub domain: Option<String>,
+    /// The loopback port the hosted page sends the browser back to; the app client must
+    /// list http://127.0.0.1:PORT/callback as a callback URL (and .../signed-out as a
+    /// sign-out URL).
+    #[arg(long, value_name = "N", requires = "domain", default_value_t = hosted::DEFAULT_REDIRECT_PORT)]
+    pub redirect_port: u16,
+    /// The scopes to ask the hosted page for, separated by spaces. Add
+    /// aws.cognito.signin.user.admin for `whoami` to read the profile from Cognito and
+    /// for the MFA commands.
+    #[arg(long, value_name = "SCOPES", requires = "domain", default_value = hosted::DEFAULT_SCOPES)]
+    pub scopes: String,
+    /// An identity provider the hosted sign-in goes straight to (its name in the pool,
+    /// e.g. Google); `sign-in --identity-provider` overrides it.
+    #[arg(long, value_name = "NAME", requires = "domain")]
+    pub identity_provider: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -130,20 +149,41 @@ pub enum FlowArg {
 #[derive(Debug, Args)]
 pub struct SignInArgs {
     /// The user name (or alias).
-    #[arg(long)]
-    pub username: String,
+    #[arg(long, required_unless_present = "browser")]
+    pub username: Option<String>,
     /// How to prove the password.
-    #[arg(long, value_enum, default_value_t = FlowArg::Srp)]
+    #[arg(long, value_enum, default_value_t = FlowArg::Srp, conflicts_with = "browser")]
     pub flow: FlowArg,
     /// The MFA code (authenticator, SMS or email), when the vault cannot answer it.
     /// Prefer --mfa-code-stdin: an argument is visible to other users in the process list.
-    #[arg(long, value_name = "CODE", conflicts_with = "mfa_code_stdin")]
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["mfa_code_stdin", "browser"])]
     pub mfa_code: Option<String>,
     /// Read the MFA code from the next line of standard input when Cognito asks for it
     /// (after the password lines, with --password-stdin), instead of answering from the
     /// vault.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "browser")]
     pub mfa_code_stdin: bool,
+    /// A value for an attribute the pool requires when it asks for a new password,
+    /// NAME=VALUE (repeatable); missing ones are asked on a terminal.
+    #[arg(
+        long = "attribute",
+        value_name = "NAME=VALUE",
+        conflicts_with = "browser"
+    )]
+    pub attributes: Vec<String>,
+    /// Sign in through the pool's hosted page in a browser (needs `configure --domain`).
+    #[arg(long, conflicts_with = "username")]
+    pub browser: bool,
+    /// With --browser: go straight to this identity provider (its name in the pool).
+    #[arg(long, value_name = "NAME", requires = "browser")]
+    pub identity_provider: Option<String>,
+    /// With --browser: print the address to open instead of opening a browser (for a
+    /// remote shell: open it on any machine whose browser can reach this one's port).
+    #[arg(long, requires = "browser")]
+    pub no_open: bool,
+    /// With --browser: how long to wait for the browser to come back, in seconds.
+    #[arg(long, value_name = "SECS", requires = "browser", default_value_t = 300)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +206,14 @@ pub struct SignOutArgs {
     /// expire).
     #[arg(long)]
     pub local: bool,
+    /// For a hosted-page session: print the hosted page's sign-out address instead of
+    /// opening a browser.
+    #[arg(long)]
+    pub no_open: bool,
+    /// For a hosted-page session: how long to wait for the browser to come back from the
+    /// hosted page's sign-out, in seconds (0: do not end the hosted page's session).
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub browser_timeout: u64,
 }
 
 fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
@@ -259,6 +307,7 @@ async fn run_online(
         }
         CognitoCommand::SignIn(a) => sign_in(vault, client, secrets, from_stdin, a).await,
         CognitoCommand::EnableMfa => {
+            require_user_api(vault, client, "turn MFA on").await?;
             let enrolled = cognito::enrollment::enable_totp(&lend(vault), client).await?;
             let label = account_label(vault, &enrolled.account_id);
             println!("Sesame is now the authenticator app for this user: {label}");
@@ -276,6 +325,7 @@ async fn run_online(
             Ok(ExitCode::SUCCESS)
         }
         CognitoCommand::DisableMfa(a) => {
+            require_user_api(vault, client, "turn MFA off").await?;
             let removed =
                 cognito::enrollment::disable_totp(&lend(vault), client, a.keep_account).await?;
             println!("TOTP MFA is off for this user.");
@@ -312,6 +362,7 @@ async fn run_online(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
+            let hosted_session = cognito::session::stored(vault.data())?.is_some_and(|s| s.hosted);
             let done = cognito::session::sign_out(&lend(vault), client).await?;
             match (done.global, done.revoked) {
                 (true, true) => println!("Signed out everywhere; the refresh token is revoked."),
@@ -319,6 +370,20 @@ async fn run_online(
                 (false, true) => println!("Signed out; the refresh token is revoked."),
                 (false, false) => {
                     println!("Signed out here (Cognito had already ended the session).")
+                }
+            }
+            if hosted_session && client.config().hosted.is_some() && a.browser_timeout > 0 {
+                let ended = hosted::end_hosted_session(
+                    client,
+                    std::time::Duration::from_secs(a.browser_timeout),
+                    |url| show_url(url, a.no_open, "end the hosted page's session"),
+                )
+                .await;
+                match ended {
+                    Ok(()) => println!("The hosted page's session has ended too."),
+                    Err(e) => eprintln!(
+                        "warning: the hosted page's own session may still be open in the browser: {e}"
+                    ),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -347,6 +412,13 @@ fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliErr
     config.endpoint = args.endpoint.clone();
     config.issuer = args.issuer.clone();
     config.jwks_url = args.jwks_url.clone();
+    if let Some(domain) = &args.domain {
+        let mut hosted = HostedConfig::new(domain)?.with_scopes(&args.scopes)?;
+        hosted.redirect_port = args.redirect_port;
+        hosted.identity_provider = args.identity_provider.clone();
+        hosted.check()?;
+        config.hosted = Some(hosted);
+    }
     if args.client_secret_stdin {
         let secret = read_stdin_line("app client secret")?;
         config.client_secret = Some(ClientSecret::new(secret.trim().to_owned()));
@@ -375,6 +447,15 @@ fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliErr
         config.issuer(),
         config.jwks_url()
     );
+    if let Some(hosted) = &config.hosted {
+        println!(
+            "Hosted sign-in at {} (scopes: {}); the app client must list {} as a callback URL and {} as a sign-out URL.",
+            hosted.domain,
+            hosted.scopes,
+            hosted.redirect_uri(),
+            hosted.logout_uri()
+        );
+    }
     if done.dropped_session {
         println!("The session with the previous pool was forgotten: sign in again.");
     }
@@ -415,6 +496,58 @@ fn sent_to(delivery: Option<&CodeDelivery>) -> String {
     }
 }
 
+/// `--attribute NAME=VALUE` pairs (a name given twice keeps the last value).
+fn parse_attributes(pairs: &[String]) -> Result<Vec<(String, String)>, CliError> {
+    let mut attributes: Vec<(String, String)> = Vec::new();
+    for pair in pairs {
+        let (name, value) = pair
+            .split_once('=')
+            .filter(|(name, _)| !name.trim().is_empty())
+            .ok_or_else(|| {
+                CliError::Usage(format!("--attribute {pair}: write it as NAME=VALUE"))
+            })?;
+        let name = name.trim().trim_start_matches("userAttributes.").to_owned();
+        attributes.retain(|(n, _)| *n != name);
+        attributes.push((name, value.to_owned()));
+    }
+    Ok(attributes)
+}
+
+/// The required attributes `given` has no value for.
+fn missing_attributes(required: &[String], given: &[(String, String)]) -> Vec<String> {
+    required
+        .iter()
+        .filter(|r| !given.iter().any(|(n, _)| n == *r))
+        .cloned()
+        .collect()
+}
+
+/// Values for the attributes a new-password step requires: those given with
+/// `--attribute`, and one prompt per missing one on a terminal (none without one).
+fn attributes_for_new_password(
+    required: &[String],
+    given: &[(String, String)],
+    secrets_from_stdin: bool,
+) -> Result<Vec<(String, String)>, CliError> {
+    let missing = missing_attributes(required, given);
+    let mut attributes = given.to_vec();
+    if missing.is_empty() {
+        return Ok(attributes);
+    }
+    if secrets_from_stdin || !std::io::stdin().is_terminal() {
+        return Err(CliError::NewPasswordAttributes {
+            attributes: missing,
+        });
+    }
+    for name in missing {
+        eprint!("Cognito requires the attribute {name}: ");
+        let _ = std::io::stderr().flush();
+        let value = read_stdin_line(&format!("the attribute {name}"))?;
+        attributes.push((name, value.trim().to_owned()));
+    }
+    Ok(attributes)
+}
+
 async fn sign_up(
     client: &CognitoClient,
     secrets: &mut Secrets,
@@ -424,12 +557,7 @@ async fn sign_up(
     if let Some(email) = &args.email {
         attributes.push(("email".to_owned(), email.clone()));
     }
-    for pair in &args.attributes {
-        let (name, value) = pair.split_once('=').ok_or_else(|| {
-            CliError::Usage(format!("--attribute {pair}: write it as NAME=VALUE"))
-        })?;
-        attributes.push((name.trim().to_owned(), value.to_owned()));
-    }
+    attributes.extend(parse_attributes(&args.attributes)?);
     let password = secrets.ask_new("Cognito password")?;
     let outcome = client
         .sign_up(&args.username, &password, &attributes)
@@ -497,6 +625,14 @@ async fn sign_in(
     from_stdin: bool,
     args: &SignInArgs,
 ) -> Result<ExitCode, CliError> {
+    if args.browser {
+        return sign_in_browser(vault, client, args).await;
+    }
+    let username = args
+        .username
+        .as_deref()
+        .ok_or_else(|| CliError::Usage("give --username NAME, or --browser".into()))?;
+    let given_attributes = parse_attributes(&args.attributes)?;
     let password = secrets.ask("Cognito password: ")?;
     let flow = match args.flow {
         FlowArg::Srp => AuthFlow::Srp,
@@ -505,11 +641,11 @@ async fn sign_in(
     let state = CognitoState::load(vault.data())?;
     let enrolled = state.enrolled(vault.data(), &client.config().user_pool_id);
     let held = lend(vault);
-    let mut driver = Driver::new(client, &args.username, enrolled);
+    let mut driver = Driver::new(client, username, enrolled);
     let mut prompt = driver
         .answer(&held, Answer::Password { password, flow })
         .await
-        .map_err(|e| with_hint(e, &args.username))?;
+        .map_err(|e| with_hint(e, username))?;
     let mut given = args.mfa_code.clone();
     let code_from_stdin = from_stdin || args.mfa_code_stdin;
     let mut answered_from_vault = false;
@@ -535,15 +671,23 @@ async fn sign_in(
             Prompt::NewPassword {
                 required_attributes,
             } => {
-                if !required_attributes.is_empty() {
+                // Refused before the password is asked when they cannot be had.
+                if !missing_attributes(&required_attributes, &given_attributes).is_empty()
+                    && (from_stdin || !std::io::stdin().is_terminal())
+                {
                     return Err(CliError::NewPasswordAttributes {
-                        attributes: required_attributes,
+                        attributes: missing_attributes(&required_attributes, &given_attributes),
                     });
                 }
-                eprintln!("Cognito asks for a new password for {}.", args.username);
+                eprintln!("Cognito asks for a new password for {username}.");
+                let password = secrets.ask_new("Cognito password")?;
                 Answer::NewPassword {
-                    password: secrets.ask_new("Cognito password")?,
-                    attributes: Vec::new(),
+                    password,
+                    attributes: attributes_for_new_password(
+                        &required_attributes,
+                        &given_attributes,
+                        from_stdin,
+                    )?,
                 }
             }
             Prompt::MfaSetup => {
@@ -590,6 +734,90 @@ async fn sign_in(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Shows `url` for the user to open: in the system browser, or printed alone on standard
+/// output (with `no_open`, or when no browser could be started) for a remote shell.
+fn show_url(url: &str, no_open: bool, what: &str) {
+    if !no_open && open_in_browser(url) {
+        eprintln!("Opened the browser to {what}; if it did not, open this address:\n  {url}");
+        return;
+    }
+    eprintln!("Open this address in a browser to {what}:");
+    println!("{url}");
+    let _ = std::io::stdout().flush();
+}
+
+/// Starts the system's browser on `url`; whether it could be started.
+fn open_in_browser(url: &str) -> bool {
+    use std::process::{Command, Stdio};
+    let mut command = if cfg!(target_os = "macos") {
+        Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
+        c
+    } else {
+        Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+async fn sign_in_browser(
+    vault: &mut Vault,
+    client: &CognitoClient,
+    args: &SignInArgs,
+) -> Result<ExitCode, CliError> {
+    let hosted = hosted::hosted_config(client)?;
+    eprintln!(
+        "Waiting for the browser at {} (up to {} s).",
+        hosted.redirect_uri(),
+        args.timeout
+    );
+    let session = hosted::sign_in_with_browser(
+        &lend(vault),
+        client,
+        args.identity_provider.as_deref(),
+        std::time::Duration::from_secs(args.timeout),
+        |url| show_url(url, args.no_open, "sign in"),
+    )
+    .await?;
+    println!(
+        "Signed in through the hosted page as {}{}.",
+        session.login,
+        if session.login != session.username {
+            format!(" (user {})", session.username)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "The tokens are valid for {} and are refreshed when needed.",
+        duration(session.expires_in(client.clock().now_secs()))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an MFA command for a hosted-page session whose access token cannot call the
+/// user pool's API (Cognito would refuse it).
+async fn require_user_api(
+    vault: &mut Vault,
+    client: &CognitoClient,
+    what: &'static str,
+) -> Result<(), CliError> {
+    if cognito::session::stored(vault.data())?.is_some_and(|s| s.hosted) {
+        let verified = cognito::session::whoami(&lend(vault), client).await?;
+        if !hosted::identity::can_call_user_api(&verified.access) {
+            return Err(CognitoError::from(HostedError::NoAdminScope { what }).into());
+        }
+    }
+    Ok(())
+}
+
 fn account_label(vault: &Vault, id: &sesame::account::AccountId) -> String {
     vault
         .data()
@@ -624,15 +852,31 @@ async fn whoami(
         Err(e) => return Err(e.into()),
     };
     let refreshed = before.is_some_and(|b| b.issued_at != verified.session.issued_at);
-    let profile = match client.get_user(&verified.session.tokens.access).await {
-        Ok(profile) => profile,
-        Err(e @ CognitoError::SessionEnded { .. }) => {
-            // Revoked or signed out elsewhere: these tokens are of no use any more.
-            cognito::session::forget_locally(vault)?;
-            return Err(e.into());
+    // A hosted-page session without the admin scope cannot call GetUser (Cognito refuses
+    // it): its profile is then the verified ID token's claims.
+    let profile = if hosted::identity::can_call_user_api(&verified.access) {
+        match client.get_user(&verified.session.tokens.access).await {
+            Ok(profile) => Some(profile),
+            Err(e @ CognitoError::SessionEnded { .. }) => {
+                // Revoked or signed out elsewhere: these tokens are of no use any more.
+                cognito::session::forget_locally(vault)?;
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
+    } else {
+        None
     };
+    let source = if profile.is_some() {
+        "get_user"
+    } else {
+        "id_token"
+    };
+    let attributes = match &profile {
+        Some(p) => p.attributes.clone(),
+        None => hosted::identity::attributes(&verified.id),
+    };
+    let identities = hosted::identity::identities(&verified.id);
     let state = CognitoState::load(vault.data())?;
     let config = client.config();
     let link = state
@@ -654,8 +898,17 @@ async fn whoami(
             "refreshed": refreshed,
             "scope": verified.access.str("scope"),
             "groups": verified.id.all().get("cognito:groups").cloned().unwrap_or(json!([])),
-            "mfa": profile.mfa_methods,
-            "preferred_mfa": profile.preferred_mfa,
+            "hosted": session.hosted,
+            "profile_source": source,
+            "provider": identities.first().map(|i| i.provider_name.clone()),
+            "identities": identities.iter().map(|i| json!({
+                "provider_name": i.provider_name,
+                "provider_type": i.provider_type,
+                "user_id": i.user_id,
+            })).collect::<Vec<_>>(),
+            "attributes": attributes.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<serde_json::Map<String, Value>>(),
+            "mfa": profile.as_ref().map(|p| p.mfa_methods.clone()),
+            "preferred_mfa": profile.as_ref().and_then(|p| p.preferred_mfa.clone()),
             "vault_account_id": link.map(|l| l.account_id.to_string()),
             "id_claims": Value::Object(verified.id.all().clone()),
         });
@@ -663,30 +916,54 @@ async fn whoami(
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "Signed in to {} as {}{}",
+        "Signed in to {} as {}{}{}",
         config.user_pool_id,
         session.login,
         if session.login != session.username {
             format!(" (user {})", session.username)
         } else {
             String::new()
+        },
+        if session.hosted {
+            " through the hosted page"
+        } else {
+            ""
         }
     );
     println!("sub:      {}", session.sub);
     if let Some(email) = verified.id.str("email") {
         println!("email:    {email}");
     }
+    for identity in &identities {
+        println!(
+            "provider: {}{}",
+            identity.provider_name,
+            identity
+                .provider_type
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default()
+        );
+    }
     println!(
         "tokens:   verified; valid for {}{}",
         duration(session.expires_in(now)),
         if refreshed { " (just refreshed)" } else { "" }
     );
-    let mfa = if profile.mfa_methods.is_empty() {
-        "off".to_owned()
-    } else {
-        profile.mfa_methods.join(", ")
-    };
-    println!("MFA:      {mfa}");
+    match &profile {
+        Some(profile) => {
+            let mfa = if profile.mfa_methods.is_empty() {
+                "off".to_owned()
+            } else {
+                profile.mfa_methods.join(", ")
+            };
+            println!("MFA:      {mfa}");
+        }
+        None => println!(
+            "profile:  from the verified ID token (the access token lacks the {} scope, so Cognito's GetUser is not asked; MFA state unknown)",
+            hosted::ADMIN_SCOPE
+        ),
+    }
     if let Some(link) = link {
         println!(
             "          Sesame holds the authenticator: {}",
@@ -699,6 +976,41 @@ async fn whoami(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_parse_and_the_missing_ones_are_named() {
+        let given = parse_attributes(&[
+            "name=Alice Liddell".into(),
+            "userAttributes.locale=en=GB".into(),
+            "name=Alice".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            given,
+            [
+                ("locale".to_owned(), "en=GB".to_owned()),
+                ("name".to_owned(), "Alice".to_owned())
+            ]
+        );
+        assert!(matches!(
+            parse_attributes(&["name".into()]),
+            Err(CliError::Usage(m)) if m.contains("NAME=VALUE")
+        ));
+        assert!(parse_attributes(&["=x".into()]).is_err());
+        let required = ["name".to_owned(), "family_name".to_owned()];
+        assert_eq!(missing_attributes(&required, &given), ["family_name"]);
+        // Without a terminal the missing ones are an error that names them.
+        match attributes_for_new_password(&required, &given, true) {
+            Err(CliError::NewPasswordAttributes { attributes }) => {
+                assert_eq!(attributes, ["family_name"])
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            attributes_for_new_password(&required[..1], &given, true).unwrap(),
+            given
+        );
+    }
 
     #[test]
     fn durations_read_naturally() {

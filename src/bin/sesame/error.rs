@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sesame::backup::BackupError;
-use sesame::cognito::{CognitoError, MfaKind};
+use sesame::cognito::{CognitoError, HostedError, MfaKind};
 use sesame::import::ImportError;
 use sesame::keystore::{ChoiceOrigin, KeystoreError};
 use sesame::vault::VaultError;
@@ -79,7 +79,8 @@ pub enum CliError {
         /// What Cognito said.
         reason: String,
     },
-    /// A sign-in asks for a new password and attributes this command does not ask for.
+    /// A sign-in asks for a new password and attributes that were not given (and there is
+    /// no terminal to ask on).
     #[error("Cognito asks for a new password and these attributes: {}", attributes.join(", "))]
     NewPasswordAttributes {
         /// The attributes the pool requires.
@@ -201,9 +202,14 @@ impl CliError {
             CliError::Cognito(e) => cognito_hint(e),
             CliError::CognitoSignIn { username, source } => sign_in_hint(source, username),
             CliError::MfaPreference { .. } => Some("run `sesame cognito enable-mfa` again".into()),
-            CliError::NewPasswordAttributes { .. } => {
-                Some("set them in your pool's hosted sign-in page, then sign in here".into())
-            }
+            CliError::NewPasswordAttributes { attributes } => Some(format!(
+                "give each with --attribute, e.g. {}",
+                attributes
+                    .iter()
+                    .map(|a| format!("--attribute {a}=VALUE"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
             CliError::PasswordAgain => Some("run `sesame cognito sign-in` again".into()),
             CliError::Runtime(_) | CliError::NoSession => {
                 Some("this is a bug in Sesame or your system; please report it".into())
@@ -355,6 +361,7 @@ fn cognito_hint(error: &CognitoError) -> Option<String> {
             "this is a bug in Sesame; please report it".into()
         }
         C::Vault(e) => return vault_hint(e),
+        C::Hosted(e) => return hosted_hint(e),
         C::BadConfig { .. }
         | C::WrongCredentials
         | C::UserDisabled
@@ -382,6 +389,36 @@ fn cognito_hint(error: &CognitoError) -> Option<String> {
         | C::NoVaultSecret { .. }
         | C::VaultLocked
         | C::Token(_) => return None,
+    };
+    Some(hint)
+}
+
+fn hosted_hint(error: &HostedError) -> Option<String> {
+    use HostedError as H;
+    let again = "run `sesame cognito sign-in --browser` again";
+    let hint = match error {
+        H::NotConfigured => format!(
+            "configure the pool's domain: {CONFIGURE} --domain https://PREFIX.auth.REGION.amazoncognito.com"
+        ),
+        H::Listen { .. } => "close the other sign-in, or pick another port with `sesame cognito configure ... --redirect-port N` (the app client must list http://127.0.0.1:N/callback)".into(),
+        H::StateMismatch { .. } | H::NonceMismatch { .. } => format!(
+            "{again} and finish it in the browser it opens; if this repeats, another program answers on the redirect port"
+        ),
+        H::Denied { error, .. } if error == "invalid_request" || error == "unauthorized_client" => {
+            "the app client must allow the authorization code grant, these scopes, and list http://127.0.0.1:PORT/callback as a callback URL".into()
+        }
+        H::TimedOut { .. } | H::CodeRefused { .. } | H::NoCode => again.into(),
+        H::ClientRefused => format!(
+            "configure the client again with its secret: {CONFIGURE} --client-secret-stdin"
+        ),
+        H::NoAdminScope { .. } => "add the scope to the app client's allowed scopes and to `sesame cognito configure ... --scopes \"openid email profile aws.cognito.signin.user.admin\"`, then sign in again".into(),
+        H::InsecureEndpoint { .. } | H::DiscoveryIssuer { .. } => {
+            format!("check the --issuer and --domain given to: {CONFIGURE}")
+        }
+        H::Denied { .. }
+        | H::TokenEndpoint { .. }
+        | H::NotTokens { .. }
+        | H::Unreachable { .. } => return None,
     };
     Some(hint)
 }
