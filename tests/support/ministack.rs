@@ -2,6 +2,8 @@
 //! which `make test` runs), started with `AUTH=true` on a free loopback port, with its own
 //! state folder, and killed when dropped. Pools and app clients are created through the
 //! admin API with the AWS SDK (static dummy credentials: ministack's root is `test`/`test`).
+//! [`Ministack::start_with`] serves other services too (`cognito-idp,dynamodb` for the sync
+//! server's tests, which include this file from `sync-server/tests/`).
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -42,17 +44,27 @@ pub struct Pool {
     pub client_secret: Option<String>,
 }
 
+/// The workspace root (this file is also compiled by `sync-server/`'s tests).
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if manifest.join("scripts/ministack-venv").exists() {
+        manifest
+    } else {
+        manifest.parent().expect("a workspace member has a parent").to_path_buf()
+    }
+}
+
 fn venv() -> PathBuf {
     if let Some(dir) = std::env::var_os("MINISTACK_VENV") {
         return PathBuf::from(dir);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ministack-venv")
+    root().join("target/ministack-venv")
 }
 
 /// Creates the pinned venv if it is missing (quick when it is there).
 fn ensure_venv() -> PathBuf {
     let venv = venv();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/ministack-venv");
+    let script = root().join("scripts/ministack-venv");
     let status = Command::new(&script)
         .env("MINISTACK_VENV", &venv)
         .status()
@@ -72,7 +84,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn healthy(port: u16) -> bool {
+fn healthy(port: u16, services: &str) -> bool {
     use std::io::{Read, Write};
     let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
         return false;
@@ -86,12 +98,21 @@ fn healthy(port: u16) -> bool {
     }
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
-    answer.starts_with("HTTP/1.1 200") && answer.contains("\"cognito-idp\": \"available\"")
+    answer.starts_with("HTTP/1.1 200")
+        && services
+            .split(',')
+            .all(|s| answer.contains(&format!("\"{}\": \"available\"", s.trim())))
 }
 
 impl Ministack {
-    /// Starts ministack and waits until its health check answers.
+    /// Starts ministack serving Cognito and waits until its health check answers.
     pub fn start() -> Ministack {
+        Self::start_with("cognito-idp")
+    }
+
+    /// Starts ministack serving `services` (comma-separated, e.g. `cognito-idp,dynamodb`)
+    /// and waits until each is available.
+    pub fn start_with(services: &str) -> Ministack {
         let venv = ensure_venv();
         let mut last_log = String::new();
         for _attempt in 0..3 {
@@ -103,7 +124,7 @@ impl Ministack {
                 .env_remove("AWS_SECRET_ACCESS_KEY")
                 .env_remove("AWS_SESSION_TOKEN")
                 .env("AUTH", "true")
-                .env("SERVICES", "cognito-idp")
+                .env("SERVICES", services)
                 .env("IOT_MTLS_ENABLED", "0")
                 .env("BIND_HOST", "127.0.0.1")
                 .env("GATEWAY_PORT", port.to_string())
@@ -119,7 +140,7 @@ impl Ministack {
                 endpoint: format!("http://127.0.0.1:{port}"),
                 dir,
             };
-            if ministack.wait_ready(port, Duration::from_secs(30)) {
+            if ministack.wait_ready(port, services, Duration::from_secs(30)) {
                 return ministack;
             }
             last_log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -127,13 +148,13 @@ impl Ministack {
         panic!("ministack did not start; its log:\n{last_log}");
     }
 
-    fn wait_ready(&mut self, port: u16, limit: Duration) -> bool {
+    fn wait_ready(&mut self, port: u16, services: &str, limit: Duration) -> bool {
         let started = Instant::now();
         while started.elapsed() < limit {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if healthy(port) {
+            if healthy(port, services) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(50));
