@@ -43,6 +43,9 @@ pub(crate) enum FormatName {
     /// `sesame-backup`.
     #[serde(rename = "sesame-backup")]
     Backup,
+    /// `sesame-sync-key`: the sync key blob kept on the sync server (`sync::key`).
+    #[serde(rename = "sesame-sync-key")]
+    SyncKey,
     /// Any other name, kept as read.
     #[serde(untagged)]
     Unknown(String),
@@ -54,6 +57,7 @@ impl FormatName {
         match self {
             FormatName::Vault => "sesame-vault",
             FormatName::Backup => "sesame-backup",
+            FormatName::SyncKey => "sesame-sync-key",
             FormatName::Unknown(name) => name,
         }
     }

@@ -20,6 +20,8 @@ pub mod otp;
 pub mod process;
 pub mod qr;
 pub mod secret;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod uri;
 pub mod vault;
 

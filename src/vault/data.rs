@@ -61,6 +61,15 @@ pub struct VaultData {
     #[cfg(not(feature = "cognito"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognito: Option<serde_json::Value>,
+    /// Sesame Sync's state (owned by the `sync` module); `None` while sync is off.
+    #[cfg(feature = "sync")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<crate::sync::SyncState>,
+    /// Sesame Sync's state, kept as read (a build without `sync`). Changes made meanwhile
+    /// are found by `SyncState::reconcile` at the next sync.
+    #[cfg(not(feature = "sync"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<serde_json::Value>,
 }
 
 impl std::fmt::Debug for VaultData {
@@ -69,6 +78,7 @@ impl std::fmt::Debug for VaultData {
             .field("accounts", &self.accounts)
             .field("settings", &self.settings)
             .field("cognito", &self.cognito.as_ref().map(|_| "<redacted>"))
+            .field("sync", &self.sync.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -127,8 +137,32 @@ impl VaultData {
         let stored = StoredAccount::new(account, now_ms);
         let id = stored.id.clone();
         self.accounts.push(stored);
+        self.sync_changed(&id, now_ms);
         Added::New(id)
     }
+
+    /// Tells sync (when it is on) that account `id` was added or changed at `now_ms`.
+    #[cfg(feature = "sync")]
+    fn sync_changed(&mut self, id: &AccountId, now_ms: u64) {
+        if let Some(sync) = &mut self.sync {
+            sync.mark_changed(id, now_ms);
+        }
+    }
+
+    /// Without the `sync` feature, the next sync's reconcile finds the change.
+    #[cfg(not(feature = "sync"))]
+    fn sync_changed(&mut self, _id: &AccountId, _now_ms: u64) {}
+
+    /// Tells sync (when it is on) that account `id` was deleted.
+    #[cfg(feature = "sync")]
+    fn sync_deleted(&mut self, id: &AccountId) {
+        if let Some(sync) = &mut self.sync {
+            sync.mark_deleted(id);
+        }
+    }
+
+    #[cfg(not(feature = "sync"))]
+    fn sync_deleted(&mut self, _id: &AccountId) {}
 
     /// The id of a stored account with the same secret, issuer and name (ignoring case),
     /// which [`VaultData::add`] would refuse as a duplicate.
@@ -153,11 +187,19 @@ impl VaultData {
             Added::New(new_id) => {
                 let taken = self.accounts.iter().any(|s| s.id == stored.id);
                 let entry = self.accounts.last_mut().expect("just added");
-                let id = if taken { new_id } else { stored.id.clone() };
+                let id = if taken {
+                    new_id.clone()
+                } else {
+                    stored.id.clone()
+                };
                 *entry = StoredAccount {
                     id: id.clone(),
                     ..stored
                 };
+                if id != new_id {
+                    self.sync_deleted(&new_id);
+                    self.sync_changed(&id, now_ms);
+                }
                 Added::New(id)
             }
             duplicate => duplicate,
@@ -243,8 +285,8 @@ impl VaultData {
             })
     }
 
-    /// Changes the fields given in `edit`.
-    pub fn edit(&mut self, id: &AccountId, edit: Edit) -> Result<(), VaultError> {
+    /// Changes the fields given in `edit` (at `now_ms`, which sync's merge compares).
+    pub fn edit(&mut self, id: &AccountId, edit: Edit, now_ms: u64) -> Result<(), VaultError> {
         let stored = self.by_id_mut(id)?;
         if let Some(issuer) = edit.issuer {
             stored.account.issuer = issuer.filter(|i| !i.trim().is_empty());
@@ -261,6 +303,7 @@ impl VaultData {
         if let Some(note) = edit.note {
             stored.note = note;
         }
+        self.sync_changed(id, now_ms);
         Ok(())
     }
 
@@ -285,7 +328,7 @@ impl VaultData {
         Ok(())
     }
 
-    /// Deletes an account and returns it.
+    /// Deletes an account and returns it (with sync on, its deletion waits to be pushed).
     pub fn remove(&mut self, id: &AccountId) -> Result<StoredAccount, VaultError> {
         let at = self
             .accounts
@@ -294,6 +337,7 @@ impl VaultData {
             .ok_or_else(|| VaultError::NoSuchAccount {
                 query: id.to_string(),
             })?;
+        self.sync_deleted(id);
         Ok(self.accounts.remove(at))
     }
 
@@ -322,6 +366,7 @@ impl VaultData {
             counter: counter.saturating_add(1),
         };
         stored.last_used_ms = Some(now_ms);
+        self.sync_changed(id, now_ms);
         Ok(code)
     }
 }
@@ -434,6 +479,7 @@ mod tests {
                 note: Some(Some("recovery codes in the safe".into())),
                 icon: None,
             },
+            7,
         )
         .unwrap();
         let edited = data.find("carol").unwrap();

@@ -162,6 +162,7 @@ pub async fn edit_account(
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .collect();
+    let now_ms = state.now_ms();
     let mut session = state.active_session();
     let vault = session.vault()?;
     vault.update(|data| {
@@ -174,6 +175,7 @@ pub async fn edit_account(
                 tags: Some(tags),
                 note: Some(note),
             },
+            now_ms,
         )
     })?;
     Ok(AccountView::from(vault.data().find(id.as_str())?))

@@ -414,7 +414,8 @@ pub fn edit(global: &Global, args: &EditArgs) -> Result<ExitCode, CliError> {
 fn edit_account(global: &Global, query: &str, edit: Edit) -> Result<ExitCode, CliError> {
     let mut vault = session::open(global, &mut Secrets::new(global))?;
     let id = vault.data().find(query)?.id.clone();
-    vault.update(|data| data.edit(&id, edit))?;
+    let now = SystemClock.now_ms();
+    vault.update(|data| data.edit(&id, edit, now))?;
     println!(
         "Updated {}",
         vault.data().find(id.as_str())?.account.label()
