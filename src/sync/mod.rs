@@ -10,9 +10,12 @@
 //! - `merge`: the pure merge rules (README "Sync: how changes merge");
 //! - `wire` + `engine`: one sync round over a [`engine::SyncTransport`].
 //!
-//! Nothing here touches the network; the HTTP transport builds on `engine::SyncTransport`.
+//! Only `http` (with the `cognito` feature: reqwest) touches the network: the
+//! [`engine::SyncTransport`] over HTTPS with the Cognito access token.
 
 pub mod engine;
+#[cfg(feature = "cognito")]
+pub mod http;
 pub mod item;
 pub mod key;
 pub mod merge;
