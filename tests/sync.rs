@@ -300,7 +300,9 @@ fn collect(value: &AttributeValue, out: &mut Vec<u8>) {
     match value {
         AttributeValue::S(s) | AttributeValue::N(s) => out.extend(s.as_bytes()),
         AttributeValue::B(b) => out.extend(b.as_ref()),
-        AttributeValue::Ss(v) | AttributeValue::Ns(v) => v.iter().for_each(|s| out.extend(s.as_bytes())),
+        AttributeValue::Ss(v) | AttributeValue::Ns(v) => {
+            v.iter().for_each(|s| out.extend(s.as_bytes()))
+        }
         AttributeValue::Bs(v) => v.iter().for_each(|b| out.extend(b.as_ref())),
         AttributeValue::L(v) => v.iter().for_each(|x| collect(x, out)),
         AttributeValue::M(m) => m.iter().for_each(|(k, x)| {
@@ -359,14 +361,26 @@ impl Device {
 
     /// `sesame sync enable` with `passphrase`; stdout.
     fn enable(&self, server: &Server, passphrase: &str) -> String {
-        let mut args = vec!["sync", "enable", "--server", &server.url, "--passphrase-stdin"];
+        let mut args = vec![
+            "sync",
+            "enable",
+            "--server",
+            &server.url,
+            "--passphrase-stdin",
+        ];
         args.extend(CHEAP_KDF);
         self.home.ok(&args, &format!("{passphrase}\n"))
     }
 
     fn enable_fails(&self, server: &Server, passphrase: &str) -> String {
         self.home.fail(
-            &["sync", "enable", "--server", &server.url, "--passphrase-stdin"],
+            &[
+                "sync",
+                "enable",
+                "--server",
+                &server.url,
+                "--passphrase-stdin",
+            ],
             &format!("{passphrase}\n"),
         )
     }
@@ -407,7 +421,13 @@ impl Device {
             .home
             .list("")
             .iter()
-            .map(|a| format!("{}:{}", a["issuer"].as_str().unwrap_or(""), a["account"].as_str().unwrap()))
+            .map(|a| {
+                format!(
+                    "{}:{}",
+                    a["issuer"].as_str().unwrap_or(""),
+                    a["account"].as_str().unwrap()
+                )
+            })
             .collect();
         labels.sort();
         labels
@@ -512,14 +532,19 @@ fn two_devices_of_one_user_sync_and_merge(engine: Engine) {
     assert_eq!(a.accounts(), b.accounts());
     assert_same_codes(&a, &b);
     let nothing = a.sync();
-    assert_eq!((nothing["pushed"].as_u64(), nothing["pulled"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (nothing["pushed"].as_u64(), nothing["pulled"].as_u64()),
+        (Some(0), Some(0))
+    );
 
     // A rename on B reaches A; a delete on A reaches B.
-    b.home.ok(&["rename", "alice-q", "--account", "alice-quokka"], "");
+    b.home
+        .ok(&["rename", "alice-q", "--account", "alice-quokka"], "");
     assert_eq!(b.sync()["pushed"], 1);
     assert_eq!(a.sync()["pulled"], 1);
     assert!(a.labels().contains(&"Quokkabank:alice-quokka".to_owned()));
-    a.home.ok(&["remove", "alice.sync@example.com", "--yes"], "");
+    a.home
+        .ok(&["remove", "alice.sync@example.com", "--yes"], "");
     assert_eq!(a.sync()["pushed"], 1);
     assert_eq!(b.sync()["pulled"], 1);
     assert_eq!(a.accounts(), b.accounts());
@@ -530,15 +555,20 @@ fn two_devices_of_one_user_sync_and_merge(engine: Engine) {
     a.add(&tests[3].link);
     assert_eq!(a.sync()["pushed"], 1);
     assert_eq!(b.sync()["pulled"], 1);
-    a.home.ok(&["rename", "alice-quokka", "--account", "renamed-on-a"], "");
+    a.home
+        .ok(&["rename", "alice-quokka", "--account", "renamed-on-a"], "");
     a.home.ok(&["remove", "alice-late", "--yes"], "");
     a.add(&tests[4].link);
     for _ in 0..3 {
         a.home.ok(&["code", "alice-h"], "");
     }
     std::thread::sleep(Duration::from_millis(5));
-    b.home.ok(&["rename", "alice-quokka", "--account", "renamed-on-b"], "");
-    b.home.ok(&["rename", "alice-late", "--account", "edited-after-delete"], "");
+    b.home
+        .ok(&["rename", "alice-quokka", "--account", "renamed-on-b"], "");
+    b.home.ok(
+        &["rename", "alice-late", "--account", "edited-after-delete"],
+        "",
+    );
     b.add(&tests[4].link);
     b.home.ok(&["code", "alice-h"], "");
     assert_eq!(a.counter("alice-h"), 3);
@@ -573,11 +603,17 @@ fn two_devices_of_one_user_sync_and_merge(engine: Engine) {
     assert!(stored.len() > 1000, "{engine:?} stored almost nothing");
     for t in &tests {
         for text in [&t.issuer, &t.name, &t.base32, &t.hex] {
-            assert!(!contains(&stored, text), "{engine:?} stores {text:?} in the clear");
+            assert!(
+                !contains(&stored, text),
+                "{engine:?} stores {text:?} in the clear"
+            );
         }
     }
     for text in ["renamed-on-b", "edited-after-delete"] {
-        assert!(!contains(&stored, text), "{engine:?} stores {text:?} in the clear");
+        assert!(
+            !contains(&stored, text),
+            "{engine:?} stores {text:?} in the clear"
+        );
     }
 }
 
@@ -603,7 +639,11 @@ fn a_wrong_passphrase_is_refused_and_a_revoked_device_is_told_it_was_removed() {
     let err = b.enable_fails(&server, "not the passphrase");
     assert!(err.contains("wrong sync passphrase"), "{err}");
     assert!(err.contains("hint:"), "{err}");
-    assert_eq!(b.status()["enabled"], false, "a failed enable leaves sync off");
+    assert_eq!(
+        b.status()["enabled"],
+        false,
+        "a failed enable leaves sync off"
+    );
     b.enable(&server, PASSPHRASE);
     assert_eq!(b.sync()["pulled"], 1);
 
@@ -613,7 +653,11 @@ fn a_wrong_passphrase_is_refused_and_a_revoked_device_is_told_it_was_removed() {
     let listed: Vec<&Value> = devices["devices"].as_array().unwrap().iter().collect();
     // (The failed enable was a device too: the server records a device on its first request.)
     assert!(listed.len() >= 2, "{devices}");
-    assert!(listed.iter().any(|d| d["id"] == b_id.as_str() && d["this"] == false));
+    assert!(
+        listed
+            .iter()
+            .any(|d| d["id"] == b_id.as_str() && d["this"] == false)
+    );
     assert!(listed.iter().any(|d| d["this"] == true));
 
     let out = a.home.ok(&["sync", "revoke", &b_id], "");
@@ -626,7 +670,10 @@ fn a_wrong_passphrase_is_refused_and_a_revoked_device_is_told_it_was_removed() {
     b.home.ok(&["sync", "disable"], "");
     b.enable(&server, PASSPHRASE);
     b.sync();
-    let err = a.home.fail(&["sync", "revoke", a.status()["device"].as_str().unwrap()], "");
+    let err = a.home.fail(
+        &["sync", "revoke", a.status()["device"].as_str().unwrap()],
+        "",
+    );
     assert!(err.contains("sesame sync disable"), "{err}");
 }
 
@@ -673,9 +720,18 @@ fn a_new_passphrase_is_needed_to_join_after_a_change() {
 fn sync_commands_say_what_to_do_when_sync_is_off_or_the_server_is_not_https() {
     let a = Device::signed_in("alice");
     let err = a.home.fail(&["sync", "now"], "");
-    assert!(err.contains("sync is off") && err.contains("sesame sync enable"), "{err}");
+    assert!(
+        err.contains("sync is off") && err.contains("sesame sync enable"),
+        "{err}"
+    );
     let err = a.home.fail(
-        &["sync", "enable", "--server", "http://sync.example.com", "--passphrase-stdin"],
+        &[
+            "sync",
+            "enable",
+            "--server",
+            "http://sync.example.com",
+            "--passphrase-stdin",
+        ],
         "x\n",
     );
     assert!(err.contains("HTTPS"), "{err}");

@@ -367,7 +367,12 @@ mod tests {
             }
         );
         assert_eq!(
-            answer(507, r#"{"error":"quota","message":"over 10,000 items"}"#, None).error(),
+            answer(
+                507,
+                r#"{"error":"quota","message":"over 10,000 items"}"#,
+                None
+            )
+            .error(),
             TransportError::Refused {
                 status: 507,
                 code: "quota".into(),

@@ -81,7 +81,12 @@ fn limits_and_header_names_are_the_same_on_both_sides() {
 
 #[test]
 fn ids_the_server_refuses_the_client_cannot_hold() {
-    for (id, ok) in [("a", true), ("", false), ("a/b", false), (&*"x".repeat(65), false)] {
+    for (id, ok) in [
+        ("a", true),
+        ("", false),
+        ("a/b", false),
+        (&*"x".repeat(65), false),
+    ] {
         assert_eq!(server::valid_item_id(id), ok, "{id}");
         let parsed = serde_json::from_value::<client::Item>(json!({
             "id": id, "version": 1, "seq": 1, "deleted": true, "data": null,

@@ -203,7 +203,9 @@ async fn enable(
     match recovery {
         Some(recovery) => {
             println!();
-            println!("Recovery key (shown once; write it down and keep it apart from this device):");
+            println!(
+                "Recovery key (shown once; write it down and keep it apart from this device):"
+            );
             println!();
             println!("    {}", recovery.to_text().as_str());
             println!();
@@ -229,9 +231,14 @@ async fn now(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
             Ok(())
         })
     };
-    let report: RoundReport =
-        engine::sync_round(&transport, &mut accounts, &mut state, started, &mut checkpoint)
-            .await?;
+    let report: RoundReport = engine::sync_round(
+        &transport,
+        &mut accounts,
+        &mut state,
+        started,
+        &mut checkpoint,
+    )
+    .await?;
     if args.json {
         println!(
             "{}",
@@ -319,10 +326,7 @@ fn iso_time(ms: u64) -> String {
 async fn devices(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
     let state = state_of(vault)?;
     let transport = connect(vault, &state).await?;
-    let devices = transport
-        .devices()
-        .await
-        .map_err(engine::SyncError::from)?;
+    let devices = transport.devices().await.map_err(engine::SyncError::from)?;
     if args.json {
         let list: Vec<_> = devices
             .iter()
