@@ -24,6 +24,9 @@ use crate::vault::VaultError;
 
 /// How many times a round pushes again after conflicts before giving up for this round.
 pub const MAX_PUSH_ATTEMPTS: usize = 5;
+/// How long the server keeps tombstones (90 days), less a day of margin for clocks: a
+/// device that has not synced for longer reads everything again (see [`sync_round`]).
+pub const TOMBSTONE_HORIZON_MS: u64 = 89 * 24 * 60 * 60 * 1000;
 
 /// The answer to `PUT /v1/key`.
 #[derive(Debug, Clone, PartialEq)]
@@ -257,18 +260,50 @@ pub async fn sync_round<T: SyncTransport>(
         checkpoint(accounts, state)?;
     }
 
+    // Away longer than tombstones are kept: deletes may have been purged unseen. Read
+    // everything; an item this device knows that is gone from the server is pushed again
+    // (kept rather than lost).
+    let full = state
+        .last_sync_ms
+        .is_some_and(|last| now_ms.saturating_sub(last) > TOMBSTONE_HORIZON_MS);
+    let mut seen = std::collections::BTreeSet::new();
+    if full {
+        state.seq = 0;
+    }
     loop {
         let page = transport.get_items(state.seq, PAGE_LIMIT).await?;
         if page.items.iter().any(|i| i.seq <= state.seq) || page.seq < state.seq {
             return Err(TransportError::Protocol("a page went back in seq".into()).into());
         }
         for item in &page.items {
+            if full {
+                seen.insert(item.id.clone());
+            }
             let remote = open(state, item)?;
             merge::apply_remote(accounts, state, remote, &mut merged);
         }
         state.seq = page.seq;
         if !page.more {
             break;
+        }
+    }
+    if full {
+        let known = state
+            .items
+            .values()
+            .filter(|s| s.version > 0)
+            .map(|s| s.item.clone());
+        let tombstones = state
+            .tombstones
+            .iter()
+            .filter(|t| t.version > 0)
+            .map(|t| t.item.clone());
+        let missing: Vec<_> = known
+            .chain(tombstones)
+            .filter(|i| !seen.contains(i))
+            .collect();
+        for item in missing {
+            merge::apply_missing(state, &item);
         }
     }
     merge::fold_duplicates(accounts, state, &mut merged);

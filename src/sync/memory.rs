@@ -88,6 +88,11 @@ impl MemoryServer {
         self.store.lock().unwrap().seq
     }
 
+    /// Forgets an item, as the server does with a tombstone after 90 days.
+    pub fn purge(&self, id: &ItemId) {
+        self.store.lock().unwrap().items.remove(id);
+    }
+
     /// Replaces an item's sealed bytes as a hostile server would (same version and seq).
     pub fn tamper(&self, id: &ItemId, data: Vec<u8>) {
         let mut store = self.store.lock().unwrap();

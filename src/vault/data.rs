@@ -493,6 +493,74 @@ mod tests {
     }
 
     #[test]
+    fn a_vault_written_before_sync_loads_unchanged() {
+        let json = r#"{"accounts":[],"settings":{"theme":"dark"}}"#;
+        let data: VaultData = serde_json::from_str(json).unwrap();
+        assert!(data.sync.is_none());
+        assert_eq!(data.settings.theme, "dark");
+        let written = serde_json::to_string(&data).unwrap();
+        assert!(!written.contains("sync"), "{written}");
+    }
+
+    #[cfg(feature = "sync")]
+    #[test]
+    fn with_sync_on_edits_mark_accounts_changed_and_deletes_leave_tombstones() {
+        use crate::sync::SyncState;
+        let mut data = VaultData::default();
+        let Added::New(before) = data.add(account("X", "before", 9), 1) else {
+            panic!()
+        };
+        assert!(data.sync.is_none(), "sync off: nothing tracked");
+        data.sync = Some(SyncState::new(
+            crate::sync::SyncKey::generate(),
+            "http://127.0.0.1:1",
+            "sub",
+        ));
+        let mut a = account("X", "h", 0);
+        a.params = Params::hotp(Algorithm::SHA1, 6, 0);
+        let Added::New(id) = data.add(a, 10) else {
+            panic!()
+        };
+        let tracked = |data: &VaultData| data.sync.as_ref().unwrap().items.get(&id).cloned();
+        let first = tracked(&data).unwrap();
+        assert!(first.dirty && first.version == 0 && first.modified_ms == 10);
+        // As if pushed.
+        let sync = data.sync.as_mut().unwrap();
+        let entry = sync.items.get_mut(&id).unwrap();
+        entry.dirty = false;
+        entry.version = 1;
+        data.touch(&id, 20).unwrap();
+        data.move_to(&id, 0).unwrap();
+        assert!(
+            !tracked(&data).unwrap().dirty,
+            "using or moving is not a change"
+        );
+        data.next_hotp(&id, 30).unwrap();
+        assert_eq!(tracked(&data).unwrap().modified_ms, 30);
+        assert!(tracked(&data).unwrap().dirty, "a counter bump is a change");
+        let edit = Edit {
+            note: Some(Some("n".into())),
+            ..Edit::default()
+        };
+        data.edit(&id, edit, 40).unwrap();
+        assert_eq!(tracked(&data).unwrap().modified_ms, 40);
+        let item = tracked(&data).unwrap().item;
+        data.remove(&id).unwrap();
+        let sync = data.sync.as_ref().unwrap();
+        assert!(!sync.items.contains_key(&id));
+        assert_eq!(sync.tombstones.len(), 1);
+        assert_eq!(
+            (&sync.tombstones[0].item, sync.tombstones[0].version),
+            (&item, 1)
+        );
+        // The account added before sync was on is picked up by the next round's reconcile.
+        assert!(!sync.items.contains_key(&before));
+        let json = serde_json::to_string(&data).unwrap();
+        let back: VaultData = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, data);
+    }
+
+    #[test]
     fn hotp_counter_advances_once_per_code() {
         let mut data = VaultData::default();
         let mut a = account("X", "h", 0);

@@ -378,6 +378,33 @@ fn changes_made_without_the_sync_hooks_are_found_and_pushed() {
     assert!(b.data.accounts.is_empty());
 }
 
+#[test]
+fn a_device_away_longer_than_tombstones_are_kept_reads_everything_and_loses_nothing() {
+    const DAY: u64 = 24 * 60 * 60 * 1000;
+    let server = MemoryServer::default();
+    let (mut a, mut b) = two_devices(&server);
+    a.change(|d| {
+        d.add(account("alice", 1), 1);
+        d.add(account("bob", 2), 1);
+    });
+    a.sync(DAY).unwrap();
+    b.sync(DAY).unwrap();
+    let bob = b.data.find("bob").unwrap().id.clone();
+    let item = b.state().items[&bob].item.clone();
+    b.change(|d| d.remove(&bob).unwrap());
+    b.sync(2 * DAY).unwrap();
+    // 91 days later the tombstone is gone; A never saw it.
+    server.purge(&item);
+    let report = a.sync(93 * DAY).unwrap();
+    assert_eq!(
+        report.pushed, 1,
+        "bob, unknown to the server now, is pushed again"
+    );
+    b.sync(94 * DAY).unwrap();
+    assert_eq!(a.synced(), b.synced(), "both devices agree again");
+    assert!(b.data.find("bob").is_ok());
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Add(usize, u8),
