@@ -142,9 +142,11 @@ deny:
 	  echo "*** from this machine. Run 'make deny' where it can be (known exceptions: deny.toml)."; \
 	fi
 
-# Every test runs inside a private D-Bus session with an unlocked GNOME Keyring.
+# Every test runs inside a private D-Bus session with an unlocked GNOME Keyring. The sync
+# server's Lambda path (feature `lambda`, off by default) is tested on its own.
 unit: build
 	scripts/with-secret-service $(CARGO) test --workspace --all-targets --no-fail-fast
+	$(CARGO) test -p sesame-sync --features lambda --test lambda
 
 # The real app under Xvfb, driven through tauri-driver, with a real Secret Service.
 # Screenshots of every screen: e2e/output/.

@@ -158,7 +158,9 @@ fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| ApiError::unauthorized("the Authorization header is not text"))?;
     match text.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
         _ => Err(ApiError::unauthorized(
@@ -280,7 +282,11 @@ async fn log_request(request: Request, next: Next) -> Response {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this path")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "there is nothing at this path",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -305,11 +311,7 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "sync",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
 async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        openapi_json(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
 }
 
 /// The user's wrapped sync key.
@@ -319,7 +321,10 @@ async fn openapi() -> Response {
         (status = 200, body = KeyRecord),
         (status = 404, body = ErrorBody, description = "`no_key`: sync was never set up"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn get_key(State(state): State<AppState>, caller: Caller) -> Result<Json<KeyRecord>, ApiError> {
+async fn get_key(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<KeyRecord>, ApiError> {
     match state.store.get_key(caller.sub).await? {
         Some(key) => Ok(Json(key)),
         None => Err(ApiError::new(
@@ -355,7 +360,11 @@ async fn put_key(
         )));
     }
     let now = state.clock.now_ms();
-    match state.store.put_key(caller.sub, put.replaces, put.key, now).await? {
+    match state
+        .store
+        .put_key(caller.sub, put.replaces, put.key, now)
+        .await?
+    {
         KeyWrite::Written(version) => Ok(Json(KeyVersion { version })),
         KeyWrite::Exists(current) => Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -399,7 +408,11 @@ async fn get_items(
     }
     let page = state
         .store
-        .items(caller.sub, query.since.unwrap_or(0), limit.min(wire::MAX_LIMIT))
+        .items(
+            caller.sub,
+            query.since.unwrap_or(0),
+            limit.min(wire::MAX_LIMIT),
+        )
         .await?;
     Ok(Json(page))
 }
@@ -455,7 +468,10 @@ async fn post_items(
     params(DeviceHeaders),
     responses((status = 200, body = Devices),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn list_devices(State(state): State<AppState>, caller: Caller) -> Result<Json<Devices>, ApiError> {
+async fn list_devices(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Devices>, ApiError> {
     Ok(Json(Devices {
         devices: state.store.devices(caller.sub).await?,
     }))
@@ -537,7 +553,9 @@ pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.license = None;
-    doc.to_pretty_json().expect("the OpenAPI document serializes") + "\n"
+    doc.to_pretty_json()
+        .expect("the OpenAPI document serializes")
+        + "\n"
 }
 
 #[cfg(test)]
@@ -559,7 +577,13 @@ mod tests {
         );
         let doc: Value = serde_json::from_str(&fresh).unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
-        for path in ["/v1/key", "/v1/items", "/v1/devices", "/v1/devices/{id}", "/v1/health"] {
+        for path in [
+            "/v1/key",
+            "/v1/items",
+            "/v1/devices",
+            "/v1/devices/{id}",
+            "/v1/health",
+        ] {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
     }

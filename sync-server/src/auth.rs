@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use sesame::clock::Clock;
-use sesame::cognito::{Jwks, TokenError, TokenUse, TokenVerifier};
 use sesame::cognito::verify::DEFAULT_GRACE_SECS;
+use sesame::cognito::{Jwks, TokenError, TokenUse, TokenVerifier};
 
 /// Which pool and app clients tokens must come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,9 @@ impl AuthConfig {
     ) -> AuthConfig {
         let issuer = issuer
             .map(|i| i.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"));
+            .unwrap_or_else(|| {
+                format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
+            });
         let jwks_url = jwks_url.unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
         AuthConfig {
             issuer,

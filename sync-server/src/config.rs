@@ -27,9 +27,7 @@ impl std::str::FromStr for StoreSpec {
     fn from_str(spec: &str) -> Result<Self, String> {
         match spec.split_once(':') {
             Some(("sqlite", path)) if !path.is_empty() => Ok(StoreSpec::Sqlite(path.into())),
-            Some(("dynamodb", table)) if !table.is_empty() => {
-                Ok(StoreSpec::Dynamodb(table.into()))
-            }
+            Some(("dynamodb", table)) if !table.is_empty() => Ok(StoreSpec::Dynamodb(table.into())),
             _ => Err(format!(
                 "{spec:?} names no store: use sqlite:PATH or dynamodb:TABLE"
             )),
@@ -57,7 +55,12 @@ pub struct ServerArgs {
     pub user_pool_id: String,
     /// An app client whose access tokens are accepted (repeat for several; comma-separated
     /// in the environment).
-    #[arg(long = "client-id", env = "SESAME_SYNC_CLIENT_IDS", value_delimiter = ',', required = true)]
+    #[arg(
+        long = "client-id",
+        env = "SESAME_SYNC_CLIENT_IDS",
+        value_delimiter = ',',
+        required = true
+    )]
     pub client_ids: Vec<String>,
     /// The issuer tokens name, if not `https://cognito-idp.REGION.amazonaws.com/POOL`.
     #[arg(long, env = "SESAME_SYNC_ISSUER")]
@@ -91,7 +94,9 @@ pub enum ConfigError {
 }
 
 fn check_url(what: &str, url: &str) -> Result<(), ConfigError> {
-    let https = url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+    let https = url
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
     if https || sesame::cognito::config::is_loopback(url) {
         Ok(())
     } else {
@@ -160,7 +165,10 @@ mod tests {
 
     #[test]
     fn store_specs_name_an_engine_and_a_place() {
-        assert_eq!("sqlite:/tmp/x.db".parse(), Ok(StoreSpec::Sqlite("/tmp/x.db".into())));
+        assert_eq!(
+            "sqlite:/tmp/x.db".parse(),
+            Ok(StoreSpec::Sqlite("/tmp/x.db".into()))
+        );
         assert_eq!("dynamodb:T".parse(), Ok(StoreSpec::Dynamodb("T".into())));
         assert!("postgres:x".parse::<StoreSpec>().is_err());
         assert!("sqlite:".parse::<StoreSpec>().is_err());

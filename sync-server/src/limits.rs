@@ -102,7 +102,15 @@ mod tests {
         let wait = limiter.check_at("alice", t0).unwrap_err();
         assert_eq!(wait, Duration::from_millis(500));
         assert!(limiter.check_at("bob", t0).is_ok());
-        assert!(limiter.check_at("alice", t0 + Duration::from_millis(500)).is_ok());
-        assert!(limiter.check_at("alice", t0 + Duration::from_millis(500)).is_err());
+        assert!(
+            limiter
+                .check_at("alice", t0 + Duration::from_millis(500))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check_at("alice", t0 + Duration::from_millis(500))
+                .is_err()
+        );
     }
 }

@@ -7,7 +7,11 @@ use sesame_sync::config::ServerArgs;
 use sesame_sync::store::dynamodb::{self, DynamoConfig};
 
 #[derive(Parser)]
-#[command(name = "sesame-sync", version, about = "Sesame Sync: stores end-to-end encrypted vault items")]
+#[command(
+    name = "sesame-sync",
+    version,
+    about = "Sesame Sync: stores end-to-end encrypted vault items"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,7 +41,10 @@ fn main() -> ExitCode {
         return sesame_sync::lambda::main();
     }
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("sesame-sync: cannot start the async runtime: {e}");

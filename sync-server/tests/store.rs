@@ -100,29 +100,50 @@ async fn a_key_is_created_once_and_replaced_only_by_its_current_version(store: A
     let sub = common::unique("user-");
     assert_eq!(store.get_key(sub.clone()).await.unwrap(), None);
     assert_eq!(
-        store.put_key(sub.clone(), Some(1), json!({"k": 0}), 5).await.unwrap(),
+        store
+            .put_key(sub.clone(), Some(1), json!({"k": 0}), 5)
+            .await
+            .unwrap(),
         KeyWrite::Missing
     );
     assert_eq!(
-        store.put_key(sub.clone(), None, json!({"k": 1}), 10).await.unwrap(),
+        store
+            .put_key(sub.clone(), None, json!({"k": 1}), 10)
+            .await
+            .unwrap(),
         KeyWrite::Written(1)
     );
-    let KeyWrite::Exists(current) = store.put_key(sub.clone(), None, json!({"k": 2}), 11).await.unwrap()
+    let KeyWrite::Exists(current) = store
+        .put_key(sub.clone(), None, json!({"k": 2}), 11)
+        .await
+        .unwrap()
     else {
         panic!("a second create must be refused");
     };
-    assert_eq!((current.version, current.key.clone(), current.updated), (1, json!({"k": 1}), 10));
     assert_eq!(
-        store.put_key(sub.clone(), Some(1), json!({"k": 3}), 12).await.unwrap(),
+        (current.version, current.key.clone(), current.updated),
+        (1, json!({"k": 1}), 10)
+    );
+    assert_eq!(
+        store
+            .put_key(sub.clone(), Some(1), json!({"k": 3}), 12)
+            .await
+            .unwrap(),
         KeyWrite::Written(2)
     );
-    let KeyWrite::Stale(current) = store.put_key(sub.clone(), Some(1), json!({"k": 4}), 13).await.unwrap()
+    let KeyWrite::Stale(current) = store
+        .put_key(sub.clone(), Some(1), json!({"k": 4}), 13)
+        .await
+        .unwrap()
     else {
         panic!("a replace naming an old version must be refused");
     };
     assert_eq!((current.version, current.key), (2, json!({"k": 3})));
     let key = store.get_key(sub).await.unwrap().unwrap();
-    assert_eq!((key.version, key.key, key.updated), (2, json!({"k": 3}), 12));
+    assert_eq!(
+        (key.version, key.key, key.updated),
+        (2, json!({"k": 3}), 12)
+    );
 }
 
 async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
@@ -134,35 +155,74 @@ async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
     let answer = applied(&store, batch(&sub, changes)).await;
     assert_eq!(answer.seq, 5);
     assert_eq!(
-        answer.applied.iter().map(|a| (a.version, a.seq)).collect::<Vec<_>>(),
+        answer
+            .applied
+            .iter()
+            .map(|a| (a.version, a.seq))
+            .collect::<Vec<_>>(),
         [(1, 1), (1, 2), (1, 3), (1, 4), (1, 5)]
     );
     // item1 written again: it moves to the end of the sequence.
     applied(&store, batch(&sub, vec![put("item1", 1, &big)])).await;
 
     let first = store.items(sub.clone(), 0, 2).await.unwrap();
-    assert_eq!(first.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["item0", "item2"]);
+    assert_eq!(
+        first
+            .items
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect::<Vec<_>>(),
+        ["item0", "item2"]
+    );
     assert_eq!((first.seq, first.more), (3, true));
     let second = store.items(sub.clone(), first.seq, 2).await.unwrap();
-    assert_eq!(second.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["item3", "item4"]);
+    assert_eq!(
+        second
+            .items
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect::<Vec<_>>(),
+        ["item3", "item4"]
+    );
     assert_eq!((second.seq, second.more), (5, true));
     let last = store.items(sub.clone(), second.seq, 2).await.unwrap();
     assert_eq!((last.items.len(), last.seq, last.more), (1, 6, false));
     let item1 = &last.items[0];
-    assert_eq!((item1.id.as_str(), item1.version, item1.seq), ("item1", 2, 6));
-    assert_eq!(item1.data.as_ref().unwrap().0, big, "a full-size item comes back whole");
-    assert_eq!((item1.deleted, item1.modified, item1.device.as_str()), (false, 1_700_000_000_000, DEVICE));
+    assert_eq!(
+        (item1.id.as_str(), item1.version, item1.seq),
+        ("item1", 2, 6)
+    );
+    assert_eq!(
+        item1.data.as_ref().unwrap().0,
+        big,
+        "a full-size item comes back whole"
+    );
+    assert_eq!(
+        (item1.deleted, item1.modified, item1.device.as_str()),
+        (false, 1_700_000_000_000, DEVICE)
+    );
     let after = store.items(sub, 6, 500).await.unwrap();
     assert_eq!((after.items.len(), after.seq, after.more), (0, 6, false));
 }
 
-async fn a_batch_with_a_stale_version_applies_nothing_and_names_each_conflict(store: Arc<dyn Store>) {
+async fn a_batch_with_a_stale_version_applies_nothing_and_names_each_conflict(
+    store: Arc<dyn Store>,
+) {
     let sub = common::unique("user-");
-    applied(&store, batch(&sub, vec![put("a", 0, b"a1"), put("b", 0, b"b1")])).await;
+    applied(
+        &store,
+        batch(&sub, vec![put("a", 0, b"a1"), put("b", 0, b"b1")]),
+    )
+    .await;
     let outcome = store
         .apply(batch(
             &sub,
-            vec![put("a", 1, b"a2"), put("b", 0, b"b2"), put("c", 3, b"c1"), put("d", 0, b"d1")],
+            vec![
+                put("a", 1, b"a2"),
+                put("b", 0, b"b2"),
+                put("c", 3, b"c1"),
+                put("d", 0, b"d1"),
+            ],
         ))
         .await
         .unwrap();
@@ -172,8 +232,14 @@ async fn a_batch_with_a_stale_version_applies_nothing_and_names_each_conflict(st
     assert_eq!(conflicts.len(), 2);
     assert_eq!(conflicts[0].id, "b");
     let current = conflicts[0].current.as_ref().unwrap();
-    assert_eq!((current.version, current.data.as_ref().unwrap().0.as_slice()), (1, &b"b1"[..]));
-    assert_eq!((conflicts[1].id.as_str(), conflicts[1].current.is_none()), ("c", true));
+    assert_eq!(
+        (current.version, current.data.as_ref().unwrap().0.as_slice()),
+        (1, &b"b1"[..])
+    );
+    assert_eq!(
+        (conflicts[1].id.as_str(), conflicts[1].current.is_none()),
+        ("c", true)
+    );
     let page = store.items(sub, 0, 500).await.unwrap();
     assert_eq!(page.seq, 2, "nothing of the refused batch was applied");
     assert!(page.items.iter().all(|i| i.version == 1));
@@ -186,7 +252,11 @@ async fn a_replayed_request_id_is_applied_once(store: Arc<dyn Store>) {
     let again = applied(&store, first.clone()).await;
     assert_eq!(again, answer, "a retry gets the first answer");
     let page = store.items(sub.clone(), 0, 500).await.unwrap();
-    assert_eq!((page.items.len(), page.seq), (2, 2), "nothing was applied twice");
+    assert_eq!(
+        (page.items.len(), page.seq),
+        (2, 2),
+        "nothing was applied twice"
+    );
     // The same request id from another user is another request.
     let other = Batch {
         sub: common::unique("user-"),
@@ -204,7 +274,11 @@ async fn a_tombstone_is_listed_and_an_edit_naming_it_brings_the_item_back(store:
     assert_eq!(page.items.len(), 1);
     assert!(page.items[0].deleted && page.items[0].data.is_none());
     // A stale edit (naming version 1) conflicts with the tombstone...
-    let BatchOutcome::Conflicts(c) = store.apply(batch(&sub, vec![put("a", 1, b"old")])).await.unwrap() else {
+    let BatchOutcome::Conflicts(c) = store
+        .apply(batch(&sub, vec![put("a", 1, b"old")]))
+        .await
+        .unwrap()
+    else {
         panic!("an edit of version 1 must conflict with the tombstone");
     };
     assert!(c[0].current.as_ref().unwrap().deleted);
@@ -221,8 +295,14 @@ async fn two_users_with_the_same_item_id_never_see_each_other(store: Arc<dyn Sto
     let alice = common::unique("alice-");
     let bob = common::unique("bob-");
     applied(&store, batch(&alice, vec![put("shared", 0, b"alice's")])).await;
-    store.put_key(alice.clone(), None, json!({"owner": "alice"}), 1).await.unwrap();
-    assert_eq!(store.items(bob.clone(), 0, 500).await.unwrap().items.len(), 0);
+    store
+        .put_key(alice.clone(), None, json!({"owner": "alice"}), 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.items(bob.clone(), 0, 500).await.unwrap().items.len(),
+        0
+    );
     assert_eq!(store.get_key(bob.clone()).await.unwrap(), None);
     // Bob's write of the same id is his own item, version 1, seq 1.
     let answer = applied(&store, batch(&bob, vec![put("shared", 0, b"bob's")])).await;
@@ -236,30 +316,80 @@ async fn devices_are_recorded_once_and_a_revoked_one_stays_revoked(store: Arc<dy
     let sub = common::unique("user-");
     let phone = "phone-bbbbbbbbbbbbbbbbbbbb".to_owned();
     assert_eq!(
-        store.touch_device(sub.clone(), DEVICE.into(), Some("Laptop".into()), 1_000).await.unwrap(),
+        store
+            .touch_device(sub.clone(), DEVICE.into(), Some("Laptop".into()), 1_000)
+            .await
+            .unwrap(),
         DeviceStatus::Active
     );
-    store.touch_device(sub.clone(), DEVICE.into(), None, 2_000).await.unwrap();
-    store.touch_device(sub.clone(), phone.clone(), None, 3_000).await.unwrap();
-    store.touch_device(sub.clone(), DEVICE.into(), Some("Work laptop".into()), 70_000).await.unwrap();
+    store
+        .touch_device(sub.clone(), DEVICE.into(), None, 2_000)
+        .await
+        .unwrap();
+    store
+        .touch_device(sub.clone(), phone.clone(), None, 3_000)
+        .await
+        .unwrap();
+    store
+        .touch_device(
+            sub.clone(),
+            DEVICE.into(),
+            Some("Work laptop".into()),
+            70_000,
+        )
+        .await
+        .unwrap();
     let devices = store.devices(sub.clone()).await.unwrap();
     assert_eq!(devices.len(), 2);
     let laptop = &devices[0];
     assert_eq!(
-        (laptop.id.as_str(), laptop.name.as_deref(), laptop.first_seen, laptop.last_seen, laptop.revoked),
+        (
+            laptop.id.as_str(),
+            laptop.name.as_deref(),
+            laptop.first_seen,
+            laptop.last_seen,
+            laptop.revoked
+        ),
         (DEVICE, Some("Work laptop"), 1_000, 70_000, false)
     );
-    assert_eq!((devices[1].id.as_str(), devices[1].name.as_deref()), (phone.as_str(), None));
-    assert!(store.revoke_device(sub.clone(), phone.clone()).await.unwrap());
-    assert!(!store.revoke_device(sub.clone(), "no-such-device-cccccccccc".into()).await.unwrap());
     assert_eq!(
-        store.touch_device(sub.clone(), phone.clone(), None, 200_000).await.unwrap(),
+        (devices[1].id.as_str(), devices[1].name.as_deref()),
+        (phone.as_str(), None)
+    );
+    assert!(
+        store
+            .revoke_device(sub.clone(), phone.clone())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .revoke_device(sub.clone(), "no-such-device-cccccccccc".into())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .touch_device(sub.clone(), phone.clone(), None, 200_000)
+            .await
+            .unwrap(),
         DeviceStatus::Revoked
     );
     assert!(store.devices(sub.clone()).await.unwrap()[1].revoked);
     // Another user's device list is theirs alone.
-    assert!(store.devices(common::unique("user-")).await.unwrap().is_empty());
-    assert!(!store.revoke_device(common::unique("user-"), DEVICE.into()).await.unwrap());
+    assert!(
+        store
+            .devices(common::unique("user-"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .revoke_device(common::unique("user-"), DEVICE.into())
+            .await
+            .unwrap()
+    );
 }
 
 async fn the_item_quota_refuses_a_batch_that_would_pass_it(store: Arc<dyn Store>) {
@@ -268,18 +398,33 @@ async fn the_item_quota_refuses_a_batch_that_would_pass_it(store: Arc<dyn Store>
         max_items: 3,
         ..batch(&sub, changes)
     };
-    applied(&store, small(vec![put("a", 0, b"1"), put("b", 0, b"1"), put("c", 0, b"1")])).await;
+    applied(
+        &store,
+        small(vec![
+            put("a", 0, b"1"),
+            put("b", 0, b"1"),
+            put("c", 0, b"1"),
+        ]),
+    )
+    .await;
     assert_eq!(
         store.apply(small(vec![put("d", 0, b"1")])).await.unwrap(),
         BatchOutcome::Quota(3)
     );
-    assert_eq!(store.items(sub.clone(), 0, 500).await.unwrap().seq, 3, "nothing applied");
+    assert_eq!(
+        store.items(sub.clone(), 0, 500).await.unwrap().seq,
+        3,
+        "nothing applied"
+    );
     // Edits of existing items and deletes still go through; a delete makes room.
     applied(&store, small(vec![put("a", 1, b"2"), delete("b", 1)])).await;
     applied(&store, small(vec![put("d", 0, b"1")])).await;
     // A tombstone coming back counts again.
     assert_eq!(
-        store.apply(small(vec![put("b", 2, b"back")])).await.unwrap(),
+        store
+            .apply(small(vec![put("b", 2, b"back")]))
+            .await
+            .unwrap(),
         BatchOutcome::Quota(3)
     );
 }
@@ -289,7 +434,13 @@ async fn concurrent_batches_of_one_user_each_get_their_own_seqs(store: Arc<dyn S
     let tasks: Vec<_> = (0..6)
         .map(|i| {
             let store = store.clone();
-            let batch = batch(&sub, vec![put(&format!("x{i}"), 0, b"x"), put(&format!("y{i}"), 0, b"y")]);
+            let batch = batch(
+                &sub,
+                vec![
+                    put(&format!("x{i}"), 0, b"x"),
+                    put(&format!("y{i}"), 0, b"y"),
+                ],
+            );
             tokio::spawn(async move { store.apply(batch).await.unwrap() })
         })
         .collect();
@@ -341,7 +492,10 @@ fn the_emulator_cancels_a_whole_transaction_when_one_condition_fails() {
             .send()
             .await
             .unwrap_err();
-        assert!(err.as_service_error().is_some_and(|e| e.is_transaction_canceled_exception()));
+        assert!(
+            err.as_service_error()
+                .is_some_and(|e| e.is_transaction_canceled_exception())
+        );
         let b = client
             .get_item()
             .table_name(&table)

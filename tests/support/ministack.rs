@@ -50,7 +50,10 @@ fn root() -> PathBuf {
     if manifest.join("scripts/ministack-venv").exists() {
         manifest
     } else {
-        manifest.parent().expect("a workspace member has a parent").to_path_buf()
+        manifest
+            .parent()
+            .expect("a workspace member has a parent")
+            .to_path_buf()
     }
 }
 

@@ -168,7 +168,9 @@ pub async fn create_table(client: &ddb::Client, table: &str) -> Result<(), Store
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    Err(failed(format!("table {table} did not become active in a minute")))
+    Err(failed(format!(
+        "table {table} did not become active in a minute"
+    )))
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -261,7 +263,12 @@ fn device_from(attrs: &Attrs) -> Result<Device, StoreError> {
     })
 }
 
-fn put(table: &str, item: Attrs, condition: &str, values: Attrs) -> Result<TransactWriteItem, StoreError> {
+fn put(
+    table: &str,
+    item: Attrs,
+    condition: &str,
+    values: Attrs,
+) -> Result<TransactWriteItem, StoreError> {
     let mut put = Put::builder()
         .table_name(table)
         .set_item(Some(item))
@@ -417,7 +424,10 @@ impl DynamoStore {
                 )
                 .build())
         };
-        let mut gets = vec![get(format!("REQ#{}", batch.request_id))?, get("SEQ".into())?];
+        let mut gets = vec![
+            get(format!("REQ#{}", batch.request_id))?,
+            get("SEQ".into())?,
+        ];
         for change in &batch.changes {
             gets.push(get(format!("ITEM#{}", change.id))?);
         }
@@ -430,7 +440,9 @@ impl DynamoStore {
             .map_err(sdk_failed)?;
         let responses = read.responses();
         if responses.len() != batch.changes.len() + 2 {
-            return Err(failed("TransactGetItems answered with another number of items"));
+            return Err(failed(
+                "TransactGetItems answered with another number of items",
+            ));
         }
         if let Some(seen) = responses[0].item() {
             let answer: ItemsApplied =
@@ -457,7 +469,12 @@ impl DynamoStore {
         seq_record.insert("seq".into(), n(plan.counters.seq));
         seq_record.insert("live".into(), n(plan.counters.live));
         writes.push(if counters.seq == 0 && responses[1].item().is_none() {
-            put(&self.table, seq_record, "attribute_not_exists(pk)", Attrs::new())?
+            put(
+                &self.table,
+                seq_record,
+                "attribute_not_exists(pk)",
+                Attrs::new(),
+            )?
         } else {
             put(
                 &self.table,
@@ -484,10 +501,7 @@ impl DynamoStore {
             "answer".into(),
             s(serde_json::to_string(&plan.answer).map_err(failed)?),
         );
-        request.insert(
-            "expires".into(),
-            n((batch.now + REQUEST_TTL_MS) / 1000),
-        );
+        request.insert("expires".into(), n((batch.now + REQUEST_TTL_MS) / 1000));
         writes.push(put(
             &self.table,
             request,
@@ -685,7 +699,11 @@ impl Store for DynamoStore {
         Box::pin(async move { DynamoStore::devices(self, &sub).await })
     }
 
-    fn revoke_device(&self, sub: String, device: String) -> BoxFuture<'_, Result<bool, StoreError>> {
+    fn revoke_device(
+        &self,
+        sub: String,
+        device: String,
+    ) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move { DynamoStore::revoke_device(self, &sub, &device).await })
     }
 }

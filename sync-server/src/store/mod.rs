@@ -128,7 +128,8 @@ pub trait Store: Send + Sync {
     /// The user's devices.
     fn devices(&self, sub: String) -> BoxFuture<'_, Result<Vec<Device>, StoreError>>;
     /// Revokes a device; false when the user has no such device.
-    fn revoke_device(&self, sub: String, device: String) -> BoxFuture<'_, Result<bool, StoreError>>;
+    fn revoke_device(&self, sub: String, device: String)
+    -> BoxFuture<'_, Result<bool, StoreError>>;
 }
 
 /// Why a batch is refused before it reaches the store.
@@ -221,7 +222,11 @@ pub struct Plan {
 /// Decides a batch against what is stored: `current[i]` is the stored item named by
 /// `batch.changes[i]`. Conflicts (every change whose `replaces` is not the stored version)
 /// and the quota refuse the whole batch.
-pub fn plan(batch: &Batch, current: &[Option<Item>], counters: Counters) -> Result<Plan, BatchOutcome> {
+pub fn plan(
+    batch: &Batch,
+    current: &[Option<Item>],
+    counters: Counters,
+) -> Result<Plan, BatchOutcome> {
     let conflicts: Vec<Conflict> = batch
         .changes
         .iter()
@@ -249,7 +254,11 @@ pub fn plan(batch: &Batch, current: &[Option<Item>], counters: Counters) -> Resu
             version,
             seq,
             deleted: change.deleted,
-            data: if change.deleted { None } else { change.data.clone() },
+            data: if change.deleted {
+                None
+            } else {
+                change.data.clone()
+            },
             modified: batch.now,
             device: batch.device.clone(),
         });
@@ -311,8 +320,14 @@ mod tests {
     fn a_batch_is_checked_before_it_is_stored() {
         let rid = "0123456789abcdef";
         assert!(check_batch(rid, &[change("a", 0)], 16).is_ok());
-        assert!(matches!(check_batch("short", &[change("a", 0)], 16), Err(BatchError::Invalid(_))));
-        assert!(matches!(check_batch(rid, &[], 16), Err(BatchError::Invalid(_))));
+        assert!(matches!(
+            check_batch("short", &[change("a", 0)], 16),
+            Err(BatchError::Invalid(_))
+        ));
+        assert!(matches!(
+            check_batch(rid, &[], 16),
+            Err(BatchError::Invalid(_))
+        ));
         assert!(matches!(
             check_batch(rid, &[change("a", 0), change("a", 1)], 16),
             Err(BatchError::Invalid(m)) if m.contains("twice")
@@ -326,7 +341,11 @@ mod tests {
         };
         assert_eq!(
             check_batch(rid, &[big], 16),
-            Err(BatchError::TooLarge { id: "a".into(), bytes: 17, max: 16 })
+            Err(BatchError::TooLarge {
+                id: "a".into(),
+                bytes: 17,
+                max: 16
+            })
         );
         let many: Vec<_> = (0..51).map(|i| change(&i.to_string(), 0)).collect();
         assert!(check_batch(rid, &many, 16).is_err());

@@ -178,7 +178,11 @@ fn apply(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<BatchOutcome>
     }
     tx.execute(
         "INSERT OR REPLACE INTO users (sub, seq, live) VALUES (?1, ?2, ?3)",
-        params![batch.sub, plan.counters.seq as i64, plan.counters.live as i64],
+        params![
+            batch.sub,
+            plan.counters.seq as i64,
+            plan.counters.live as i64
+        ],
     )?;
     let answer = serde_json::to_string(&plan.answer).expect("an answer serializes");
     tx.execute(
@@ -320,7 +324,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn revoke_device(&self, sub: String, device: String) -> BoxFuture<'_, Result<bool, StoreError>> {
+    fn revoke_device(
+        &self,
+        sub: String,
+        device: String,
+    ) -> BoxFuture<'_, Result<bool, StoreError>> {
         self.run(move |conn| {
             Ok(conn.execute(
                 "UPDATE devices SET revoked = 1 WHERE sub = ?1 AND id = ?2",

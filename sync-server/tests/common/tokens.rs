@@ -50,7 +50,11 @@ async fn app_client(admin: &cognito::Client, pool: &str, short: bool) -> String 
             );
     }
     let out = request.send().await.expect("CreateUserPoolClient");
-    out.user_pool_client().unwrap().client_id().unwrap().to_owned()
+    out.user_pool_client()
+        .unwrap()
+        .client_id()
+        .unwrap()
+        .to_owned()
 }
 
 async fn user(admin: &cognito::Client, pool: &str, name: &str) {
@@ -127,4 +131,3 @@ pub fn fixture() -> &'static Fixture {
         })
     })
 }
-
