@@ -216,6 +216,14 @@ impl Server {
         self.child = Some(child);
     }
 
+    /// SIGKILL (mid-request, as a crash) and wait.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// SIGTERM and wait.
     fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -737,4 +745,84 @@ fn sync_commands_say_what_to_do_when_sync_is_off_or_the_server_is_not_https() {
     assert!(err.contains("HTTPS"), "{err}");
     let status = a.status();
     assert_eq!(status["enabled"], false);
+}
+
+/// A random duration up to `max`.
+fn random_delay(max: Duration) -> Duration {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).unwrap();
+    max.mul_f64(f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX))
+}
+
+/// `make soak`: SESAME_SYNC_SOAK_KILLS (default 50) rounds of a new account on A, then
+/// `sesame sync now` killed with SIGKILL at a random moment of its push; every fifth round
+/// the server is killed instead, mid-request, and started again on the same store. Then A
+/// syncs for real and B joins: both hold every account exactly once.
+#[test]
+#[ignore = "minutes long: make soak"]
+fn sync_soak_kills_the_client_and_the_server_mid_push_and_loses_and_duplicates_nothing() {
+    let rounds: usize = std::env::var("SESAME_SYNC_SOAK_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let mut server = Server::start(Engine::Sqlite);
+    let a = Device::signed_in("alice");
+    a.enable(&server, PASSPHRASE);
+    a.add(&account("Soak", "first", 0x50a4_0000, false).link);
+    let started = std::time::Instant::now();
+    a.sync();
+    let full = started.elapsed();
+    let (mut client_kills, mut server_kills, mut finished) = (0, 0, 0);
+    for round in 1..=rounds {
+        a.add(
+            &account(
+                "Soak",
+                &format!("acct-{round}"),
+                0x50a4_0000 + round as u64,
+                false,
+            )
+            .link,
+        );
+        let mut child = a
+            .home
+            .std_sesame()
+            .args(["sync", "now"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(random_delay(full.mul_f64(1.2)));
+        if round % 5 == 0 {
+            server.kill();
+            server_kills += 1;
+            let _ = child.wait();
+            server.run();
+        } else if child.try_wait().unwrap().is_none() {
+            let _ = child.kill();
+            client_kills += 1;
+            let _ = child.wait();
+        } else {
+            finished += 1;
+        }
+    }
+    eprintln!(
+        "sync soak: {rounds} rounds, {client_kills} clients killed, {server_kills} server kills, {finished} finished first (one sync: {full:?})"
+    );
+    let report = a.sync();
+    assert_eq!(a.status()["waiting"], 0, "{report}");
+    let mine = a.labels();
+    assert_eq!(
+        mine.len(),
+        rounds + 1,
+        "A lost or doubled an account: {mine:?}"
+    );
+    let b = Device::signed_in("alice");
+    b.enable(&server, PASSPHRASE);
+    let pulled = b.sync();
+    assert_eq!(
+        pulled["pulled"].as_u64(),
+        Some(rounds as u64 + 1),
+        "{pulled}"
+    );
+    assert_eq!(b.accounts(), a.accounts(), "B holds exactly A's accounts");
 }

@@ -338,7 +338,11 @@ fn no_error_repeats_a_secret_from_its_input() {
 #[test]
 fn sync_errors_say_what_to_do_with_this_cli() {
     use sesame::sync::engine::{SyncError, TransportError};
-    let hint = |e: TransportError| CliError::Sync(SyncError::from(e)).hint().unwrap_or_default();
+    let hint = |e: TransportError| {
+        CliError::Sync(SyncError::from(e))
+            .hint()
+            .unwrap_or_default()
+    };
     assert!(
         hint(TransportError::SignInAgain {
             message: "expired".into()
@@ -353,5 +357,10 @@ fn sync_errors_say_what_to_do_with_this_cli() {
         })
         .contains("sesame sync now")
     );
-    assert!(CliError::SyncOff.hint().unwrap().contains("sesame sync enable"));
+    assert!(
+        CliError::SyncOff
+            .hint()
+            .unwrap()
+            .contains("sesame sync enable")
+    );
 }
