@@ -47,6 +47,8 @@ extern "C" fn stop_ministack() {
 struct Fixture {
     endpoint: String,
     pool: Pool,
+    /// A pool whose access and ID tokens live 2 seconds.
+    short_pool: Pool,
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -87,9 +89,12 @@ fn fixture() -> &'static Fixture {
             for name in ["alice", "bob"] {
                 user(&ms, &pool, name).await;
             }
+            let short_pool = ms.pool(Mfa::Off, false, Some(2)).await;
+            user(&ms, &short_pool, "alice").await;
             Fixture {
                 endpoint: ms.endpoint.clone(),
                 pool,
+                short_pool,
             }
         });
         MINISTACK.get_or_init(|| Mutex::new(Some(ms)));
@@ -131,6 +136,7 @@ fn free_port() -> u16 {
 
 /// A `sesame-sync serve` process on a fixed loopback port; SIGTERM when dropped.
 struct Server {
+    pool: Pool,
     child: Option<Child>,
     url: String,
     port: u16,
@@ -141,6 +147,11 @@ struct Server {
 
 impl Server {
     fn start(engine: Engine) -> Server {
+        Self::start_for(engine, &fixture().pool)
+    }
+
+    /// A server that accepts the tokens of `pool`.
+    fn start_for(engine: Engine, pool: &Pool) -> Server {
         let f = fixture();
         let dir = tempfile::tempdir().unwrap();
         let (store, table) = match engine {
@@ -166,6 +177,7 @@ impl Server {
         };
         let port = free_port();
         let mut server = Server {
+            pool: pool.clone(),
             child: None,
             url: format!("http://127.0.0.1:{port}"),
             port,
@@ -180,13 +192,15 @@ impl Server {
     /// Starts the process (again) on the same port and store.
     fn run(&mut self) {
         let f = fixture();
-        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, f.pool.id);
+        let pool = &self.pool;
+        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, pool.id);
         let listen = format!("127.0.0.1:{}", self.port);
         let mut child = Command::new(server_binary())
             .args(["serve", "--listen", &listen, "--store", &self.store])
             .args(["--dynamodb-endpoint", &f.endpoint, "--region", REGION])
-            .args(["--user-pool-id", &f.pool.id, "--jwks-url", &jwks])
-            .args(["--client-id", &f.pool.client_id])
+            .args(["--user-pool-id", &pool.id, "--jwks-url", &jwks])
+            .args(["--client-id", &pool.client_id])
+            .args(["--token-grace-secs", "0"])
             .args(["--rate", "1000", "--burst", "1000"])
             .envs(dummy_credentials())
             .env_remove("SESAME_SYNC_STORE")
@@ -331,10 +345,15 @@ struct Device {
 impl Device {
     /// A new vault (no password) signed in to the pool as `user`.
     fn signed_in(user: &str) -> Device {
+        Self::signed_in_to(&fixture().pool, user)
+    }
+
+    /// A new vault (no password) signed in to `pool` as `user`.
+    fn signed_in_to(pool: &Pool, user: &str) -> Device {
         let f = fixture();
         let home = Home::with_file_keystore();
         home.init(None);
-        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, f.pool.id);
+        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, pool.id);
         home.ok(
             &[
                 "cognito",
@@ -342,9 +361,9 @@ impl Device {
                 "--region",
                 REGION,
                 "--user-pool-id",
-                &f.pool.id,
+                &pool.id,
                 "--client-id",
-                &f.pool.client_id,
+                &pool.client_id,
                 "--endpoint",
                 &f.endpoint,
                 "--jwks-url",
@@ -722,6 +741,27 @@ fn a_new_passphrase_is_needed_to_join_after_a_change() {
     b.enable(&server, "the new passphrase");
     b.sync();
     a.sync();
+}
+
+#[test]
+fn an_expired_access_token_is_refreshed_before_a_sync() {
+    let f = fixture();
+    let server = Server::start_for(Engine::Sqlite, &f.short_pool);
+    let a = Device::signed_in_to(&f.short_pool, "alice");
+    a.add(&account("Refreshco", "r", 0x5eed_0301, false).link);
+    a.enable(&server, PASSPHRASE);
+    // The stored access token lives 2 s and the server allows no grace: only a refreshed
+    // token gets through.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(a.sync()["pushed"], 1);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        a.home
+            .ok(&["sync", "devices", "--json"], "")
+            .matches("\"id\"")
+            .count(),
+        1
+    );
 }
 
 #[test]
