@@ -866,3 +866,41 @@ fn sync_soak_kills_the_client_and_the_server_mid_push_and_loses_and_duplicates_n
     );
     assert_eq!(b.accounts(), a.accounts(), "B holds exactly A's accounts");
 }
+
+/// Figures for the report (not a check of speed): SESAME_SYNC_MEASURE_ACCOUNTS (default 1000)
+/// accounts imported on A, A's first `sync now`, B's first `sync now` (pull), a sync with
+/// nothing to do; each a whole CLI process (vault open, token check, the round, saves).
+#[test]
+#[ignore = "a measurement: cargo test --test sync measure -- --ignored --nocapture"]
+fn measure_first_sync_of_many_accounts() {
+    let n: u64 = std::env::var("SESAME_SYNC_MEASURE_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    for engine in [Engine::Sqlite, Engine::Dynamodb] {
+        let server = Server::start(engine);
+        let a = Device::signed_in("alice");
+        let links: String = (0..n)
+            .map(|i| account("Measure", &format!("m{i}"), 0x3ea5_0000 + i, false).link + "\n")
+            .collect();
+        let file = a.home.dir.path().join("links.txt");
+        std::fs::write(&file, links).unwrap();
+        a.home.ok(&["import", file.to_str().unwrap()], "");
+        a.enable(&server, PASSPHRASE);
+        let timed = |d: &Device| {
+            let started = std::time::Instant::now();
+            let report = d.sync();
+            (started.elapsed(), report)
+        };
+        let (push, report) = timed(&a);
+        assert_eq!(report["pushed"], n);
+        let b = Device::signed_in("alice");
+        b.enable(&server, PASSPHRASE);
+        let (pull, report) = timed(&b);
+        assert_eq!(report["pulled"], n);
+        let (idle, _) = timed(&b);
+        eprintln!(
+            "{engine:?}: first sync of {n} accounts {push:?}, pulled onto a second device {pull:?}, nothing to do {idle:?}"
+        );
+    }
+}
