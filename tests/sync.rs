@@ -904,3 +904,127 @@ fn measure_first_sync_of_many_accounts() {
         );
     }
 }
+
+/// A loopback proxy in front of the sync server, one request per connection. It records the
+/// `request_id` of every `POST /v1/items`, and while `lose_next_push` is set it forwards
+/// the next push to the server, waits for the answer, and closes the connection without
+/// passing the answer on: the push applied, the client never heard.
+struct LossyProxy {
+    url: String,
+    lose_next_push: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pushes: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+impl LossyProxy {
+    fn start(upstream: &str) -> LossyProxy {
+        use std::io::{Read, Write};
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let lose = Arc::new(AtomicBool::new(false));
+        let pushes = Arc::new(Mutex::new(Vec::new()));
+        let (lose_in, pushes_in) = (lose.clone(), pushes.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':')
+                        && name.eq_ignore_ascii_case("content-length")
+                    {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        head.push_str("connection: close\r\n\r\n");
+                        break;
+                    }
+                    if !line.to_ascii_lowercase().starts_with("connection:") {
+                        head.push_str(&line);
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let push = head.starts_with("POST /v1/items ");
+                if push {
+                    let json: Value = serde_json::from_slice(&body).unwrap();
+                    pushes_in
+                        .lock()
+                        .unwrap()
+                        .push(json["request_id"].as_str().unwrap().to_owned());
+                }
+                let mut up = std::net::TcpStream::connect(&upstream).unwrap();
+                up.write_all(head.as_bytes()).unwrap();
+                up.write_all(&body).unwrap();
+                let mut answer = Vec::new();
+                let _ = up.read_to_end(&mut answer);
+                if push && lose_in.swap(false, Ordering::SeqCst) {
+                    continue; // dropped: the client sees the connection close
+                }
+                let mut client = client;
+                let _ = client.write_all(&answer);
+            }
+        });
+        LossyProxy {
+            url,
+            lose_next_push: lose,
+            pushes,
+        }
+    }
+}
+
+#[test]
+fn a_push_whose_answer_was_lost_is_sent_again_with_the_same_request_id_and_applied_once() {
+    let server = Server::start(Engine::Sqlite);
+    let proxy = LossyProxy::start(&server.url);
+    let a = Device::signed_in("alice");
+    a.home.ok(
+        &[
+            &[
+                "sync",
+                "enable",
+                "--server",
+                &proxy.url,
+                "--passphrase-stdin",
+            ][..],
+            &CHEAP_KDF[..],
+        ]
+        .concat(),
+        &format!("{PASSPHRASE}\n"),
+    );
+    a.add(&account("Lostanswer", "one", 0x5eed_0401, false).link);
+    a.add(&account("Lostanswer", "two", 0x5eed_0402, true).link);
+    proxy
+        .lose_next_push
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let err = a.sync_fails();
+    assert!(err.contains("no answer from the sync server"), "{err}");
+    assert!(a.status()["waiting"].as_u64().unwrap() >= 1);
+
+    // The server applied it: a second device already gets both accounts.
+    let b = Device::signed_in("alice");
+    b.enable(&server, PASSPHRASE);
+    assert_eq!(b.sync()["pulled"], 2);
+
+    // A sends the same request again and hears the first answer; nothing is applied twice.
+    let report = a.sync();
+    assert_eq!(report["pushed"], 2, "{report}");
+    assert_eq!(report["conflicts"], 0, "{report}");
+    let pushes = proxy.pushes.lock().unwrap().clone();
+    assert_eq!(pushes.len(), 2, "{pushes:?}");
+    assert_eq!(
+        pushes[0], pushes[1],
+        "the retry carries the same request id"
+    );
+    assert_eq!(a.status()["waiting"], 0);
+    assert_eq!(b.sync()["pulled"], 0, "no second copy reached B");
+    assert_eq!(a.accounts(), b.accounts());
+}
