@@ -265,7 +265,7 @@ fn status(vault: &Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let waiting = state.unsynced() + usize::from(state.pending_push.is_some());
+    let waiting = waiting(state);
     if args.json {
         println!(
             "{}",
@@ -299,6 +299,16 @@ fn status(vault: &Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
         println!("Changes waiting to be sent: {waiting}.");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many changes wait to be sent: edits and deletes not pushed yet, or the push whose
+/// answer was never heard (its changes are among those).
+fn waiting(state: &SyncState) -> usize {
+    let in_flight = state
+        .pending_push
+        .as_ref()
+        .map_or(0, |p| p.request.changes.len());
+    state.unsynced().max(in_flight)
 }
 
 /// Unix ms as `YYYY-MM-DD HH:MM:SS UTC`.
@@ -389,7 +399,7 @@ fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliError> 
         println!("Sync is already off.");
         return Ok(ExitCode::SUCCESS);
     };
-    let waiting = state.unsynced() + usize::from(state.pending_push.is_some());
+    let waiting = waiting(&state);
     vault.update(|data| {
         data.sync = None;
         Ok(())
@@ -419,4 +429,16 @@ async fn passphrase(
         "The sync passphrase is changed: other devices keep syncing; a device that joins types the new one."
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_time;
+
+    #[test]
+    fn times_print_as_utc_dates() {
+        assert_eq!(iso_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(iso_time(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(iso_time(1_764_900_000_999), "2025-12-05 02:00:00 UTC");
+    }
 }
