@@ -350,6 +350,105 @@ mod tests {
         }
     }
 
+    /// A loopback server that gives every connection `answer` and records the requests.
+    fn canned(answer: &'static str) -> (String, std::sync::mpsc::Receiver<String>) {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                let _ = tx.send(head);
+                let mut stream = stream;
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        (url, rx)
+    }
+
+    fn transport(url: &str) -> HttpTransport {
+        HttpTransport::new(url, "the-token", &DeviceId::generate(), Some("Lab PC é")).unwrap()
+    }
+
+    fn run<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn requests_carry_the_token_and_device_and_redirects_are_not_followed() {
+        let (url, requests) = canned(
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: http://127.0.0.1:9/v1/key\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        let t = transport(&url);
+        let result = run(t.get_key());
+        assert!(
+            matches!(&result, Err(TransportError::Protocol(m)) if m.contains("redirect")),
+            "{result:?}"
+        );
+        let head = requests.recv().unwrap().to_ascii_lowercase();
+        assert!(head.starts_with("get /v1/key http/1.1"), "{head}");
+        assert!(head.contains("authorization: bearer the-token"), "{head}");
+        assert!(
+            head.contains(&format!(
+                "sesame-device: {}",
+                t.device.as_str().to_ascii_lowercase()
+            )),
+            "{head}"
+        );
+        assert!(
+            head.contains("sesame-device-name: lab%20pc%20%c3%a9"),
+            "{head}"
+        );
+        assert!(requests.try_recv().is_err(), "the redirect was followed");
+    }
+
+    #[test]
+    fn a_rate_limited_answer_says_when_to_try_again() {
+        let body = r#"{"error":"rate_limited","message":"slow down"}"#;
+        let answer: &'static str = Box::leak(
+            format!(
+                "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 4\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .into_boxed_str(),
+        );
+        let (url, _requests) = canned(answer);
+        let result = run(transport(&url).get_items(0, 500));
+        assert_eq!(
+            result,
+            Err(TransportError::RateLimited {
+                retry_after_secs: 4
+            })
+        );
+    }
+
+    #[test]
+    fn nobody_listening_is_unreachable() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let result = run(transport(&format!("http://127.0.0.1:{port}")).get_key());
+        assert!(
+            matches!(&result, Err(TransportError::Unreachable(m)) if m.starts_with("cannot connect")),
+            "{result:?}"
+        );
+    }
+
     #[test]
     fn error_answers_become_errors_a_person_can_act_on() {
         assert!(matches!(
