@@ -917,6 +917,11 @@ struct LossyProxy {
 
 impl LossyProxy {
     fn start(upstream: &str) -> LossyProxy {
+        Self::start_with(upstream, || {})
+    }
+
+    /// The same, calling `on_push` before each push is forwarded.
+    fn start_with(upstream: &str, on_push: impl Fn() + Send + 'static) -> LossyProxy {
         use std::io::{Read, Write};
         use std::sync::Arc;
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -960,6 +965,7 @@ impl LossyProxy {
                         .lock()
                         .unwrap()
                         .push(json["request_id"].as_str().unwrap().to_owned());
+                    on_push();
                 }
                 let mut up = std::net::TcpStream::connect(&upstream).unwrap();
                 up.write_all(head.as_bytes()).unwrap();
@@ -1026,5 +1032,60 @@ fn a_push_whose_answer_was_lost_is_sent_again_with_the_same_request_id_and_appli
     );
     assert_eq!(a.status()["waiting"], 0);
     assert_eq!(b.sync()["pulled"], 0, "no second copy reached B");
+    assert_eq!(a.accounts(), b.accounts());
+}
+
+#[test]
+fn an_account_added_by_another_sesame_during_a_sync_is_not_overwritten() {
+    let server = Server::start(Engine::Sqlite);
+    let a = Device::signed_in("alice");
+    // While A's push is on its way, another `sesame` adds an account to the same vault.
+    let home = a.home.vault_dir();
+    let keystore = a.home.keystore.clone();
+    let once = std::sync::atomic::AtomicBool::new(false);
+    let proxy = LossyProxy::start_with(&server.url, move || {
+        if !once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let out = Command::new(assert_cmd::cargo::cargo_bin("sesame"))
+                .env("SESAME_HOME", &home)
+                .env("SESAME_KEYSTORE", &keystore)
+                .args([
+                    "add",
+                    &account("Meanwhile", "added", 0x5eed_0501, false).link,
+                ])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    });
+    a.home.ok(
+        &[
+            &[
+                "sync",
+                "enable",
+                "--server",
+                &proxy.url,
+                "--passphrase-stdin",
+            ][..],
+            &CHEAP_KDF[..],
+        ]
+        .concat(),
+        &format!("{PASSPHRASE}\n"),
+    );
+    a.add(&account("Before", "first", 0x5eed_0502, false).link);
+    let err = a.sync_fails();
+    assert!(err.contains("changed in another Sesame"), "{err}");
+    assert_eq!(a.labels(), ["Before:first", "Meanwhile:added"]);
+    assert_eq!(
+        a.sync()["pushed"],
+        2,
+        "the first push (its answer) and the new account"
+    );
+    let b = Device::signed_in("alice");
+    b.enable(&server, PASSPHRASE);
+    assert_eq!(b.sync()["pulled"], 2);
     assert_eq!(a.accounts(), b.accounts());
 }

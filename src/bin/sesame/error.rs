@@ -192,6 +192,11 @@ pub enum CliError {
         /// Who is signed in.
         login: String,
     },
+    /// Another Sesame changed the vault's accounts while a sync round ran.
+    #[error(
+        "the accounts changed in another Sesame during the sync; the round stopped there, nothing was lost"
+    )]
+    SyncVaultChanged,
 }
 
 impl CliError {
@@ -229,6 +234,7 @@ impl CliError {
             CliError::Json { .. } => Some("this is a bug in Sesame; please report it".into()),
             CliError::Sync(e) => sync_hint(e),
             CliError::SyncOff => Some("turn it on with `sesame sync enable --server URL`".into()),
+            CliError::SyncVaultChanged => Some("run `sesame sync now` again".into()),
             CliError::SyncAlreadyOn { .. } => {
                 Some("to use another server, run `sesame sync disable` first".into())
             }

@@ -9,11 +9,12 @@ use std::sync::Mutex;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
+use sesame::account::StoredAccount;
 use sesame::cognito::{self, CognitoClient, Session};
 use sesame::sync::engine::{self, RoundReport};
 use sesame::sync::http::{self, HttpTransport};
 use sesame::sync::{DeviceId, SyncState};
-use sesame::vault::Vault;
+use sesame::vault::{Vault, VaultError};
 
 use crate::args::{Global, KdfArgs};
 use crate::error::CliError;
@@ -220,25 +221,43 @@ async fn enable(
 }
 
 async fn now(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
+    let transport = connect(vault, &state_of(vault)?).await?;
+    // What this round starts from (after the token refresh saved the vault).
     let mut state = state_of(vault)?;
-    let transport = connect(vault, &state).await?;
     let mut accounts = vault.data().accounts.clone();
     let started = vault_cmd::now_ms(vault.data());
-    let mut checkpoint = |accounts: &[sesame::account::StoredAccount], state: &SyncState| {
+    // Each checkpoint replaces the vault's accounts and sync state with the round's. If
+    // another Sesame changed them since this round read or last wrote them, writing would
+    // drop that change: the round stops instead (what it saved stays valid) and says so.
+    let mut last = (accounts.clone(), Some(state.clone()));
+    let mut changed_elsewhere = false;
+    let mut checkpoint = |accounts: &[StoredAccount], state: &SyncState| {
         vault.update(|data| {
+            if data.accounts != last.0 || data.sync != last.1 {
+                changed_elsewhere = true;
+                return Err(VaultError::ChangedElsewhere);
+            }
             data.accounts = accounts.to_vec();
             data.sync = Some(state.clone());
             Ok(())
-        })
+        })?;
+        last = (accounts.to_vec(), Some(state.clone()));
+        Ok(())
     };
-    let report: RoundReport = engine::sync_round(
+    let round = engine::sync_round(
         &transport,
         &mut accounts,
         &mut state,
         started,
         &mut checkpoint,
     )
-    .await?;
+    .await;
+    let report: RoundReport = match round {
+        Err(engine::SyncError::Vault(VaultError::ChangedElsewhere)) if changed_elsewhere => {
+            return Err(CliError::SyncVaultChanged);
+        }
+        other => other?,
+    };
     if args.json {
         println!(
             "{}",

@@ -71,6 +71,7 @@ fn own_errors() -> Vec<CliError> {
         CliError::SyncOtherUser {
             login: "bob".into(),
         },
+        CliError::SyncVaultChanged,
     ]
 }
 
@@ -160,6 +161,7 @@ fn own_index(error: &CliError) -> Option<usize> {
         CliError::SyncOff => Some(21),
         CliError::SyncAlreadyOn { .. } => Some(22),
         CliError::SyncOtherUser { .. } => Some(23),
+        CliError::SyncVaultChanged => Some(24),
     }
 }
 
