@@ -1089,3 +1089,68 @@ fn an_account_added_by_another_sesame_during_a_sync_is_not_overwritten() {
     assert_eq!(b.sync()["pulled"], 2);
     assert_eq!(a.accounts(), b.accounts());
 }
+
+#[test]
+fn with_password_stdin_the_vault_password_comes_first_then_the_passphrases() {
+    let f = fixture();
+    let server = Server::start(Engine::Sqlite);
+    let home = Home::with_file_keystore();
+    home.init(Some("vault pw"));
+    let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, f.pool.id);
+    let configure = [
+        "cognito",
+        "configure",
+        "--region",
+        REGION,
+        "--user-pool-id",
+        &f.pool.id,
+        "--client-id",
+        &f.pool.client_id,
+        "--endpoint",
+        &f.endpoint,
+        "--jwks-url",
+        &jwks,
+        "--password-stdin",
+    ];
+    home.ok(&configure, "vault pw\n");
+    home.ok(
+        &[
+            "cognito",
+            "sign-in",
+            "--username",
+            "alice",
+            "--flow",
+            "password",
+            "--password-stdin",
+        ],
+        &format!("vault pw\n{PASSWORD}\n"),
+    );
+    let enable = [
+        &[
+            "--password-stdin",
+            "sync",
+            "enable",
+            "--server",
+            &server.url,
+        ][..],
+        &CHEAP_KDF[..],
+    ]
+    .concat();
+    let out = home.ok(&enable, "vault pw\nfirst passphrase\n");
+    assert!(out.contains("Recovery key"), "{out}");
+    let report: Value = serde_json::from_str(
+        &home.ok(&["--password-stdin", "sync", "now", "--json"], "vault pw\n"),
+    )
+    .unwrap();
+    assert_eq!(report["pushed"], 0);
+    let change = [
+        &["--password-stdin", "sync", "passphrase"][..],
+        &CHEAP_KDF[..],
+    ]
+    .concat();
+    home.ok(&change, "vault pw\nfirst passphrase\nsecond passphrase\n");
+    let b = Device::signed_in("alice");
+    let err = b.enable_fails(&server, "first passphrase");
+    assert!(err.contains("wrong sync passphrase"), "{err}");
+    b.enable(&server, "second passphrase");
+}
