@@ -78,7 +78,8 @@ pub struct RevokeArgs {
 
 #[derive(Debug, Args)]
 pub struct DisableArgs {
-    /// Also delete this user's items from the server (every device loses sync).
+    /// Also delete this user's data from the server (not available yet: the sync API has no
+    /// call for it; refused with a message).
     #[arg(long)]
     pub delete_remote: bool,
 }
