@@ -1154,3 +1154,48 @@ fn with_password_stdin_the_vault_password_comes_first_then_the_passphrases() {
     assert!(err.contains("wrong sync passphrase"), "{err}");
     b.enable(&server, "second passphrase");
 }
+
+#[test]
+fn a_forgotten_passphrase_is_reset_with_the_recovery_key() {
+    let server = Server::start(Engine::Sqlite);
+    let a = Device::signed_in("alice");
+    a.add(&account("Recoverco", "r", 0x5eed_0601, false).link);
+    let out = a.enable(&server, PASSPHRASE);
+    let recovery = out
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() > 60 && l.matches('-').count() >= 13)
+        .unwrap_or_else(|| panic!("no recovery key in {out}"))
+        .to_owned();
+    a.sync();
+
+    // B never knew the passphrase; a typo in the recovery key is told apart.
+    let b = Device::signed_in("alice");
+    let mut recover = vec![
+        "sync",
+        "recover",
+        "--server",
+        &server.url,
+        "--passphrase-stdin",
+    ];
+    recover.extend(CHEAP_KDF);
+    let typo = recovery.replacen(
+        &recovery[..1],
+        if recovery.starts_with('A') { "B" } else { "A" },
+        1,
+    );
+    let err = b.home.fail(&recover, &format!("{typo}\nnew passphrase\n"));
+    assert!(err.contains("typo"), "{err}");
+    b.home.ok(
+        &recover,
+        &format!("{}\nnew passphrase\n", recovery.to_lowercase()),
+    );
+    assert_eq!(b.sync()["pulled"], 1);
+    // The old passphrase no longer opens the key; the new one does; A keeps syncing.
+    let c = Device::signed_in("alice");
+    let err = c.enable_fails(&server, PASSPHRASE);
+    assert!(err.contains("wrong sync passphrase"), "{err}");
+    c.enable(&server, "new passphrase");
+    assert_eq!(c.sync()["pulled"], 1);
+    a.sync();
+}

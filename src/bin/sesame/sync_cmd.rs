@@ -45,6 +45,9 @@ pub enum SyncCommand {
     Disable(DisableArgs),
     /// Change the sync passphrase (asks for the current one, then the new one).
     Passphrase(PassphraseArgs),
+    /// Forgot the sync passphrase: set a new one with the recovery key (and turn sync on
+    /// here if it is off).
+    Recover(RecoverArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +97,23 @@ pub struct PassphraseArgs {
     pub kdf: KdfArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The sync server (needed when sync is off on this device).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Read the recovery key, then the new passphrase, from standard input (after the vault
+    /// password, if any).
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+    /// This device's name in `sesame sync devices` when sync is turned on here.
+    #[arg(long, value_name = "NAME")]
+    pub device_name: Option<String>,
+    /// Argon2id cost of the new passphrase.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
 fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -108,6 +128,7 @@ pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
         || match &args.command {
             SyncCommand::Enable(a) => a.passphrase_stdin,
             SyncCommand::Passphrase(a) => a.passphrase_stdin,
+            SyncCommand::Recover(a) => a.passphrase_stdin,
             _ => false,
         };
     let mut secrets = Secrets::with_stdin(stdin);
@@ -120,6 +141,7 @@ pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
         SyncCommand::Revoke(a) => block_on(revoke(&mut vault, a))?,
         SyncCommand::Disable(a) => disable(&mut vault, a),
         SyncCommand::Passphrase(a) => block_on(passphrase(&mut vault, &mut secrets, a))?,
+        SyncCommand::Recover(a) => block_on(recover(&mut vault, &mut secrets, a))?,
     }
 }
 
@@ -447,6 +469,72 @@ async fn passphrase(
     engine::change_passphrase(&transport, &state, &old, &new, cost).await?;
     println!(
         "The sync passphrase is changed: other devices keep syncing; a device that joins types the new one."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn recover(
+    vault: &mut Vault,
+    secrets: &mut Secrets,
+    args: &RecoverArgs,
+) -> Result<ExitCode, CliError> {
+    let current = vault.data().sync.clone();
+    let server = match (&args.server, &current) {
+        (Some(url), None) => http::server_url(url)?,
+        (Some(url), Some(state)) if http::server_url(url)? != state.server => {
+            return Err(CliError::SyncAlreadyOn {
+                server: state.server.clone(),
+            });
+        }
+        (_, Some(state)) => state.server.clone(),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "sync is off here: name the server with --server URL".into(),
+            ));
+        }
+    };
+    let session = signed_in(vault).await?;
+    if let Some(state) = &current
+        && state.user != session.sub
+    {
+        return Err(CliError::SyncOtherUser {
+            login: session.login,
+        });
+    }
+    let (device, name) = match &current {
+        Some(state) => (state.device.clone(), state.device_name.clone()),
+        None => (
+            DeviceId::generate(),
+            args.device_name.clone().or_else(host_name),
+        ),
+    };
+    let transport = HttpTransport::new(
+        &server,
+        session.tokens.access.expose(),
+        &device,
+        name.as_deref(),
+    )?;
+    let text = secrets.ask("Recovery key: ")?;
+    let recovery = sesame::sync::RecoveryKey::parse(&text).map_err(engine::SyncError::from)?;
+    let new = secrets.ask_new("sync passphrase")?;
+    let cost = vault_cmd::cost(&args.kdf)?;
+    let key = engine::recover(&transport, &recovery, &new, cost).await?;
+    match current {
+        Some(state) if state.key == key => {}
+        Some(_) => return Err(engine::SyncError::KeyMismatch.into()),
+        None => {
+            let mut state = SyncState::new(key, &server, &session.sub);
+            state.device = device;
+            state.device_name = name;
+            vault.update(|data| {
+                data.sync = Some(state.clone());
+                Ok(())
+            })?;
+            println!("Sync is on with {server} for {}.", session.login);
+        }
+    }
+    println!(
+        "The sync passphrase is reset with the recovery key: devices that join type the new one; the recovery key keeps working."
     );
     Ok(ExitCode::SUCCESS)
 }
