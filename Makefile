@@ -215,9 +215,13 @@ fuzz-seeds:
 
 ## soak: SESAME_SOAK_KILLS (default 1000) sesame processes killed with SIGKILL in the middle
 ## of saves of every kind; the vault must open after each with no acknowledged change lost
-## (tests/soak.rs). Minutes long, so not part of `make test`.
+## (tests/soak.rs). Then SESAME_SYNC_SOAK_KILLS (default 50) `sesame sync now` pushes killed
+## mid-request, every fifth by killing the sync server: nothing lost or doubled (tests/sync.rs).
+## Minutes long, so not part of `make test`.
 soak:
 	$(CARGO) test --test soak -- --ignored --nocapture
+	$(CARGO) build -p sesame-sync
+	$(CARGO) test --test sync -- --ignored --nocapture
 
 FUZZ_SECONDS ?= 180
 # Inputs longer than this are cut: the largest seeds (600 KB exports) would otherwise make

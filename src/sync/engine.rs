@@ -49,7 +49,22 @@ pub enum PostOutcome {
 /// A request that did not get one of the answers above.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
-    /// The server answered with an error (`device_revoked`, `rate_limited`, …).
+    /// 401 `invalid_token`: the server no longer accepts this sign-in.
+    #[error("the sync server does not accept this sign-in any more ({message})")]
+    SignInAgain {
+        /// The server's words.
+        message: String,
+    },
+    /// 403 `device_revoked`: another device removed this one from sync.
+    #[error("this device was removed from sync (revoked from another device)")]
+    DeviceRevoked,
+    /// 429 `rate_limited`: too many requests; try again after `retry_after_secs`.
+    #[error("the sync server asks to slow down; try again in {retry_after_secs} s")]
+    RateLimited {
+        /// From `Retry-After` (1 when the server named none).
+        retry_after_secs: u64,
+    },
+    /// The server answered with another error (`quota`, `too_large`, `invalid`, …).
     #[error("the sync server refused the request: {message}")]
     Refused {
         /// HTTP status.

@@ -1,5 +1,5 @@
 //! The merge rules, as pure functions over a device's accounts and sync state (README,
-//! "Sync: how changes merge"):
+//! "Sync", "How changes merge"):
 //!
 //! 1. One item per account. For an item changed on both sides, the last writer wins, by
 //!    (`modified_ms`, device id).

@@ -7,12 +7,15 @@
 //! - `seal`: one account sealed as one item (XChaCha20-Poly1305, bound to user, item, version);
 //! - `item`: item ids and an item's plaintext (the account + when and where it was edited);
 //! - `state`: what a device keeps in its vault (`VaultData::sync`);
-//! - `merge`: the pure merge rules (README "Sync: how changes merge");
+//! - `merge`: the pure merge rules (README "Sync", "How changes merge");
 //! - `wire` + `engine`: one sync round over a [`engine::SyncTransport`].
 //!
-//! Nothing here touches the network; the HTTP transport builds on `engine::SyncTransport`.
+//! Only `http` (with the `cognito` feature: reqwest) touches the network: the
+//! [`engine::SyncTransport`] over HTTPS with the Cognito access token.
 
 pub mod engine;
+#[cfg(feature = "cognito")]
+pub mod http;
 pub mod item;
 pub mod key;
 pub mod merge;

@@ -26,6 +26,9 @@ pub struct SyncState {
     pub user: String,
     /// This vault's device id.
     pub device: DeviceId,
+    /// The name this device gives itself on the server (`Sesame-Device-Name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
     /// The server seq this device has read up to.
     #[serde(default)]
     pub seq: u64,
@@ -120,6 +123,7 @@ impl SyncState {
             server: server.to_owned(),
             user: user.to_owned(),
             device: DeviceId::generate(),
+            device_name: None,
             seq: 0,
             items: BTreeMap::new(),
             tombstones: Vec::new(),

@@ -8,6 +8,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::item::{DeviceId, ItemId, RequestId};
 
+/// The header naming the calling device.
+pub const DEVICE_HEADER: &str = "Sesame-Device";
+/// The optional header with the device's name (percent-encoded UTF-8, ≤ 64 characters).
+pub const DEVICE_NAME_HEADER: &str = "Sesame-Device-Name";
+/// The most characters of a device name.
+pub const MAX_DEVICE_NAME_CHARS: usize = 64;
 /// Most changes one `POST /v1/items` may carry.
 pub const MAX_CHANGES: usize = 50;
 /// The page size the client asks for (the server's default; at most 1000).
@@ -156,6 +162,39 @@ pub struct ConflictBody {
     pub message: String,
     /// Every change that did not apply because of its version.
     pub conflicts: Vec<Conflict>,
+}
+
+/// `PUT /v1/key` → 409 `key_exists` / `stale_key`: the key the server holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyConflict {
+    /// `key_exists` or `stale_key`.
+    pub error: String,
+    /// Words for a person.
+    pub message: String,
+    /// The current key.
+    pub current: KeyRecord,
+}
+
+/// A device of the user (`GET /v1/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// The `Sesame-Device` id.
+    pub id: String,
+    /// The `Sesame-Device-Name` it last sent.
+    pub name: Option<String>,
+    /// Its first authenticated request (Unix ms).
+    pub first_seen: u64,
+    /// Its latest request (updated at most once a minute, Unix ms).
+    pub last_seen: u64,
+    /// Whether it was revoked.
+    pub revoked: bool,
+}
+
+/// `GET /v1/devices` → 200.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Devices {
+    /// Every device the user has used, revoked ones included.
+    pub devices: Vec<Device>,
 }
 
 /// Any other error body.

@@ -84,6 +84,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Amazon Cognito: configure a user pool, sign up, sign in with MFA, tokens.
     Cognito(crate::cognito_cmd::CognitoArgs),
+    /// Sesame Sync: end-to-end encrypted sync of the accounts between this user's devices.
+    Sync(crate::sync_cmd::SyncArgs),
 }
 
 #[derive(Debug, Args)]

@@ -185,6 +185,32 @@ pub enum CliError {
     /// Options that do not go together, a value out of range, or an argument missing.
     #[error("{0}")]
     Usage(String),
+    /// A sync round, turning sync on or changing the passphrase failed.
+    #[error("{0}")]
+    Sync(#[from] sesame::sync::engine::SyncError),
+    /// A sync server address Sesame will not use.
+    #[error("{0}")]
+    SyncServer(#[from] sesame::sync::http::ServerUrlError),
+    /// Sync is not on in this vault.
+    #[error("sync is off in this vault")]
+    SyncOff,
+    /// `sync enable` while sync is on.
+    #[error("sync is already on with {server}")]
+    SyncAlreadyOn {
+        /// Its server.
+        server: String,
+    },
+    /// The signed-in Cognito user is not the one sync was turned on for.
+    #[error("signed in to Cognito as {login}, not as the user this vault syncs for")]
+    SyncOtherUser {
+        /// Who is signed in.
+        login: String,
+    },
+    /// Another Sesame changed the vault's accounts while a sync round ran.
+    #[error(
+        "the accounts changed in another Sesame during the sync; the round stopped there, nothing was lost"
+    )]
+    SyncVaultChanged,
 }
 
 impl CliError {
@@ -228,6 +254,16 @@ impl CliError {
             CliError::LargeOffset { .. } => Some(
                 "if the server is the one you meant and this clock really is that far off, pass --accept-offset; better, fix the system clock".into(),
             ),
+            CliError::Sync(e) => sync_hint(e),
+            CliError::SyncOff => Some("turn it on with `sesame sync enable --server URL`".into()),
+            CliError::SyncVaultChanged => Some("run `sesame sync now` again".into()),
+            CliError::SyncAlreadyOn { .. } => {
+                Some("to use another server, run `sesame sync disable` first".into())
+            }
+            CliError::SyncOtherUser { .. } => Some(
+                "sign in as that user (`sesame cognito sign-in`), or `sesame sync disable` and enable sync for this one"
+                    .into(),
+            ),
             CliError::Secret(_)
             | CliError::Backup(_)
             | CliError::Otp(_)
@@ -243,6 +279,7 @@ impl CliError {
             | CliError::NoQrCode { .. }
             | CliError::MfaSetupElsewhere
             | CliError::MfaChoice { .. }
+            | CliError::SyncServer(_)
             | CliError::Usage(_) => None,
         }
     }
@@ -258,6 +295,31 @@ impl CliError {
 
 /// How to restore a backup export when the vault cannot be opened.
 const START_OVER: &str = "to restore a backup export, move the vault file away, then `sesame init` and `sesame import BACKUP`";
+
+fn sync_hint(error: &sesame::sync::engine::SyncError) -> Option<String> {
+    use sesame::sync::KeyError;
+    use sesame::sync::engine::{SyncError as S, TransportError as T};
+    Some(match error {
+        S::Transport(T::SignInAgain { .. }) => {
+            "sign in again with `sesame cognito sign-in --username NAME`, then sync".into()
+        }
+        S::Transport(T::DeviceRevoked) => "the accounts stay here; to sync this device again, run `sesame sync disable`, then `sesame sync enable --server URL`".into(),
+        S::Transport(T::RateLimited { .. }) => "wait, then run `sesame sync now` again".into(),
+        S::Transport(T::Unreachable(_)) => {
+            "changes made here wait; run `sesame sync now` when the server can be reached".into()
+        }
+        S::Key(KeyError::WrongPassphrase) => {
+            "type the sync passphrase set on the first device (the vault password is another one)"
+                .into()
+        }
+        S::StillConflicting => "run `sesame sync now` again".into(),
+        S::NoKeyOnServer | S::KeyMismatch => {
+            "run `sesame sync disable`, then `sesame sync enable --server URL`".into()
+        }
+        S::Vault(e) => return vault_hint(e),
+        _ => return None,
+    })
+}
 
 fn vault_hint(error: &VaultError) -> Option<String> {
     let hint = match error {

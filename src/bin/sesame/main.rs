@@ -12,6 +12,7 @@ mod links;
 mod otp_cmd;
 mod qr_cmd;
 mod session;
+mod sync_cmd;
 mod time_cmd;
 mod transfer_cmd;
 mod vault_cmd;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Command::Export(a) => transfer_cmd::export(g, &a),
         Command::Import(a) => transfer_cmd::import(g, &a),
         Command::Cognito(a) => cognito_cmd::run(g, &a),
+        Command::Sync(a) => sync_cmd::run(g, &a),
     };
     match result {
         Ok(status) => status,

@@ -23,6 +23,11 @@ impl Secrets {
         }
     }
 
+    /// Passwords from standard input (`true`) or the terminal.
+    pub fn with_stdin(from_stdin: bool) -> Self {
+        Secrets { from_stdin }
+    }
+
     /// Reads one password: the next line of stdin, or a hidden prompt on the terminal.
     pub fn ask(&mut self, prompt: &str) -> Result<Zeroizing<String>, CliError> {
         // "Password of the 2FAS export: " → "password of the 2FAS export" (names keep their case).

@@ -31,7 +31,7 @@ pub fn now_ms(data: &VaultData) -> u64 {
 }
 
 /// The password's key-derivation cost: calibrated to about half a second unless given.
-fn cost(args: &KdfArgs) -> Result<KdfCost, CliError> {
+pub fn cost(args: &KdfArgs) -> Result<KdfCost, CliError> {
     let base = if args.kdf_memory_mib.is_none() && args.kdf_passes.is_none() {
         vault::calibrate(Duration::from_millis(500))
     } else {

@@ -69,7 +69,61 @@ fn own_errors() -> Vec<CliError> {
             address: "192.0.2.1:123".into(),
             offset_ms: 3_600_000,
         },
+        CliError::SyncOff,
+        CliError::SyncAlreadyOn {
+            server: "https://sync.example.com".into(),
+        },
+        CliError::SyncOtherUser {
+            login: "bob".into(),
+        },
+        CliError::SyncVaultChanged,
     ]
+}
+
+/// One of every sync error the CLI prints (transport, key, engine; server addresses).
+fn sync_errors() -> Vec<CliError> {
+    use sesame::sync::KeyError;
+    use sesame::sync::engine::{SyncError, TransportError};
+    use sesame::sync::http::ServerUrlError;
+    let mut errors: Vec<CliError> = [
+        TransportError::SignInAgain {
+            message: "the token expired".into(),
+        },
+        TransportError::DeviceRevoked,
+        TransportError::RateLimited {
+            retry_after_secs: 3,
+        },
+        TransportError::Refused {
+            status: 507,
+            code: "quota".into(),
+            message: "over 10,000 items".into(),
+        },
+        TransportError::Unreachable("cannot connect".into()),
+        TransportError::Protocol("a page went back in seq".into()),
+    ]
+    .into_iter()
+    .map(|e| CliError::Sync(SyncError::from(e)))
+    .collect();
+    errors.extend(
+        [
+            SyncError::Key(KeyError::WrongPassphrase),
+            SyncError::NoKeyOnServer,
+            SyncError::KeyMismatch,
+            SyncError::StillConflicting,
+        ]
+        .into_iter()
+        .map(CliError::Sync),
+    );
+    errors.extend(
+        [
+            ServerUrlError::NotAUrl("sync".into()),
+            ServerUrlError::NotHttps,
+            ServerUrlError::Extra,
+        ]
+        .into_iter()
+        .map(CliError::SyncServer),
+    );
+    errors
 }
 
 /// The position of an own variant in [`own_errors`]; wrapped core errors are `None`.
@@ -85,7 +139,9 @@ fn own_index(error: &CliError) -> Option<usize> {
         | CliError::Keystore(_)
         | CliError::Backup(_)
         | CliError::Import(_)
-        | CliError::Cognito(_) => None,
+        | CliError::Cognito(_)
+        | CliError::Sync(_)
+        | CliError::SyncServer(_) => None,
         CliError::Write { .. } => Some(0),
         CliError::Exists { .. } => Some(1),
         CliError::Stdin { .. } => Some(2),
@@ -108,6 +164,10 @@ fn own_index(error: &CliError) -> Option<usize> {
         CliError::NoSession => Some(19),
         CliError::Usage(_) => Some(20),
         CliError::LargeOffset { .. } => Some(21),
+        CliError::SyncOff => Some(22),
+        CliError::SyncAlreadyOn { .. } => Some(23),
+        CliError::SyncOtherUser { .. } => Some(24),
+        CliError::SyncVaultChanged => Some(25),
     }
 }
 
@@ -124,6 +184,7 @@ fn every_error() -> Vec<CliError> {
     all.extend(samples::backup_errors().into_iter().map(CliError::from));
     all.extend(samples::import_errors().into_iter().map(CliError::from));
     all.extend(samples::cognito_errors().into_iter().map(CliError::from));
+    all.extend(sync_errors());
     all
 }
 
@@ -280,4 +341,34 @@ fn no_error_repeats_a_secret_from_its_input() {
         assert!(!report.contains(SECRET), "{report}");
         assert!(!report.contains(&SECRET[..16]), "{report}");
     }
+}
+
+#[test]
+fn sync_errors_say_what_to_do_with_this_cli() {
+    use sesame::sync::engine::{SyncError, TransportError};
+    let hint = |e: TransportError| {
+        CliError::Sync(SyncError::from(e))
+            .hint()
+            .unwrap_or_default()
+    };
+    assert!(
+        hint(TransportError::SignInAgain {
+            message: "expired".into()
+        })
+        .contains("sesame cognito sign-in")
+    );
+    assert!(hint(TransportError::DeviceRevoked).contains("sesame sync enable"));
+    assert!(hint(TransportError::Unreachable("down".into())).contains("wait"));
+    assert!(
+        hint(TransportError::RateLimited {
+            retry_after_secs: 2
+        })
+        .contains("sesame sync now")
+    );
+    assert!(
+        CliError::SyncOff
+            .hint()
+            .unwrap()
+            .contains("sesame sync enable")
+    );
 }

@@ -1,0 +1,552 @@
+//! `sesame sync …`: turn Sesame Sync on with the sync passphrase (the first device creates
+//! the key and shows the recovery key once), run a round, show the state and the devices,
+//! revoke one, turn sync off, change the passphrase. The core does the work
+//! (`sesame::sync`); the access token comes from the vault's Cognito session, refreshed
+//! when it is about to expire.
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+use sesame::account::StoredAccount;
+use sesame::cognito::{self, CognitoClient, Session};
+use sesame::sync::engine::{self, RoundReport};
+use sesame::sync::http::{self, HttpTransport};
+use sesame::sync::{DeviceId, SyncState};
+use sesame::vault::{Vault, VaultError};
+
+use crate::args::{Global, KdfArgs};
+use crate::error::CliError;
+use crate::session::{self, Secrets};
+use crate::vault_cmd;
+
+/// `sesame sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub command: SyncCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Turn sync on with a server (needs a Cognito sign-in): the first device sets the sync
+    /// passphrase and gets the recovery key; the others type the same passphrase.
+    Enable(EnableArgs),
+    /// Sync now: send the changes made here, fetch the others' and merge them.
+    Now(JsonArgs),
+    /// Whether sync is on, with which server, how far this device has read and what waits.
+    Status(JsonArgs),
+    /// The devices that sync this user's accounts.
+    Devices(JsonArgs),
+    /// Remove a device from sync: its requests are refused from now on.
+    Revoke(RevokeArgs),
+    /// Turn sync off on this device (the accounts stay here).
+    Disable(DisableArgs),
+    /// Change the sync passphrase (asks for the current one, then the new one).
+    Passphrase(PassphraseArgs),
+    /// Forgot the sync passphrase: set a new one with the recovery key (and turn sync on
+    /// here if it is off).
+    Recover(RecoverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EnableArgs {
+    /// The sync server, e.g. https://sync.example.com (plain http:// only to this machine).
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// Read the sync passphrase from standard input (after the vault password, if any).
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+    /// This device's name in `sesame sync devices` (default: the host name).
+    #[arg(long, value_name = "NAME")]
+    pub device_name: Option<String>,
+    /// Argon2id cost of a new passphrase (the first device only).
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// One JSON object (fields documented in the README).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The device id (from `sesame sync devices`).
+    pub device: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DisableArgs {
+    /// Also delete this user's data from the server (not available yet: the sync API has no
+    /// call for it; refused with a message).
+    #[arg(long)]
+    pub delete_remote: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Read both passphrases from standard input (after the vault password, if any).
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+    /// Argon2id cost of the new passphrase.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The sync server (needed when sync is off on this device).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Read the recovery key, then the new passphrase, from standard input (after the vault
+    /// password, if any).
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+    /// This device's name in `sesame sync devices` when sync is turned on here.
+    #[arg(long, value_name = "NAME")]
+    pub device_name: Option<String>,
+    /// Argon2id cost of the new passphrase.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)?;
+    Ok(runtime.block_on(future))
+}
+
+/// Runs a `sesame sync` command.
+pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
+    let stdin = global.password_stdin
+        || match &args.command {
+            SyncCommand::Enable(a) => a.passphrase_stdin,
+            SyncCommand::Passphrase(a) => a.passphrase_stdin,
+            SyncCommand::Recover(a) => a.passphrase_stdin,
+            _ => false,
+        };
+    let mut secrets = Secrets::with_stdin(stdin);
+    let mut vault = session::open(global, &mut secrets)?;
+    match &args.command {
+        SyncCommand::Enable(a) => block_on(enable(&mut vault, &mut secrets, a))?,
+        SyncCommand::Now(a) => block_on(now(&mut vault, a))?,
+        SyncCommand::Status(a) => status(&vault, a),
+        SyncCommand::Devices(a) => block_on(devices(&mut vault, a))?,
+        SyncCommand::Revoke(a) => block_on(revoke(&mut vault, a))?,
+        SyncCommand::Disable(a) => disable(&mut vault, a),
+        SyncCommand::Passphrase(a) => block_on(passphrase(&mut vault, &mut secrets, a))?,
+        SyncCommand::Recover(a) => block_on(recover(&mut vault, &mut secrets, a))?,
+    }
+}
+
+/// The vault's Cognito session, refreshed when it is about to expire.
+async fn signed_in(vault: &mut Vault) -> Result<Session, CliError> {
+    let client: CognitoClient = cognito::store::client(vault.data())?;
+    let held = Mutex::new(&mut *vault);
+    Ok(cognito::session::fresh(&held, &client).await?)
+}
+
+/// Sync's state, or the error that says how to turn it on.
+fn state_of(vault: &Vault) -> Result<SyncState, CliError> {
+    vault.data().sync.clone().ok_or(CliError::SyncOff)
+}
+
+/// A transport for the signed-in user, who must be the one sync was turned on for.
+async fn connect(vault: &mut Vault, state: &SyncState) -> Result<HttpTransport, CliError> {
+    let session = signed_in(vault).await?;
+    if session.sub != state.user {
+        return Err(CliError::SyncOtherUser {
+            login: session.login,
+        });
+    }
+    Ok(HttpTransport::new(
+        &state.server,
+        session.tokens.access.expose(),
+        &state.device,
+        state.device_name.as_deref(),
+    )?)
+}
+
+fn host_name() -> Option<String> {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+}
+
+async fn enable(
+    vault: &mut Vault,
+    secrets: &mut Secrets,
+    args: &EnableArgs,
+) -> Result<ExitCode, CliError> {
+    if let Some(state) = &vault.data().sync {
+        return Err(CliError::SyncAlreadyOn {
+            server: state.server.clone(),
+        });
+    }
+    let server = http::server_url(&args.server)?;
+    let session = signed_in(vault).await?;
+    let device = DeviceId::generate();
+    let name = args.device_name.clone().or_else(host_name);
+    let transport = HttpTransport::new(
+        &server,
+        session.tokens.access.expose(),
+        &device,
+        name.as_deref(),
+    )?;
+    let first = sesame::sync::engine::SyncTransport::get_key(&transport)
+        .await
+        .map_err(engine::SyncError::from)?
+        .is_none();
+    let passphrase = if first {
+        secrets.ask_new("sync passphrase")?
+    } else {
+        secrets.ask("Sync passphrase: ")?
+    };
+    let cost = if first {
+        vault_cmd::cost(&args.kdf)?
+    } else {
+        sesame::vault::KdfCost::DEFAULT
+    };
+    let (mut state, recovery) =
+        engine::enable(&transport, &server, &session.sub, &passphrase, cost).await?;
+    state.device = device;
+    state.device_name = name;
+    vault.update(|data| {
+        data.sync = Some(state.clone());
+        Ok(())
+    })?;
+    println!("Sync is on with {server} for {}.", session.login);
+    match recovery {
+        Some(recovery) => {
+            println!();
+            println!(
+                "Recovery key (shown once; write it down and keep it apart from this device):"
+            );
+            println!();
+            println!("    {}", recovery.to_text().as_str());
+            println!();
+            println!(
+                "With it, a new sync passphrase can be set when this one is forgotten. Other devices join with `sesame sync enable --server {server}` and the same passphrase."
+            );
+        }
+        None => println!("This device joined the user's sync key."),
+    }
+    println!("Run `sesame sync now` to sync.");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn now(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
+    let transport = connect(vault, &state_of(vault)?).await?;
+    // What this round starts from (after the token refresh saved the vault).
+    let mut state = state_of(vault)?;
+    let mut accounts = vault.data().accounts.clone();
+    let started = vault_cmd::now_ms(vault.data());
+    // Each checkpoint replaces the vault's accounts and sync state with the round's. If
+    // another Sesame changed them since this round read or last wrote them, writing would
+    // drop that change: the round stops instead (what it saved stays valid) and says so.
+    let mut last = (accounts.clone(), Some(state.clone()));
+    let mut changed_elsewhere = false;
+    let mut checkpoint = |accounts: &[StoredAccount], state: &SyncState| {
+        vault.update(|data| {
+            if data.accounts != last.0 || data.sync != last.1 {
+                changed_elsewhere = true;
+                return Err(VaultError::ChangedElsewhere);
+            }
+            data.accounts = accounts.to_vec();
+            data.sync = Some(state.clone());
+            Ok(())
+        })?;
+        last = (accounts.to_vec(), Some(state.clone()));
+        Ok(())
+    };
+    let round = engine::sync_round(
+        &transport,
+        &mut accounts,
+        &mut state,
+        started,
+        &mut checkpoint,
+    )
+    .await;
+    let report: RoundReport = match round {
+        Err(engine::SyncError::Vault(VaultError::ChangedElsewhere)) if changed_elsewhere => {
+            return Err(CliError::SyncVaultChanged);
+        }
+        other => other?,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|source| CliError::Json {
+                what: "the sync report",
+                source
+            })?
+        );
+    } else {
+        println!(
+            "Synced: {} sent, {} received, {} merged (seq {}).",
+            report.pushed, report.pulled, report.conflicts, report.seq
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status(vault: &Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
+    let Some(state) = &vault.data().sync else {
+        if args.json {
+            println!("{}", json!({"enabled": false}));
+        } else {
+            println!("Sync is off. Turn it on with: sesame sync enable --server URL");
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let waiting = waiting(state);
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "enabled": true,
+                "server": state.server,
+                "user": state.user,
+                "device": state.device.as_str(),
+                "device_name": state.device_name,
+                "seq": state.seq,
+                "last_sync_ms": state.last_sync_ms,
+                "waiting": waiting,
+                "items": state.items.len(),
+            })
+        );
+    } else {
+        println!("Sync is on with {}.", state.server);
+        println!(
+            "This device: {}{}",
+            state.device,
+            state
+                .device_name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+        match state.last_sync_ms {
+            Some(ms) => println!("Last sync: {} (seq {}).", iso_time(ms), state.seq),
+            None => println!("Not synced yet: run `sesame sync now`."),
+        }
+        println!("Changes waiting to be sent: {waiting}.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How many changes wait to be sent: edits and deletes not pushed yet, or the push whose
+/// answer was never heard (its changes are among those).
+fn waiting(state: &SyncState) -> usize {
+    let in_flight = state
+        .pending_push
+        .as_ref()
+        .map_or(0, |p| p.request.changes.len());
+    state.unsynced().max(in_flight)
+}
+
+/// Unix ms as `YYYY-MM-DD HH:MM:SS UTC`.
+fn iso_time(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+async fn devices(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
+    let state = state_of(vault)?;
+    let transport = connect(vault, &state).await?;
+    let devices = transport.devices().await.map_err(engine::SyncError::from)?;
+    if args.json {
+        let list: Vec<_> = devices
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id, "name": d.name, "first_seen": d.first_seen,
+                    "last_seen": d.last_seen, "revoked": d.revoked,
+                    "this": d.id == state.device.as_str(),
+                })
+            })
+            .collect();
+        println!("{}", json!({ "devices": list }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in &devices {
+        let mut line = format!(
+            "{}  {}  last seen {}",
+            d.id,
+            d.name.as_deref().unwrap_or("(no name)"),
+            iso_time(d.last_seen)
+        );
+        if d.revoked {
+            line.push_str("  [revoked]");
+        }
+        if d.id == state.device.as_str() {
+            line.push_str("  [this device]");
+        }
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn revoke(vault: &mut Vault, args: &RevokeArgs) -> Result<ExitCode, CliError> {
+    let state = state_of(vault)?;
+    if args.device == state.device.as_str() {
+        return Err(CliError::Usage(
+            "this is this device's id: to stop syncing here, run `sesame sync disable`".into(),
+        ));
+    }
+    let transport = connect(vault, &state).await?;
+    transport
+        .revoke(&args.device)
+        .await
+        .map_err(engine::SyncError::from)?;
+    println!(
+        "Device {} is removed from sync: its requests are refused from now on.",
+        args.device
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliError> {
+    if args.delete_remote {
+        return Err(CliError::Usage(
+            "--delete-remote is not available yet: the sync API has no call that deletes a user's data"
+                .into(),
+        ));
+    }
+    let Some(state) = vault.data().sync.clone() else {
+        println!("Sync is already off.");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let waiting = waiting(&state);
+    vault.update(|data| {
+        data.sync = None;
+        Ok(())
+    })?;
+    println!(
+        "Sync is off on this device; its accounts stay here and on {}.",
+        state.server
+    );
+    if waiting > 0 {
+        println!("{waiting} change(s) made here since the last sync were not sent.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn passphrase(
+    vault: &mut Vault,
+    secrets: &mut Secrets,
+    args: &PassphraseArgs,
+) -> Result<ExitCode, CliError> {
+    let state = state_of(vault)?;
+    let transport = connect(vault, &state).await?;
+    let old = secrets.ask("Sync passphrase: ")?;
+    let new = secrets.ask_new("sync passphrase")?;
+    let cost = vault_cmd::cost(&args.kdf)?;
+    engine::change_passphrase(&transport, &state, &old, &new, cost).await?;
+    println!(
+        "The sync passphrase is changed: other devices keep syncing; a device that joins types the new one."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn recover(
+    vault: &mut Vault,
+    secrets: &mut Secrets,
+    args: &RecoverArgs,
+) -> Result<ExitCode, CliError> {
+    let current = vault.data().sync.clone();
+    let server = match (&args.server, &current) {
+        (Some(url), None) => http::server_url(url)?,
+        (Some(url), Some(state)) if http::server_url(url)? != state.server => {
+            return Err(CliError::SyncAlreadyOn {
+                server: state.server.clone(),
+            });
+        }
+        (_, Some(state)) => state.server.clone(),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "sync is off here: name the server with --server URL".into(),
+            ));
+        }
+    };
+    let session = signed_in(vault).await?;
+    if let Some(state) = &current
+        && state.user != session.sub
+    {
+        return Err(CliError::SyncOtherUser {
+            login: session.login,
+        });
+    }
+    let (device, name) = match &current {
+        Some(state) => (state.device.clone(), state.device_name.clone()),
+        None => (
+            DeviceId::generate(),
+            args.device_name.clone().or_else(host_name),
+        ),
+    };
+    let transport = HttpTransport::new(
+        &server,
+        session.tokens.access.expose(),
+        &device,
+        name.as_deref(),
+    )?;
+    let text = secrets.ask("Recovery key: ")?;
+    let recovery = sesame::sync::RecoveryKey::parse(&text).map_err(engine::SyncError::from)?;
+    let new = secrets.ask_new("sync passphrase")?;
+    let cost = vault_cmd::cost(&args.kdf)?;
+    let key = engine::recover(&transport, &recovery, &new, cost).await?;
+    match current {
+        Some(state) if state.key == key => {}
+        Some(_) => return Err(engine::SyncError::KeyMismatch.into()),
+        None => {
+            let mut state = SyncState::new(key, &server, &session.sub);
+            state.device = device;
+            state.device_name = name;
+            vault.update(|data| {
+                data.sync = Some(state.clone());
+                Ok(())
+            })?;
+            println!("Sync is on with {server} for {}.", session.login);
+        }
+    }
+    println!(
+        "The sync passphrase is reset with the recovery key: devices that join type the new one; the recovery key keeps working."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_time;
+
+    #[test]
+    fn times_print_as_utc_dates() {
+        assert_eq!(iso_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(iso_time(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(iso_time(1_764_900_000_999), "2025-12-05 02:00:00 UTC");
+    }
+}
