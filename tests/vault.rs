@@ -7,115 +7,12 @@ use std::process::{Command as StdCommand, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-/// A user's environment: a vault folder and a keystore.
-struct Home {
-    dir: tempfile::TempDir,
-    keystore: String,
-}
+#[path = "support/home.rs"]
+mod home;
 
-impl Home {
-    /// A home whose device key lives in a private file keystore.
-    fn with_file_keystore() -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        let keystore = format!("file:{}", dir.path().join("device-keys").display());
-        Home { dir, keystore }
-    }
-
-    /// A home whose device key lives in the session's Secret Service.
-    fn with_os_keystore() -> Home {
-        assert!(
-            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-            "these tests need a Secret Service: run them with `make test` or `scripts/with-secret-service cargo test`"
-        );
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-            keystore: "os".into(),
-        }
-    }
-
-    fn vault_dir(&self) -> PathBuf {
-        self.dir.path().join("sesame")
-    }
-
-    fn sesame(&self) -> Command {
-        let mut cmd = Command::cargo_bin("sesame").unwrap();
-        cmd.env("SESAME_HOME", self.vault_dir())
-            .env("SESAME_KEYSTORE", &self.keystore);
-        cmd
-    }
-
-    fn std_sesame(&self) -> StdCommand {
-        let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("sesame"));
-        cmd.env("SESAME_HOME", self.vault_dir())
-            .env("SESAME_KEYSTORE", &self.keystore);
-        cmd
-    }
-
-    /// `sesame init` with a cheap KDF (the default is calibrated to ~0.5 s per unlock).
-    fn init(&self, password: Option<&str>) {
-        let mut cmd = self.sesame();
-        cmd.arg("init");
-        match password {
-            Some(pw) => cmd
-                .args([
-                    "--password-stdin",
-                    "--kdf-memory-mib",
-                    "8",
-                    "--kdf-passes",
-                    "1",
-                ])
-                .write_stdin(format!("{pw}\n")),
-            None => cmd.arg("--no-password"),
-        };
-        cmd.assert().success();
-    }
-
-    fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let out = self
-            .sesame()
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "sesame {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fail(&self, args: &[&str], stdin: &str) -> String {
-        let out = self
-            .sesame()
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "sesame {args:?} should fail");
-        assert!(out.stdout.is_empty());
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn list(&self, stdin: &str) -> Vec<Value> {
-        let mut args = vec!["list", "--json"];
-        if !stdin.is_empty() {
-            args.push("--password-stdin");
-        }
-        self.ok(&args, stdin)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
-
-fn link(issuer: &str, name: &str, seed: u64) -> String {
-    let secret = data_encoding::BASE32_NOPAD.encode(&seed.to_be_bytes().repeat(3));
-    format!("otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}")
-}
+use home::{Home, link};
 
 #[test]
 fn the_os_keystore_holds_the_device_key() {
