@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sesame::import::{read_bytes, Format, Options};
+use sesame::import::{Format, Options, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
     let options = Options {

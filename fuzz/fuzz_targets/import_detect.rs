@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sesame::import::{read_bytes, Options};
+use sesame::import::{Options, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
     let _ = read_bytes(data, "fuzz", Options::default());
