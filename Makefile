@@ -53,7 +53,7 @@ MOBILE_CC_ENV := CC_$(MOBILE_TARGET_VAR)=clang AR_$(MOBILE_TARGET_VAR)=llvm-ar \
 # stays on ring, not aws-lc).
 MOBILE_NEEDS_SYSROOT := aws-lc-sys|aws-lc-fips-sys|openssl-sys|libsqlite3-sys|zstd-sys|libz-sys
 
-.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-seeds score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-campaign fuzz-seeds score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -64,6 +64,7 @@ help:
 	@echo "make score  score the QR decoder and the code generator on $(CORPUS)"
 	@echo "make soak   SIGKILL sesame mid-save 1,000 times; nothing acknowledged may be lost"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
+	@echo "make fuzz-campaign  every fuzz target to FUZZ_RUNS (default 10 M) executions, with a table"
 
 ## run: opens the desktop app; without a display it builds the CLI and says how to use it.
 run: setup-run
@@ -233,6 +234,12 @@ fuzz: fuzz-seeds
 	for target in $$($(CARGO) +nightly fuzz list); do \
 	  $(CARGO) +nightly fuzz run "$$target" -- -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) || exit 1; \
 	done
+
+## fuzz-campaign: every target to FUZZ_RUNS executions (default 10 M), FUZZ_JOBS (2) at a
+## time at the lowest priority, then a table of executions, coverage and crashes
+## (scripts/fuzz-campaign). Hours on 2 cores.
+fuzz-campaign: fuzz-seeds
+	scripts/fuzz-campaign
 
 score: score-otp score-qr
 
