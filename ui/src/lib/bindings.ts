@@ -256,6 +256,29 @@ address: string,
 needs_confirmation: boolean, };
 
 /**
+ * A file the user chose: the token commands take, and its name to show.
+ */
+export type PickedFile = { 
+/**
+ * Opaque and good for one use (`scan_file`, `open_backup`, the exports).
+ */
+token: string, 
+/**
+ * The file's name, without its folder.
+ */
+file_name: string, };
+
+/**
+ * What the open dialog is for.
+ */
+export type OpenKind = "import";
+
+/**
+ * What the save dialog saves.
+ */
+export type SaveKind = "sesame_backup" | "aegis_vault" | "otpauth_list";
+
+/**
  * The configured user pool and who is signed in. Tokens never reach the web view.
  */
 export type CognitoStatus = { configured: boolean, region: string | null, user_pool_id: string | null, client_id: string | null, has_client_secret: boolean, endpoint: string | null, signed_in: boolean, 
@@ -414,19 +437,23 @@ export const scanImage = (bytes: number[]) =>
   invoke<Pending>("scan_image", { bytes });
 
 /**
- * A file chosen in the dialog: an image, a list of links, or a Sesame backup (which
- * rejects with `password_required`; then call `open_backup`).
+ * A file the user chose (`pick_open_file`) or dropped (`files-dropped`), by its token: an
+ * image, a list of links, or an encrypted file (which rejects with `password_required`
+ * and keeps the token good for `open_backup`).
  */
-export const scanFile = (path: string) =>
-  invoke<Pending>("scan_file", { path });
+export const scanFile = (fileToken: string) =>
+  invoke<Pending>("scan_file", { fileToken });
 
 /** Every QR code on every screen (Sesame's own window is hidden meanwhile). */
 export const scanScreen = () =>
   invoke<Pending>("scan_screen");
 
-/** An encrypted file (a Sesame backup or another app's export) and its password. */
-export const openBackup = (path: string, password: string) =>
-  invoke<Pending>("open_backup", { path, password });
+/**
+ * An encrypted file (a Sesame backup or another app's export), by the token of the
+ * user's choice, and its password. A wrong password keeps the token good for a retry.
+ */
+export const openBackup = (fileToken: string, password: string) =>
+  invoke<Pending>("open_backup", { fileToken, password });
 
 /** An encrypted file's bytes (picked in the web view) and its password. */
 export const openBackupBytes = (bytes: number[], password: string) =>
@@ -451,20 +478,32 @@ export const discardPending = (pendingId: string) =>
 export const takeDeepLink = () =>
   invoke<Pending | null>("take_deep_link");
 
+/** The native open dialog. `null` when the user cancels. */
+export const pickOpenFile = (kind: OpenKind) =>
+  invoke<PickedFile | null>("pick_open_file", { kind });
+
+/**
+ * The native save dialog, offering `suggested_name` (a file name, no folder). `null` when
+ * the user cancels. Choosing an existing file makes the dialog ask "Replace it?" first:
+ * that answer is what lets the export replace it.
+ */
+export const pickSaveFile = (kind: SaveKind, suggestedName: string) =>
+  invoke<PickedFile | null>("pick_save_file", { kind, suggestedName });
+
 /** An encrypted backup protected by `password`; returns how many accounts it holds. */
-export const exportBackup = (path: string, password: string, vaultPassword: string | null, overwrite: boolean) =>
-  invoke<number>("export_backup", { path, password, vaultPassword, overwrite });
+export const exportBackup = (fileToken: string, password: string, vaultPassword: string | null) =>
+  invoke<number>("export_backup", { fileToken, password, vaultPassword });
 
 /**
  * An Aegis vault that Aegis imports: encrypted with `password` (at least 8 characters),
  * or plain when `password` is `None` (after the UI's plaintext warning).
  */
-export const exportAegis = (path: string, password: string | null, vaultPassword: string | null, overwrite: boolean) =>
-  invoke<AegisExported>("export_aegis", { path, password, vaultPassword, overwrite });
+export const exportAegis = (fileToken: string, password: string | null, vaultPassword: string | null) =>
+  invoke<AegisExported>("export_aegis", { fileToken, password, vaultPassword });
 
 /** Every account as an `otpauth://` link, one per line, in plain text. */
-export const exportOtpauth = (path: string, vaultPassword: string | null, overwrite: boolean) =>
-  invoke<number>("export_otpauth", { path, vaultPassword, overwrite });
+export const exportOtpauth = (fileToken: string, vaultPassword: string | null) =>
+  invoke<number>("export_otpauth", { fileToken, vaultPassword });
 
 /** Google Authenticator transfer QR codes (SVG), to scan with a phone. */
 export const exportMigrationQr = (vaultPassword: string | null) =>
@@ -596,17 +635,19 @@ export interface Commands {
   reveal_secret: { args: { id: string; password: string | null }; result: Revealed };
   parse_link: { args: { text: string }; result: Pending };
   scan_image: { args: { bytes: number[] }; result: Pending };
-  scan_file: { args: { path: string }; result: Pending };
+  scan_file: { args: { fileToken: string }; result: Pending };
   scan_screen: { args: Record<string, never>; result: Pending };
-  open_backup: { args: { path: string; password: string }; result: Pending };
+  open_backup: { args: { fileToken: string; password: string }; result: Pending };
   open_backup_bytes: { args: { bytes: number[]; password: string }; result: Pending };
   add_manual: { args: { account: ManualAccount }; result: AccountView };
   confirm_pending: { args: { pendingId: string; indices: number[] }; result: AccountView[] };
   discard_pending: { args: { pendingId: string }; result: null };
   take_deep_link: { args: Record<string, never>; result: Pending | null };
-  export_backup: { args: { path: string; password: string; vaultPassword: string | null; overwrite: boolean }; result: number };
-  export_aegis: { args: { path: string; password: string | null; vaultPassword: string | null; overwrite: boolean }; result: AegisExported };
-  export_otpauth: { args: { path: string; vaultPassword: string | null; overwrite: boolean }; result: number };
+  pick_open_file: { args: { kind: OpenKind }; result: PickedFile | null };
+  pick_save_file: { args: { kind: SaveKind; suggestedName: string }; result: PickedFile | null };
+  export_backup: { args: { fileToken: string; password: string; vaultPassword: string | null }; result: number };
+  export_aegis: { args: { fileToken: string; password: string | null; vaultPassword: string | null }; result: AegisExported };
+  export_otpauth: { args: { fileToken: string; vaultPassword: string | null }; result: number };
   export_migration_qr: { args: { vaultPassword: string | null }; result: string[] };
   get_settings: { args: Record<string, never>; result: Settings };
   set_settings: { args: { settings: Settings }; result: Settings };

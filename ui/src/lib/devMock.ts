@@ -188,6 +188,20 @@ export function installDevMock(): void {
   const fail = (kind: AppError["kind"], message: string): never => {
     throw { kind, message } satisfies AppError;
   };
+  /** File choices by token, as the shell's PathGrants keeps them (names only here). */
+  const grants = new Map<string, string>();
+  const grant = (fileName: string) => {
+    const token = `t${++seq}`;
+    grants.set(token, fileName);
+    return { token, file_name: fileName };
+  };
+  /** The file a token stands for; spent unless `keep` (a password retry keeps it). */
+  const granted = (token: string, keep = false): string => {
+    const name = grants.get(token);
+    if (name === undefined) return fail("not_found", "That file choice was used already or has expired: choose the file again.");
+    if (!keep) grants.delete(token);
+    return name;
+  };
   const needUnlocked = () => {
     if (state === "no_vault") fail("no_vault", "There is no vault yet.");
     if (state !== "unlocked") fail("locked", "The vault is locked.");
@@ -366,12 +380,24 @@ export function installDevMock(): void {
         }),
       ]);
     },
+    pick_open_file: () => {
+      needUnlocked();
+      return grant(params.get("pick") ?? "sesame-backup.sesame");
+    },
+    pick_save_file: (args) => {
+      needUnlocked();
+      return grant(args.suggestedName);
+    },
     scan_file: (args) => {
-      if (String(args.path).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
+      // A file that needs a password keeps its token for open_backup, as in the shell.
+      if (granted(args.fileToken, true).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
+      grants.delete(args.fileToken);
       return newPending("file", [pendingAccount("Reddit", "u/alice")]);
     },
     open_backup: (args) => {
+      granted(args.fileToken, true);
       if (args.password === "wrong") fail("wrong_password", "Wrong backup password.");
+      grants.delete(args.fileToken);
       return newPending("backup", [
         pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
         pendingAccount("Atlassian", "alice@acme-corp.example"),
@@ -381,7 +407,7 @@ export function installDevMock(): void {
         }),
       ]);
     },
-    open_backup_bytes: (args) => shell.open_backup({ path: "(picked in the web view)", password: args.password }),
+    open_backup_bytes: (args) => shell.open_backup({ fileToken: grant("picked in the web view").token, password: args.password }),
     add_manual: (args) => {
       needUnlocked();
       const m = args.account;
@@ -421,16 +447,19 @@ export function installDevMock(): void {
     },
     export_aegis: (args) => {
       needUnlocked();
+      granted(args.fileToken);
       needVaultPassword(args.vaultPassword);
       return { written: accounts.length, left_out: [] };
     },
     export_backup: (args) => {
       needUnlocked();
+      granted(args.fileToken);
       needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
     export_otpauth: (args) => {
       needUnlocked();
+      granted(args.fileToken);
       needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
@@ -465,14 +494,8 @@ export function installDevMock(): void {
     },
     ...cognito,
   };
-  /** Plugin commands the UI calls (file dialogs). */
-  const plugins: Record<string, (args: Record<string, unknown>) => unknown> = {
-    "plugin:dialog|open": () => params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame",
-    "plugin:dialog|save": (args) => {
-      const o = (args.options ?? {}) as { defaultPath?: string };
-      return `/home/alice/Documents/${o.defaultPath ?? "export"}`;
-    },
-  };
+  /** Plugin commands the UI calls (none: the file dialogs are the shell's commands). */
+  const plugins: Record<string, (args: Record<string, unknown>) => unknown> = {};
 
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     if (slow) await new Promise((r) => setTimeout(r, 600));
