@@ -226,8 +226,8 @@ mod e2e_hook {
         let text = std::fs::read_to_string(&queue).unwrap_or_default();
         let mut lines = text.lines();
         let first = lines.next().unwrap_or("").to_owned();
-        let rest: Vec<&str> = lines.collect();
-        let _ = std::fs::write(&queue, rest.join("\n"));
+        let rest: String = lines.map(|line| format!("{line}\n")).collect();
+        let _ = std::fs::write(&queue, rest);
         Some((!first.is_empty()).then(|| PathBuf::from(first)))
     }
 
