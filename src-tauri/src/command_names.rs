@@ -11,7 +11,7 @@
 macro_rules! with_commands {
     ($then:ident) => {
         $then! {
-            vault: status, create_vault, unlock, lock, change_password, touch;
+            vault: status, create_vault, unlock, unlock_older_copy, lock, change_password, touch;
             accounts: list_accounts, codes, next_hotp, copy_code, edit_account, move_account,
                 delete_account, reveal_secret;
             add: parse_link, scan_image, scan_file, scan_screen, open_backup, open_backup_bytes,

@@ -21,7 +21,7 @@ message: string, };
  * The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
  * one in an exhaustive `match` below, so a new variant does not build until it is mapped.
  */
-export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required";
+export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required" | "rolled_back";
 
 /**
  * Where the vault is: what the UI shows (first run, unlock, or the accounts).
@@ -368,9 +368,21 @@ export const status = () =>
 export const createVault = (password: string | null) =>
   invoke<null>("create_vault", { password });
 
-/** Unlocks the vault with the device secret and, if it has one, the password. */
+/**
+ * Unlocks the vault with the device secret and, if it has one, the password. A file older
+ * than the newest saved here is refused with `rolled_back` (see `unlock_older_copy`).
+ */
 export const unlock = (password: string | null) =>
   invoke<null>("unlock", { password });
+
+/**
+ * Opens a vault file older than the newest one this device saved (`unlock` answered
+ * `rolled_back`), after the user confirmed it is a copy they put back themselves. The
+ * password is still needed when the vault has one; the older copy then counts as the
+ * newest, and changes saved after it are gone from this device.
+ */
+export const unlockOlderCopy = (password: string | null) =>
+  invoke<null>("unlock_older_copy", { password });
 
 /** Locks now: the keys and every decrypted account leave memory. */
 export const lock = () =>
@@ -622,6 +634,7 @@ export interface Commands {
   status: { args: Record<string, never>; result: Status };
   create_vault: { args: { password: string | null }; result: null };
   unlock: { args: { password: string | null }; result: null };
+  unlock_older_copy: { args: { password: string | null }; result: null };
   lock: { args: Record<string, never>; result: null };
   change_password: { args: { oldPassword: string | null; newPassword: string | null }; result: null };
   touch: { args: Record<string, never>; result: null };

@@ -6,6 +6,8 @@
 //   ?pw=0        the vault has no password
 //   ?deeplink=1  the app "was opened" with an otpauth:// link
 //   ?slow=1      every command takes 600 ms
+//   ?rollback=1  the vault file is an older copy: unlock answers rolled_back until the
+//                user opens the older copy
 //   ?cognito=configured | signed_in   a Cognito user pool is set up (and signed in to)
 // The mock accepts any password except "wrong". window.sesameMock.lock() locks as the
 // idle timer would.
@@ -183,6 +185,7 @@ export function installDevMock(): void {
         }
       : null;
   const pendings = new Map<string, PendingAccount[]>();
+  let rolledBack = params.get("rollback") === "1";
   let seq = 0;
   let lastActivity = Date.now();
   const fail = (kind: AppError["kind"], message: string): never => {
@@ -301,6 +304,15 @@ export function installDevMock(): void {
       if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
       if (args.password === "keystore") fail("keystore", "The system keyring is locked.");
       if (args.password === "elsewhere") fail("bound_to_another_device", "This vault is bound to another device.");
+      if (rolledBack) fail("rolled_back", "This vault file is older than the last one saved on this device: it holds save 3, and this device last saved 5. An older copy was put in place of the newest one, by a restore, a sync tool or someone else. Nothing was changed.");
+      state = "unlocked";
+      lastActivity = Date.now();
+      return null;
+    },
+    unlock_older_copy: (args) => {
+      if (hasPassword && !args.password) fail("password_required", "This vault needs its password.");
+      if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
+      rolledBack = false;
       state = "unlocked";
       lastActivity = Date.now();
       return null;
