@@ -242,6 +242,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_drop_gives_a_token_to_read_the_first_file_only_while_unlocked() {
+        use crate::path_grants::Use;
+        use sesame::keystore::{self, KeystoreChoice};
+        use sesame::vault::{KdfCost, Vault, VaultPaths};
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path().join("sesame"));
+        let keys = KeystoreChoice::File(dir.path().join("keys"));
+        paths.create_dir().unwrap();
+        let dropped_files = [dir.path().join("qr.png"), dir.path().join("other.png")];
+        let state = AppState::new(paths.clone(), keys.clone());
+        assert!(
+            dropped(&state, &dropped_files).is_empty(),
+            "nothing while locked"
+        );
+
+        let vault =
+            Vault::create(paths, keystore::open(&keys).unwrap(), None, KdfCost::MIN).unwrap();
+        state.session().vault = Some(vault);
+        let picked = dropped(&state, &dropped_files);
+        assert_eq!(picked.len(), 1);
+        assert_eq!(picked[0].file_name, "qr.png");
+        let granted = state.grants.take(&picked[0].token, Use::Read).unwrap();
+        assert_eq!(granted.path, dropped_files[0]);
+        let again = dropped(&state, &dropped_files);
+        assert!(state.grants.take(&again[0].token, Use::Write).is_err());
+    }
+
+    #[test]
     fn a_suggested_name_with_a_folder_is_refused() {
         for bad in ["", "..", "../.bashrc", "/etc/passwd", "a\\b", "a\nb"] {
             assert!(check_file_name(bad).is_err(), "{bad:?}");
