@@ -1,7 +1,7 @@
 // Helpers for driving the real Sesame app through tauri-driver (WebDriver classic).
 import { remote } from "webdriverio";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const OUT = process.env.E2E_OUT ?? "output";
@@ -97,6 +97,18 @@ export async function waitForRow(browser, issuer, timeout = 15_000) {
     { timeout, timeoutMsg: `no account row for ${issuer}` },
   );
   return found;
+}
+
+/**
+ * Makes the app's next file dialog (open or save) choose `path`, or cancel when `path` is
+ * "" (the debug app reads the file e2e/run names in SESAME_E2E_PICKS, instead of opening
+ * the native dialog, which WebDriver cannot drive). A save onto an existing file counts as
+ * confirmed, as the native dialog asks before returning one.
+ */
+export function willPick(path) {
+  const queue = process.env.SESAME_E2E_PICKS;
+  if (!queue) throw new Error("SESAME_E2E_PICKS is not set: run the tests through e2e/run");
+  appendFileSync(queue, `${path}\n`);
 }
 
 /** Runs the `sesame` CLI and returns its stdout. */

@@ -11,11 +11,12 @@
 macro_rules! with_commands {
     ($then:ident) => {
         $then! {
-            vault: status, create_vault, unlock, lock, change_password, touch;
+            vault: status, create_vault, unlock, unlock_older_copy, lock, change_password, touch;
             accounts: list_accounts, codes, next_hotp, copy_code, edit_account, move_account,
                 delete_account, reveal_secret;
             add: parse_link, scan_image, scan_file, scan_screen, open_backup, open_backup_bytes,
                 add_manual, confirm_pending, discard_pending, take_deep_link;
+            files: pick_open_file, pick_save_file;
             transfer: export_backup, export_aegis, export_otpauth, export_migration_qr;
             settings: get_settings, set_settings, check_time, apply_time_check;
             cognito: cognito_status, cognito_configure, cognito_sign_up, cognito_confirm,

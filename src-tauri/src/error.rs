@@ -82,6 +82,9 @@ pub enum ErrorKind {
     /// The action needs the user's explicit yes first (a clock offset beyond 5 minutes,
     /// overwriting a file); the message says what to confirm.
     ConfirmationRequired,
+    /// The vault file is older than the newest one saved on this device (a restore, a
+    /// sync tool, or someone undoing changes): `unlock_older_copy` opens it deliberately.
+    RolledBack,
 }
 
 impl AppError {
@@ -149,7 +152,19 @@ impl From<VaultError> for AppError {
             VaultError::Damaged { .. }
             | VaultError::KdfOutOfBounds { .. }
             | VaultError::BadPayload { .. } => K::Damaged,
-            VaultError::Tampered { .. } | VaultError::RolledBack { .. } => K::Tampered,
+            VaultError::RolledBack {
+                file_generation,
+                expected,
+                ..
+            } => {
+                return AppError::new(
+                    K::RolledBack,
+                    format!(
+                        "This vault file is older than the last one saved on this device: it holds save {file_generation}, and this device last saved {expected}. An older copy was put in place of the newest one, by a restore, a sync tool or someone else. Nothing was changed."
+                    ),
+                );
+            }
+            VaultError::Tampered { .. } => K::Tampered,
             VaultError::UnsupportedVersion { .. } => K::NewerVersion,
             VaultError::UnknownName { .. } => K::UnknownFormat,
             VaultError::Io { .. }

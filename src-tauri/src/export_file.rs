@@ -8,34 +8,30 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{AppError, AppResult, ErrorKind};
 
-/// Writes `bytes` to `path`. An existing file is replaced only with `overwrite` (the user
-/// confirmed it, e.g. in the save dialog); a symbolic link is always refused.
+/// Writes `bytes` to `path`. An existing file is replaced only with `overwrite` (the save
+/// dialog asked the user, `path_grants::Purpose::Save`); a symbolic link is always refused.
 pub fn write_export(path: &Path, bytes: &[u8], overwrite: bool) -> AppResult<()> {
+    // Messages name the file, not its folders (the web view only knows the name).
+    let name = crate::path_grants::file_name(path);
     let io = |what: &str, e: std::io::Error| {
-        AppError::new(
-            ErrorKind::Io,
-            format!("Cannot {what} {}: {e}.", path.display()),
-        )
+        AppError::new(ErrorKind::Io, format!("Cannot {what} {name}: {e}."))
     };
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
             return Err(AppError::invalid(format!(
-                "{} is a symbolic link: Sesame does not write exports through links. Choose another name.",
-                path.display()
+                "{name} is a symbolic link: Sesame does not write exports through links. Choose another name."
             )));
         }
         Ok(meta) if !meta.is_file() => {
             return Err(AppError::invalid(format!(
-                "{} is not a regular file. Choose another name.",
-                path.display()
+                "{name} is not a regular file. Choose another name."
             )));
         }
         Ok(_) if !overwrite => {
             return Err(AppError::new(
                 ErrorKind::ConfirmationRequired,
                 format!(
-                    "{} exists already: confirm replacing it, or choose another name.",
-                    path.display()
+                    "{name} exists already and was not confirmed for replacing: save again and confirm replacing it, or choose another name."
                 ),
             ));
         }

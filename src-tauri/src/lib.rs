@@ -18,6 +18,7 @@ mod error;
 mod export_file;
 mod idle;
 mod launch_open;
+mod path_grants;
 mod screen;
 mod state;
 mod views;
@@ -63,6 +64,7 @@ pub fn run() {
             .plugin(tauri_plugin_clipboard_manager::init());
     }
     let on_exit = state.clone();
+    let on_drop = state.clone();
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_deep_link::init())
@@ -75,6 +77,17 @@ pub fn run() {
             idle::start(app.handle().clone(), state.clone());
             setup_deep_links(app);
             Ok(())
+        })
+        .on_window_event(move |window, event| {
+            // A file dropped on the window: the shell gives the web view a token to read it
+            // (the web view's own drop event carries bare paths, which no command takes).
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let picked = commands::files::dropped(&on_drop, paths);
+                if !picked.is_empty() {
+                    use tauri::Emitter;
+                    let _ = window.emit("files-dropped", picked);
+                }
+            }
         })
         .invoke_handler(with_commands!(handlers))
         .build(tauri::generate_context!())

@@ -135,6 +135,8 @@ pub struct Inner {
     locks: AtomicU64,
     /// The Cognito sign-in in progress.
     pub sign_in: crate::cognito_state::CognitoFlow,
+    /// Files the user chose in a dialog or dropped, by token (forgotten on lock).
+    pub grants: crate::path_grants::PathGrants,
 }
 
 impl std::ops::Deref for AppState {
@@ -163,11 +165,12 @@ impl AppState {
             clipboard: Default::default(),
             locks: AtomicU64::new(0),
             sign_in: Default::default(),
+            grants: Default::default(),
         }))
     }
 
     /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress,
-    /// and a code Sesame copied that is still on the clipboard (the one lock path: the
+    /// every file choice not yet used, and a code Sesame copied that is still on the clipboard (the one lock path: the
     /// `lock` command, auto-lock, a flow that finds the vault gone).
     pub fn lock(&self) {
         self.lock_session(&mut self.session());
@@ -176,6 +179,7 @@ impl AppState {
     /// Like [`AppState::lock`], with the session already in hand.
     pub fn lock_session(&self, session: &mut Session) {
         session.lock();
+        self.grants.clear();
         // Off this thread: checking the clipboard is a round trip to the display server.
         let state = self.clone();
         std::thread::spawn(move || state.clipboard.clear_if_ours(None));

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { emit } from "@tauri-apps/api/event";
 import App from "./App.svelte";
-import { accountView, codeView, fakeShell } from "./test-shell";
+import { accountView, codeView, fakeShell, reject, type Handlers } from "./test-shell";
 import type { VaultState } from "./lib/api";
 
-function shell(state: { value: VaultState }) {
+function shell(state: { value: VaultState }, extra: Handlers = {}) {
   return fakeShell(
     {
+      ...extra,
       status: () => ({ state: state.value, has_password: true, vault_path: "/v", keystore: "test" }),
       take_deep_link: () => null,
       list_accounts: () => [accountView("gh", "GitHub", "alice")],
@@ -76,5 +77,33 @@ describe("App", () => {
     await screen.findByTestId("unlock-password");
     await emit("deep-link-error", "That link cannot be added: the secret is not Base32.");
     expect((await screen.findByTestId("error")).textContent).toBe("That link cannot be added: the secret is not Base32.");
+  });
+
+  it("reads a file dropped on the window through the token the shell sent, never a path", async () => {
+    const state = { value: "unlocked" as VaultState };
+    const s = shell(state, {
+      scan_file: () => ({ pending_id: "d1", source: "file", accounts: [{ issuer: "ACME", name: "carol", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, counter: null, warnings: [], duplicate: false, conflict: false }], format: null, skipped: [] }),
+    });
+    render(App);
+    await screen.findByTestId("account-row");
+    await emit("files-dropped", [{ token: "drop-token", file_name: "acme.png" }]);
+    expect((await screen.findByTestId("pending-dialog")).textContent).toContain("carol");
+    expect(s.argsOf("scan_file")).toEqual([{ fileToken: "drop-token" }]);
+  });
+
+  it("asks for the password of a dropped backup by its name, and opens it with the same token", async () => {
+    const state = { value: "unlocked" as VaultState };
+    const s = shell(state, {
+      scan_file: reject("password_required", "This is a Sesame backup: enter its password."),
+      open_backup: () => ({ pending_id: "b1", source: "backup", accounts: [], format: null, skipped: [] }),
+    });
+    render(App);
+    await screen.findByTestId("account-row");
+    await emit("files-dropped", [{ token: "backup-token", file_name: "old.sesame" }]);
+    const dialog = await screen.findByTestId("add-dialog");
+    await waitFor(() => expect(dialog.textContent).toContain("old.sesame"));
+    await fireEvent.input(screen.getByTestId("backup-password"), { target: { value: "backup pw" } });
+    await fireEvent.click(screen.getByTestId("backup-open"));
+    await waitFor(() => expect(s.argsOf("open_backup")).toEqual([{ fileToken: "backup-token", password: "backup pw" }]));
   });
 });

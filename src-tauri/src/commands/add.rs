@@ -1,8 +1,6 @@
 //! Adding accounts: everything read is held as a pending import and shown to the user;
 //! only `confirm_pending` (or the typed-in form) writes to the vault.
 
-use std::path::PathBuf;
-
 use sesame::account::ParsedAccount;
 use sesame::backup;
 use sesame::import::{self, Export, Format, ImportError, Imported};
@@ -12,6 +10,7 @@ use zeroize::Zeroizing;
 
 use super::blocking;
 use crate::error::{AppError, AppResult, ErrorKind};
+use crate::path_grants::{Granted, Use};
 use crate::screen;
 use crate::state::{AppState, Pending};
 use crate::views::{AccountView, ManualAccount, PendingView};
@@ -133,15 +132,34 @@ pub async fn scan_image(state: State<'_, AppState>, bytes: Vec<u8>) -> AppResult
     .await
 }
 
-/// A file chosen in the dialog: an image, a list of links, or a Sesame backup (which
-/// rejects with `password_required`; then call `open_backup`).
+/// A file the user chose (`pick_open_file`) or dropped (`files-dropped`), by its token: an
+/// image, a list of links, or an encrypted file (which rejects with `password_required`
+/// and keeps the token good for `open_backup`).
 #[tauri::command]
-pub async fn scan_file(state: State<'_, AppState>, path: PathBuf) -> AppResult<PendingView> {
-    blocking(&state, move |state| {
-        let read = import::read_file(&path, import::Options::default());
-        hold_import(&state, read, "file", &path.display().to_string())
-    })
-    .await
+pub async fn scan_file(state: State<'_, AppState>, file_token: String) -> AppResult<PendingView> {
+    blocking(&state, move |state| scan_granted(&state, &file_token)).await
+}
+
+/// `scan_file` without Tauri.
+fn scan_granted(state: &AppState, file_token: &str) -> AppResult<PendingView> {
+    let granted = state.grants.take(file_token, Use::Read)?;
+    let read = import::read_file(&granted.path, import::Options::default());
+    let held = hold_import(state, read, "file", &granted.file_name());
+    keep_for_password(state, granted, held)
+}
+
+/// Gives the grant back when the file needs a password (or another one), so the retry
+/// reads the same file with the same token.
+fn keep_for_password<T>(state: &AppState, granted: Granted, result: AppResult<T>) -> AppResult<T> {
+    if let Err(e) = &result
+        && matches!(
+            e.kind,
+            ErrorKind::PasswordRequired | ErrorKind::WrongPassword
+        )
+    {
+        state.grants.give_back(granted);
+    }
+    result
 }
 
 /// Opens an encrypted file with its password: a Sesame backup, or another app's export
@@ -173,23 +191,31 @@ fn hold_encrypted(
     }
 }
 
-/// An encrypted file (a Sesame backup or another app's export) and its password.
+/// An encrypted file (a Sesame backup or another app's export), by the token of the
+/// user's choice, and its password. A wrong password keeps the token good for a retry.
 #[tauri::command]
 pub async fn open_backup(
     state: State<'_, AppState>,
-    path: PathBuf,
+    file_token: String,
     password: Zeroizing<String>,
 ) -> AppResult<PendingView> {
     blocking(&state, move |state| {
-        let bytes = std::fs::read(&path).map_err(|e| {
-            AppError::new(
-                ErrorKind::Io,
-                format!("Cannot read {}: {e}.", path.display()),
-            )
-        })?;
-        hold_encrypted(&state, &bytes, &password, "file")
+        open_granted(&state, &file_token, &password)
     })
     .await
+}
+
+/// `open_backup` without Tauri.
+fn open_granted(state: &AppState, file_token: &str, password: &str) -> AppResult<PendingView> {
+    let granted = state.grants.take(file_token, Use::Read)?;
+    let bytes = std::fs::read(&granted.path).map_err(|e| {
+        AppError::new(
+            ErrorKind::Io,
+            format!("Cannot read {}: {e}.", granted.file_name()),
+        )
+    })?;
+    let held = hold_encrypted(state, &bytes, password, "file");
+    keep_for_password(state, granted, held)
 }
 
 /// An encrypted file's bytes (picked in the web view) and its password.
@@ -308,4 +334,98 @@ pub async fn take_deep_link(state: State<'_, AppState>) -> AppResult<Option<Pend
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path_grants::Purpose;
+    use sesame::keystore::KeystoreChoice;
+    use sesame::vault::VaultPaths;
+    use std::path::Path;
+
+    const BACKUP_PASSWORD: &str = "backup password 42";
+
+    fn state(dir: &Path) -> AppState {
+        AppState::new(
+            VaultPaths::in_dir(dir.join("sesame")),
+            KeystoreChoice::File(dir.join("keys")),
+        )
+    }
+
+    fn links_file(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("links.txt");
+        std::fs::write(&path, "otpauth://totp/ACME:carol?secret=JBSWY3DPEHPK3PXP\n").unwrap();
+        path
+    }
+
+    #[test]
+    fn a_raw_path_is_refused_and_nothing_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(dir.path());
+        let path = links_file(dir.path());
+        let e = scan_granted(&state, path.to_str().unwrap()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.message.contains("file dialogs"), "{}", e.message);
+        let e = open_granted(&state, path.to_str().unwrap(), "x").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(state.session().pending.is_empty(), "nothing was read");
+    }
+
+    #[test]
+    fn a_chosen_file_is_read_once_and_its_token_then_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(dir.path());
+        let token = state
+            .grants
+            .issue(links_file(dir.path()), Purpose::Open)
+            .unwrap();
+        let view = scan_granted(&state, &token).unwrap();
+        assert_eq!(view.accounts.len(), 1);
+        let e = scan_granted(&state, &token).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(state.session().pending.len(), 1);
+    }
+
+    #[test]
+    fn a_save_target_is_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(dir.path());
+        let token = state
+            .grants
+            .issue(
+                links_file(dir.path()),
+                Purpose::Save {
+                    overwrite_confirmed: true,
+                },
+            )
+            .unwrap();
+        let e = scan_granted(&state, &token).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(state.session().pending.is_empty());
+    }
+
+    #[test]
+    fn a_backup_keeps_its_token_through_the_password_prompt_and_a_wrong_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(dir.path());
+        let account = sesame::uri::parse("otpauth://totp/ACME:carol?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .account
+            .clone();
+        let stored = sesame::account::StoredAccount::new(account, 0);
+        let sealed =
+            backup::seal_backup(&[stored], BACKUP_PASSWORD, sesame::vault::KdfCost::MIN).unwrap();
+        let path = dir.path().join("old.sesame");
+        std::fs::write(&path, sealed).unwrap();
+        let token = state.grants.issue(path, Purpose::Open).unwrap();
+        let e = scan_granted(&state, &token).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::PasswordRequired);
+        let e = open_granted(&state, &token, "not the password").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::WrongPassword);
+        let view = open_granted(&state, &token, BACKUP_PASSWORD).unwrap();
+        assert_eq!(view.accounts.len(), 1);
+        let e = open_granted(&state, &token, BACKUP_PASSWORD).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "spent once opened");
+    }
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod add;
 pub mod cognito;
+pub mod files;
 pub mod settings;
 pub mod transfer;
 pub mod vault;

@@ -100,7 +100,8 @@ pub async fn create_vault(
     .await
 }
 
-/// Unlocks the vault with the device secret and, if it has one, the password.
+/// Unlocks the vault with the device secret and, if it has one, the password. A file older
+/// than the newest saved here is refused with `rolled_back` (see `unlock_older_copy`).
 #[tauri::command]
 pub async fn unlock(
     state: State<'_, AppState>,
@@ -108,18 +109,58 @@ pub async fn unlock(
 ) -> AppResult<()> {
     let password = non_empty(password);
     blocking(&state, move |state| {
-        let keystore = sesame::keystore::open(&state.keystore)?;
-        let vault = Vault::open(
-            state.paths.clone(),
-            keystore,
+        open_into_session(
+            &state,
             password.as_ref().map(|p| p.as_str()),
-        )?;
-        state.apply_clock_settings(&vault);
-        let mut session = state.active_session();
-        session.vault = Some(vault);
-        Ok(())
+            Rollback::Refuse,
+        )
     })
     .await
+}
+
+/// Opens a vault file older than the newest one this device saved (`unlock` answered
+/// `rolled_back`), after the user confirmed it is a copy they put back themselves. The
+/// password is still needed when the vault has one; the older copy then counts as the
+/// newest, and changes saved after it are gone from this device.
+#[tauri::command]
+pub async fn unlock_older_copy(
+    state: State<'_, AppState>,
+    password: Option<Zeroizing<String>>,
+) -> AppResult<()> {
+    let password = non_empty(password);
+    blocking(&state, move |state| {
+        open_into_session(
+            &state,
+            password.as_ref().map(|p| p.as_str()),
+            Rollback::Accept,
+        )
+    })
+    .await
+}
+
+/// Whether `unlock` may open a vault file older than the newest saved here.
+#[derive(Clone, Copy)]
+enum Rollback {
+    Refuse,
+    Accept,
+}
+
+/// Opens the vault and makes it the session's.
+fn open_into_session(
+    state: &AppState,
+    password: Option<&str>,
+    rollback: Rollback,
+) -> AppResult<()> {
+    let keystore = sesame::keystore::open(&state.keystore)?;
+    let paths = state.paths.clone();
+    let vault = match rollback {
+        Rollback::Refuse => Vault::open(paths, keystore, password)?,
+        Rollback::Accept => Vault::open_accepting_rollback(paths, keystore, password)?,
+    };
+    state.apply_clock_settings(&vault);
+    let mut session = state.active_session();
+    session.vault = Some(vault);
+    Ok(())
 }
 
 /// Locks now: the keys and every decrypted account leave memory.
@@ -178,4 +219,73 @@ pub fn confirm_password(state: &AppState, password: Option<&str>) -> AppResult<(
     let keystore = sesame::keystore::open(&state.keystore)?;
     Vault::open(state.paths.clone(), keystore, Some(password))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use sesame::keystore::{self, KeystoreChoice};
+    use sesame::vault::VaultPaths;
+
+    const PASSWORD: &str = "correct horse battery 42";
+
+    fn add(vault: &mut Vault, link: &str) {
+        let account = sesame::uri::parse(link).unwrap().account.clone();
+        vault.update(|d| Ok(d.add(account, 0))).unwrap();
+    }
+
+    fn names(state: &AppState) -> Vec<String> {
+        let mut session = state.session();
+        let data = session.vault().unwrap().data();
+        data.accounts
+            .iter()
+            .map(|a| a.account.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_older_vault_file_is_refused_as_rolled_back_and_opens_only_when_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::in_dir(dir.path().join("sesame"));
+        let keys = KeystoreChoice::File(dir.path().join("keys"));
+        paths.create_dir().unwrap();
+        let mut vault = Vault::create(
+            paths.clone(),
+            keystore::open(&keys).unwrap(),
+            Some(PASSWORD),
+            KdfCost::MIN,
+        )
+        .unwrap();
+        add(&mut vault, "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP");
+        let older = std::fs::read(&paths.vault).unwrap();
+        add(&mut vault, "otpauth://totp/B:bob?secret=KRSXG5CTMVRXEZLU");
+        drop(vault);
+        std::fs::write(&paths.vault, &older).unwrap();
+
+        let state = AppState::new(paths, keys);
+        let e = open_into_session(&state, Some(PASSWORD), Rollback::Refuse).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::RolledBack);
+        assert!(
+            e.message
+                .starts_with("This vault file is older than the last one saved on this device"),
+            "{}",
+            e.message
+        );
+        assert!(state.session().vault.is_none(), "still locked");
+
+        let e = open_into_session(&state, Some("not the password"), Rollback::Accept).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::WrongPassword,
+            "the password is still needed"
+        );
+        assert!(state.session().vault.is_none());
+
+        open_into_session(&state, Some(PASSWORD), Rollback::Accept).unwrap();
+        assert_eq!(names(&state), ["alice"]);
+        state.lock();
+        open_into_session(&state, Some(PASSWORD), Rollback::Refuse).unwrap();
+        assert_eq!(names(&state), ["alice"], "the older copy is now the newest");
+    }
 }

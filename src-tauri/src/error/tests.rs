@@ -8,7 +8,7 @@ use super::*;
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Every kind, in declaration order.
-const ALL_KINDS: [ErrorKind; 29] = [
+const ALL_KINDS: [ErrorKind; 30] = [
     ErrorKind::NoVault,
     ErrorKind::VaultExists,
     ErrorKind::NotAVault,
@@ -38,6 +38,7 @@ const ALL_KINDS: [ErrorKind; 29] = [
     ErrorKind::CognitoSetup,
     ErrorKind::Internal,
     ErrorKind::ConfirmationRequired,
+    ErrorKind::RolledBack,
 ];
 
 /// The position of `kind` in [`ALL_KINDS`]; no wildcard arm.
@@ -73,6 +74,7 @@ fn kind_index(kind: ErrorKind) -> usize {
         K::CognitoSetup => 26,
         K::Internal => 27,
         K::ConfirmationRequired => 28,
+        K::RolledBack => 29,
     }
 }
 
@@ -166,9 +168,7 @@ fn vault_file_problems_have_kinds_of_their_own() {
             K::Damaged,
             K::BoundToAnotherDevice,
             K::Tampered,
-            // RolledBack: shown as a tampered file until the app has a kind and an
-            // accept-rollback action of its own.
-            K::Tampered,
+            K::RolledBack,
             K::PasswordRequired,
             K::WrongPassword,
             K::Keystore,

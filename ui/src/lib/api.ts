@@ -10,6 +10,8 @@
 //                                sent while unlocked; otherwise call takeDeepLink after unlock)
 //   "locked"   payload null      the vault locked itself (idle)
 //   "deep-link-error" payload string  a link Sesame was opened with cannot be added
+//   "files-dropped" payload PickedFile[]  files dropped on the window, each with the token
+//                                scanFile takes (only sent while unlocked)
 
 import { cognitoConfigure as configure } from "./bindings";
 
@@ -27,3 +29,6 @@ export interface CognitoPool {
 /** Stores the pool and app client; an empty secret keeps the stored one of the same client. */
 export const cognitoConfigure = (pool: CognitoPool) =>
   configure(pool.region, pool.userPoolId, pool.clientId, pool.clientSecret, pool.endpoint);
+
+/** The shell's event for files dropped on the window (payload `PickedFile[]`). */
+export const FILES_DROPPED = "files-dropped";

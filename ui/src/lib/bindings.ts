@@ -21,7 +21,7 @@ message: string, };
  * The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
  * one in an exhaustive `match` below, so a new variant does not build until it is mapped.
  */
-export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required";
+export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required" | "rolled_back";
 
 /**
  * Where the vault is: what the UI shows (first run, unlock, or the accounts).
@@ -256,6 +256,29 @@ address: string,
 needs_confirmation: boolean, };
 
 /**
+ * A file the user chose: the token commands take, and its name to show.
+ */
+export type PickedFile = { 
+/**
+ * Opaque and good for one use (`scan_file`, `open_backup`, the exports).
+ */
+token: string, 
+/**
+ * The file's name, without its folder.
+ */
+file_name: string, };
+
+/**
+ * What the open dialog is for.
+ */
+export type OpenKind = "import";
+
+/**
+ * What the save dialog saves.
+ */
+export type SaveKind = "sesame_backup" | "aegis_vault" | "otpauth_list";
+
+/**
  * The configured user pool and who is signed in. Tokens never reach the web view.
  */
 export type CognitoStatus = { configured: boolean, region: string | null, user_pool_id: string | null, client_id: string | null, has_client_secret: boolean, endpoint: string | null, signed_in: boolean, 
@@ -345,9 +368,21 @@ export const status = () =>
 export const createVault = (password: string | null) =>
   invoke<null>("create_vault", { password });
 
-/** Unlocks the vault with the device secret and, if it has one, the password. */
+/**
+ * Unlocks the vault with the device secret and, if it has one, the password. A file older
+ * than the newest saved here is refused with `rolled_back` (see `unlock_older_copy`).
+ */
 export const unlock = (password: string | null) =>
   invoke<null>("unlock", { password });
+
+/**
+ * Opens a vault file older than the newest one this device saved (`unlock` answered
+ * `rolled_back`), after the user confirmed it is a copy they put back themselves. The
+ * password is still needed when the vault has one; the older copy then counts as the
+ * newest, and changes saved after it are gone from this device.
+ */
+export const unlockOlderCopy = (password: string | null) =>
+  invoke<null>("unlock_older_copy", { password });
 
 /** Locks now: the keys and every decrypted account leave memory. */
 export const lock = () =>
@@ -414,19 +449,23 @@ export const scanImage = (bytes: number[]) =>
   invoke<Pending>("scan_image", { bytes });
 
 /**
- * A file chosen in the dialog: an image, a list of links, or a Sesame backup (which
- * rejects with `password_required`; then call `open_backup`).
+ * A file the user chose (`pick_open_file`) or dropped (`files-dropped`), by its token: an
+ * image, a list of links, or an encrypted file (which rejects with `password_required`
+ * and keeps the token good for `open_backup`).
  */
-export const scanFile = (path: string) =>
-  invoke<Pending>("scan_file", { path });
+export const scanFile = (fileToken: string) =>
+  invoke<Pending>("scan_file", { fileToken });
 
 /** Every QR code on every screen (Sesame's own window is hidden meanwhile). */
 export const scanScreen = () =>
   invoke<Pending>("scan_screen");
 
-/** An encrypted file (a Sesame backup or another app's export) and its password. */
-export const openBackup = (path: string, password: string) =>
-  invoke<Pending>("open_backup", { path, password });
+/**
+ * An encrypted file (a Sesame backup or another app's export), by the token of the
+ * user's choice, and its password. A wrong password keeps the token good for a retry.
+ */
+export const openBackup = (fileToken: string, password: string) =>
+  invoke<Pending>("open_backup", { fileToken, password });
 
 /** An encrypted file's bytes (picked in the web view) and its password. */
 export const openBackupBytes = (bytes: number[], password: string) =>
@@ -451,20 +490,32 @@ export const discardPending = (pendingId: string) =>
 export const takeDeepLink = () =>
   invoke<Pending | null>("take_deep_link");
 
+/** The native open dialog. `null` when the user cancels. */
+export const pickOpenFile = (kind: OpenKind) =>
+  invoke<PickedFile | null>("pick_open_file", { kind });
+
+/**
+ * The native save dialog, offering `suggested_name` (a file name, no folder). `null` when
+ * the user cancels. Choosing an existing file makes the dialog ask "Replace it?" first:
+ * that answer is what lets the export replace it.
+ */
+export const pickSaveFile = (kind: SaveKind, suggestedName: string) =>
+  invoke<PickedFile | null>("pick_save_file", { kind, suggestedName });
+
 /** An encrypted backup protected by `password`; returns how many accounts it holds. */
-export const exportBackup = (path: string, password: string, vaultPassword: string | null, overwrite: boolean) =>
-  invoke<number>("export_backup", { path, password, vaultPassword, overwrite });
+export const exportBackup = (fileToken: string, password: string, vaultPassword: string | null) =>
+  invoke<number>("export_backup", { fileToken, password, vaultPassword });
 
 /**
  * An Aegis vault that Aegis imports: encrypted with `password` (at least 8 characters),
  * or plain when `password` is `None` (after the UI's plaintext warning).
  */
-export const exportAegis = (path: string, password: string | null, vaultPassword: string | null, overwrite: boolean) =>
-  invoke<AegisExported>("export_aegis", { path, password, vaultPassword, overwrite });
+export const exportAegis = (fileToken: string, password: string | null, vaultPassword: string | null) =>
+  invoke<AegisExported>("export_aegis", { fileToken, password, vaultPassword });
 
 /** Every account as an `otpauth://` link, one per line, in plain text. */
-export const exportOtpauth = (path: string, vaultPassword: string | null, overwrite: boolean) =>
-  invoke<number>("export_otpauth", { path, vaultPassword, overwrite });
+export const exportOtpauth = (fileToken: string, vaultPassword: string | null) =>
+  invoke<number>("export_otpauth", { fileToken, vaultPassword });
 
 /** Google Authenticator transfer QR codes (SVG), to scan with a phone. */
 export const exportMigrationQr = (vaultPassword: string | null) =>
@@ -583,6 +634,7 @@ export interface Commands {
   status: { args: Record<string, never>; result: Status };
   create_vault: { args: { password: string | null }; result: null };
   unlock: { args: { password: string | null }; result: null };
+  unlock_older_copy: { args: { password: string | null }; result: null };
   lock: { args: Record<string, never>; result: null };
   change_password: { args: { oldPassword: string | null; newPassword: string | null }; result: null };
   touch: { args: Record<string, never>; result: null };
@@ -596,17 +648,19 @@ export interface Commands {
   reveal_secret: { args: { id: string; password: string | null }; result: Revealed };
   parse_link: { args: { text: string }; result: Pending };
   scan_image: { args: { bytes: number[] }; result: Pending };
-  scan_file: { args: { path: string }; result: Pending };
+  scan_file: { args: { fileToken: string }; result: Pending };
   scan_screen: { args: Record<string, never>; result: Pending };
-  open_backup: { args: { path: string; password: string }; result: Pending };
+  open_backup: { args: { fileToken: string; password: string }; result: Pending };
   open_backup_bytes: { args: { bytes: number[]; password: string }; result: Pending };
   add_manual: { args: { account: ManualAccount }; result: AccountView };
   confirm_pending: { args: { pendingId: string; indices: number[] }; result: AccountView[] };
   discard_pending: { args: { pendingId: string }; result: null };
   take_deep_link: { args: Record<string, never>; result: Pending | null };
-  export_backup: { args: { path: string; password: string; vaultPassword: string | null; overwrite: boolean }; result: number };
-  export_aegis: { args: { path: string; password: string | null; vaultPassword: string | null; overwrite: boolean }; result: AegisExported };
-  export_otpauth: { args: { path: string; vaultPassword: string | null; overwrite: boolean }; result: number };
+  pick_open_file: { args: { kind: OpenKind }; result: PickedFile | null };
+  pick_save_file: { args: { kind: SaveKind; suggestedName: string }; result: PickedFile | null };
+  export_backup: { args: { fileToken: string; password: string; vaultPassword: string | null }; result: number };
+  export_aegis: { args: { fileToken: string; password: string | null; vaultPassword: string | null }; result: AegisExported };
+  export_otpauth: { args: { fileToken: string; vaultPassword: string | null }; result: number };
   export_migration_qr: { args: { vaultPassword: string | null }; result: string[] };
   get_settings: { args: Record<string, never>; result: Settings };
   set_settings: { args: { settings: Settings }; result: Settings };

@@ -6,6 +6,8 @@
 //   ?pw=0        the vault has no password
 //   ?deeplink=1  the app "was opened" with an otpauth:// link
 //   ?slow=1      every command takes 600 ms
+//   ?rollback=1  the vault file is an older copy: unlock answers rolled_back until the
+//                user opens the older copy
 //   ?cognito=configured | signed_in   a Cognito user pool is set up (and signed in to)
 // The mock accepts any password except "wrong". window.sesameMock.lock() locks as the
 // idle timer would.
@@ -183,10 +185,25 @@ export function installDevMock(): void {
         }
       : null;
   const pendings = new Map<string, PendingAccount[]>();
+  let rolledBack = params.get("rollback") === "1";
   let seq = 0;
   let lastActivity = Date.now();
   const fail = (kind: AppError["kind"], message: string): never => {
     throw { kind, message } satisfies AppError;
+  };
+  /** File choices by token, as the shell's PathGrants keeps them (names only here). */
+  const grants = new Map<string, string>();
+  const grant = (fileName: string) => {
+    const token = `t${++seq}`;
+    grants.set(token, fileName);
+    return { token, file_name: fileName };
+  };
+  /** The file a token stands for; spent unless `keep` (a password retry keeps it). */
+  const granted = (token: string, keep = false): string => {
+    const name = grants.get(token);
+    if (name === undefined) return fail("not_found", "That file choice was used already or has expired: choose the file again.");
+    if (!keep) grants.delete(token);
+    return name;
   };
   const needUnlocked = () => {
     if (state === "no_vault") fail("no_vault", "There is no vault yet.");
@@ -287,6 +304,15 @@ export function installDevMock(): void {
       if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
       if (args.password === "keystore") fail("keystore", "The system keyring is locked.");
       if (args.password === "elsewhere") fail("bound_to_another_device", "This vault is bound to another device.");
+      if (rolledBack) fail("rolled_back", "This vault file is older than the last one saved on this device: it holds save 3, and this device last saved 5. An older copy was put in place of the newest one, by a restore, a sync tool or someone else. Nothing was changed.");
+      state = "unlocked";
+      lastActivity = Date.now();
+      return null;
+    },
+    unlock_older_copy: (args) => {
+      if (hasPassword && !args.password) fail("password_required", "This vault needs its password.");
+      if (args.password === "wrong") fail("wrong_password", "Wrong password. Check Caps Lock and try again.");
+      rolledBack = false;
       state = "unlocked";
       lastActivity = Date.now();
       return null;
@@ -366,12 +392,24 @@ export function installDevMock(): void {
         }),
       ]);
     },
+    pick_open_file: () => {
+      needUnlocked();
+      return grant(params.get("pick") ?? "sesame-backup.sesame");
+    },
+    pick_save_file: (args) => {
+      needUnlocked();
+      return grant(args.suggestedName);
+    },
     scan_file: (args) => {
-      if (String(args.path).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
+      // A file that needs a password keeps its token for open_backup, as in the shell.
+      if (granted(args.fileToken, true).endsWith(".sesame")) fail("password_required", "This backup is encrypted: enter its password.");
+      grants.delete(args.fileToken);
       return newPending("file", [pendingAccount("Reddit", "u/alice")]);
     },
     open_backup: (args) => {
+      granted(args.fileToken, true);
       if (args.password === "wrong") fail("wrong_password", "Wrong backup password.");
+      grants.delete(args.fileToken);
       return newPending("backup", [
         pendingAccount("GitHub", "alice@example.com", { duplicate: isDuplicate("GitHub", "alice@example.com") }),
         pendingAccount("Atlassian", "alice@acme-corp.example"),
@@ -381,7 +419,7 @@ export function installDevMock(): void {
         }),
       ]);
     },
-    open_backup_bytes: (args) => shell.open_backup({ path: "(picked in the web view)", password: args.password }),
+    open_backup_bytes: (args) => shell.open_backup({ fileToken: grant("picked in the web view").token, password: args.password }),
     add_manual: (args) => {
       needUnlocked();
       const m = args.account;
@@ -421,16 +459,19 @@ export function installDevMock(): void {
     },
     export_aegis: (args) => {
       needUnlocked();
+      granted(args.fileToken);
       needVaultPassword(args.vaultPassword);
       return { written: accounts.length, left_out: [] };
     },
     export_backup: (args) => {
       needUnlocked();
+      granted(args.fileToken);
       needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
     export_otpauth: (args) => {
       needUnlocked();
+      granted(args.fileToken);
       needVaultPassword(args.vaultPassword);
       return accounts.length;
     },
@@ -465,14 +506,8 @@ export function installDevMock(): void {
     },
     ...cognito,
   };
-  /** Plugin commands the UI calls (file dialogs). */
-  const plugins: Record<string, (args: Record<string, unknown>) => unknown> = {
-    "plugin:dialog|open": () => params.get("pick") ?? "/home/alice/Downloads/sesame-backup.sesame",
-    "plugin:dialog|save": (args) => {
-      const o = (args.options ?? {}) as { defaultPath?: string };
-      return `/home/alice/Documents/${o.defaultPath ?? "export"}`;
-    },
-  };
+  /** Plugin commands the UI calls (none: the file dialogs are the shell's commands). */
+  const plugins: Record<string, (args: Record<string, unknown>) => unknown> = {};
 
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     if (slow) await new Promise((r) => setTimeout(r, 600));

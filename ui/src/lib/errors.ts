@@ -31,6 +31,7 @@ const KINDS = new Set<AppError["kind"]>([
   "cognito_setup",
   "internal",
   "confirmation_required",
+  "rolled_back",
 ]);
 
 export function isAppError(e: unknown): e is AppError {
@@ -68,6 +69,8 @@ export function adviceFor(kind: AppError["kind"]): string | null {
       return "Sesame found a file where its vault should be, but it is not a vault. Move it away to start a new vault.";
     case "tampered":
       return "If you did not change the vault file yourself, someone else may have. Restore the previous version named above, or move the vault file away, create a new vault and import a backup export.";
+    case "rolled_back":
+      return "If you put this older copy back yourself (restoring a backup of the vault file), you can open it: accounts added or changed after it was saved are then gone from this computer. Otherwise put the newest vault file back.";
     case "network":
       return "Sesame could not reach Amazon Cognito. Check the internet connection, and the endpoint in the Cognito settings if you set one, then try again.";
     case "cognito_setup":

@@ -1,5 +1,6 @@
-// Reading files and pasted or dropped images into the bytes the shell scans.
-import { open, save } from "@tauri-apps/plugin-dialog";
+// Reading pasted or dropped images into the bytes the shell scans, and choosing files in
+// the shell's native dialogs (the web view gets a token for the choice, never a path).
+import { pickOpenFile, pickSaveFile, type PickedFile, type SaveKind } from "./api";
 
 /** A File or Blob as a plain byte array (what `scan_image` takes), via FileReader. */
 export function readBytes(blob: Blob): Promise<number[]> {
@@ -40,21 +41,14 @@ const IMPORT_EXTENSION = new RegExp(`\\.(${IMPORT_EXTENSIONS.join("|")})$`, "i")
 /** The `accept` of the web view's file input. */
 export const IMPORT_ACCEPT = ["image/*", ...IMPORT_EXTENSIONS.map((e) => `.${e}`)].join(",");
 
-export const IMPORT_FILTERS = [
-  { name: "Images, link lists, backups and exports", extensions: IMPORT_EXTENSIONS },
-  { name: "All files", extensions: ["*"] },
-];
-
-/** The native open dialog; null when the user cancels. */
-export async function chooseFile(title: string): Promise<string | null> {
-  const picked = await open({ title, multiple: false, directory: false, filters: IMPORT_FILTERS });
-  return typeof picked === "string" ? picked : null;
+/** The shell's open dialog for a file to import; null when the user cancels. */
+export function chooseFile(): Promise<PickedFile | null> {
+  return pickOpenFile("import");
 }
 
-/** The native save dialog; null when the user cancels. */
-export async function chooseSavePath(title: string, defaultPath: string, extension: string, kind: string): Promise<string | null> {
-  const path = await save({ title, defaultPath, filters: [{ name: kind, extensions: [extension] }] });
-  return path ?? null;
+/** The shell's save dialog offering `suggestedName`; null when the user cancels. */
+export function chooseSaveFile(kind: SaveKind, suggestedName: string): Promise<PickedFile | null> {
+  return pickSaveFile(kind, suggestedName);
 }
 
 /** "sesame-backup-2024-05-01.sesame" */

@@ -1,7 +1,7 @@
 // Which dialog the vault screen shows (at most one), and how one leads to the next: the
 // Add dialog to the confirmation of what it found and back, a failed drop or paste to the
 // Add dialog with its error.
-import type { AccountView, AppError, Pending } from "./api";
+import type { AccountView, AppError, Pending, PickedFile } from "./api";
 import type { AddTab } from "./types";
 
 export type VaultDialog =
@@ -20,7 +20,7 @@ export interface AddFailure {
   tab: AddTab;
   error: AppError | null;
   /** A dropped backup file: the Add dialog asks for its password. */
-  backupPath: string | null;
+  backupFile: PickedFile | null;
 }
 
 export class DialogRoute {
@@ -28,7 +28,7 @@ export class DialogRoute {
   /** The Add dialog's tab, kept between openings. */
   addTab = $state<AddTab>("image");
   addError = $state<AppError | null>(null);
-  addBackup = $state<string | null>(null);
+  addBackup = $state<PickedFile | null>(null);
 
   get isOpen(): boolean {
     return this.current !== null;
@@ -69,7 +69,7 @@ export class DialogRoute {
   addFailed(f: AddFailure): void {
     this.addTab = f.tab;
     this.addError = f.error;
-    this.addBackup = f.backupPath;
+    this.addBackup = f.backupFile;
     this.current = { type: "add" };
   }
 

@@ -32,9 +32,9 @@ describe("DialogRoute", () => {
 
   it("opens the Add dialog with a failed drop's error, and forgets it on close", () => {
     const r = new DialogRoute();
-    r.addFailed({ tab: "image", error: null, backupPath: "/tmp/b.sesame" });
+    r.addFailed({ tab: "image", error: null, backupFile: { token: "t1", file_name: "b.sesame" } });
     expect(r.current).toEqual({ type: "add" });
-    expect(r.addBackup).toBe("/tmp/b.sesame");
+    expect(r.addBackup).toEqual({ token: "t1", file_name: "b.sesame" });
     r.close();
     expect(r.current).toBeNull();
     expect(r.addBackup).toBeNull();

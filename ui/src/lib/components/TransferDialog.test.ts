@@ -10,7 +10,7 @@ const pending = { pending_id: "b1", source: "backup", accounts: [], format: null
 describe("TransferDialog", () => {
   it("asks for the password of a Sesame backup", async () => {
     const shell = fakeShell({
-      "plugin:dialog|open": () => "/home/alice/old.sesame",
+      pick_open_file: () => ({ token: "tok-old", file_name: "old.sesame" }),
       scan_file: reject("password_required", "This backup is encrypted."),
       open_backup: () => pending,
     });
@@ -21,14 +21,15 @@ describe("TransferDialog", () => {
     await fireEvent.input(pw, { target: { value: "backup pw" } });
     await fireEvent.click(screen.getByTestId("backup-open"));
     await waitFor(() => expect(onpending).toHaveBeenCalledWith(pending));
-    expect(shell.argsOf("scan_file")).toEqual([{ path: "/home/alice/old.sesame" }]);
-    expect(shell.argsOf("open_backup")).toEqual([{ path: "/home/alice/old.sesame", password: "backup pw" }]);
+    expect(shell.argsOf("pick_open_file")).toEqual([{ kind: "import" }]);
+    expect(shell.argsOf("scan_file")).toEqual([{ fileToken: "tok-old" }]);
+    expect(shell.argsOf("open_backup")).toEqual([{ fileToken: "tok-old", password: "backup pw" }]);
   });
 
   it("asks for the password of another app's encrypted export, in the words the shell used", async () => {
     const fromExport = { ...pending, source: "file", format: "2FAS" };
     const shell = fakeShell({
-      "plugin:dialog|open": () => "/home/alice/2fas-backup.2fas",
+      pick_open_file: () => ({ token: "tok-2fas", file_name: "2fas-backup.2fas" }),
       scan_file: reject("password_required", "This 2FAS export is encrypted: enter the password it was saved with."),
       open_backup: () => fromExport,
     });
@@ -41,12 +42,12 @@ describe("TransferDialog", () => {
     await fireEvent.input(pw, { target: { value: "2fas pw" } });
     await fireEvent.click(screen.getByTestId("backup-open"));
     await waitFor(() => expect(onpending).toHaveBeenCalledWith(fromExport));
-    expect(shell.argsOf("open_backup")).toEqual([{ path: "/home/alice/2fas-backup.2fas", password: "2fas pw" }]);
+    expect(shell.argsOf("open_backup")).toEqual([{ fileToken: "tok-2fas", password: "2fas pw" }]);
   });
 
   it("asks for the vault password before an export when the vault has one", async () => {
     const shell = fakeShell({
-      "plugin:dialog|save": () => "/home/alice/links.txt",
+      pick_save_file: () => ({ token: "tok-links", file_name: "links.txt" }),
       export_otpauth: () => 3,
       status: () => ({ ...NO_PASSWORD, has_password: true }),
     });
@@ -57,12 +58,12 @@ describe("TransferDialog", () => {
     expect(shell.argsOf("export_otpauth")).toEqual([]);
     await fireEvent.input(vaultPw, { target: { value: "vault pw" } });
     await fireEvent.click(screen.getByTestId("export-otpauth"));
-    await waitFor(() => expect(shell.argsOf("export_otpauth")).toEqual([{ path: "/home/alice/links.txt", vaultPassword: "vault pw", overwrite: true }]));
+    await waitFor(() => expect(shell.argsOf("export_otpauth")).toEqual([{ fileToken: "tok-links", vaultPassword: "vault pw" }]));
   });
 
   it("exports a backup only with the password typed twice", async () => {
     const shell = fakeShell({
-      "plugin:dialog|save": () => "/home/alice/b.sesame",
+      pick_save_file: () => ({ token: "tok-b", file_name: "b.sesame" }),
       export_backup: () => 4,
       status: () => NO_PASSWORD,
     });
@@ -75,15 +76,16 @@ describe("TransferDialog", () => {
     expect(shell.argsOf("export_backup")).toEqual([]);
     await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "one" } });
     await fireEvent.click(screen.getByTestId("export-backup-save"));
-    await waitFor(() => expect(shell.argsOf("export_backup")).toEqual([{ path: "/home/alice/b.sesame", password: "one", vaultPassword: null, overwrite: true }]));
+    await waitFor(() => expect(shell.argsOf("export_backup")).toEqual([{ fileToken: "tok-b", password: "one", vaultPassword: null }]));
+    expect(shell.argsOf("pick_save_file")).toEqual([{ kind: "sesame_backup", suggestedName: expect.stringMatching(/^sesame-backup-\d{4}-\d\d-\d\d\.sesame$/) }]);
     const saved = await screen.findByText(/Saved 4 accounts/);
-    expect(saved.textContent).toMatch(/^Saved 4 accounts to \/home\/alice\/b\.sesame\. Keep the password/);
+    expect(saved.textContent).toMatch(/^Saved 4 accounts to b\.sesame\. Keep the password/);
     expect(saved.closest('[role="status"]')).not.toBeNull();
   });
 
   it("exports an encrypted Aegis vault with the same password form", async () => {
     const shell = fakeShell({
-      "plugin:dialog|save": () => "/home/alice/aegis.json",
+      pick_save_file: () => ({ token: "tok-aegis", file_name: "aegis.json" }),
       status: () => NO_PASSWORD,
       export_aegis: () => ({ written: 3, left_out: ["Old: bob — MD5 codes: Aegis cannot compute them"] }),
     });
@@ -94,10 +96,10 @@ describe("TransferDialog", () => {
     await fireEvent.input(screen.getByTestId("export-backup-password"), { target: { value: "aegis pw 123" } });
     await fireEvent.input(screen.getByTestId("export-backup-password-confirm"), { target: { value: "aegis pw 123" } });
     await fireEvent.click(screen.getByTestId("export-backup-save"));
-    await waitFor(() => expect(shell.argsOf("export_aegis")).toEqual([{ path: "/home/alice/aegis.json", password: "aegis pw 123", vaultPassword: null, overwrite: true }]));
+    await waitFor(() => expect(shell.argsOf("export_aegis")).toEqual([{ fileToken: "tok-aegis", password: "aegis pw 123", vaultPassword: null }]));
     expect(shell.argsOf("export_backup")).toEqual([]);
     const dialog = screen.getByTestId("transfer-dialog");
-    await waitFor(() => expect(dialog.textContent).toContain("Saved 3 accounts to /home/alice/aegis.json as an encrypted Aegis vault"));
+    await waitFor(() => expect(dialog.textContent).toContain("Saved 3 accounts to aegis.json as an encrypted Aegis vault"));
     expect(dialog.textContent).toContain("Left out (Aegis cannot hold them): Old: bob — MD5 codes");
   });
 
