@@ -182,7 +182,8 @@ pub fn is_backup(bytes: &[u8]) -> bool {
 /// For the `backup_open` fuzz target, which skips the key derivation of costly headers.
 #[doc(hidden)]
 pub fn kdf_cost(bytes: &[u8]) -> Option<KdfCost> {
-    Some(container::split::<Header>(LAYOUT, bytes).ok()?.header.kdf.cost)
+    let parts = container::split::<Header>(LAYOUT, bytes).ok()?;
+    Some(parts.header.kdf.cost)
 }
 
 /// Decrypts a backup file's bytes.
