@@ -654,6 +654,73 @@ fn two_devices_of_one_user_sync_and_merge_on_dynamodb() {
     two_devices_of_one_user_sync_and_merge(Engine::Dynamodb);
 }
 
+/// `sync disable --delete-remote` on A: asks first (refused without a terminal or --yes),
+/// then the server holds nothing of alice (not a byte of her `sub` in the SQLite files or
+/// the table), A keeps its accounts with sync off, B is told the server holds nothing, and
+/// bob's data is untouched.
+fn delete_remote_removes_the_users_data_and_tells_the_other_devices(engine: Engine) {
+    let server = Server::start(engine);
+    let a = Device::signed_in("alice");
+    a.add(&account("Wipeco", "w1", 0x5eed_0a01, false).link);
+    a.add(&account("Wipeco", "w2", 0x5eed_0a02, true).link);
+    a.enable(&server, PASSPHRASE);
+    a.sync();
+    let b = Device::signed_in("alice");
+    b.enable(&server, PASSPHRASE);
+    assert_eq!(b.sync()["pulled"], 2);
+    let bob = Device::signed_in("bob");
+    bob.add(&account("Keepco", "k", 0x5eed_0a03, false).link);
+    bob.enable(&server, "bob's passphrase");
+    bob.sync();
+    let alice_sub = a.status()["user"].as_str().unwrap().to_owned();
+    let bob_sub = bob.status()["user"].as_str().unwrap().to_owned();
+    assert!(contains(&server.stored_bytes(), &alice_sub));
+
+    let err = a.home.fail(&["sync", "disable", "--delete-remote"], "");
+    assert!(err.contains("needs a confirmation"), "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(a.status()["enabled"], true, "nothing happened unconfirmed");
+    assert_eq!(b.sync()["pulled"], 0, "the data is still there");
+
+    let out = a
+        .home
+        .ok(&["sync", "disable", "--delete-remote", "--yes"], "");
+    assert!(out.contains("Deleted"), "{out}");
+    assert_eq!(a.status()["enabled"], false);
+    assert_eq!(a.accounts().len(), 2, "A keeps its accounts");
+
+    let stored = server.stored_bytes();
+    assert!(
+        !contains(&stored, &alice_sub),
+        "{engine:?} still holds a record of alice"
+    );
+    assert!(contains(&stored, &bob_sub), "{engine:?} lost bob's data");
+
+    let err = b.sync_fails();
+    assert!(err.contains("holds nothing for this user"), "{err}");
+    assert!(err.contains("sesame sync enable"), "{err}");
+    assert_eq!(b.accounts().len(), 2, "B keeps its accounts");
+
+    assert_eq!(bob.sync()["pulled"], 0);
+    let other = Device::signed_in("bob");
+    other.enable(&server, "bob's passphrase");
+    assert_eq!(
+        other.sync()["pulled"],
+        1,
+        "bob's account is still on the server"
+    );
+}
+
+#[test]
+fn delete_remote_removes_the_users_data_and_tells_the_other_devices_on_sqlite() {
+    delete_remote_removes_the_users_data_and_tells_the_other_devices(Engine::Sqlite);
+}
+
+#[test]
+fn delete_remote_removes_the_users_data_and_tells_the_other_devices_on_dynamodb() {
+    delete_remote_removes_the_users_data_and_tells_the_other_devices(Engine::Dynamodb);
+}
+
 #[test]
 fn a_wrong_passphrase_is_refused_and_a_revoked_device_is_told_it_was_removed() {
     let server = Server::start(Engine::Sqlite);

@@ -122,7 +122,9 @@ pub enum SyncError {
     #[error(transparent)]
     Vault(#[from] VaultError),
     /// The server has no sync key (sync was turned off with the remote data deleted).
-    #[error("the sync server has no sync key for this user any more; turn sync off and on again")]
+    #[error(
+        "the sync server holds nothing for this user any more (the synced data was deleted from another device); the accounts stay here"
+    )]
     NoKeyOnServer,
     /// The key on the server is not the one this device syncs with.
     #[error("the sync key on the server is not this device's; it was reset from another device")]
@@ -239,6 +241,16 @@ async fn send<T: SyncTransport>(
     }
 }
 
+/// Why the server's seq is behind what this device read: the user's data was deleted there
+/// (`sync disable --delete-remote` on another device), perhaps set up again with a new key.
+async fn went_back<T: SyncTransport>(transport: &T) -> SyncError {
+    match transport.get_key().await {
+        Ok(None) => SyncError::NoKeyOnServer,
+        Ok(Some(_)) => SyncError::KeyMismatch,
+        Err(e) => e.into(),
+    }
+}
+
 /// One sync round (see the module comment). `checkpoint` must save `accounts` and `state`
 /// (the vault) before returning `Ok`; it runs before each push is sent and at the end.
 pub async fn sync_round<T: SyncTransport>(
@@ -273,7 +285,7 @@ pub async fn sync_round<T: SyncTransport>(
     loop {
         let page = transport.get_items(state.seq, PAGE_LIMIT).await?;
         if page.items.iter().any(|i| i.seq <= state.seq) || page.seq < state.seq {
-            return Err(TransportError::Protocol("a page went back in seq".into()).into());
+            return Err(went_back(transport).await);
         }
         for item in &page.items {
             if full {

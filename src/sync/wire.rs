@@ -197,6 +197,13 @@ pub struct Devices {
     pub devices: Vec<Device>,
 }
 
+/// `DELETE /v1/data` → 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataDeleted {
+    /// How many records the server deleted (0: it held nothing of the user).
+    pub deleted: u64,
+}
+
 /// Any other error body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

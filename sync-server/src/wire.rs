@@ -275,6 +275,15 @@ pub struct Devices {
     pub devices: Vec<Device>,
 }
 
+/// `DELETE /v1/data`: what was deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DataDeleted {
+    /// How many stored records went (the key, items, tombstones, devices, request ids and
+    /// counters); 0 when the user had nothing stored.
+    pub deleted: u64,
+}
+
 /// `GET /v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -56,6 +56,7 @@ both_engines!(
     devices_are_recorded_once_and_a_revoked_one_stays_revoked,
     the_item_quota_refuses_a_batch_that_would_pass_it,
     concurrent_batches_of_one_user_each_get_their_own_seqs,
+    deleting_a_user_removes_all_of_theirs_and_nothing_of_another,
 );
 
 const DEVICE: &str = "device-aaaaaaaaaaaaaaaaaaaa";
@@ -507,4 +508,57 @@ fn the_emulator_cancels_a_whole_transaction_when_one_condition_fails() {
             .unwrap();
         assert!(b.item.is_none(), "the cancelled transaction wrote nothing");
     });
+}
+
+async fn deleting_a_user_removes_all_of_theirs_and_nothing_of_another(store: Arc<dyn Store>) {
+    let alice = common::unique("alice-");
+    let bob = common::unique("bob-");
+    for sub in [&alice, &bob] {
+        store
+            .put_key(sub.clone(), None, json!({"owner": sub}), 1)
+            .await
+            .unwrap();
+        store
+            .touch_device(sub.clone(), DEVICE.into(), Some("Laptop".into()), 1)
+            .await
+            .unwrap();
+    }
+    // More than one BatchWriteItem of deletes (25), a tombstone among them.
+    let mut replayed = None;
+    for round in 0..2 {
+        let changes = (0..30)
+            .map(|i| put(&format!("item-{round}-{i}"), 0, b"sealed"))
+            .collect();
+        let first = batch(&alice, changes);
+        replayed = Some(first.clone());
+        applied(&store, first).await;
+    }
+    applied(&store, batch(&alice, vec![delete("item-0-0", 1)])).await;
+    applied(&store, batch(&bob, vec![put("item-0-0", 0, b"bob's")])).await;
+
+    let deleted = store.delete_user(alice.clone()).await.unwrap();
+    // The key, 60 items, the device, 3 request ids and the counters.
+    assert_eq!(deleted, 1 + 60 + 1 + 3 + 1);
+    assert_eq!(store.get_key(alice.clone()).await.unwrap(), None);
+    let page = store.items(alice.clone(), 0, 1000).await.unwrap();
+    assert!(
+        page.items.is_empty() && page.seq == 0 && !page.more,
+        "{page:?}"
+    );
+    assert!(store.devices(alice.clone()).await.unwrap().is_empty());
+    // The request ids went too: the same request is a new batch, from seq 1.
+    let again = applied(&store, replayed.unwrap()).await;
+    assert_eq!(again.applied[0].seq, 1);
+    // 30 items, one request id, the counters.
+    assert_eq!(store.delete_user(alice.clone()).await.unwrap(), 30 + 1 + 1);
+    assert_eq!(store.delete_user(alice).await.unwrap(), 0);
+
+    assert_eq!(
+        store.get_key(bob.clone()).await.unwrap().unwrap().key,
+        json!({"owner": bob})
+    );
+    let bobs = store.items(bob.clone(), 0, 500).await.unwrap();
+    assert_eq!(bobs.items.len(), 1);
+    assert_eq!(bobs.items[0].data.as_ref().unwrap().0, b"bob's");
+    assert_eq!(store.devices(bob).await.unwrap().len(), 1);
 }

@@ -16,9 +16,9 @@ use aws_sdk_dynamodb as ddb;
 use ddb::config::{BehaviorVersion, Credentials, Region};
 use ddb::error::{DisplayErrorContext, SdkError};
 use ddb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Get, KeySchemaElement, KeyType,
-    LocalSecondaryIndex, Projection, ProjectionType, Put, ScalarAttributeType,
-    TimeToLiveSpecification, TransactGetItem, TransactWriteItem,
+    AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, Get, KeySchemaElement,
+    KeyType, LocalSecondaryIndex, Projection, ProjectionType, Put, ScalarAttributeType,
+    TimeToLiveSpecification, TransactGetItem, TransactWriteItem, WriteRequest,
 };
 use serde_json::Value;
 
@@ -32,6 +32,10 @@ use crate::wire::{Blob, Device, Item, ItemsApplied, ItemsPage, KeyRecord};
 pub const SEQ_INDEX: &str = "by_seq";
 /// How often a batch is decided again after losing a race with another of the user's.
 const ATTEMPTS: usize = 8;
+/// The most deletes in one `BatchWriteItem`.
+const DELETES_PER_BATCH: usize = 25;
+/// How often `BatchWriteItem`'s unprocessed deletes are sent again before giving up.
+const UNPROCESSED_ATTEMPTS: u32 = 10;
 
 type Attrs = HashMap<String, AttributeValue>;
 
@@ -653,6 +657,92 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// Deletes the user's partition: `KEY` first (so no device unwraps it any more), then
+    /// every record a `Query` of the partition finds, in `BatchWriteItem`s of 25, until a
+    /// query finds nothing (records written meanwhile go too).
+    async fn delete_user(&self, sub: &str) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        if self.get(sub, "KEY".into()).await?.is_some() {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key_of(sub, "KEY".into())))
+                .send()
+                .await
+                .map_err(sdk_failed)?;
+            deleted += 1;
+        }
+        loop {
+            let mut keys = Vec::new();
+            let mut start = None;
+            loop {
+                let out = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", pk(sub))
+                    .projection_expression("pk, sk")
+                    .consistent_read(true)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(sdk_failed)?;
+                keys.extend(out.items().iter().cloned());
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+            if keys.is_empty() {
+                return Ok(deleted);
+            }
+            for chunk in keys.chunks(DELETES_PER_BATCH) {
+                let requests = chunk
+                    .iter()
+                    .map(|key| {
+                        Ok(WriteRequest::builder()
+                            .delete_request(
+                                DeleteRequest::builder()
+                                    .set_key(Some(key.clone()))
+                                    .build()
+                                    .map_err(failed)?,
+                            )
+                            .build())
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                self.delete_batch(requests).await?;
+                deleted += chunk.len() as u64;
+            }
+        }
+    }
+
+    /// One `BatchWriteItem` of deletes, sending what DynamoDB left unprocessed again.
+    async fn delete_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for attempt in 0..UNPROCESSED_ATTEMPTS {
+            let out = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, requests)
+                .send()
+                .await
+                .map_err(sdk_failed)?;
+            requests = out
+                .unprocessed_items
+                .and_then(|mut left| left.remove(&self.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(5))).await;
+        }
+        Err(failed(
+            "DynamoDB kept leaving deletes unprocessed (throttled); try again",
+        ))
+    }
+}
+
 impl Store for DynamoStore {
     fn kind(&self) -> &'static str {
         "dynamodb"
@@ -705,5 +795,9 @@ impl Store for DynamoStore {
         device: String,
     ) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move { DynamoStore::revoke_device(self, &sub, &device).await })
+    }
+
+    fn delete_user(&self, sub: String) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move { DynamoStore::delete_user(self, &sub).await })
     }
 }

@@ -130,6 +130,9 @@ pub trait Store: Send + Sync {
     /// Revokes a device; false when the user has no such device.
     fn revoke_device(&self, sub: String, device: String)
     -> BoxFuture<'_, Result<bool, StoreError>>;
+    /// Deletes everything of the user: key, items, devices, counters, request ids. Returns
+    /// how many records went.
+    fn delete_user(&self, sub: String) -> BoxFuture<'_, Result<u64, StoreError>>;
 }
 
 /// Why a batch is refused before it reaches the store.

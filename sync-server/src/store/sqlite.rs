@@ -62,9 +62,12 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        // An answered batch survives a power cut.
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(failed)?;
+        // An answered batch survives a power cut; deleted records (a user's data, purged
+        // tombstones) are overwritten with zeros, not left in free pages.
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+        )
+        .map_err(failed)?;
         conn.execute_batch(SCHEMA).map_err(failed)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
@@ -334,6 +337,21 @@ impl Store for SqliteStore {
                 "UPDATE devices SET revoked = 1 WHERE sub = ?1 AND id = ?2",
                 [&sub, &device],
             )? > 0)
+        })
+    }
+
+    fn delete_user(&self, sub: String) -> BoxFuture<'_, Result<u64, StoreError>> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut deleted = 0;
+            for table in ["keys", "items", "devices", "requests", "users"] {
+                deleted += tx.execute(&format!("DELETE FROM {table} WHERE sub = ?1"), [&sub])?;
+            }
+            tx.commit()?;
+            // The write-ahead log still holds the pages as they were: fold it into the
+            // database and empty it, so no copy of the user's records is left.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(deleted as u64)
         })
     }
 }
