@@ -25,7 +25,8 @@ use crate::vault::VaultError;
 /// How many times a round pushes again after conflicts before giving up for this round.
 pub const MAX_PUSH_ATTEMPTS: usize = 5;
 /// How long the server keeps tombstones (90 days), less a day of margin for clocks: a
-/// device that has not synced for longer reads everything again (see [`sync_round`]).
+/// device that has not synced for longer reads everything again (see [`sync_round`]), even
+/// when the server does not say what it purged (`ItemsPage::purged`).
 pub const TOMBSTONE_HORIZON_MS: u64 = 89 * 24 * 60 * 60 * 1000;
 
 /// The answer to `PUT /v1/key`.
@@ -272,10 +273,12 @@ pub async fn sync_round<T: SyncTransport>(
         checkpoint(accounts, state)?;
     }
 
-    // Away longer than tombstones are kept: deletes may have been purged unseen. Read
-    // everything; an item this device knows that is gone from the server is pushed again
-    // (kept rather than lost).
-    let full = state
+    // Tombstones are kept 90 days. A device that may have missed some (the server's
+    // `purged` is past what it read, or by its own clock it was away that long) reads
+    // everything again: an item it knew that is gone was deleted elsewhere (README, "How
+    // changes merge").
+    let before = state.seq;
+    let mut full = state
         .last_sync_ms
         .is_some_and(|last| now_ms.saturating_sub(last) > TOMBSTONE_HORIZON_MS);
     let mut seen = std::collections::BTreeSet::new();
@@ -286,6 +289,11 @@ pub async fn sync_round<T: SyncTransport>(
         let page = transport.get_items(state.seq, PAGE_LIMIT).await?;
         if page.items.iter().any(|i| i.seq <= state.seq) || page.seq < state.seq {
             return Err(went_back(transport).await);
+        }
+        if !full && state.seq > 0 && page.purged > state.seq {
+            full = true;
+            state.seq = 0;
+            continue;
         }
         for item in &page.items {
             if full {
@@ -300,6 +308,11 @@ pub async fn sync_round<T: SyncTransport>(
         }
     }
     if full {
+        // The server's seq never goes back: if it did, its data was deleted (or replaced),
+        // and "gone" would mean that, not a delete.
+        if state.seq < before {
+            return Err(went_back(transport).await);
+        }
         let known = state
             .items
             .values()
@@ -315,7 +328,7 @@ pub async fn sync_round<T: SyncTransport>(
             .filter(|i| !seen.contains(i))
             .collect();
         for item in missing {
-            merge::apply_missing(state, &item);
+            merge::apply_purged(accounts, state, &item, &mut merged);
         }
     }
     merge::fold_duplicates(accounts, state, &mut merged);

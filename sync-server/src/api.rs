@@ -413,6 +413,7 @@ async fn get_items(
             caller.sub,
             query.since.unwrap_or(0),
             limit.min(wire::MAX_LIMIT),
+            state.clock.now_ms(),
         )
         .await?;
     Ok(Json(page))

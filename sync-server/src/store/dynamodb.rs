@@ -5,6 +5,11 @@
 //! (sort key `iseq`). Every read is a `GetItem`, `TransactGetItems` or `Query` on one
 //! partition; no scans.
 //!
+//! Tombstones carry `expires` too (90 days after the delete), so the table's TTL purges
+//! them; until it does (TTL is days late at times) reads hide the expired ones, and `SEQ`
+//! keeps per day the highest tombstone seq ([`TombstoneDays`], attribute `tdays`), which
+//! gives each page its `purged`.
+//!
 //! A batch reads the request id, `SEQ` and its items in one `TransactGetItems`, decides it
 //! with [`super::plan`], and writes them in one `TransactWriteItems` whose conditions
 //! require `SEQ`, each item and the request id to be as read. Two batches of one user that
@@ -22,6 +27,7 @@ use ddb::types::{
 };
 use serde_json::Value;
 
+use super::tombstones::{TOMBSTONE_TTL_MS, TombstoneDays, expired};
 use super::{
     Batch, BatchOutcome, BoxFuture, Counters, DeviceStatus, KeyWrite, LAST_SEEN_EVERY_MS,
     REQUEST_TTL_MS, Store, StoreError,
@@ -246,7 +252,22 @@ fn item_attrs(sub: &str, item: &Item) -> Attrs {
     }
     attrs.insert("modified".into(), n(item.modified));
     attrs.insert("device".into(), s(&item.device));
+    if item.deleted {
+        // The table's TTL (seconds) purges the tombstone once its 90 days are over.
+        attrs.insert(
+            "expires".into(),
+            n((item.modified + TOMBSTONE_TTL_MS).div_ceil(1000)),
+        );
+    }
     attrs
+}
+
+/// The tombstone days kept on a `SEQ` record.
+fn tombstone_days(attrs: &Attrs) -> Result<TombstoneDays, StoreError> {
+    match attrs.get("tdays").and_then(|v| v.as_s().ok()) {
+        Some(json) => serde_json::from_str(json).map_err(failed),
+        None => Ok(TombstoneDays::default()),
+    }
 }
 
 fn key_from(attrs: &Attrs) -> Result<KeyRecord, StoreError> {
@@ -354,7 +375,36 @@ impl DynamoStore {
         }
     }
 
-    async fn items(&self, sub: &str, since: u64, limit: u32) -> Result<ItemsPage, StoreError> {
+    async fn items(
+        &self,
+        sub: &str,
+        since: u64,
+        limit: u32,
+        now: u64,
+    ) -> Result<ItemsPage, StoreError> {
+        // `SEQ` first: a batch writes it with its items in one transaction, so every item
+        // up to this seq is there for the query that follows.
+        let (current, days) = match self.get(sub, "SEQ".into()).await? {
+            Some(attrs) => (get_n(&attrs, "seq")?, tombstone_days(&attrs)?),
+            None => (0, TombstoneDays::default()),
+        };
+        let mut page = self.items_page(sub, since, limit, current).await?;
+        // Past their 90 days but not purged by the TTL yet: gone all the same (`purged`
+        // covers them, and `seq` still moves past them).
+        page.items
+            .retain(|item| !(item.deleted && expired(item.modified, now)));
+        page.purged = days.horizon(now);
+        Ok(page)
+    }
+
+    /// A page of the `by_seq` index.
+    async fn items_page(
+        &self,
+        sub: &str,
+        since: u64,
+        limit: u32,
+        current: u64,
+    ) -> Result<ItemsPage, StoreError> {
         let want = limit as usize + 1;
         let mut candidates = Vec::new();
         let mut bytes = 0;
@@ -384,22 +434,7 @@ impl DynamoStore {
                 break;
             }
         }
-        let current = if candidates.is_empty() {
-            self.counters(sub).await?.seq
-        } else {
-            0
-        };
-        Ok(super::page(candidates, limit, || current))
-    }
-
-    async fn counters(&self, sub: &str) -> Result<Counters, StoreError> {
-        Ok(match self.get(sub, "SEQ".into()).await? {
-            Some(attrs) => Counters {
-                seq: get_n(&attrs, "seq")?,
-                live: get_n(&attrs, "live")?,
-            },
-            None => Counters::default(),
-        })
+        Ok(super::page(candidates, limit, current))
     }
 
     async fn apply(&self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
@@ -460,10 +495,16 @@ impl DynamoStore {
             },
             None => Counters::default(),
         };
+        // A tombstone past its 90 days that the TTL has not purged yet is gone already.
         let current = responses[2..]
             .iter()
             .map(|r| r.item().map(item_from).transpose())
+            .map(|item| item.map(|i| i.filter(|i| !(i.deleted && expired(i.modified, batch.now)))))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut days = match responses[1].item() {
+            Some(attrs) => tombstone_days(attrs)?,
+            None => TombstoneDays::default(),
+        };
         let plan = match super::plan(batch, &current, counters) {
             Ok(plan) => plan,
             Err(refused) => return Ok(Some(refused)),
@@ -472,6 +513,14 @@ impl DynamoStore {
         let mut seq_record = key_of(sub, "SEQ".into());
         seq_record.insert("seq".into(), n(plan.counters.seq));
         seq_record.insert("live".into(), n(plan.counters.live));
+        for item in plan.writes.iter().filter(|i| i.deleted) {
+            days.record(batch.now, item.seq);
+        }
+        days.fold(batch.now);
+        seq_record.insert(
+            "tdays".into(),
+            s(serde_json::to_string(&days).map_err(failed)?),
+        );
         writes.push(if counters.seq == 0 && responses[1].item().is_none() {
             put(
                 &self.table,
@@ -490,7 +539,18 @@ impl DynamoStore {
         for (item, change) in plan.writes.iter().zip(&batch.changes) {
             let attrs = item_attrs(sub, item);
             writes.push(if change.replaces == 0 {
-                put(&self.table, attrs, "attribute_not_exists(pk)", Attrs::new())?
+                put(
+                    &self.table,
+                    attrs,
+                    "attribute_not_exists(pk) OR (deleted = :yes AND modified < :cutoff)",
+                    HashMap::from([
+                        (":yes".to_owned(), AttributeValue::Bool(true)),
+                        (
+                            ":cutoff".to_owned(),
+                            n(batch.now.saturating_sub(TOMBSTONE_TTL_MS)),
+                        ),
+                    ]),
+                )?
             } else {
                 put(
                     &self.table,
@@ -767,8 +827,9 @@ impl Store for DynamoStore {
         sub: String,
         since: u64,
         limit: u32,
+        now: u64,
     ) -> BoxFuture<'_, Result<ItemsPage, StoreError>> {
-        Box::pin(async move { DynamoStore::items(self, &sub, since, limit).await })
+        Box::pin(async move { DynamoStore::items(self, &sub, since, limit, now).await })
     }
 
     fn apply(&self, batch: Batch) -> BoxFuture<'_, Result<BatchOutcome, StoreError>> {

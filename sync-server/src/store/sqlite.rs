@@ -1,6 +1,7 @@
 //! The embedded engine: one SQLite file (bundled SQLite, WAL), one connection used from
 //! tokio's blocking pool, every batch in one `IMMEDIATE` transaction (the seq, the items and
-//! the request id together).
+//! the request id together). A user's tombstones past their 90 days are purged in the
+//! transaction of the user's next batch, and `users.purged` keeps the highest seq purged.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -8,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 
+use super::tombstones::TOMBSTONE_TTL_MS;
 use super::{
     Batch, BatchOutcome, BoxFuture, Counters, DeviceStatus, KeyWrite, LAST_SEEN_EVERY_MS,
     REQUEST_TTL_MS, Store, StoreError,
@@ -16,7 +18,8 @@ use crate::wire::{Blob, Device, Item, ItemsApplied, ItemsPage, KeyRecord};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS users (
-  sub TEXT PRIMARY KEY, seq INTEGER NOT NULL, live INTEGER NOT NULL);
+  sub TEXT PRIMARY KEY, seq INTEGER NOT NULL, live INTEGER NOT NULL,
+  purged INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS keys (
   sub TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL, updated INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS items (
@@ -24,6 +27,7 @@ CREATE TABLE IF NOT EXISTS items (
   deleted INTEGER NOT NULL, data BLOB, modified INTEGER NOT NULL, device TEXT NOT NULL,
   PRIMARY KEY (sub, id));
 CREATE INDEX IF NOT EXISTS items_by_seq ON items (sub, seq);
+CREATE INDEX IF NOT EXISTS tombstones_by_age ON items (sub, modified) WHERE deleted = 1;
 CREATE TABLE IF NOT EXISTS devices (
   sub TEXT NOT NULL, id TEXT NOT NULL, name TEXT, first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL, revoked INTEGER NOT NULL, PRIMARY KEY (sub, id));
@@ -69,6 +73,18 @@ impl SqliteStore {
         )
         .map_err(failed)?;
         conn.execute_batch(SCHEMA).map_err(failed)?;
+        // Databases made before tombstones were purged lack the column.
+        let has_purged: bool = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'purged'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(failed)?;
+        if !has_purged {
+            conn.execute_batch("ALTER TABLE users ADD COLUMN purged INTEGER NOT NULL DEFAULT 0")
+                .map_err(failed)?;
+        }
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -134,6 +150,36 @@ fn counters(conn: &Connection, sub: &str) -> rusqlite::Result<Counters> {
         .unwrap_or_default())
 }
 
+/// The highest seq of the user's purged tombstones so far.
+fn purged(conn: &Connection, sub: &str) -> rusqlite::Result<u64> {
+    Ok(conn
+        .query_row("SELECT purged FROM users WHERE sub = ?1", [sub], |r| {
+            r.get::<_, i64>(0)
+        })
+        .optional()?
+        .unwrap_or(0) as u64)
+}
+
+/// Deletes the user's tombstones past their 90 days at `now`; returns the highest seq
+/// purged so far (the caller stores it in `users.purged`).
+fn purge_tombstones(conn: &Connection, sub: &str, now: u64) -> rusqlite::Result<u64> {
+    let before = purged(conn, sub)?;
+    let cutoff = now.saturating_sub(TOMBSTONE_TTL_MS).min(i64::MAX as u64) as i64;
+    let highest: Option<i64> = conn.query_row(
+        "SELECT MAX(seq) FROM items WHERE sub = ?1 AND deleted = 1 AND modified < ?2",
+        params![sub, cutoff],
+        |r| r.get(0),
+    )?;
+    let Some(highest) = highest else {
+        return Ok(before);
+    };
+    conn.execute(
+        "DELETE FROM items WHERE sub = ?1 AND deleted = 1 AND modified < ?2",
+        params![sub, cutoff],
+    )?;
+    Ok(before.max(highest as u64))
+}
+
 fn apply(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<BatchOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let seen: Option<String> = tx
@@ -146,6 +192,7 @@ fn apply(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<BatchOutcome>
     if let Some(answer) = seen.and_then(|a| serde_json::from_str::<ItemsApplied>(&a).ok()) {
         return Ok(BatchOutcome::Applied(answer));
     }
+    let purged = purge_tombstones(&tx, &batch.sub, batch.now)?;
     let before = counters(&tx, &batch.sub)?;
     let mut current = Vec::with_capacity(batch.changes.len());
     {
@@ -180,11 +227,12 @@ fn apply(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<BatchOutcome>
         }
     }
     tx.execute(
-        "INSERT OR REPLACE INTO users (sub, seq, live) VALUES (?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO users (sub, seq, live, purged) VALUES (?1, ?2, ?3, ?4)",
         params![
             batch.sub,
             plan.counters.seq as i64,
-            plan.counters.live as i64
+            plan.counters.live as i64,
+            purged as i64
         ],
     )?;
     let answer = serde_json::to_string(&plan.answer).expect("an answer serializes");
@@ -242,7 +290,10 @@ impl Store for SqliteStore {
         sub: String,
         since: u64,
         limit: u32,
+        _now: u64,
     ) -> BoxFuture<'_, Result<ItemsPage, StoreError>> {
+        // Tombstones are purged by writes (`purge_tombstones`), so what is stored is
+        // what is listed; `purged` says what went.
         self.run(move |conn| {
             let tx = conn.transaction()?;
             let candidates = {
@@ -255,11 +306,10 @@ impl Store for SqliteStore {
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?
             };
-            let mut seq = None;
-            if candidates.is_empty() {
-                seq = Some(counters(&tx, &sub)?.seq);
-            }
-            Ok(super::page(candidates, limit, || seq.unwrap_or(0)))
+            let current = counters(&tx, &sub)?.seq;
+            let mut page = super::page(candidates, limit, current);
+            page.purged = purged(&tx, &sub)?;
+            Ok(page)
         })
     }
 
