@@ -1,5 +1,5 @@
-//! The embedded engine: one SQLite file (bundled SQLite, WAL), one connection used from
-//! tokio's blocking pool, every batch in one `IMMEDIATE` transaction (the seq, the items and
+//! The embedded engine: one SQLite file (bundled SQLite, WAL), two connections used from
+//! tokio's blocking pool (one writes; one, `query_only`, reads), every batch in one `IMMEDIATE` transaction (the seq, the items and
 //! the request id together). A user's tombstones past their 90 days are purged in the
 //! transaction of the user's next batch, and `users.purged` keeps the highest seq purged.
 
@@ -37,10 +37,12 @@ CREATE TABLE IF NOT EXISTS requests (
 CREATE INDEX IF NOT EXISTS requests_by_age ON requests (created);
 ";
 
-/// The SQLite engine.
+/// The SQLite engine: one connection writes, another reads (WAL lets reads go on while a
+/// write waits for its fsync).
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
 }
 
 fn failed(reason: impl std::fmt::Display) -> StoreError {
@@ -85,18 +87,43 @@ impl SqliteStore {
             conn.execute_batch("ALTER TABLE users ADD COLUMN purged INTEGER NOT NULL DEFAULT 0")
                 .map_err(failed)?;
         }
+        let reader = Connection::open(path)
+            .map_err(|e| failed(format!("cannot open {}: {e}", path.display())))?;
+        reader
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(failed)?;
+        reader
+            .execute_batch("PRAGMA query_only = ON;")
+            .map_err(failed)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
         })
     }
 
-    /// Runs `f` with the connection on the blocking pool.
+    /// Runs `f` with the writing connection on the blocking pool.
     fn run<T, F>(&self, f: F) -> BoxFuture<'static, Result<T, StoreError>>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let conn = self.conn.clone();
+        Self::on(self.conn.clone(), f)
+    }
+
+    /// Runs `f` with the reading connection (`query_only`) on the blocking pool.
+    fn read<T, F>(&self, f: F) -> BoxFuture<'static, Result<T, StoreError>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        Self::on(self.reader.clone(), f)
+    }
+
+    fn on<T, F>(conn: Arc<Mutex<Connection>>, f: F) -> BoxFuture<'static, Result<T, StoreError>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
                 let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -248,13 +275,57 @@ fn apply(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<BatchOutcome>
     Ok(BatchOutcome::Applied(plan.answer))
 }
 
+type DeviceRow = (bool, i64, Option<String>);
+
+fn device_row(conn: &Connection, sub: &str, device: &str) -> rusqlite::Result<Option<DeviceRow>> {
+    conn.query_row(
+        "SELECT revoked, last_seen, name FROM devices WHERE sub = ?1 AND id = ?2",
+        [sub, device],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+}
+
+/// Records the device, or refreshes its `last_seen` and name; says whether it is revoked.
+fn touch(
+    conn: &Connection,
+    sub: &str,
+    device: &str,
+    name: Option<String>,
+    now: u64,
+) -> rusqlite::Result<DeviceStatus> {
+    match device_row(conn, sub, device)? {
+        None => {
+            conn.execute(
+                "INSERT OR IGNORE INTO devices (sub, id, name, first_seen, last_seen, revoked)
+                 VALUES (?1, ?2, ?3, ?4, ?4, 0)",
+                params![sub, device, name, now as i64],
+            )?;
+            Ok(DeviceStatus::Active)
+        }
+        Some((true, _, _)) => Ok(DeviceStatus::Revoked),
+        Some((false, last_seen, old_name)) => {
+            let stale = now.saturating_sub(last_seen as u64) >= LAST_SEEN_EVERY_MS;
+            let renamed = name.is_some() && name != old_name;
+            if stale || renamed {
+                conn.execute(
+                    "UPDATE devices SET last_seen = ?3, name = COALESCE(?4, name)
+                     WHERE sub = ?1 AND id = ?2 AND revoked = 0",
+                    params![sub, device, now as i64, name],
+                )?;
+            }
+            Ok(DeviceStatus::Active)
+        }
+    }
+}
+
 impl Store for SqliteStore {
     fn kind(&self) -> &'static str {
         "sqlite"
     }
 
     fn get_key(&self, sub: String) -> BoxFuture<'_, Result<Option<KeyRecord>, StoreError>> {
-        self.run(move |conn| get_key(conn, &sub))
+        self.read(move |conn| get_key(conn, &sub))
     }
 
     fn put_key(
@@ -294,7 +365,7 @@ impl Store for SqliteStore {
     ) -> BoxFuture<'_, Result<ItemsPage, StoreError>> {
         // Tombstones are purged by writes (`purge_tombstones`), so what is stored is
         // what is listed; `purged` says what went.
-        self.run(move |conn| {
+        self.read(move |conn| {
             let tx = conn.transaction()?;
             let candidates = {
                 let mut stmt = tx.prepare_cached(
@@ -324,42 +395,28 @@ impl Store for SqliteStore {
         name: Option<String>,
         now: u64,
     ) -> BoxFuture<'_, Result<DeviceStatus, StoreError>> {
-        self.run(move |conn| {
-            let known: Option<(bool, i64, Option<String>)> = conn
-                .query_row(
-                    "SELECT revoked, last_seen, name FROM devices WHERE sub = ?1 AND id = ?2",
-                    [&sub, &device],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            match known {
-                None => {
-                    conn.execute(
-                        "INSERT OR IGNORE INTO devices (sub, id, name, first_seen, last_seen, revoked)
-                         VALUES (?1, ?2, ?3, ?4, ?4, 0)",
-                        params![sub, device, name, now as i64],
-                    )?;
-                    Ok(DeviceStatus::Active)
+        Box::pin(async move {
+            // Most requests only read; the writing connection is taken when a device is
+            // new, renamed or last seen over a minute ago.
+            let (s, d) = (sub.clone(), device.clone());
+            let known = self.read(move |conn| device_row(conn, &s, &d)).await?;
+            match &known {
+                Some((true, _, _)) => return Ok(DeviceStatus::Revoked),
+                Some((false, last_seen, old_name))
+                    if now.saturating_sub(*last_seen as u64) < LAST_SEEN_EVERY_MS
+                        && (name.is_none() || &name == old_name) =>
+                {
+                    return Ok(DeviceStatus::Active);
                 }
-                Some((true, _, _)) => Ok(DeviceStatus::Revoked),
-                Some((false, last_seen, old_name)) => {
-                    let stale = now.saturating_sub(last_seen as u64) >= LAST_SEEN_EVERY_MS;
-                    let renamed = name.is_some() && name != old_name;
-                    if stale || renamed {
-                        conn.execute(
-                            "UPDATE devices SET last_seen = ?3, name = COALESCE(?4, name)
-                             WHERE sub = ?1 AND id = ?2 AND revoked = 0",
-                            params![sub, device, now as i64, name],
-                        )?;
-                    }
-                    Ok(DeviceStatus::Active)
-                }
+                _ => {}
             }
+            self.run(move |conn| touch(conn, &sub, &device, name, now))
+                .await
         })
     }
 
     fn devices(&self, sub: String) -> BoxFuture<'_, Result<Vec<Device>, StoreError>> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT id, name, first_seen, last_seen, revoked FROM devices
                  WHERE sub = ?1 ORDER BY first_seen, id",
