@@ -327,6 +327,10 @@ pub async fn sync_round<T: SyncTransport>(
             .chain(tombstones)
             .filter(|i| !seen.contains(i))
             .collect();
+        // Nothing at all where this device had pushed: emptied, not deleted item by item.
+        if state.seq == 0 && !missing.is_empty() {
+            return Err(went_back(transport).await);
+        }
         for item in missing {
             merge::apply_purged(accounts, state, &item, &mut merged);
         }

@@ -98,6 +98,11 @@ impl MemoryServer {
         }
     }
 
+    /// Forgets everything of the user (`DELETE /v1/data`).
+    pub fn wipe(&self) {
+        *self.store.lock().unwrap() = Store::default();
+    }
+
     /// Forgets an item without saying so (a server that predates `purged`).
     pub fn purge_silently(&self, id: &ItemId) {
         self.store.lock().unwrap().items.remove(id);

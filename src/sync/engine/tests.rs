@@ -460,6 +460,20 @@ fn a_device_away_longer_than_tombstones_are_kept_reads_everything_even_if_the_se
     assert_eq!(a.synced(), b.synced(), "both devices agree again");
 }
 
+#[test]
+fn a_device_whose_server_was_emptied_is_told_so_and_keeps_its_accounts() {
+    let server = MemoryServer::default();
+    let (mut a, mut b) = two_devices(&server);
+    a.change(|d| d.add(account("alice", 1), 1));
+    a.sync(DAY).unwrap();
+    b.sync(DAY).unwrap();
+    server.wipe();
+    assert!(matches!(b.sync(2 * DAY), Err(SyncError::NoKeyOnServer)));
+    // Away long enough to read everything again: still an error, nothing deleted here.
+    assert!(matches!(a.sync(100 * DAY), Err(SyncError::NoKeyOnServer)));
+    assert!(a.data.find("alice").is_ok() && b.data.find("alice").is_ok());
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Add(usize, u8),
