@@ -53,7 +53,7 @@ MOBILE_CC_ENV := CC_$(MOBILE_TARGET_VAR)=clang AR_$(MOBILE_TARGET_VAR)=llvm-ar \
 # stays on ring, not aws-lc).
 MOBILE_NEEDS_SYSROOT := aws-lc-sys|aws-lc-fips-sys|openssl-sys|libsqlite3-sys|zstd-sys|libz-sys
 
-.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench fuzz fuzz-campaign fuzz-seeds score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench load fuzz fuzz-campaign fuzz-seeds score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -63,6 +63,7 @@ help:
 	@echo "make bench  criterion benchmarks (release)"
 	@echo "make score  score the QR decoder and the code generator on $(CORPUS)"
 	@echo "make soak   SIGKILL sesame mid-save 1,000 times; nothing acknowledged may be lost"
+	@echo "make load   50 users syncing at once: sync server latency and throughput"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
 	@echo "make fuzz-campaign  every fuzz target to FUZZ_RUNS (default 10 M) executions, with a table"
 
@@ -219,10 +220,19 @@ fuzz-seeds:
 ## (tests/soak.rs). Then SESAME_SYNC_SOAK_KILLS (default 50) `sesame sync now` pushes killed
 ## mid-request, every fifth by killing the sync server: nothing lost or doubled (tests/sync.rs).
 ## Minutes long, so not part of `make test`.
+## The sync measurements (measure_*, load_test_*) run here too, being ignored tests of sync.rs.
 soak:
 	$(CARGO) test --test soak -- --ignored --nocapture
 	$(CARGO) build -p sesame-sync
 	$(CARGO) test --test sync -- --ignored --nocapture
+
+## load: the sync server under SESAME_SYNC_LOAD_USERS (default 50) users, each with its own
+## access token, syncing at once for SESAME_SYNC_LOAD_SECS (default 5) seconds on loopback;
+## p50/p99 per endpoint and requests per second on SQLite and DynamoDB-on-ministack, and the
+## time of a sync with nothing to do (tests/sync.rs; figures in docs/speed.md).
+load:
+	$(CARGO) build -p sesame-sync
+	$(CARGO) test --test sync -- --ignored --nocapture --test-threads 1 load_test_ measure_a_sync_with_nothing_to_do
 
 FUZZ_SECONDS ?= 180
 # Inputs longer than this are cut: the largest seeds (600 KB exports) would otherwise make

@@ -138,6 +138,8 @@ fn free_port() -> u16 {
 struct Server {
     pool: Pool,
     child: Option<Child>,
+    /// Everything the process wrote to stderr (one line per request).
+    log: std::sync::Arc<Mutex<String>>,
     url: String,
     port: u16,
     store: String,
@@ -179,6 +181,7 @@ impl Server {
         let mut server = Server {
             pool: pool.clone(),
             child: None,
+            log: Default::default(),
             url: format!("http://127.0.0.1:{port}"),
             port,
             store,
@@ -211,6 +214,7 @@ impl Server {
             .expect("start sesame-sync");
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = mpsc::channel();
+        let shared = self.log.clone();
         std::thread::spawn(move || {
             let mut log = String::new();
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -219,6 +223,10 @@ impl Server {
                 }
                 log.push_str(&line);
                 log.push('\n');
+                if let Ok(mut shared) = shared.lock() {
+                    shared.push_str(&line);
+                    shared.push('\n');
+                }
             }
             let _ = tx.send(Err(log));
         });
@@ -652,6 +660,73 @@ fn two_devices_of_one_user_sync_and_merge_on_sqlite() {
 #[test]
 fn two_devices_of_one_user_sync_and_merge_on_dynamodb() {
     two_devices_of_one_user_sync_and_merge(Engine::Dynamodb);
+}
+
+/// `sync disable --delete-remote` on A: asks first (refused without a terminal or --yes),
+/// then the server holds nothing of alice (not a byte of her `sub` in the SQLite files or
+/// the table), A keeps its accounts with sync off, B is told the server holds nothing, and
+/// bob's data is untouched.
+fn delete_remote_removes_the_users_data_and_tells_the_other_devices(engine: Engine) {
+    let server = Server::start(engine);
+    let a = Device::signed_in("alice");
+    a.add(&account("Wipeco", "w1", 0x5eed_0a01, false).link);
+    a.add(&account("Wipeco", "w2", 0x5eed_0a02, true).link);
+    a.enable(&server, PASSPHRASE);
+    a.sync();
+    let b = Device::signed_in("alice");
+    b.enable(&server, PASSPHRASE);
+    assert_eq!(b.sync()["pulled"], 2);
+    let bob = Device::signed_in("bob");
+    bob.add(&account("Keepco", "k", 0x5eed_0a03, false).link);
+    bob.enable(&server, "bob's passphrase");
+    bob.sync();
+    let alice_sub = a.status()["user"].as_str().unwrap().to_owned();
+    let bob_sub = bob.status()["user"].as_str().unwrap().to_owned();
+    assert!(contains(&server.stored_bytes(), &alice_sub));
+
+    let err = a.home.fail(&["sync", "disable", "--delete-remote"], "");
+    assert!(err.contains("needs a confirmation"), "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(a.status()["enabled"], true, "nothing happened unconfirmed");
+    assert_eq!(b.sync()["pulled"], 0, "the data is still there");
+
+    let out = a
+        .home
+        .ok(&["sync", "disable", "--delete-remote", "--yes"], "");
+    assert!(out.contains("Deleted"), "{out}");
+    assert_eq!(a.status()["enabled"], false);
+    assert_eq!(a.accounts().len(), 2, "A keeps its accounts");
+
+    let stored = server.stored_bytes();
+    assert!(
+        !contains(&stored, &alice_sub),
+        "{engine:?} still holds a record of alice"
+    );
+    assert!(contains(&stored, &bob_sub), "{engine:?} lost bob's data");
+
+    let err = b.sync_fails();
+    assert!(err.contains("holds nothing for this user"), "{err}");
+    assert!(err.contains("sesame sync enable"), "{err}");
+    assert_eq!(b.accounts().len(), 2, "B keeps its accounts");
+
+    assert_eq!(bob.sync()["pulled"], 0);
+    let other = Device::signed_in("bob");
+    other.enable(&server, "bob's passphrase");
+    assert_eq!(
+        other.sync()["pulled"],
+        1,
+        "bob's account is still on the server"
+    );
+}
+
+#[test]
+fn delete_remote_removes_the_users_data_and_tells_the_other_devices_on_sqlite() {
+    delete_remote_removes_the_users_data_and_tells_the_other_devices(Engine::Sqlite);
+}
+
+#[test]
+fn delete_remote_removes_the_users_data_and_tells_the_other_devices_on_dynamodb() {
+    delete_remote_removes_the_users_data_and_tells_the_other_devices(Engine::Dynamodb);
 }
 
 #[test]
@@ -1198,4 +1273,371 @@ fn a_forgotten_passphrase_is_reset_with_the_recovery_key() {
     c.enable(&server, "new passphrase");
     assert_eq!(c.sync()["pulled"], 1);
     a.sync();
+}
+
+// ---------------------------------------------------------------------------------------
+// In-process clients: the core's sync engine and HTTP transport, with access tokens from the
+// emulator (no CLI process, no vault).
+
+/// An access token of `user` in the fixture's pool (`USER_PASSWORD_AUTH`).
+async fn access_token(user: &str) -> String {
+    let admin = MINISTACK
+        .get()
+        .expect("the fixture started the emulator")
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .admin();
+    admin
+        .initiate_auth()
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+        .client_id(&fixture().pool.client_id)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect("InitiateAuth")
+        .authentication_result()
+        .and_then(|r| r.access_token())
+        .expect("an access token")
+        .to_owned()
+}
+
+/// A transport that counts the requests it sends.
+struct Counting<T> {
+    inner: T,
+    requests: std::sync::atomic::AtomicUsize,
+}
+
+impl<T> Counting<T> {
+    fn new(inner: T) -> Self {
+        Counting {
+            inner,
+            requests: Default::default(),
+        }
+    }
+
+    fn take(&self) -> usize {
+        self.requests.swap(0, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn count(&self) {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+use sesame::sync::engine::{PostOutcome, PutKeyOutcome, SyncTransport, TransportError};
+use sesame::sync::wire::{ItemsPage, KeyRecord, PostItems, PutKey};
+
+impl<T: SyncTransport + Sync> SyncTransport for Counting<T> {
+    async fn get_key(&self) -> Result<Option<KeyRecord>, TransportError> {
+        self.count();
+        self.inner.get_key().await
+    }
+    async fn put_key(&self, body: &PutKey) -> Result<PutKeyOutcome, TransportError> {
+        self.count();
+        self.inner.put_key(body).await
+    }
+    async fn get_items(&self, since: u64, limit: u32) -> Result<ItemsPage, TransportError> {
+        self.count();
+        self.inner.get_items(since, limit).await
+    }
+    async fn post_items(&self, body: &PostItems) -> Result<PostOutcome, TransportError> {
+        self.count();
+        self.inner.post_items(body).await
+    }
+}
+
+/// A device in this process: accounts, sync state, a counting HTTP transport (the core's
+/// engine, no CLI process and no vault).
+struct InProcess {
+    accounts: Vec<sesame::account::StoredAccount>,
+    state: sesame::sync::SyncState,
+    net: Counting<sesame::sync::http::HttpTransport>,
+}
+
+impl InProcess {
+    async fn new(server: &Server, user: &str, accounts: usize) -> InProcess {
+        use sesame::account::{Account, StoredAccount};
+        let token = access_token(user).await;
+        let state =
+            sesame::sync::SyncState::new(sesame::sync::SyncKey::generate(), &server.url, user);
+        let net = sesame::sync::http::HttpTransport::new(&server.url, &token, &state.device, None)
+            .unwrap();
+        let accounts = (0..accounts)
+            .map(|i| {
+                StoredAccount::new(
+                    Account::new(
+                        Some("Idleco"),
+                        &format!("idle{i}"),
+                        sesame::secret::Secret::from_bytes(vec![i as u8; 20]),
+                        sesame::otp::Params::default(),
+                    ),
+                    1,
+                )
+            })
+            .collect();
+        InProcess {
+            accounts,
+            state,
+            net: Counting::new(net),
+        }
+    }
+
+    async fn sync(&mut self) -> sesame::sync::engine::RoundReport {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        sesame::sync::engine::sync_round(
+            &self.net,
+            &mut self.accounts,
+            &mut self.state,
+            now,
+            &mut |_: &[sesame::account::StoredAccount], _: &sesame::sync::SyncState| Ok(()),
+        )
+        .await
+        .unwrap()
+    }
+}
+
+#[test]
+fn a_sync_with_nothing_to_do_is_one_request() {
+    let server = Server::start(Engine::Sqlite);
+    rt().block_on(async {
+        let mut device = InProcess::new(&server, "alice", 20).await;
+        assert_eq!(device.sync().await.pushed, 20);
+        device.net.take();
+        for _ in 0..3 {
+            let report = device.sync().await;
+            assert_eq!((report.pushed, report.pulled, report.conflicts), (0, 0, 0));
+            assert_eq!(device.net.take(), 1, "one GET /v1/items, nothing else");
+        }
+    });
+}
+
+/// p50 and p99 of `samples` (sorted here), in milliseconds.
+fn percentiles(samples: &mut [Duration]) -> (f64, f64) {
+    samples.sort_unstable();
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
+        samples[i].as_secs_f64() * 1000.0
+    };
+    (at(0.50), at(0.99))
+}
+
+/// The figure "a sync with nothing to do": `sync_round` in this process against the server
+/// process, for a device with 100 synced accounts (`make load`; figures in docs/speed.md).
+#[test]
+#[ignore = "a measurement: make load"]
+fn measure_a_sync_with_nothing_to_do() {
+    let rounds = 200;
+    for engine in [Engine::Sqlite, Engine::Dynamodb] {
+        let server = Server::start(engine);
+        rt().block_on(async {
+            let mut device = InProcess::new(&server, "alice", 100).await;
+            device.sync().await;
+            device.net.take();
+            let mut times = Vec::with_capacity(rounds);
+            for _ in 0..rounds {
+                let started = std::time::Instant::now();
+                device.sync().await;
+                times.push(started.elapsed());
+            }
+            assert_eq!(device.net.take(), rounds, "one request per idle round");
+            let mean = times.iter().sum::<Duration>() / rounds as u32;
+            let (p50, p99) = percentiles(&mut times);
+            eprintln!(
+                "{engine:?}: a sync with nothing to do ({rounds} rounds, 1 request each): mean {:.2} ms, p50 {p50:.2} ms, p99 {p99:.2} ms",
+                mean.as_secs_f64() * 1000.0
+            );
+        });
+    }
+}
+
+/// The bounded load test (`make load`): SESAME_SYNC_LOAD_USERS (50) users, each with its own
+/// access token (made before the clock starts), sync at once for SESAME_SYNC_LOAD_SECS (5)
+/// seconds: push 3 items, pull them, a sync with nothing to do, again. Prints p50/p99 per
+/// endpoint as the clients saw it and as the server logged it, and requests per second, for
+/// SQLite and DynamoDB on ministack.
+#[test]
+#[ignore = "a measurement: make load"]
+fn load_test_of_concurrent_users_syncing() {
+    use sesame::sync::wire::{Blob, Change};
+    use sesame::sync::{DeviceId, ItemId};
+    let var = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let users = var("SESAME_SYNC_LOAD_USERS", 50) as usize;
+    let secs = var("SESAME_SYNC_LOAD_SECS", 5);
+    let f = fixture();
+    // Set-up, not measured: the users (one made by an earlier run is fine) and their tokens.
+    let tokens: Vec<String> = rt().block_on(async {
+        let admin = MINISTACK
+            .get()
+            .unwrap()
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .admin();
+        let mut tokens = Vec::new();
+        for i in 0..users {
+            let name = format!("load{i:03}");
+            let created = admin
+                .admin_create_user()
+                .user_pool_id(&f.pool.id)
+                .username(&name)
+                .temporary_password("Temporary-1x")
+                .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+                .send()
+                .await;
+            if created.is_ok() {
+                admin
+                    .admin_set_user_password()
+                    .user_pool_id(&f.pool.id)
+                    .username(&name)
+                    .password(PASSWORD)
+                    .permanent(true)
+                    .send()
+                    .await
+                    .expect("AdminSetUserPassword");
+            }
+            tokens.push(access_token(&name).await);
+        }
+        tokens
+    });
+    for engine in [Engine::Sqlite, Engine::Dynamodb] {
+        let server = Server::start(engine);
+        let clients: Vec<_> = tokens
+            .iter()
+            .map(|t| {
+                sesame::sync::http::HttpTransport::new(&server.url, t, &DeviceId::generate(), None)
+                    .unwrap()
+            })
+            .collect();
+        let started_log = server.log.lock().unwrap().len();
+        let (samples, elapsed) = rt().block_on(async {
+            let started = std::time::Instant::now();
+            let deadline = started + Duration::from_secs(secs);
+            let rounds = clients.iter().map(|net| async move {
+                let mut samples: Vec<(&'static str, Duration)> = Vec::new();
+                let mut versions: BTreeMap<String, u64> = BTreeMap::new();
+                let mut seq = 0;
+                let mut round = 0u64;
+                while std::time::Instant::now() < deadline {
+                    let changes = (0..3)
+                        .map(|k| {
+                            let id = format!("item{}", (round * 3 + k) % 20);
+                            let replaces = versions.get(&id).copied().unwrap_or(0);
+                            Change {
+                                id: ItemId::try_from(id).unwrap(),
+                                replaces,
+                                deleted: false,
+                                data: Some(Blob(vec![round as u8; 300])),
+                            }
+                        })
+                        .collect();
+                    let body = PostItems {
+                        request_id: sesame::sync::item::RequestId::generate(),
+                        changes,
+                    };
+                    let t = std::time::Instant::now();
+                    let answer = net.post_items(&body).await.expect("push");
+                    samples.push(("POST /v1/items (push 3)", t.elapsed()));
+                    let PostOutcome::Applied(ok) = answer else {
+                        panic!("one writer per user never conflicts")
+                    };
+                    for a in ok.applied {
+                        versions.insert(a.id.as_str().to_owned(), a.version);
+                    }
+                    let t = std::time::Instant::now();
+                    let page = net.get_items(seq, 500).await.expect("pull");
+                    samples.push(("GET /v1/items (pull)", t.elapsed()));
+                    seq = page.seq;
+                    let t = std::time::Instant::now();
+                    let idle = net.get_items(seq, 500).await.expect("idle");
+                    samples.push(("GET /v1/items (nothing new)", t.elapsed()));
+                    assert!(idle.items.is_empty());
+                    round += 1;
+                }
+                samples
+            });
+            let all = futures_join_all(rounds.collect()).await;
+            (
+                all.into_iter().flatten().collect::<Vec<_>>(),
+                started.elapsed(),
+            )
+        });
+        let mut by_endpoint: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+        for (endpoint, d) in &samples {
+            by_endpoint.entry(endpoint).or_default().push(*d);
+        }
+        eprintln!(
+            "{engine:?}: {users} users for {:.1} s: {} requests, {:.0} requests/s",
+            elapsed.as_secs_f64(),
+            samples.len(),
+            samples.len() as f64 / elapsed.as_secs_f64()
+        );
+        for (endpoint, mut times) in by_endpoint {
+            let (p50, p99) = percentiles(&mut times);
+            eprintln!(
+                "  client  {endpoint:<28} n={:<6} p50 {p50:>7.2} ms  p99 {p99:>7.2} ms",
+                times.len()
+            );
+        }
+        // What the server measured, from its request log (`METHOD PATH STATUS 1.2ms`).
+        let log = server.log.lock().unwrap()[started_log..].to_owned();
+        let mut logged: BTreeMap<String, Vec<Duration>> = BTreeMap::new();
+        for line in log.lines() {
+            let parts: Vec<&str> = line.split(' ').collect();
+            if let [method, path, _status, ms] = parts[..]
+                && let Some(ms) = ms.strip_suffix("ms").and_then(|m| m.parse::<f64>().ok())
+            {
+                logged
+                    .entry(format!("{method} {path}"))
+                    .or_default()
+                    .push(Duration::from_secs_f64(ms / 1000.0));
+            }
+        }
+        for (endpoint, mut times) in logged {
+            let (p50, p99) = percentiles(&mut times);
+            eprintln!(
+                "  server  {endpoint:<28} n={:<6} p50 {p50:>7.2} ms  p99 {p99:>7.2} ms",
+                times.len()
+            );
+        }
+    }
+}
+
+/// Runs `futures` concurrently on the current task and returns their outputs in order.
+async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut outputs: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if outputs[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(out) => outputs[i] = Some(out),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().map(Option::unwrap).collect()
 }

@@ -25,7 +25,8 @@ use crate::vault::VaultError;
 /// How many times a round pushes again after conflicts before giving up for this round.
 pub const MAX_PUSH_ATTEMPTS: usize = 5;
 /// How long the server keeps tombstones (90 days), less a day of margin for clocks: a
-/// device that has not synced for longer reads everything again (see [`sync_round`]).
+/// device that has not synced for longer reads everything again (see [`sync_round`]), even
+/// when the server does not say what it purged (`ItemsPage::purged`).
 pub const TOMBSTONE_HORIZON_MS: u64 = 89 * 24 * 60 * 60 * 1000;
 
 /// The answer to `PUT /v1/key`.
@@ -122,7 +123,9 @@ pub enum SyncError {
     #[error(transparent)]
     Vault(#[from] VaultError),
     /// The server has no sync key (sync was turned off with the remote data deleted).
-    #[error("the sync server has no sync key for this user any more; turn sync off and on again")]
+    #[error(
+        "the sync server holds nothing for this user any more (the synced data was deleted from another device); the accounts stay here"
+    )]
     NoKeyOnServer,
     /// The key on the server is not the one this device syncs with.
     #[error("the sync key on the server is not this device's; it was reset from another device")]
@@ -239,6 +242,16 @@ async fn send<T: SyncTransport>(
     }
 }
 
+/// Why the server's seq is behind what this device read: the user's data was deleted there
+/// (`sync disable --delete-remote` on another device), perhaps set up again with a new key.
+async fn went_back<T: SyncTransport>(transport: &T) -> SyncError {
+    match transport.get_key().await {
+        Ok(None) => SyncError::NoKeyOnServer,
+        Ok(Some(_)) => SyncError::KeyMismatch,
+        Err(e) => e.into(),
+    }
+}
+
 /// One sync round (see the module comment). `checkpoint` must save `accounts` and `state`
 /// (the vault) before returning `Ok`; it runs before each push is sent and at the end.
 pub async fn sync_round<T: SyncTransport>(
@@ -260,10 +273,12 @@ pub async fn sync_round<T: SyncTransport>(
         checkpoint(accounts, state)?;
     }
 
-    // Away longer than tombstones are kept: deletes may have been purged unseen. Read
-    // everything; an item this device knows that is gone from the server is pushed again
-    // (kept rather than lost).
-    let full = state
+    // Tombstones are kept 90 days. A device that may have missed some (the server's
+    // `purged` is past what it read, or by its own clock it was away that long) reads
+    // everything again: an item it knew that is gone was deleted elsewhere (README, "How
+    // changes merge").
+    let before = state.seq;
+    let mut full = state
         .last_sync_ms
         .is_some_and(|last| now_ms.saturating_sub(last) > TOMBSTONE_HORIZON_MS);
     let mut seen = std::collections::BTreeSet::new();
@@ -273,7 +288,12 @@ pub async fn sync_round<T: SyncTransport>(
     loop {
         let page = transport.get_items(state.seq, PAGE_LIMIT).await?;
         if page.items.iter().any(|i| i.seq <= state.seq) || page.seq < state.seq {
-            return Err(TransportError::Protocol("a page went back in seq".into()).into());
+            return Err(went_back(transport).await);
+        }
+        if !full && state.seq > 0 && page.purged > state.seq {
+            full = true;
+            state.seq = 0;
+            continue;
         }
         for item in &page.items {
             if full {
@@ -288,6 +308,11 @@ pub async fn sync_round<T: SyncTransport>(
         }
     }
     if full {
+        // The server's seq never goes back: if it did, its data was deleted (or replaced),
+        // and "gone" would mean that, not a delete.
+        if state.seq < before {
+            return Err(went_back(transport).await);
+        }
         let known = state
             .items
             .values()
@@ -302,8 +327,12 @@ pub async fn sync_round<T: SyncTransport>(
             .chain(tombstones)
             .filter(|i| !seen.contains(i))
             .collect();
+        // Nothing at all where this device had pushed: emptied, not deleted item by item.
+        if state.seq == 0 && !missing.is_empty() {
+            return Err(went_back(transport).await);
+        }
         for item in missing {
-            merge::apply_missing(state, &item);
+            merge::apply_purged(accounts, state, &item, &mut merged);
         }
     }
     merge::fold_duplicates(accounts, state, &mut merged);

@@ -15,8 +15,8 @@ use zeroize::Zeroizing;
 use super::engine::{PostOutcome, PutKeyOutcome, SyncTransport, TransportError};
 use super::item::DeviceId;
 use super::wire::{
-    ConflictBody, DEVICE_HEADER, DEVICE_NAME_HEADER, Device, Devices, ErrorBody, ItemsPage,
-    KeyConflict, KeyRecord, MAX_DEVICE_NAME_CHARS, PostItems, PutKey, PutKeyOk,
+    ConflictBody, DEVICE_HEADER, DEVICE_NAME_HEADER, DataDeleted, Device, Devices, ErrorBody,
+    ItemsPage, KeyConflict, KeyRecord, MAX_DEVICE_NAME_CHARS, PostItems, PutKey, PutKeyOk,
 };
 use crate::cognito::config::is_loopback;
 
@@ -130,6 +130,16 @@ impl HttpTransport {
         let answer = self.send(Method::DELETE, &path, None::<&()>).await?;
         match answer.status {
             StatusCode::NO_CONTENT | StatusCode::OK => Ok(()),
+            _ => Err(answer.error()),
+        }
+    }
+
+    /// `DELETE /v1/data`: deletes everything the server holds for the user (key, items,
+    /// devices); returns how many records went.
+    pub async fn delete_data(&self) -> Result<u64, TransportError> {
+        let answer = self.send(Method::DELETE, "/v1/data", None::<&()>).await?;
+        match answer.status {
+            StatusCode::OK => Ok(answer.json::<DataDeleted>()?.deleted),
             _ => Err(answer.error()),
         }
     }

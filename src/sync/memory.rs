@@ -32,6 +32,7 @@ struct Store {
     key: Option<KeyRecord>,
     items: BTreeMap<ItemId, Item>,
     seq: u64,
+    purged: u64,
     answered: HashMap<RequestId, PostItemsOk>,
     posts_applied: usize,
 }
@@ -88,8 +89,22 @@ impl MemoryServer {
         self.store.lock().unwrap().seq
     }
 
-    /// Forgets an item, as the server does with a tombstone after 90 days.
+    /// Forgets an item, as the server does with a tombstone after 90 days (and says so in
+    /// every page's `purged`).
     pub fn purge(&self, id: &ItemId) {
+        let mut store = self.store.lock().unwrap();
+        if let Some(item) = store.items.remove(id) {
+            store.purged = store.purged.max(item.seq);
+        }
+    }
+
+    /// Forgets everything of the user (`DELETE /v1/data`).
+    pub fn wipe(&self) {
+        *self.store.lock().unwrap() = Store::default();
+    }
+
+    /// Forgets an item without saying so (a server that predates `purged`).
+    pub fn purge_silently(&self, id: &ItemId) {
         self.store.lock().unwrap().items.remove(id);
     }
 
@@ -194,9 +209,14 @@ impl SyncTransport for MemoryTransport<'_> {
         let more = newer.len() > limit as usize;
         newer.truncate(limit as usize);
         Ok(ItemsPage {
-            seq: newer.last().map_or(store.seq, |i| i.seq),
+            seq: if more {
+                newer.last().map_or(store.seq, |i| i.seq)
+            } else {
+                store.seq
+            },
             items: newer.into_iter().cloned().collect(),
             more,
+            purged: store.purged,
         })
     }
 

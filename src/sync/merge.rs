@@ -243,6 +243,31 @@ pub fn apply_missing(state: &mut SyncState, item: &ItemId) {
     state.tombstones.retain(|t| &t.item != item);
 }
 
+/// The item is not on the server after a full read although this device knew a version of
+/// it: it was deleted on another device and its tombstone purged after 90 days. The delete
+/// is applied as if the tombstone had been read (rule 3): an account unchanged here is
+/// removed; one edited here since it was last synced wins and is pushed again as new; a
+/// delete made here is done.
+pub fn apply_purged(
+    accounts: &mut Vec<StoredAccount>,
+    state: &mut SyncState,
+    item: &ItemId,
+    report: &mut MergeReport,
+) {
+    match state.account_of(item).cloned() {
+        Some(id) if state.items[&id].dirty => {
+            report.conflicts += 1;
+            apply_missing(state, item);
+        }
+        Some(id) => {
+            accounts.retain(|a| a.id != id);
+            state.items.remove(&id);
+            report.pulled += 1;
+        }
+        None => apply_missing(state, item),
+    }
+}
+
 type DuplicateKey = ([u8; 32], String, String);
 
 fn duplicate_key(account: &StoredAccount) -> DuplicateKey {

@@ -100,6 +100,10 @@ pub struct ItemsPage {
     pub seq: u64,
     /// Whether another page follows.
     pub more: bool,
+    /// Tombstones with a seq up to this one may be purged (kept 90 days): a device that
+    /// read up to a lower seq reads everything again (0 from servers that never purge).
+    #[serde(default)]
+    pub purged: u64,
 }
 
 /// One change of a push.
@@ -197,6 +201,13 @@ pub struct Devices {
     pub devices: Vec<Device>,
 }
 
+/// `DELETE /v1/data` → 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataDeleted {
+    /// How many records the server deleted (0: it held nothing of the user).
+    pub deleted: u64,
+}
+
 /// Any other error body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -218,7 +229,7 @@ mod tests {
                        "device": "AAAAAAAAAAAAAAAAAAAAAA"},
                       {"id": "def", "version": 3, "seq": 8, "deleted": true, "data": null,
                        "modified": 1, "device": "AAAAAAAAAAAAAAAAAAAAAA"}],
-            "seq": 8, "more": false
+            "seq": 8, "more": false, "purged": 0
         });
         let page: ItemsPage = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(page.items[0].data, Some(Blob(b"SSI1".to_vec())));

@@ -21,8 +21,8 @@ use crate::auth::Auth;
 use crate::limits::{Limits, RateLimiter};
 use crate::store::{Batch, BatchError, BatchOutcome, DeviceStatus, KeyWrite, Store, StoreError};
 use crate::wire::{
-    self, ConflictBody, Devices, ErrorBody, Health, ItemsApplied, ItemsPage, ItemsQuery,
-    KeyConflict, KeyRecord, KeyVersion, PostItems, PutKey,
+    self, ConflictBody, DataDeleted, Devices, ErrorBody, Health, ItemsApplied, ItemsPage,
+    ItemsQuery, KeyConflict, KeyRecord, KeyVersion, PostItems, PutKey,
 };
 
 /// What every handler shares.
@@ -256,6 +256,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/items", get(get_items).post(post_items))
         .route("/v1/devices", get(list_devices))
         .route("/v1/devices/{id}", delete(revoke_device))
+        .route("/v1/data", delete(delete_data))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -412,6 +413,7 @@ async fn get_items(
             caller.sub,
             query.since.unwrap_or(0),
             limit.min(wire::MAX_LIMIT),
+            state.clock.now_ms(),
         )
         .await?;
     Ok(Json(page))
@@ -505,6 +507,22 @@ async fn revoke_device(
     }
 }
 
+/// Deletes everything the server holds for the user: the key, every item and tombstone,
+/// the devices (revocations too), the change sequence and the request ids. Afterwards
+/// `GET /v1/key` is 404 `no_key`, and a device that syncs is told so.
+#[utoipa::path(delete, path = "/v1/data", tag = "sync", security(("bearer" = [])),
+    params(DeviceHeaders),
+    responses((status = 200, body = DataDeleted, description = "Deleted (`deleted`: 0 when nothing was stored)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn delete_data(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DataDeleted>, ApiError> {
+    Ok(Json(DataDeleted {
+        deleted: state.store.delete_user(caller.sub).await?,
+    }))
+}
+
 /// The headers every authenticated request carries besides the token.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
@@ -541,7 +559,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sesame Sync", description = "End-to-end encrypted sync of Sesame vaults. The server stores opaque sealed items; see sync-server/README.md."),
-    paths(health, openapi, get_key, put_key, get_items, post_items, list_devices, revoke_device),
+    paths(health, openapi, get_key, put_key, get_items, post_items, list_devices, revoke_device, delete_data),
     modifiers(&BearerScheme),
     tags((name = "sync", description = "Sesame Sync v1"))
 )]
@@ -583,6 +601,7 @@ mod tests {
             "/v1/devices",
             "/v1/devices/{id}",
             "/v1/health",
+            "/v1/data",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }

@@ -177,10 +177,15 @@ pub struct ItemsQuery {
 pub struct ItemsPage {
     /// Ascending seq, each above `since`.
     pub items: Vec<Item>,
-    /// The seq of the last item returned, or the user's current seq when none.
+    /// The seq to ask from next: the last item's when `more` follow, else the user's
+    /// current seq.
     pub seq: u64,
     /// Whether more items follow (ask again with `since = seq`).
     pub more: bool,
+    /// Tombstones (deletes) are kept 90 days: those with a seq up to this one may be gone.
+    /// A device that read up to a lower seq (and not from 0) may have missed deletes and
+    /// must read everything again from `since=0`.
+    pub purged: u64,
 }
 
 /// One change in a batch.
@@ -273,6 +278,15 @@ pub struct Device {
 pub struct Devices {
     /// Every device the user has used, revoked ones included.
     pub devices: Vec<Device>,
+}
+
+/// `DELETE /v1/data`: what was deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DataDeleted {
+    /// How many stored records went (the key, items, tombstones, devices, request ids and
+    /// counters); 0 when the user had nothing stored.
+    pub deleted: u64,
 }
 
 /// `GET /v1/health`.

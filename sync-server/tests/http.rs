@@ -507,7 +507,10 @@ fn a_second_user_sees_none_of_the_first_users_items_and_cannot_overwrite_one(eng
             .put("/v1/key", json!({"replaces": null, "key": {"alice": true}}))
             .await;
         let (_, page) = bob.get("/v1/items").await;
-        assert_eq!(page, json!({"items": [], "seq": 0, "more": false}));
+        assert_eq!(
+            page,
+            json!({"items": [], "seq": 0, "more": false, "purged": 0})
+        );
         let (status, body) = bob.get("/v1/key").await;
         assert_eq!(
             (status, error_code(&body)),

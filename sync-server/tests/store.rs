@@ -56,9 +56,14 @@ both_engines!(
     devices_are_recorded_once_and_a_revoked_one_stays_revoked,
     the_item_quota_refuses_a_batch_that_would_pass_it,
     concurrent_batches_of_one_user_each_get_their_own_seqs,
+    deleting_a_user_removes_all_of_theirs_and_nothing_of_another,
+    tombstones_past_ninety_days_are_purged_and_pages_say_up_to_which_seq,
 );
 
 const DEVICE: &str = "device-aaaaaaaaaaaaaaaaaaaa";
+/// The server time of the writes and reads (Unix ms).
+const NOW: u64 = 1_700_000_000_000;
+const DAY: u64 = 24 * 60 * 60 * 1000;
 
 fn put(id: &str, replaces: u64, data: &[u8]) -> Change {
     Change {
@@ -84,7 +89,7 @@ fn batch(sub: &str, changes: Vec<Change>) -> Batch {
         device: DEVICE.into(),
         request_id: common::unique("req-"),
         changes,
-        now: 1_700_000_000_000,
+        now: NOW,
         max_items: 10_000,
     }
 }
@@ -148,7 +153,7 @@ async fn a_key_is_created_once_and_replaced_only_by_its_current_version(store: A
 
 async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
     let sub = common::unique("user-");
-    let empty = store.items(sub.clone(), 0, 500).await.unwrap();
+    let empty = store.items(sub.clone(), 0, 500, NOW).await.unwrap();
     assert_eq!((empty.items.len(), empty.seq, empty.more), (0, 0, false));
     let big = vec![0xA5; MAX_ITEM_BYTES];
     let changes: Vec<_> = (0..5).map(|i| put(&format!("item{i}"), 0, &[i])).collect();
@@ -165,7 +170,7 @@ async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
     // item1 written again: it moves to the end of the sequence.
     applied(&store, batch(&sub, vec![put("item1", 1, &big)])).await;
 
-    let first = store.items(sub.clone(), 0, 2).await.unwrap();
+    let first = store.items(sub.clone(), 0, 2, NOW).await.unwrap();
     assert_eq!(
         first
             .items
@@ -175,7 +180,7 @@ async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
         ["item0", "item2"]
     );
     assert_eq!((first.seq, first.more), (3, true));
-    let second = store.items(sub.clone(), first.seq, 2).await.unwrap();
+    let second = store.items(sub.clone(), first.seq, 2, NOW).await.unwrap();
     assert_eq!(
         second
             .items
@@ -185,7 +190,7 @@ async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
         ["item3", "item4"]
     );
     assert_eq!((second.seq, second.more), (5, true));
-    let last = store.items(sub.clone(), second.seq, 2).await.unwrap();
+    let last = store.items(sub.clone(), second.seq, 2, NOW).await.unwrap();
     assert_eq!((last.items.len(), last.seq, last.more), (1, 6, false));
     let item1 = &last.items[0];
     assert_eq!(
@@ -201,7 +206,7 @@ async fn items_are_listed_by_seq_in_pages(store: Arc<dyn Store>) {
         (item1.deleted, item1.modified, item1.device.as_str()),
         (false, 1_700_000_000_000, DEVICE)
     );
-    let after = store.items(sub, 6, 500).await.unwrap();
+    let after = store.items(sub, 6, 500, NOW).await.unwrap();
     assert_eq!((after.items.len(), after.seq, after.more), (0, 6, false));
 }
 
@@ -240,7 +245,7 @@ async fn a_batch_with_a_stale_version_applies_nothing_and_names_each_conflict(
         (conflicts[1].id.as_str(), conflicts[1].current.is_none()),
         ("c", true)
     );
-    let page = store.items(sub, 0, 500).await.unwrap();
+    let page = store.items(sub, 0, 500, NOW).await.unwrap();
     assert_eq!(page.seq, 2, "nothing of the refused batch was applied");
     assert!(page.items.iter().all(|i| i.version == 1));
 }
@@ -251,7 +256,7 @@ async fn a_replayed_request_id_is_applied_once(store: Arc<dyn Store>) {
     let answer = applied(&store, first.clone()).await;
     let again = applied(&store, first.clone()).await;
     assert_eq!(again, answer, "a retry gets the first answer");
-    let page = store.items(sub.clone(), 0, 500).await.unwrap();
+    let page = store.items(sub.clone(), 0, 500, NOW).await.unwrap();
     assert_eq!(
         (page.items.len(), page.seq),
         (2, 2),
@@ -270,7 +275,7 @@ async fn a_tombstone_is_listed_and_an_edit_naming_it_brings_the_item_back(store:
     applied(&store, batch(&sub, vec![put("a", 0, b"a1")])).await;
     let deleted = applied(&store, batch(&sub, vec![delete("a", 1)])).await;
     assert_eq!((deleted.applied[0].version, deleted.seq), (2, 2));
-    let page = store.items(sub.clone(), 1, 500).await.unwrap();
+    let page = store.items(sub.clone(), 1, 500, NOW).await.unwrap();
     assert_eq!(page.items.len(), 1);
     assert!(page.items[0].deleted && page.items[0].data.is_none());
     // A stale edit (naming version 1) conflicts with the tombstone...
@@ -285,7 +290,7 @@ async fn a_tombstone_is_listed_and_an_edit_naming_it_brings_the_item_back(store:
     // ...one naming the tombstone brings it back.
     let back = applied(&store, batch(&sub, vec![put("a", 2, b"a3")])).await;
     assert_eq!(back.applied[0].version, 3);
-    let page = store.items(sub, 2, 500).await.unwrap();
+    let page = store.items(sub, 2, 500, NOW).await.unwrap();
     assert_eq!(page.items.len(), 1);
     assert!(!page.items[0].deleted);
     assert_eq!(page.items[0].data.as_ref().unwrap().0, b"a3");
@@ -300,14 +305,19 @@ async fn two_users_with_the_same_item_id_never_see_each_other(store: Arc<dyn Sto
         .await
         .unwrap();
     assert_eq!(
-        store.items(bob.clone(), 0, 500).await.unwrap().items.len(),
+        store
+            .items(bob.clone(), 0, 500, NOW)
+            .await
+            .unwrap()
+            .items
+            .len(),
         0
     );
     assert_eq!(store.get_key(bob.clone()).await.unwrap(), None);
     // Bob's write of the same id is his own item, version 1, seq 1.
     let answer = applied(&store, batch(&bob, vec![put("shared", 0, b"bob's")])).await;
     assert_eq!((answer.applied[0].version, answer.seq), (1, 1));
-    let alices = store.items(alice, 0, 500).await.unwrap();
+    let alices = store.items(alice, 0, 500, NOW).await.unwrap();
     assert_eq!(alices.items.len(), 1);
     assert_eq!(alices.items[0].data.as_ref().unwrap().0, b"alice's");
 }
@@ -412,7 +422,7 @@ async fn the_item_quota_refuses_a_batch_that_would_pass_it(store: Arc<dyn Store>
         BatchOutcome::Quota(3)
     );
     assert_eq!(
-        store.items(sub.clone(), 0, 500).await.unwrap().seq,
+        store.items(sub.clone(), 0, 500, NOW).await.unwrap().seq,
         3,
         "nothing applied"
     );
@@ -453,7 +463,7 @@ async fn concurrent_batches_of_one_user_each_get_their_own_seqs(store: Arc<dyn S
     }
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
-    let page = store.items(sub, 0, 500).await.unwrap();
+    let page = store.items(sub, 0, 500, NOW).await.unwrap();
     assert_eq!((page.items.len(), page.seq), (12, 12));
 }
 
@@ -507,4 +517,123 @@ fn the_emulator_cancels_a_whole_transaction_when_one_condition_fails() {
             .unwrap();
         assert!(b.item.is_none(), "the cancelled transaction wrote nothing");
     });
+}
+
+async fn deleting_a_user_removes_all_of_theirs_and_nothing_of_another(store: Arc<dyn Store>) {
+    let alice = common::unique("alice-");
+    let bob = common::unique("bob-");
+    for sub in [&alice, &bob] {
+        store
+            .put_key(sub.clone(), None, json!({"owner": sub}), 1)
+            .await
+            .unwrap();
+        store
+            .touch_device(sub.clone(), DEVICE.into(), Some("Laptop".into()), 1)
+            .await
+            .unwrap();
+    }
+    // More than one BatchWriteItem of deletes (25), a tombstone among them.
+    let mut replayed = None;
+    for round in 0..2 {
+        let changes = (0..30)
+            .map(|i| put(&format!("item-{round}-{i}"), 0, b"sealed"))
+            .collect();
+        let first = batch(&alice, changes);
+        replayed = Some(first.clone());
+        applied(&store, first).await;
+    }
+    applied(&store, batch(&alice, vec![delete("item-0-0", 1)])).await;
+    applied(&store, batch(&bob, vec![put("item-0-0", 0, b"bob's")])).await;
+
+    let deleted = store.delete_user(alice.clone()).await.unwrap();
+    // The key, 60 items, the device, 3 request ids and the counters.
+    assert_eq!(deleted, 1 + 60 + 1 + 3 + 1);
+    assert_eq!(store.get_key(alice.clone()).await.unwrap(), None);
+    let page = store.items(alice.clone(), 0, 1000, NOW).await.unwrap();
+    assert!(
+        page.items.is_empty() && page.seq == 0 && !page.more,
+        "{page:?}"
+    );
+    assert!(store.devices(alice.clone()).await.unwrap().is_empty());
+    // The request ids went too: the same request is a new batch, from seq 1.
+    let again = applied(&store, replayed.unwrap()).await;
+    assert_eq!(again.applied[0].seq, 1);
+    // 30 items, one request id, the counters.
+    assert_eq!(store.delete_user(alice.clone()).await.unwrap(), 30 + 1 + 1);
+    assert_eq!(store.delete_user(alice).await.unwrap(), 0);
+
+    assert_eq!(
+        store.get_key(bob.clone()).await.unwrap().unwrap().key,
+        json!({"owner": bob})
+    );
+    let bobs = store.items(bob.clone(), 0, 500, NOW).await.unwrap();
+    assert_eq!(bobs.items.len(), 1);
+    assert_eq!(bobs.items[0].data.as_ref().unwrap().0, b"bob's");
+    assert_eq!(store.devices(bob).await.unwrap().len(), 1);
+}
+
+async fn tombstones_past_ninety_days_are_purged_and_pages_say_up_to_which_seq(
+    store: Arc<dyn Store>,
+) {
+    let sub = common::unique("user-");
+    let at = |changes, now| Batch {
+        now,
+        ..batch(&sub, changes)
+    };
+    let ids = |page: &sesame_sync::wire::ItemsPage| -> Vec<(String, bool)> {
+        page.items
+            .iter()
+            .map(|i| (i.id.clone(), i.deleted))
+            .collect()
+    };
+    applied(
+        &store,
+        at(
+            vec![put("a", 0, b"1"), put("b", 0, b"2"), put("c", 0, b"3")],
+            NOW,
+        ),
+    )
+    .await;
+    applied(&store, at(vec![delete("a", 1)], NOW)).await; // seq 4
+    // Day 89: the tombstone is listed; nothing may be gone.
+    let page = store
+        .items(sub.clone(), 0, 500, NOW + 89 * DAY)
+        .await
+        .unwrap();
+    assert!(ids(&page).contains(&("a".into(), true)), "{page:?}");
+    assert_eq!(page.purged, 0);
+
+    // Day 91, a write (b deleted, seq 5): a's tombstone is gone, and every page says
+    // tombstones up to seq 4 may be.
+    let day91 = NOW + 91 * DAY;
+    applied(&store, at(vec![delete("b", 1)], day91)).await;
+    let page = store.items(sub.clone(), 0, 500, day91).await.unwrap();
+    assert_eq!(ids(&page), [("c".into(), false), ("b".into(), true)]);
+    assert_eq!((page.seq, page.purged), (5, 4));
+    let page = store.items(sub.clone(), 3, 500, day91).await.unwrap();
+    assert_eq!((ids(&page), page.purged), (vec![("b".into(), true)], 4));
+    let page = store.items(sub.clone(), 5, 500, day91).await.unwrap();
+    assert!(
+        page.items.is_empty() && page.seq == 5 && page.purged == 4,
+        "{page:?}"
+    );
+
+    // The purged id is free again: created anew, version 1.
+    let answer = applied(&store, at(vec![put("a", 0, b"again")], day91)).await;
+    assert_eq!((answer.applied[0].version, answer.seq), (1, 6));
+    // b's tombstone (version 2) is kept until its own 90 days are over.
+    match store
+        .apply(at(vec![put("b", 1, b"x")], day91 + 1))
+        .await
+        .unwrap()
+    {
+        BatchOutcome::Conflicts(c) => assert_eq!(c[0].current.as_ref().map(|i| i.version), Some(2)),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Day 182: b's tombstone is past its 90 days too, written or not.
+    let later = day91 + 91 * DAY;
+    applied(&store, at(vec![put("c", 1, b"3'")], later)).await;
+    let page = store.items(sub.clone(), 0, 500, later).await.unwrap();
+    assert_eq!(ids(&page), [("a".into(), false), ("c".into(), false)]);
+    assert_eq!(page.purged, 5);
 }

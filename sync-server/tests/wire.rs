@@ -44,8 +44,9 @@ fn every_body_of_the_contract_reads_and_writes_the_same_on_both_sides() {
     );
     same::<server::Item, client::Item>(item(false));
     same::<server::ItemsPage, client::ItemsPage>(
-        json!({"items": [item(false), item(true)], "seq": 9, "more": true}),
+        json!({"items": [item(false), item(true)], "seq": 9, "more": true, "purged": 4}),
     );
+    same::<server::DataDeleted, client::DataDeleted>(json!({"deleted": 17}));
     same::<server::PostItems, client::PostItems>(json!({
         "request_id": "req_0123456789abcdef",
         "changes": [

@@ -211,6 +211,12 @@ pub enum CliError {
         "the accounts changed in another Sesame during the sync; the round stopped there, nothing was lost"
     )]
     SyncVaultChanged,
+    /// `sync disable --delete-remote` without a confirmation.
+    #[error("nothing was deleted from {server}: deleting the sync data needs a confirmation")]
+    SyncDeleteNotConfirmed {
+        /// The sync server.
+        server: String,
+    },
 }
 
 impl CliError {
@@ -256,6 +262,9 @@ impl CliError {
             ),
             CliError::Sync(e) => sync_hint(e),
             CliError::SyncOff => Some("turn it on with `sesame sync enable --server URL`".into()),
+            CliError::SyncDeleteNotConfirmed { .. } => {
+                Some("confirm on a terminal, or pass --yes to delete it".into())
+            }
             CliError::SyncVaultChanged => Some("run `sesame sync now` again".into()),
             CliError::SyncAlreadyOn { .. } => {
                 Some("to use another server, run `sesame sync disable` first".into())
@@ -313,7 +322,8 @@ fn sync_hint(error: &sesame::sync::engine::SyncError) -> Option<String> {
                 .into()
         }
         S::StillConflicting => "run `sesame sync now` again".into(),
-        S::NoKeyOnServer | S::KeyMismatch => {
+        S::NoKeyOnServer => "to sync again, run `sesame sync disable`, then `sesame sync enable --server URL` (this device's accounts are sent again)".into(),
+        S::KeyMismatch => {
             "run `sesame sync disable`, then `sesame sync enable --server URL`".into()
         }
         S::Vault(e) => return vault_hint(e),

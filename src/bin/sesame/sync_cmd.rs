@@ -81,10 +81,14 @@ pub struct RevokeArgs {
 
 #[derive(Debug, Args)]
 pub struct DisableArgs {
-    /// Also delete this user's data from the server (not available yet: the sync API has no
-    /// call for it; refused with a message).
+    /// Also delete everything the server holds for this user (the sync key, every synced
+    /// account, the devices): the other devices keep their accounts but stop syncing.
+    /// Asks for a confirmation on a terminal.
     #[arg(long)]
     pub delete_remote: bool,
+    /// With --delete-remote: delete without asking.
+    #[arg(long, requires = "delete_remote")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -139,7 +143,7 @@ pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
         SyncCommand::Status(a) => status(&vault, a),
         SyncCommand::Devices(a) => block_on(devices(&mut vault, a))?,
         SyncCommand::Revoke(a) => block_on(revoke(&mut vault, a))?,
-        SyncCommand::Disable(a) => disable(&mut vault, a),
+        SyncCommand::Disable(a) => block_on(disable(&mut vault, a))?,
         SyncCommand::Passphrase(a) => block_on(passphrase(&mut vault, &mut secrets, a))?,
         SyncCommand::Recover(a) => block_on(recover(&mut vault, &mut secrets, a))?,
     }
@@ -430,18 +434,46 @@ async fn revoke(vault: &mut Vault, args: &RevokeArgs) -> Result<ExitCode, CliErr
     Ok(ExitCode::SUCCESS)
 }
 
-fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliError> {
-    if args.delete_remote {
-        return Err(CliError::Usage(
-            "--delete-remote is not available yet: the sync API has no call that deletes a user's data"
-                .into(),
-        ));
-    }
+async fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliError> {
     let Some(state) = vault.data().sync.clone() else {
+        if args.delete_remote {
+            return Err(CliError::Usage(
+                "sync is off here, so there is no server to delete from: turn it on with `sesame sync enable --server URL` first".into(),
+            ));
+        }
         println!("Sync is already off.");
         return Ok(ExitCode::SUCCESS);
     };
     let waiting = waiting(&state);
+    if args.delete_remote {
+        if !args.yes
+            && !session::confirm(&format!(
+                "Delete every synced account, the sync key and the device list from {}? The other devices keep their accounts but stop syncing.",
+                state.server
+            ))
+        {
+            return Err(CliError::SyncDeleteNotConfirmed {
+                server: state.server.clone(),
+            });
+        }
+        let transport = connect(vault, &state).await?;
+        let deleted = transport
+            .delete_data()
+            .await
+            .map_err(engine::SyncError::from)?;
+        vault.update(|data| {
+            data.sync = None;
+            Ok(())
+        })?;
+        println!(
+            "Deleted this user's sync data from {} ({deleted} record(s)); sync is off on this device and its accounts stay here.",
+            state.server
+        );
+        println!(
+            "The other devices keep their accounts; their next sync says the server holds nothing any more."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     vault.update(|data| {
         data.sync = None;
         Ok(())

@@ -378,11 +378,15 @@ fn changes_made_without_the_sync_hooks_are_found_and_pushed() {
     assert!(b.data.accounts.is_empty());
 }
 
-#[test]
-fn a_device_away_longer_than_tombstones_are_kept_reads_everything_and_loses_nothing() {
-    const DAY: u64 = 24 * 60 * 60 * 1000;
-    let server = MemoryServer::default();
-    let (mut a, mut b) = two_devices(&server);
+const DAY: u64 = 24 * 60 * 60 * 1000;
+
+/// A and B hold alice and bob; B deletes bob on day 2 and the server purges the tombstone
+/// (`say`: and tells so in `purged`). Returns the devices and bob's item.
+fn bob_deleted_on_b_and_purged<'a>(
+    server: &'a MemoryServer,
+    say: bool,
+) -> (Device<'a>, Device<'a>) {
+    let (mut a, mut b) = two_devices(server);
     a.change(|d| {
         d.add(account("alice", 1), 1);
         d.add(account("bob", 2), 1);
@@ -393,16 +397,81 @@ fn a_device_away_longer_than_tombstones_are_kept_reads_everything_and_loses_noth
     let item = b.state().items[&bob].item.clone();
     b.change(|d| d.remove(&bob).unwrap());
     b.sync(2 * DAY).unwrap();
-    // 91 days later the tombstone is gone; A never saw it.
-    server.purge(&item);
-    let report = a.sync(93 * DAY).unwrap();
+    if say {
+        server.purge(&item);
+    } else {
+        server.purge_silently(&item);
+    }
+    (a, b)
+}
+
+#[test]
+fn a_device_that_missed_a_purged_delete_reads_everything_and_applies_the_delete() {
+    let server = MemoryServer::default();
+    let (mut a, mut b) = bob_deleted_on_b_and_purged(&server, true);
+    // A's clock says it synced yesterday; the server's `purged` says what it missed.
+    let report = a.sync(3 * DAY).unwrap();
+    assert_eq!((report.pushed, report.pulled), (0, 1), "{report:?}");
+    assert!(a.data.find("bob").is_err(), "bob is not brought back");
+    assert!(a.data.find("alice").is_ok());
+    b.sync(4 * DAY).unwrap();
+    assert_eq!(a.synced(), b.synced());
+    // Read up to date now: the next round reads incrementally and does nothing.
+    assert_eq!(
+        a.sync(5 * DAY).unwrap(),
+        RoundReport {
+            seq: a.state().seq,
+            ..RoundReport::default()
+        }
+    );
+}
+
+#[test]
+fn an_account_edited_while_its_delete_was_purged_comes_back() {
+    let server = MemoryServer::default();
+    let (mut a, mut b) = bob_deleted_on_b_and_purged(&server, true);
+    let bob = a.data.find("bob").unwrap().id.clone();
+    a.change(|d| {
+        let edit = Edit {
+            name: Some("bob2".into()),
+            ..Edit::default()
+        };
+        d.edit(&bob, edit, 2 * DAY + 5).unwrap();
+    });
+    let report = a.sync(3 * DAY).unwrap();
     assert_eq!(
         report.pushed, 1,
-        "bob, unknown to the server now, is pushed again"
+        "the edit wins over the unseen delete: {report:?}"
     );
+    b.sync(4 * DAY).unwrap();
+    assert!(b.data.find("bob2").is_ok(), "and comes back on B");
+    assert_eq!(a.synced(), b.synced());
+}
+
+#[test]
+fn a_device_away_longer_than_tombstones_are_kept_reads_everything_even_if_the_server_does_not_say()
+{
+    let server = MemoryServer::default();
+    let (mut a, mut b) = bob_deleted_on_b_and_purged(&server, false);
+    let report = a.sync(93 * DAY).unwrap();
+    assert_eq!((report.pushed, report.pulled), (0, 1), "{report:?}");
+    assert!(a.data.find("bob").is_err());
     b.sync(94 * DAY).unwrap();
     assert_eq!(a.synced(), b.synced(), "both devices agree again");
-    assert!(b.data.find("bob").is_ok());
+}
+
+#[test]
+fn a_device_whose_server_was_emptied_is_told_so_and_keeps_its_accounts() {
+    let server = MemoryServer::default();
+    let (mut a, mut b) = two_devices(&server);
+    a.change(|d| d.add(account("alice", 1), 1));
+    a.sync(DAY).unwrap();
+    b.sync(DAY).unwrap();
+    server.wipe();
+    assert!(matches!(b.sync(2 * DAY), Err(SyncError::NoKeyOnServer)));
+    // Away long enough to read everything again: still an error, nothing deleted here.
+    assert!(matches!(a.sync(100 * DAY), Err(SyncError::NoKeyOnServer)));
+    assert!(a.data.find("alice").is_ok() && b.data.find("alice").is_ok());
 }
 
 #[derive(Debug, Clone)]

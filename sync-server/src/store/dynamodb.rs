@@ -5,6 +5,11 @@
 //! (sort key `iseq`). Every read is a `GetItem`, `TransactGetItems` or `Query` on one
 //! partition; no scans.
 //!
+//! Tombstones carry `expires` too (90 days after the delete), so the table's TTL purges
+//! them; until it does (TTL is days late at times) reads hide the expired ones, and `SEQ`
+//! keeps per day the highest tombstone seq ([`TombstoneDays`], attribute `tdays`), which
+//! gives each page its `purged`.
+//!
 //! A batch reads the request id, `SEQ` and its items in one `TransactGetItems`, decides it
 //! with [`super::plan`], and writes them in one `TransactWriteItems` whose conditions
 //! require `SEQ`, each item and the request id to be as read. Two batches of one user that
@@ -16,12 +21,13 @@ use aws_sdk_dynamodb as ddb;
 use ddb::config::{BehaviorVersion, Credentials, Region};
 use ddb::error::{DisplayErrorContext, SdkError};
 use ddb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Get, KeySchemaElement, KeyType,
-    LocalSecondaryIndex, Projection, ProjectionType, Put, ScalarAttributeType,
-    TimeToLiveSpecification, TransactGetItem, TransactWriteItem,
+    AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, Get, KeySchemaElement,
+    KeyType, LocalSecondaryIndex, Projection, ProjectionType, Put, ScalarAttributeType,
+    TimeToLiveSpecification, TransactGetItem, TransactWriteItem, WriteRequest,
 };
 use serde_json::Value;
 
+use super::tombstones::{TOMBSTONE_TTL_MS, TombstoneDays, expired};
 use super::{
     Batch, BatchOutcome, BoxFuture, Counters, DeviceStatus, KeyWrite, LAST_SEEN_EVERY_MS,
     REQUEST_TTL_MS, Store, StoreError,
@@ -32,6 +38,10 @@ use crate::wire::{Blob, Device, Item, ItemsApplied, ItemsPage, KeyRecord};
 pub const SEQ_INDEX: &str = "by_seq";
 /// How often a batch is decided again after losing a race with another of the user's.
 const ATTEMPTS: usize = 8;
+/// The most deletes in one `BatchWriteItem`.
+const DELETES_PER_BATCH: usize = 25;
+/// How often `BatchWriteItem`'s unprocessed deletes are sent again before giving up.
+const UNPROCESSED_ATTEMPTS: u32 = 10;
 
 type Attrs = HashMap<String, AttributeValue>;
 
@@ -242,7 +252,22 @@ fn item_attrs(sub: &str, item: &Item) -> Attrs {
     }
     attrs.insert("modified".into(), n(item.modified));
     attrs.insert("device".into(), s(&item.device));
+    if item.deleted {
+        // The table's TTL (seconds) purges the tombstone once its 90 days are over.
+        attrs.insert(
+            "expires".into(),
+            n((item.modified + TOMBSTONE_TTL_MS).div_ceil(1000)),
+        );
+    }
     attrs
+}
+
+/// The tombstone days kept on a `SEQ` record.
+fn tombstone_days(attrs: &Attrs) -> Result<TombstoneDays, StoreError> {
+    match attrs.get("tdays").and_then(|v| v.as_s().ok()) {
+        Some(json) => serde_json::from_str(json).map_err(failed),
+        None => Ok(TombstoneDays::default()),
+    }
 }
 
 fn key_from(attrs: &Attrs) -> Result<KeyRecord, StoreError> {
@@ -350,7 +375,36 @@ impl DynamoStore {
         }
     }
 
-    async fn items(&self, sub: &str, since: u64, limit: u32) -> Result<ItemsPage, StoreError> {
+    async fn items(
+        &self,
+        sub: &str,
+        since: u64,
+        limit: u32,
+        now: u64,
+    ) -> Result<ItemsPage, StoreError> {
+        // `SEQ` first: a batch writes it with its items in one transaction, so every item
+        // up to this seq is there for the query that follows.
+        let (current, days) = match self.get(sub, "SEQ".into()).await? {
+            Some(attrs) => (get_n(&attrs, "seq")?, tombstone_days(&attrs)?),
+            None => (0, TombstoneDays::default()),
+        };
+        let mut page = self.items_page(sub, since, limit, current).await?;
+        // Past their 90 days but not purged by the TTL yet: gone all the same (`purged`
+        // covers them, and `seq` still moves past them).
+        page.items
+            .retain(|item| !(item.deleted && expired(item.modified, now)));
+        page.purged = days.horizon(now);
+        Ok(page)
+    }
+
+    /// A page of the `by_seq` index.
+    async fn items_page(
+        &self,
+        sub: &str,
+        since: u64,
+        limit: u32,
+        current: u64,
+    ) -> Result<ItemsPage, StoreError> {
         let want = limit as usize + 1;
         let mut candidates = Vec::new();
         let mut bytes = 0;
@@ -380,22 +434,7 @@ impl DynamoStore {
                 break;
             }
         }
-        let current = if candidates.is_empty() {
-            self.counters(sub).await?.seq
-        } else {
-            0
-        };
-        Ok(super::page(candidates, limit, || current))
-    }
-
-    async fn counters(&self, sub: &str) -> Result<Counters, StoreError> {
-        Ok(match self.get(sub, "SEQ".into()).await? {
-            Some(attrs) => Counters {
-                seq: get_n(&attrs, "seq")?,
-                live: get_n(&attrs, "live")?,
-            },
-            None => Counters::default(),
-        })
+        Ok(super::page(candidates, limit, current))
     }
 
     async fn apply(&self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
@@ -456,10 +495,16 @@ impl DynamoStore {
             },
             None => Counters::default(),
         };
+        // A tombstone past its 90 days that the TTL has not purged yet is gone already.
         let current = responses[2..]
             .iter()
             .map(|r| r.item().map(item_from).transpose())
+            .map(|item| item.map(|i| i.filter(|i| !(i.deleted && expired(i.modified, batch.now)))))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut days = match responses[1].item() {
+            Some(attrs) => tombstone_days(attrs)?,
+            None => TombstoneDays::default(),
+        };
         let plan = match super::plan(batch, &current, counters) {
             Ok(plan) => plan,
             Err(refused) => return Ok(Some(refused)),
@@ -468,6 +513,14 @@ impl DynamoStore {
         let mut seq_record = key_of(sub, "SEQ".into());
         seq_record.insert("seq".into(), n(plan.counters.seq));
         seq_record.insert("live".into(), n(plan.counters.live));
+        for item in plan.writes.iter().filter(|i| i.deleted) {
+            days.record(batch.now, item.seq);
+        }
+        days.fold(batch.now);
+        seq_record.insert(
+            "tdays".into(),
+            s(serde_json::to_string(&days).map_err(failed)?),
+        );
         writes.push(if counters.seq == 0 && responses[1].item().is_none() {
             put(
                 &self.table,
@@ -486,7 +539,18 @@ impl DynamoStore {
         for (item, change) in plan.writes.iter().zip(&batch.changes) {
             let attrs = item_attrs(sub, item);
             writes.push(if change.replaces == 0 {
-                put(&self.table, attrs, "attribute_not_exists(pk)", Attrs::new())?
+                put(
+                    &self.table,
+                    attrs,
+                    "attribute_not_exists(pk) OR (deleted = :yes AND modified < :cutoff)",
+                    HashMap::from([
+                        (":yes".to_owned(), AttributeValue::Bool(true)),
+                        (
+                            ":cutoff".to_owned(),
+                            n(batch.now.saturating_sub(TOMBSTONE_TTL_MS)),
+                        ),
+                    ]),
+                )?
             } else {
                 put(
                     &self.table,
@@ -653,6 +717,92 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// Deletes the user's partition: `KEY` first (so no device unwraps it any more), then
+    /// every record a `Query` of the partition finds, in `BatchWriteItem`s of 25, until a
+    /// query finds nothing (records written meanwhile go too).
+    async fn delete_user(&self, sub: &str) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        if self.get(sub, "KEY".into()).await?.is_some() {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key_of(sub, "KEY".into())))
+                .send()
+                .await
+                .map_err(sdk_failed)?;
+            deleted += 1;
+        }
+        loop {
+            let mut keys = Vec::new();
+            let mut start = None;
+            loop {
+                let out = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", pk(sub))
+                    .projection_expression("pk, sk")
+                    .consistent_read(true)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(sdk_failed)?;
+                keys.extend(out.items().iter().cloned());
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+            if keys.is_empty() {
+                return Ok(deleted);
+            }
+            for chunk in keys.chunks(DELETES_PER_BATCH) {
+                let requests = chunk
+                    .iter()
+                    .map(|key| {
+                        Ok(WriteRequest::builder()
+                            .delete_request(
+                                DeleteRequest::builder()
+                                    .set_key(Some(key.clone()))
+                                    .build()
+                                    .map_err(failed)?,
+                            )
+                            .build())
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                self.delete_batch(requests).await?;
+                deleted += chunk.len() as u64;
+            }
+        }
+    }
+
+    /// One `BatchWriteItem` of deletes, sending what DynamoDB left unprocessed again.
+    async fn delete_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for attempt in 0..UNPROCESSED_ATTEMPTS {
+            let out = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, requests)
+                .send()
+                .await
+                .map_err(sdk_failed)?;
+            requests = out
+                .unprocessed_items
+                .and_then(|mut left| left.remove(&self.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(5))).await;
+        }
+        Err(failed(
+            "DynamoDB kept leaving deletes unprocessed (throttled); try again",
+        ))
+    }
+}
+
 impl Store for DynamoStore {
     fn kind(&self) -> &'static str {
         "dynamodb"
@@ -677,8 +827,9 @@ impl Store for DynamoStore {
         sub: String,
         since: u64,
         limit: u32,
+        now: u64,
     ) -> BoxFuture<'_, Result<ItemsPage, StoreError>> {
-        Box::pin(async move { DynamoStore::items(self, &sub, since, limit).await })
+        Box::pin(async move { DynamoStore::items(self, &sub, since, limit, now).await })
     }
 
     fn apply(&self, batch: Batch) -> BoxFuture<'_, Result<BatchOutcome, StoreError>> {
@@ -705,5 +856,9 @@ impl Store for DynamoStore {
         device: String,
     ) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(async move { DynamoStore::revoke_device(self, &sub, &device).await })
+    }
+
+    fn delete_user(&self, sub: String) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move { DynamoStore::delete_user(self, &sub).await })
     }
 }

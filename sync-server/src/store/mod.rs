@@ -4,6 +4,7 @@
 
 pub mod dynamodb;
 pub mod sqlite;
+pub mod tombstones;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -107,12 +108,15 @@ pub trait Store: Send + Sync {
         key: Value,
         now: u64,
     ) -> BoxFuture<'_, Result<KeyWrite, StoreError>>;
-    /// Items with seq above `since`, ascending, at most `limit` (and [`PAGE_BYTES`]).
+    /// Items with seq above `since`, ascending, at most `limit` (and [`PAGE_BYTES`]),
+    /// without tombstones past their 90 days at `now`, and with the seq up to which
+    /// tombstones may be purged ([`tombstones`]).
     fn items(
         &self,
         sub: String,
         since: u64,
         limit: u32,
+        now: u64,
     ) -> BoxFuture<'_, Result<ItemsPage, StoreError>>;
     /// Applies a batch atomically, once per request id.
     fn apply(&self, batch: Batch) -> BoxFuture<'_, Result<BatchOutcome, StoreError>>;
@@ -130,6 +134,9 @@ pub trait Store: Send + Sync {
     /// Revokes a device; false when the user has no such device.
     fn revoke_device(&self, sub: String, device: String)
     -> BoxFuture<'_, Result<bool, StoreError>>;
+    /// Deletes everything of the user: key, items, devices, counters, request ids. Returns
+    /// how many records went.
+    fn delete_user(&self, sub: String) -> BoxFuture<'_, Result<u64, StoreError>>;
 }
 
 /// Why a batch is refused before it reaches the store.
@@ -280,8 +287,11 @@ pub fn plan(
 }
 
 /// Fills a page from items in ascending seq (at most `limit + 1` of them are looked at):
-/// stops at `limit` or at [`PAGE_BYTES`] of data (always at least one item).
-pub fn page(candidates: Vec<Item>, limit: u32, current_seq: impl FnOnce() -> u64) -> ItemsPage {
+/// stops at `limit` or at [`PAGE_BYTES`] of data (always at least one item). `current` is
+/// the user's seq, read before the items: a page after which nothing follows says it (so
+/// a device learns it has read everything, even when the last writes were tombstones that
+/// are purged since).
+pub fn page(candidates: Vec<Item>, limit: u32, current: u64) -> ItemsPage {
     let limit = limit as usize;
     let total = candidates.len();
     let mut items = Vec::new();
@@ -295,11 +305,13 @@ pub fn page(candidates: Vec<Item>, limit: u32, current_seq: impl FnOnce() -> u64
         items.push(item);
     }
     let more = items.len() < total;
-    let seq = match items.last() {
-        Some(item) => item.seq,
-        None => current_seq(),
-    };
-    ItemsPage { items, seq, more }
+    let last = items.last().map_or(0, |item| item.seq);
+    ItemsPage {
+        seq: if more { last } else { last.max(current) },
+        items,
+        more,
+        purged: 0,
+    }
 }
 
 #[cfg(test)]

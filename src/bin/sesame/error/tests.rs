@@ -77,6 +77,9 @@ fn own_errors() -> Vec<CliError> {
             login: "bob".into(),
         },
         CliError::SyncVaultChanged,
+        CliError::SyncDeleteNotConfirmed {
+            server: "https://sync.example.com".into(),
+        },
     ]
 }
 
@@ -168,6 +171,7 @@ fn own_index(error: &CliError) -> Option<usize> {
         CliError::SyncAlreadyOn { .. } => Some(23),
         CliError::SyncOtherUser { .. } => Some(24),
         CliError::SyncVaultChanged => Some(25),
+        CliError::SyncDeleteNotConfirmed { .. } => Some(26),
     }
 }
 
