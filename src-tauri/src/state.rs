@@ -135,6 +135,8 @@ pub struct Inner {
     locks: AtomicU64,
     /// The Cognito sign-in in progress.
     pub sign_in: crate::cognito_state::CognitoFlow,
+    /// The sign-in through the hosted page in progress.
+    pub hosted: crate::cognito_hosted::HostedFlow,
 }
 
 impl std::ops::Deref for AppState {
@@ -163,10 +165,12 @@ impl AppState {
             clipboard: Default::default(),
             locks: AtomicU64::new(0),
             sign_in: Default::default(),
+            hosted: Default::default(),
         }))
     }
 
-    /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress,
+    /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress (SRP
+    /// or through the hosted page),
     /// and a code Sesame copied that is still on the clipboard (the one lock path: the
     /// `lock` command, auto-lock, a flow that finds the vault gone).
     pub fn lock(&self) {
@@ -181,6 +185,7 @@ impl AppState {
         std::thread::spawn(move || state.clipboard.clear_if_ours(None));
         self.locks.fetch_add(1, Ordering::SeqCst);
         self.sign_in.clear();
+        self.hosted.cancel();
     }
 
     /// How many times the session was locked so far.

@@ -15,10 +15,11 @@ use sesame::cognito::{
     Answer, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, Driver, Prompt, enrollment,
     session,
 };
-use tauri::State;
+use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
-use crate::cognito_view::{CodeSent, CognitoStatus, attributes};
+use crate::cognito_hosted::{self, AnswerSource, Stopped, Work};
+use crate::cognito_view::{CodeSent, CognitoStatus, HostedStarted, HostedSetup, attributes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
 
@@ -48,6 +49,7 @@ pub async fn cognito_configure(
     client_id: String,
     client_secret: Option<Zeroizing<String>>,
     endpoint: Option<String>,
+    hosted: Option<HostedSetup>,
 ) -> AppResult<CognitoStatus> {
     let mut config = CognitoConfig::new(region, user_pool_id, client_id)?;
     config.client_secret = client_secret
@@ -57,14 +59,24 @@ pub async fn cognito_configure(
     config.endpoint = endpoint
         .map(|e| e.trim().to_owned())
         .filter(|e| !e.is_empty());
+    config.hosted = hosted.map(HostedSetup::into_config).transpose()?.flatten();
     let mut session = state.active_session();
     let vault = session.vault()?;
-    if config.client_secret.is_none()
-        && let Some(old) = CognitoState::load(vault.data())?.config
+    if let Some(old) = CognitoState::load(vault.data())?.config
         && old.same_client(&config)
     {
-        config.client_secret = old.client_secret;
+        if config.client_secret.is_none() {
+            config.client_secret = old.client_secret;
+        }
+        // What only the CLI sets (`configure --issuer/--jwks-url/--identity-provider`)
+        // stays as it was.
+        config.issuer = old.issuer;
+        config.jwks_url = old.jwks_url;
+        if let (Some(new), Some(old)) = (config.hosted.as_mut(), old.hosted) {
+            new.identity_provider = old.identity_provider;
+        }
     }
+    config.check()?;
     store::configure(vault, config)?;
     CognitoStatus::of(vault)
 }
@@ -277,6 +289,111 @@ pub async fn cognito_disable_mfa(state: State<'_, AppState>) -> AppResult<Cognit
 pub async fn cognito_sign_out(state: State<'_, AppState>) -> AppResult<CognitoStatus> {
     session::sign_out(&*state, &client(&state)?).await?;
     status_now(&state)
+}
+
+/// Starts a sign-in through the hosted page (straight to `identity_provider` if given,
+/// else the configured one): the authorize URL is opened in the system browser and
+/// returned, for the user to open by hand if no browser came up. The answer is awaited by
+/// [`cognito_hosted_wait`]. A sign-in already in progress is cancelled.
+#[tauri::command]
+pub async fn cognito_hosted_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    identity_provider: Option<String>,
+) -> AppResult<HostedStarted> {
+    state.hosted.cancel();
+    *state.sign_in.0.lock().await = None;
+    let locks = state.lock_count();
+    let client = client(&state)?;
+    let hosted = sesame::cognito::hosted::hosted_config(&client)?.clone();
+    let provider = identity_provider
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
+    let (redirect_uri, answer, app_link) = if cfg!(mobile) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (
+            cognito_hosted::APP_REDIRECT_URI.to_owned(),
+            AnswerSource::AppLink(rx),
+            Some(tx),
+        )
+    } else {
+        let listener = sesame::cognito::hosted::listener::Listener::bind(hosted.redirect_port)
+            .await
+            .map_err(sesame::cognito::CognitoError::from)?;
+        (hosted.redirect_uri(), AnswerSource::Loopback(listener), None)
+    };
+    let sign_in =
+        sesame::cognito::HostedSignIn::start(&client, &redirect_uri, provider.as_deref()).await?;
+    if state.lock_count() != locks || state.session().vault.is_none() {
+        return Err(AppError::locked());
+    }
+    let url = sign_in.url().to_owned();
+    state
+        .hosted
+        .begin(url.clone(), Work { sign_in, answer }, app_link);
+    let opened = open_browser(&app, &url);
+    Ok(HostedStarted {
+        url,
+        redirect_uri,
+        opened,
+    })
+}
+
+/// Opens `url` in the system browser; whether a browser could be started. On the
+/// desktop, `BROWSER` (the usual variable: a program that takes the URL) is honoured.
+fn open_browser(app: &AppHandle, url: &str) -> bool {
+    use tauri_plugin_opener::OpenerExt;
+    let with = if cfg!(desktop) {
+        std::env::var("BROWSER")
+            .ok()
+            .and_then(|b| b.split(':').next().map(str::to_owned))
+            .filter(|b| !b.trim().is_empty())
+    } else {
+        None
+    };
+    app.opener().open_url(url, with).is_ok()
+}
+
+/// Waits for the browser to come back from the hosted page and keeps the verified
+/// session: the signed-in status. A wrong `state`, an `error=` answer, a refused code or
+/// the time running out is an error that stores nothing; so is a cancel or a lock.
+#[tauri::command]
+pub async fn cognito_hosted_wait(state: State<'_, AppState>) -> AppResult<CognitoStatus> {
+    let locks = state.lock_count();
+    let vault = &*state;
+    let outcome = state
+        .hosted
+        .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await })
+        .await;
+    if state.lock_count() != locks {
+        return Err(AppError::locked());
+    }
+    match outcome {
+        Ok(done) => {
+            done?;
+            status_now(&state)
+        }
+        Err(Stopped::Cancelled) => Err(AppError::new(
+            ErrorKind::Cognito,
+            "The sign-in through the hosted page was cancelled.",
+        )),
+        Err(Stopped::NothingWaiting) => Err(no_sign_in()),
+    }
+}
+
+/// Cancels the hosted sign-in in progress: the listener stops and nothing is stored.
+#[tauri::command]
+pub async fn cognito_hosted_cancel(state: State<'_, AppState>) -> AppResult<()> {
+    state.hosted.cancel();
+    Ok(())
+}
+
+/// Copies the address of the hosted sign-in in progress, for a browser that did not open.
+#[tauri::command]
+pub async fn cognito_hosted_copy_link(state: State<'_, AppState>) -> AppResult<()> {
+    let url = state.hosted.url().ok_or_else(no_sign_in)?;
+    state.clipboard.copy(&url)?;
+    Ok(())
 }
 
 #[cfg(test)]
