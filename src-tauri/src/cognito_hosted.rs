@@ -109,6 +109,7 @@ impl HostedFlow {
     }
 
     /// Whether a sign-in is in progress.
+    #[cfg(test)]
     pub fn is_pending(&self) -> bool {
         self.slot().is_some()
     }

@@ -495,4 +495,147 @@ mod tests {
         assert!(!state.sign_in.is_waiting());
         assert!(nothing_sent(&listener));
     }
+
+    /// An unlocked state whose pool has a hosted page on `port` (nothing listens at the
+    /// pool's endpoint or domain: discovery falls back to the domain, and no test here
+    /// gets as far as the token endpoint).
+    fn hosted_state(dir: &std::path::Path, port: u16) -> (AppState, CognitoClient) {
+        let dead = listener();
+        let dead = format!("http://{}", dead.local_addr().unwrap());
+        let state = signing_in(dir, &listener());
+        *state.sign_in.0.try_lock().unwrap() = None;
+        let mut config = CognitoConfig::new("eu-west-1", "eu-west-1_Abc123", "client").unwrap();
+        config.endpoint = Some(dead.clone());
+        let mut hosted = sesame::cognito::hosted::HostedConfig::new(dead).unwrap();
+        hosted.redirect_port = port;
+        config.hosted = Some(hosted);
+        let client = CognitoClient::new(config, Arc::new(SystemClock)).unwrap();
+        (state, client)
+    }
+
+    fn free_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    /// Starts a hosted sign-in answered at the loopback listener on `port`.
+    async fn start_loopback(state: &AppState, client: &CognitoClient, port: u16) {
+        let listener = sesame::cognito::hosted::listener::Listener::bind(port)
+            .await
+            .unwrap();
+        let uri = format!("http://127.0.0.1:{port}/callback");
+        let sign_in = sesame::cognito::HostedSignIn::start(client, &uri, None)
+            .await
+            .unwrap();
+        let url = sign_in.url().to_owned();
+        state.hosted.begin(
+            url,
+            Work {
+                sign_in,
+                answer: AnswerSource::Loopback(listener),
+            },
+            None,
+        );
+    }
+
+    fn listening(port: u16) -> bool {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    }
+
+    #[test]
+    fn locking_cancels_the_hosted_sign_in_being_waited_for_and_stops_its_listener() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let vault = &state;
+        tauri::async_runtime::block_on(async {
+            start_loopback(&state, &client, port).await;
+            assert!(listening(port));
+            let waiting = state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await });
+            let lock = async {
+                tokio::task::yield_now().await;
+                state.lock();
+            };
+            let (outcome, ()) = tokio::join!(waiting, lock);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn locking_before_the_wait_drops_the_hosted_sign_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let vault = &state;
+        tauri::async_runtime::block_on(start_loopback(&state, &client, port));
+        assert!(state.hosted.url().is_some_and(|u| u.contains("state=")));
+        state.lock();
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+        let outcome = tauri::async_runtime::block_on(
+            state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await }),
+        );
+        assert_eq!(outcome.unwrap_err(), Stopped::NothingWaiting);
+    }
+
+    #[test]
+    fn an_app_link_with_another_state_is_refused_and_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, client) = hosted_state(dir.path(), free_port());
+        let vault = &state;
+        let outcome = tauri::async_runtime::block_on(async {
+            let sign_in = sesame::cognito::HostedSignIn::start(
+                &client,
+                crate::cognito_hosted::APP_REDIRECT_URI,
+                None,
+            )
+            .await
+            .unwrap();
+            assert!(sign_in.url().contains("redirect_uri=sesame%3A%2F%2Fcallback"));
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            state.hosted.begin(
+                sign_in.url().to_owned(),
+                Work {
+                    sign_in,
+                    answer: AnswerSource::AppLink(rx),
+                },
+                Some(tx),
+            );
+            let waiting = state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await });
+            let link = async {
+                tokio::task::yield_now().await;
+                assert!(
+                    state
+                        .hosted
+                        .deliver("sesame://callback?code=stolen&state=someone-elses")
+                );
+            };
+            tokio::join!(waiting, link).0
+        });
+        let refused = outcome.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                sesame::cognito::CognitoError::Hosted(
+                    sesame::cognito::HostedError::StateMismatch { .. }
+                )
+            ),
+            "{refused:?}"
+        );
+        let vault = state.session();
+        let stored = CognitoState::load(vault.vault.as_ref().unwrap().data()).unwrap();
+        assert!(stored.session.is_none());
+        assert!(!state.hosted.deliver("sesame://callback?code=late"));
+    }
 }

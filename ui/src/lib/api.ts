@@ -11,7 +11,7 @@
 //   "locked"   payload null      the vault locked itself (idle)
 //   "deep-link-error" payload string  a link Sesame was opened with cannot be added
 
-import { cognitoConfigure as configure } from "./bindings";
+import { cognitoConfigure as configure, type HostedSetup } from "./bindings";
 
 export * from "./bindings";
 
@@ -22,8 +22,10 @@ export interface CognitoPool {
   clientId: string;
   clientSecret: string | null;
   endpoint: string | null;
+  /** The hosted page's settings; null (or an empty domain) for none. */
+  hosted: HostedSetup | null;
 }
 
 /** Stores the pool and app client; an empty secret keeps the stored one of the same client. */
 export const cognitoConfigure = (pool: CognitoPool) =>
-  configure(pool.region, pool.userPoolId, pool.clientId, pool.clientSecret, pool.endpoint);
+  configure(pool.region, pool.userPoolId, pool.clientId, pool.clientSecret, pool.endpoint, pool.hosted);
