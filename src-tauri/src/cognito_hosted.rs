@@ -9,11 +9,11 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sesame::cognito::{CognitoError, HostedError};
 use sesame::cognito::hosted::config::CALLBACK_PATH;
 use sesame::cognito::hosted::listener::Listener;
 use sesame::cognito::hosted::sign_in::answer_page;
 use sesame::cognito::hosted::{DEFAULT_TIMEOUT, HostedSignIn};
+use sesame::cognito::{CognitoError, HostedError};
 use tokio::sync::{Notify, oneshot};
 
 /// The redirect URI of the phones: the app's URL scheme, which the pool's app client must
@@ -25,7 +25,10 @@ pub fn is_app_callback(url: &str) -> bool {
     let url = url.trim();
     url.get(..APP_REDIRECT_URI.len())
         .is_some_and(|start| start.eq_ignore_ascii_case(APP_REDIRECT_URI))
-        && matches!(url.as_bytes().get(APP_REDIRECT_URI.len()), None | Some(b'?'))
+        && matches!(
+            url.as_bytes().get(APP_REDIRECT_URI.len()),
+            None | Some(b'?')
+        )
 }
 
 /// Where the browser's answer comes back.

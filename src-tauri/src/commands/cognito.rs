@@ -19,7 +19,7 @@ use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
 use crate::cognito_hosted::{self, AnswerSource, Stopped, Work};
-use crate::cognito_view::{CodeSent, CognitoStatus, HostedStarted, HostedSetup, attributes};
+use crate::cognito_view::{CodeSent, CognitoStatus, HostedSetup, HostedStarted, attributes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
 
@@ -320,7 +320,11 @@ pub async fn cognito_hosted_start(
         let listener = sesame::cognito::hosted::listener::Listener::bind(hosted.redirect_port)
             .await
             .map_err(sesame::cognito::CognitoError::from)?;
-        (hosted.redirect_uri(), AnswerSource::Loopback(listener), None)
+        (
+            hosted.redirect_uri(),
+            AnswerSource::Loopback(listener),
+            None,
+        )
     };
     let sign_in =
         sesame::cognito::HostedSignIn::start(&client, &redirect_uri, provider.as_deref()).await?;
@@ -600,7 +604,11 @@ mod tests {
             )
             .await
             .unwrap();
-            assert!(sign_in.url().contains("redirect_uri=sesame%3A%2F%2Fcallback"));
+            assert!(
+                sign_in
+                    .url()
+                    .contains("redirect_uri=sesame%3A%2F%2Fcallback")
+            );
             let (tx, rx) = tokio::sync::oneshot::channel();
             state.hosted.begin(
                 sign_in.url().to_owned(),
