@@ -674,6 +674,51 @@ fn a_federated_user_signs_in_through_an_openid_provider() {
     });
     let home = Home::new();
     home.configure(&ms, &client, port, None);
+    // The app's "Continue with CorpIdP" button comes from the same configuration.
+    let jwks = format!("{}/{}/.well-known/jwks.json", ms.endpoint, client.id);
+    let port_text = port.to_string();
+    let out = home.ok(&[
+        "cognito",
+        "configure",
+        "--region",
+        REGION,
+        "--user-pool-id",
+        &client.id,
+        "--client-id",
+        &client.client_id,
+        "--endpoint",
+        &ms.endpoint,
+        "--jwks-url",
+        &jwks,
+        "--domain",
+        &ms.endpoint,
+        "--redirect-port",
+        &port_text,
+        "--provider",
+        "CorpIdP",
+        "--provider",
+        "CorpIdP",
+    ]);
+    assert!(
+        out.contains("Identity providers offered in the app: CorpIdP."),
+        "{out}"
+    );
+    let bad = home.run(&[
+        "cognito",
+        "configure",
+        "--region",
+        REGION,
+        "--user-pool-id",
+        &client.id,
+        "--client-id",
+        &client.client_id,
+        "--domain",
+        &ms.endpoint,
+        "--provider",
+        "Corp IdP",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("identity provider"));
     let browser = Browser::new();
 
     let mut cli = home.sign_in(&["--identity-provider", "CorpIdP"]);
