@@ -335,6 +335,11 @@ pub async fn cognito_hosted_start(
     state
         .hosted
         .begin(url.clone(), Work { sign_in, answer }, app_link);
+    // A lock between the check above and `begin` found nothing to cancel yet.
+    if state.lock_count() != locks {
+        state.hosted.cancel();
+        return Err(AppError::locked());
+    }
     let opened = open_browser(&app, &url);
     Ok(HostedStarted {
         url,
@@ -344,7 +349,8 @@ pub async fn cognito_hosted_start(
 }
 
 /// Opens `url` in the system browser; whether a browser could be started. On the
-/// desktop, `BROWSER` (the usual variable: a program that takes the URL) is honoured.
+/// desktop, `BROWSER` (the usual variable: a program that takes the URL; the first of a
+/// `:`-separated list) is tried first.
 fn open_browser(app: &AppHandle, url: &str) -> bool {
     use tauri_plugin_opener::OpenerExt;
     let with = if cfg!(desktop) {
@@ -355,7 +361,11 @@ fn open_browser(app: &AppHandle, url: &str) -> bool {
     } else {
         None
     };
-    app.opener().open_url(url, with).is_ok()
+    // A `BROWSER` that cannot be started still leaves the system's default browser.
+    if with.is_some() && app.opener().open_url(url, with).is_ok() {
+        return true;
+    }
+    app.opener().open_url(url, None::<&str>).is_ok()
 }
 
 /// Waits for the browser to come back from the hosted page and keeps the verified
