@@ -121,8 +121,15 @@ async function stopped(why) {
   await app.waitUntil(async () => !(await listening()), { timeout: 10_000, timeoutMsg: `the listener did not stop ${why}` });
 }
 
+/** The signed-in view names `username` (from the verified ID token: until the shell has
+ *  verified it, the view shows the name the session was stored under, here the email). */
 async function signedInAs(username) {
-  assert.equal(await (await shown(app, "cognito-identity-username", 30_000)).getText(), username);
+  const shownName = await shown(app, "cognito-identity-username", 30_000);
+  let last = "";
+  await app.waitUntil(async () => (last = await shownName.getText()) === username, {
+    timeout: 30_000,
+    timeoutMsg: `the signed-in view names ${last}, not ${username}`,
+  });
 }
 
 async function errorSays(pattern) {
