@@ -9,6 +9,8 @@
 mod ministack;
 #[path = "support/oidc_idp.rs"]
 mod oidc_idp;
+#[path = "support/proxy.rs"]
+mod proxy;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -156,7 +158,12 @@ impl Home {
     }
 
     fn configure(&self, ms: &Ministack, client: &Pool, port: u16, scopes: Option<&str>) {
-        let jwks = format!("{}/{}/.well-known/jwks.json", ms.endpoint, client.id);
+        self.configure_at(&ms.endpoint, client, port, scopes);
+    }
+
+    /// Like [`Home::configure`], with every call (and the hosted page) at `endpoint`.
+    fn configure_at(&self, endpoint: &str, client: &Pool, port: u16, scopes: Option<&str>) {
+        let jwks = format!("{endpoint}/{}/.well-known/jwks.json", client.id);
         let port = port.to_string();
         let mut args = vec![
             "cognito",
@@ -168,11 +175,11 @@ impl Home {
             "--client-id",
             &client.client_id,
             "--endpoint",
-            &ms.endpoint,
+            endpoint,
             "--jwks-url",
             &jwks,
             "--domain",
-            &ms.endpoint,
+            endpoint,
             "--redirect-port",
             &port,
         ];
@@ -667,6 +674,51 @@ fn a_federated_user_signs_in_through_an_openid_provider() {
     });
     let home = Home::new();
     home.configure(&ms, &client, port, None);
+    // The app's "Continue with CorpIdP" button comes from the same configuration.
+    let jwks = format!("{}/{}/.well-known/jwks.json", ms.endpoint, client.id);
+    let port_text = port.to_string();
+    let out = home.ok(&[
+        "cognito",
+        "configure",
+        "--region",
+        REGION,
+        "--user-pool-id",
+        &client.id,
+        "--client-id",
+        &client.client_id,
+        "--endpoint",
+        &ms.endpoint,
+        "--jwks-url",
+        &jwks,
+        "--domain",
+        &ms.endpoint,
+        "--redirect-port",
+        &port_text,
+        "--provider",
+        "CorpIdP",
+        "--provider",
+        "CorpIdP",
+    ]);
+    assert!(
+        out.contains("Identity providers offered in the app: CorpIdP."),
+        "{out}"
+    );
+    let bad = home.run(&[
+        "cognito",
+        "configure",
+        "--region",
+        REGION,
+        "--user-pool-id",
+        &client.id,
+        "--client-id",
+        &client.client_id,
+        "--domain",
+        &ms.endpoint,
+        "--provider",
+        "Corp IdP",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("identity provider"));
     let browser = Browser::new();
 
     let mut cli = home.sign_in(&["--identity-provider", "CorpIdP"]);
@@ -701,4 +753,91 @@ fn a_federated_user_signs_in_through_an_openid_provider() {
     assert_eq!(who["email"], "carol@idp.example");
     assert_eq!(who["attributes"]["name"], "Carol Federated");
     assert_eq!(who["profile_source"], "id_token");
+}
+
+#[test]
+fn an_id_token_issued_to_another_client_of_the_pool_is_refused() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let ms = Ministack::start();
+    let port = free_port();
+    // The pool's first app client signs in with a password; the hosted one is Sesame's.
+    let (pool, hosted, foreign) = rt().block_on(async {
+        let pool = ms.pool(Mfa::Off, false, None).await;
+        let hosted = ms
+            .hosted_client(
+                &pool,
+                HostedClient {
+                    port,
+                    scopes: &["openid", "email", "profile"],
+                    providers: &[],
+                    secret: false,
+                },
+            )
+            .await;
+        ms.confirmed_user(&pool, "dave", PASSWORD, "dave@example.com")
+            .await;
+        // The same user's ID token, signed by the same pool, issued to the other client.
+        let auth = ms
+            .admin()
+            .initiate_auth()
+            .client_id(&pool.client_id)
+            .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "dave")
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await
+            .expect("InitiateAuth with the other client");
+        let foreign = auth
+            .authentication_result()
+            .and_then(|r| r.id_token())
+            .expect("an ID token")
+            .to_owned();
+        (pool, hosted, foreign)
+    });
+    assert_ne!(pool.client_id, hosted.client_id);
+    // The token endpoint answers this sign-in's code with the other client's ID token.
+    let swapped = Arc::new(AtomicBool::new(false));
+    let proxy = {
+        let swapped = swapped.clone();
+        proxy::Proxy::start(&ms.endpoint, move |operation, _, answer| {
+            if operation == "/oauth2/token" && answer.get("id_token").is_some() {
+                answer["id_token"] = Value::String(foreign.clone());
+                swapped.store(true, Ordering::SeqCst);
+            }
+        })
+    };
+    let home = Home::new();
+    home.configure_at(&proxy.endpoint, &hosted, port, None);
+    let browser = Browser::new();
+
+    let mut cli = home.sign_in(&[]);
+    let url = cli.url();
+    assert!(url.starts_with(&proxy.endpoint), "{url}");
+    rt().block_on(async {
+        let login = browser.open(&url, &never).await.unwrap();
+        let back = browser
+            .submit(
+                &login,
+                &[("username", "dave"), ("password", PASSWORD)],
+                &never,
+            )
+            .await
+            .unwrap();
+        // The answer itself was right: the browser is told Sesame got it.
+        assert_back_at_sesame(&back, port);
+    });
+    let (code, out, err) = cli.finish();
+    assert!(
+        swapped.load(Ordering::SeqCst),
+        "the code went to the token endpoint"
+    );
+    assert_ne!(code, Some(0), "{out}");
+    let expected = format!(
+        "the ID token is for the app client {}, not {}",
+        pool.client_id, hosted.client_id
+    );
+    assert!(err.contains(&expected), "expected {expected:?} in: {err}");
+    assert!(home.whoami().is_none(), "a session was stored after: {err}");
 }

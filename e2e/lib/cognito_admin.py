@@ -5,6 +5,8 @@ emulator's own virtualenv (it ships botocore). Prints one JSON object.
     cognito_admin.py ENDPOINT create-pool [off|optional|required]
     cognito_admin.py ENDPOINT user-mfa POOL_ID USERNAME
     cognito_admin.py ENDPOINT invite-user POOL_ID USERNAME TEMPORARY_PASSWORD EMAIL
+    cognito_admin.py ENDPOINT hosted-pool PORT [PROVIDER_NAME OIDC_ISSUER]
+    cognito_admin.py ENDPOINT confirmed-user POOL_ID USERNAME PASSWORD EMAIL
 """
 
 import json
@@ -67,6 +69,49 @@ def invite_user(client, pool_id, username, temporary, email):
     return {"username": username}
 
 
+def hosted_pool(client, port, provider=None, issuer=None):
+    """A pool (MFA off) with a hosted-page app client answered at the loopback PORT, and
+    optionally an OpenID provider at ISSUER named PROVIDER."""
+    pool = client.create_user_pool(PoolName="sesame-e2e-hosted", MfaConfiguration="OFF")
+    pool_id = pool["UserPool"]["Id"]
+    providers = ["COGNITO"]
+    if provider:
+        client.create_identity_provider(
+            UserPoolId=pool_id,
+            ProviderName=provider,
+            ProviderType="OIDC",
+            ProviderDetails={
+                "client_id": "cognito-pool",
+                "client_secret": "cognito-pool-secret",
+                "oidc_issuer": issuer,
+                "authorize_scopes": "openid email profile",
+                "attributes_request_method": "GET",
+            },
+            AttributeMapping={"email": "email", "name": "name"},
+        )
+        providers.append(provider)
+    app = client.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="sesame-hosted",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["openid", "email", "profile"],
+        CallbackURLs=[f"http://127.0.0.1:{port}/callback"],
+        LogoutURLs=[f"http://127.0.0.1:{port}/signed-out"],
+        SupportedIdentityProviders=providers,
+    )
+    return {"region": "us-east-1", "pool_id": pool_id, "client_id": app["UserPoolClient"]["ClientId"]}
+
+
+def confirmed_user(client, pool_id, username, password, email):
+    """A user who can sign in with PASSWORD at once."""
+    invite_user(client, pool_id, username, "Temporary-Passw0rd!", email)
+    client.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+    return {"username": username}
+
+
 def main(argv):
     endpoint, command, *rest = argv
     client = admin(endpoint)
@@ -76,6 +121,10 @@ def main(argv):
         out = user_mfa(client, *rest)
     elif command == "invite-user":
         out = invite_user(client, *rest)
+    elif command == "hosted-pool":
+        out = hosted_pool(client, *rest)
+    elif command == "confirmed-user":
+        out = confirmed_user(client, *rest)
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out))

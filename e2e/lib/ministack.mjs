@@ -75,6 +75,14 @@ export async function startMinistack() {
     createPool: (mfa = "optional") => admin("create-pool", mfa),
     /** The user's MFA settings as the pool's administrator sees them. */
     userMfa: (poolId, username) => admin("user-mfa", poolId, username),
+    /**
+     * A pool whose app client signs in through the hosted page, answered at
+     * http://127.0.0.1:PORT/callback; with `provider` ({ name, issuer }), an OpenID provider too.
+     */
+    createHostedPool: (port, provider) =>
+      admin("hosted-pool", String(port), ...(provider ? [provider.name, provider.issuer] : [])),
+    /** A user who signs in with `password` at once. */
+    confirmedUser: (poolId, username, password, email) => admin("confirmed-user", poolId, username, password, email),
     /** A user made by the administrator, with a temporary password. */
     inviteUser: (poolId, username, temporary, email) => admin("invite-user", poolId, username, temporary, email),
     log: () => readFileSync(log, "utf8"),

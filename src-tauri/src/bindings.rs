@@ -49,7 +49,9 @@ fn exported<T: TS + ?Sized + 'static>(cfg: &Config) -> Exported {
 
 /// Every type the commands take or return, and the types inside them, in file order.
 fn types(cfg: &Config) -> Vec<Exported> {
-    use crate::cognito_view::{ClaimsView, CodeSent, CognitoStatus};
+    use crate::cognito_view::{
+        ClaimsView, CodeSent, CognitoStatus, HostedSetup, HostedStarted, HostedView,
+    };
     use crate::commands::accounts::{CopyResult, Revealed};
     use crate::commands::files::{OpenKind, PickedFile, SaveKind};
     use crate::commands::settings::TimeCheck;
@@ -90,6 +92,9 @@ fn types(cfg: &Config) -> Vec<Exported> {
         exported::<SaveKind>(cfg),
         exported::<CognitoStatus>(cfg),
         exported::<ClaimsView>(cfg),
+        exported::<HostedView>(cfg),
+        exported::<HostedSetup>(cfg),
+        exported::<HostedStarted>(cfg),
         exported::<CodeSent>(cfg),
         exported::<MfaKind>(cfg),
         exported::<UnsupportedReason>(cfg),

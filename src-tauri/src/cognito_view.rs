@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sesame::cognito::hosted::HostedConfig;
+use sesame::cognito::hosted::identity::identities;
 use sesame::cognito::session::Verified;
 use sesame::cognito::store::CognitoState;
-use sesame::cognito::{CodeDelivery, Session};
+use sesame::cognito::{CodeDelivery, CognitoError, Session};
 use sesame::vault::Vault;
 
 use crate::error::{AppError, AppResult};
@@ -31,6 +33,65 @@ pub struct CognitoStatus {
     claims: Option<ClaimsView>,
     /// Sesame holds this user's verified authenticator secret.
     mfa_enrolled: bool,
+    /// The hosted page's settings, when the pool's domain is configured.
+    hosted: Option<HostedView>,
+    /// The session came from the hosted page.
+    hosted_session: bool,
+}
+
+/// The hosted sign-in settings, and the URLs the pool's app client must list.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct HostedView {
+    domain: String,
+    scopes: String,
+    redirect_port: u16,
+    /// The identity providers offered as "Continue with NAME".
+    providers: Vec<String>,
+    /// Where this app asks the hosted page to send the browser back (the loopback URL on
+    /// the desktop, the app's URL scheme on the phones).
+    callback_url: String,
+}
+
+/// The hosted sign-in settings from the configuration form; an empty domain is none.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct HostedSetup {
+    pub domain: String,
+    /// Space-separated; empty for the default (`openid email profile`).
+    pub scopes: String,
+    /// Empty for the default (7372).
+    pub redirect_port: Option<u16>,
+    /// Identity provider names, as the pool lists them.
+    pub providers: Vec<String>,
+}
+
+impl HostedSetup {
+    /// The checked settings, or `None` for an empty domain.
+    pub fn into_config(self) -> Result<Option<HostedConfig>, CognitoError> {
+        if self.domain.trim().is_empty() {
+            return Ok(None);
+        }
+        let mut config = HostedConfig::new(self.domain)?;
+        if !self.scopes.trim().is_empty() {
+            config = config.with_scopes(&self.scopes)?;
+        }
+        if let Some(port) = self.redirect_port {
+            config.redirect_port = port;
+        }
+        Ok(Some(config.with_providers(self.providers)?))
+    }
+}
+
+/// A hosted sign-in started: the address to open (shown, for a browser that did not open)
+/// and where the browser comes back.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct HostedStarted {
+    pub url: String,
+    pub redirect_uri: String,
+    /// Whether a browser could be started.
+    pub opened: bool,
 }
 
 /// A few claims of the ID token, verified by the shell just now.
@@ -40,6 +101,8 @@ pub struct ClaimsView {
     sub: Option<String>,
     email: Option<String>,
     username: Option<String>,
+    /// The identity provider a federated user signed in through (`identities` claim).
+    provider: Option<String>,
 }
 
 /// Where a code was sent, masked (`a***@e***.com`), if Cognito said.
@@ -79,7 +142,19 @@ impl CognitoStatus {
         out.client_id = Some(config.client_id.clone());
         out.has_client_secret = config.client_secret.is_some();
         out.endpoint = config.endpoint.clone();
+        out.hosted = config.hosted.as_ref().map(|h| HostedView {
+            domain: h.domain.clone(),
+            scopes: h.scopes.clone(),
+            redirect_port: h.redirect_port,
+            providers: h.providers.clone(),
+            callback_url: if cfg!(mobile) {
+                crate::cognito_hosted::APP_REDIRECT_URI.to_owned()
+            } else {
+                h.redirect_uri()
+            },
+        });
         if let Some(session) = &state.session {
+            out.hosted_session = session.hosted;
             let pool = &config.user_pool_id;
             out.signed_in = true;
             out.username = Some(session.login.clone());
@@ -98,6 +173,10 @@ impl CognitoStatus {
             sub: verified.id.sub().map(str::to_owned),
             email: verified.id.str("email").map(str::to_owned),
             username: verified.id.username().map(str::to_owned),
+            provider: identities(&verified.id)
+                .into_iter()
+                .next()
+                .map(|i| i.provider_name),
         });
         self
     }

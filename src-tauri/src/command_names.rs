@@ -23,7 +23,8 @@ macro_rules! with_commands {
                 cognito_resend, cognito_forgot_password, cognito_confirm_forgot_password,
                 cognito_sign_in, cognito_answer_mfa, cognito_answer_mfa_from_vault,
                 cognito_set_new_password, cognito_set_up_mfa, cognito_whoami, cognito_refresh,
-                cognito_enable_mfa, cognito_disable_mfa, cognito_sign_out;
+                cognito_enable_mfa, cognito_disable_mfa, cognito_sign_out, cognito_hosted_start,
+                cognito_hosted_wait, cognito_hosted_cancel, cognito_hosted_copy_link;
         }
     };
 }

@@ -1,5 +1,7 @@
 //! `otpauth://` and `otpauth-migration://` links that open Sesame: parsed into a pending
-//! import and announced to the UI, which asks before anything is added.
+//! import and announced to the UI, which asks before anything is added. On the phones,
+//! `sesame://callback?…` is the hosted sign-in page's answer: it goes to the sign-in
+//! waiting for it (`cognito_hosted.rs`), and nowhere else.
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -14,6 +16,18 @@ pub fn is_otp_link(text: &str) -> bool {
 /// Handles the OTP links among `args` (a launch's command line or a link event).
 pub fn handle<R: Runtime>(app: &AppHandle<R>, args: impl IntoIterator<Item = String>) {
     let state = app.state::<AppState>().inner().clone();
+    let args: Vec<String> = args.into_iter().collect();
+    for answer in args
+        .iter()
+        .filter(|a| crate::cognito_hosted::is_app_callback(a))
+    {
+        if !state.hosted.deliver(answer.trim()) {
+            let _ = app.emit(
+                "deep-link-error",
+                "No sign-in through the hosted page is waiting for that answer: start it again.",
+            );
+        }
+    }
     for arg in args.into_iter().filter(|a| is_otp_link(a)) {
         let accounts = match sesame::link::parse(arg.trim()) {
             Ok(accounts) => accounts,

@@ -9,6 +9,7 @@ mod command_names;
 #[cfg(test)]
 mod bindings;
 mod clipboard;
+mod cognito_hosted;
 mod cognito_state;
 mod cognito_vault;
 mod cognito_view;
@@ -68,6 +69,7 @@ pub fn run() {
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(launch_open::LaunchOpen::start(state.clone()))
         .manage(state.clone())
         .setup(move |app| {

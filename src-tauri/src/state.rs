@@ -137,6 +137,8 @@ pub struct Inner {
     pub sign_in: crate::cognito_state::CognitoFlow,
     /// Files the user chose in a dialog or dropped, by token (forgotten on lock).
     pub grants: crate::path_grants::PathGrants,
+    /// The sign-in through the hosted page in progress.
+    pub hosted: crate::cognito_hosted::HostedFlow,
 }
 
 impl std::ops::Deref for AppState {
@@ -166,11 +168,13 @@ impl AppState {
             locks: AtomicU64::new(0),
             sign_in: Default::default(),
             grants: Default::default(),
+            hosted: Default::default(),
         }))
     }
 
-    /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress,
-    /// every file choice not yet used, and a code Sesame copied that is still on the clipboard (the one lock path: the
+    /// Locks: drops the vault, everything read from it, a Cognito sign-in in progress (SRP
+    /// or through the hosted page), every file choice not yet used, and a code Sesame
+    /// copied that is still on the clipboard (the one lock path: the
     /// `lock` command, auto-lock, a flow that finds the vault gone).
     pub fn lock(&self) {
         self.lock_session(&mut self.session());
@@ -185,6 +189,7 @@ impl AppState {
         std::thread::spawn(move || state.clipboard.clear_if_ours(None));
         self.locks.fetch_add(1, Ordering::SeqCst);
         self.sign_in.clear();
+        self.hosted.cancel();
     }
 
     /// How many times the session was locked so far.

@@ -1,7 +1,9 @@
 //! A loopback HTTP/1.1 proxy in front of the emulator that lets a test see each Cognito
 //! call (`X-Amz-Target`) and change its JSON answer: the way to reach steps ministack
 //! never asks for by itself (it skips `MFA_SETUP` even in pools that require MFA) while
-//! every other call, and the checks behind them, stay the emulator's. Plain `std`
+//! every other call, and the checks behind them, stay the emulator's. The hosted page's
+//! OAuth answers (`/oauth2/…`, e.g. the token endpoint's) are seen too, named by their
+//! path, with the form the request sent as `Null`. Plain `std`
 //! threads; answers are read to the end (`Connection: close` upstream) and sent back with
 //! a `Content-Length`.
 
@@ -11,8 +13,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-/// Sees a Cognito call: its target (e.g. `RespondToAuthChallenge`), its request, and the
-/// emulator's answer, which it may change.
+/// Sees a Cognito call: its target (e.g. `RespondToAuthChallenge`, or the path of an
+/// OAuth endpoint such as `/oauth2/token`), its request, and the emulator's answer, which
+/// it may change.
 pub type Hook = dyn Fn(&str, &Value, &mut Value) + Send + Sync;
 
 /// A running proxy (its threads end with the test process).
@@ -143,8 +146,14 @@ fn serve(client: TcpStream, upstream: &str, hook: &Hook) -> std::io::Result<()> 
         let mut answer = read_message(&mut BufReader::new(server), true)?.ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no answer upstream")
         })?;
-        if let Some(target) = request.header("x-amz-target") {
-            let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
+        let path = request.start.split(' ').nth(1).unwrap_or("");
+        let path = path.split('?').next().unwrap_or(path);
+        let operation = match request.header("x-amz-target") {
+            Some(target) => Some(target.rsplit('.').next().unwrap_or(target).to_owned()),
+            None if path.starts_with("/oauth2/") => Some(path.to_owned()),
+            None => None,
+        };
+        if let Some(operation) = operation {
             let sent: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
             if let Ok(mut json) = serde_json::from_slice::<Value>(&answer.body) {
                 hook(&operation, &sent, &mut json);

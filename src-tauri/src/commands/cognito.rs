@@ -15,10 +15,11 @@ use sesame::cognito::{
     Answer, AuthFlow, ClientSecret, CognitoClient, CognitoConfig, Driver, Prompt, enrollment,
     session,
 };
-use tauri::State;
+use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
-use crate::cognito_view::{CodeSent, CognitoStatus, attributes};
+use crate::cognito_hosted::{self, AnswerSource, Stopped, Work};
+use crate::cognito_view::{CodeSent, CognitoStatus, HostedSetup, HostedStarted, attributes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
 
@@ -48,6 +49,7 @@ pub async fn cognito_configure(
     client_id: String,
     client_secret: Option<Zeroizing<String>>,
     endpoint: Option<String>,
+    hosted: Option<HostedSetup>,
 ) -> AppResult<CognitoStatus> {
     let mut config = CognitoConfig::new(region, user_pool_id, client_id)?;
     config.client_secret = client_secret
@@ -57,14 +59,24 @@ pub async fn cognito_configure(
     config.endpoint = endpoint
         .map(|e| e.trim().to_owned())
         .filter(|e| !e.is_empty());
+    config.hosted = hosted.map(HostedSetup::into_config).transpose()?.flatten();
     let mut session = state.active_session();
     let vault = session.vault()?;
-    if config.client_secret.is_none()
-        && let Some(old) = CognitoState::load(vault.data())?.config
+    if let Some(old) = CognitoState::load(vault.data())?.config
         && old.same_client(&config)
     {
-        config.client_secret = old.client_secret;
+        if config.client_secret.is_none() {
+            config.client_secret = old.client_secret;
+        }
+        // What only the CLI sets (`configure --issuer/--jwks-url/--identity-provider`)
+        // stays as it was.
+        config.issuer = old.issuer;
+        config.jwks_url = old.jwks_url;
+        if let (Some(new), Some(old)) = (config.hosted.as_mut(), old.hosted) {
+            new.identity_provider = old.identity_provider;
+        }
     }
+    config.check()?;
     store::configure(vault, config)?;
     CognitoStatus::of(vault)
 }
@@ -279,6 +291,125 @@ pub async fn cognito_sign_out(state: State<'_, AppState>) -> AppResult<CognitoSt
     status_now(&state)
 }
 
+/// Starts a sign-in through the hosted page (straight to `identity_provider` if given,
+/// else the configured one): the authorize URL is opened in the system browser and
+/// returned, for the user to open by hand if no browser came up. The answer is awaited by
+/// [`cognito_hosted_wait`]. A sign-in already in progress is cancelled.
+#[tauri::command]
+pub async fn cognito_hosted_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    identity_provider: Option<String>,
+) -> AppResult<HostedStarted> {
+    state.hosted.cancel();
+    *state.sign_in.0.lock().await = None;
+    let locks = state.lock_count();
+    let client = client(&state)?;
+    let hosted = sesame::cognito::hosted::hosted_config(&client)?.clone();
+    let provider = identity_provider
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
+    let (redirect_uri, answer, app_link) = if cfg!(mobile) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (
+            cognito_hosted::APP_REDIRECT_URI.to_owned(),
+            AnswerSource::AppLink(rx),
+            Some(tx),
+        )
+    } else {
+        let listener = sesame::cognito::hosted::listener::Listener::bind(hosted.redirect_port)
+            .await
+            .map_err(sesame::cognito::CognitoError::from)?;
+        (
+            hosted.redirect_uri(),
+            AnswerSource::Loopback(listener),
+            None,
+        )
+    };
+    let sign_in =
+        sesame::cognito::HostedSignIn::start(&client, &redirect_uri, provider.as_deref()).await?;
+    if state.lock_count() != locks || state.session().vault.is_none() {
+        return Err(AppError::locked());
+    }
+    let url = sign_in.url().to_owned();
+    state
+        .hosted
+        .begin(url.clone(), Work { sign_in, answer }, app_link);
+    // A lock between the check above and `begin` found nothing to cancel yet.
+    if state.lock_count() != locks {
+        state.hosted.cancel();
+        return Err(AppError::locked());
+    }
+    let opened = open_browser(&app, &url);
+    Ok(HostedStarted {
+        url,
+        redirect_uri,
+        opened,
+    })
+}
+
+/// Opens `url` in the system browser; whether a browser could be started. On the
+/// desktop, `BROWSER` (the usual variable: a program that takes the URL; the first of a
+/// `:`-separated list) is tried first.
+fn open_browser(app: &AppHandle, url: &str) -> bool {
+    use tauri_plugin_opener::OpenerExt;
+    let with = if cfg!(desktop) {
+        std::env::var("BROWSER")
+            .ok()
+            .and_then(|b| b.split(':').next().map(str::to_owned))
+            .filter(|b| !b.trim().is_empty())
+    } else {
+        None
+    };
+    // A `BROWSER` that cannot be started still leaves the system's default browser.
+    if with.is_some() && app.opener().open_url(url, with).is_ok() {
+        return true;
+    }
+    app.opener().open_url(url, None::<&str>).is_ok()
+}
+
+/// Waits for the browser to come back from the hosted page and keeps the verified
+/// session: the signed-in status. A wrong `state`, an `error=` answer, a refused code or
+/// the time running out is an error that stores nothing; so is a cancel or a lock.
+#[tauri::command]
+pub async fn cognito_hosted_wait(state: State<'_, AppState>) -> AppResult<CognitoStatus> {
+    let locks = state.lock_count();
+    let vault = &*state;
+    let outcome = state
+        .hosted
+        .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await })
+        .await;
+    if state.lock_count() != locks {
+        return Err(AppError::locked());
+    }
+    match outcome {
+        Ok(done) => {
+            done?;
+            status_now(&state)
+        }
+        Err(Stopped::Cancelled) => Err(AppError::new(
+            ErrorKind::Cognito,
+            "The sign-in through the hosted page was cancelled.",
+        )),
+        Err(Stopped::NothingWaiting) => Err(no_sign_in()),
+    }
+}
+
+/// Cancels the hosted sign-in in progress: the listener stops and nothing is stored.
+#[tauri::command]
+pub async fn cognito_hosted_cancel(state: State<'_, AppState>) -> AppResult<()> {
+    state.hosted.cancel();
+    Ok(())
+}
+
+/// Copies the address of the hosted sign-in in progress, for a browser that did not open.
+#[tauri::command]
+pub async fn cognito_hosted_copy_link(state: State<'_, AppState>) -> AppResult<()> {
+    let url = state.hosted.url().ok_or_else(no_sign_in)?;
+    state.clipboard.copy(&url)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use std::net::TcpListener;
@@ -377,5 +508,152 @@ mod tests {
         assert!(matches!(answered, Err(ref e) if e.kind == ErrorKind::Locked));
         assert!(!state.sign_in.is_waiting());
         assert!(nothing_sent(&listener));
+    }
+
+    /// An unlocked state whose pool has a hosted page on `port` (nothing listens at the
+    /// pool's endpoint or domain: discovery falls back to the domain, and no test here
+    /// gets as far as the token endpoint).
+    fn hosted_state(dir: &std::path::Path, port: u16) -> (AppState, CognitoClient) {
+        let dead = listener();
+        let dead = format!("http://{}", dead.local_addr().unwrap());
+        let state = signing_in(dir, &listener());
+        *state.sign_in.0.try_lock().unwrap() = None;
+        let mut config = CognitoConfig::new("eu-west-1", "eu-west-1_Abc123", "client").unwrap();
+        config.endpoint = Some(dead.clone());
+        let mut hosted = sesame::cognito::hosted::HostedConfig::new(dead).unwrap();
+        hosted.redirect_port = port;
+        config.hosted = Some(hosted);
+        let client = CognitoClient::new(config, Arc::new(SystemClock)).unwrap();
+        (state, client)
+    }
+
+    fn free_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    /// Starts a hosted sign-in answered at the loopback listener on `port`.
+    async fn start_loopback(state: &AppState, client: &CognitoClient, port: u16) {
+        let listener = sesame::cognito::hosted::listener::Listener::bind(port)
+            .await
+            .unwrap();
+        let uri = format!("http://127.0.0.1:{port}/callback");
+        let sign_in = sesame::cognito::HostedSignIn::start(client, &uri, None)
+            .await
+            .unwrap();
+        let url = sign_in.url().to_owned();
+        state.hosted.begin(
+            url,
+            Work {
+                sign_in,
+                answer: AnswerSource::Loopback(listener),
+            },
+            None,
+        );
+    }
+
+    fn listening(port: u16) -> bool {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    }
+
+    #[test]
+    fn locking_cancels_the_hosted_sign_in_being_waited_for_and_stops_its_listener() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let vault = &state;
+        tauri::async_runtime::block_on(async {
+            start_loopback(&state, &client, port).await;
+            assert!(listening(port));
+            let waiting = state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await });
+            let lock = async {
+                tokio::task::yield_now().await;
+                state.lock();
+            };
+            let (outcome, ()) = tokio::join!(waiting, lock);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn locking_before_the_wait_drops_the_hosted_sign_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let vault = &state;
+        tauri::async_runtime::block_on(start_loopback(&state, &client, port));
+        assert!(state.hosted.url().is_some_and(|u| u.contains("state=")));
+        state.lock();
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+        let outcome = tauri::async_runtime::block_on(
+            state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await }),
+        );
+        assert_eq!(outcome.unwrap_err(), Stopped::NothingWaiting);
+    }
+
+    #[test]
+    fn an_app_link_with_another_state_is_refused_and_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, client) = hosted_state(dir.path(), free_port());
+        let vault = &state;
+        let outcome = tauri::async_runtime::block_on(async {
+            let sign_in = sesame::cognito::HostedSignIn::start(
+                &client,
+                crate::cognito_hosted::APP_REDIRECT_URI,
+                None,
+            )
+            .await
+            .unwrap();
+            assert!(
+                sign_in
+                    .url()
+                    .contains("redirect_uri=sesame%3A%2F%2Fcallback")
+            );
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            state.hosted.begin(
+                sign_in.url().to_owned(),
+                Work {
+                    sign_in,
+                    answer: AnswerSource::AppLink(rx),
+                },
+                Some(tx),
+            );
+            let waiting = state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await });
+            let link = async {
+                tokio::task::yield_now().await;
+                assert!(
+                    state
+                        .hosted
+                        .deliver("sesame://callback?code=stolen&state=someone-elses")
+                );
+            };
+            tokio::join!(waiting, link).0
+        });
+        let refused = outcome.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                sesame::cognito::CognitoError::Hosted(
+                    sesame::cognito::HostedError::StateMismatch { .. }
+                )
+            ),
+            "{refused:?}"
+        );
+        let vault = state.session();
+        let stored = CognitoState::load(vault.vault.as_ref().unwrap().data()).unwrap();
+        assert!(stored.session.is_none());
+        assert!(!state.hosted.deliver("sesame://callback?code=late"));
     }
 }

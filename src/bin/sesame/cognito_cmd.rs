@@ -99,6 +99,10 @@ pub struct ConfigureArgs {
     /// e.g. Google); `sign-in --identity-provider` overrides it.
     #[arg(long, value_name = "NAME", requires = "domain")]
     pub identity_provider: Option<String>,
+    /// An identity provider the app offers a "Continue with NAME" button for (its name
+    /// in the pool; repeatable).
+    #[arg(long = "provider", value_name = "NAME", requires = "domain")]
+    pub providers: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -416,7 +420,7 @@ fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliErr
         let mut hosted = HostedConfig::new(domain)?.with_scopes(&args.scopes)?;
         hosted.redirect_port = args.redirect_port;
         hosted.identity_provider = args.identity_provider.clone();
-        hosted.check()?;
+        let hosted = hosted.with_providers(&args.providers)?;
         config.hosted = Some(hosted);
     }
     if args.client_secret_stdin {
@@ -455,6 +459,12 @@ fn configure(vault: &mut Vault, args: &ConfigureArgs) -> Result<ExitCode, CliErr
             hosted.redirect_uri(),
             hosted.logout_uri()
         );
+        if !hosted.providers.is_empty() {
+            println!(
+                "Identity providers offered in the app: {}.",
+                hosted.providers.join(", ")
+            );
+        }
     }
     if done.dropped_session {
         println!("The session with the previous pool was forgotten: sign in again.");

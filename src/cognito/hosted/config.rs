@@ -37,6 +37,10 @@ pub struct HostedConfig {
     /// name as the pool lists it), skipping the hosted page's own form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
+    /// The identity providers the app offers a button for ("Continue with NAME"), by
+    /// their names in the pool.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<String>,
 }
 
 fn default_scopes() -> String {
@@ -77,6 +81,7 @@ impl HostedConfig {
             scopes: default_scopes(),
             redirect_port: DEFAULT_REDIRECT_PORT,
             identity_provider: None,
+            providers: Vec::new(),
         };
         config.check()?;
         Ok(config)
@@ -91,6 +96,22 @@ impl HostedConfig {
             }
         }
         self.scopes = kept.join(" ");
+        self.check()?;
+        Ok(self)
+    }
+
+    /// Sets the providers offered as buttons (duplicates dropped, order kept).
+    pub fn with_providers<S: AsRef<str>>(
+        mut self,
+        providers: impl IntoIterator<Item = S>,
+    ) -> Result<Self, CognitoError> {
+        self.providers.clear();
+        for provider in providers {
+            let provider = provider.as_ref().trim();
+            if !provider.is_empty() && !self.providers.iter().any(|p| p == provider) {
+                self.providers.push(provider.to_owned());
+            }
+        }
         self.check()?;
         Ok(self)
     }
@@ -145,8 +166,11 @@ impl HostedConfig {
                 "it must be a fixed port (1-65535): the pool lists the exact callback URL",
             ));
         }
-        if let Some(provider) = &self.identity_provider
-            && !valid_provider(provider)
+        if self
+            .identity_provider
+            .iter()
+            .chain(&self.providers)
+            .any(|p| !valid_provider(p))
         {
             return Err(bad(
                 "identity provider",
@@ -225,6 +249,12 @@ mod tests {
         let mut idp = c.clone();
         idp.identity_provider = Some("My IdP".into());
         assert_eq!(field(idp.check().map(|_| c.clone())), "identity provider");
+        assert_eq!(
+            field(c.clone().with_providers(["Google", "bad name"])),
+            "identity provider"
+        );
+        let offered = c.with_providers([" Google", "", "Corp", "Google"]).unwrap();
+        assert_eq!(offered.providers, ["Google", "Corp"]);
     }
 
     #[test]

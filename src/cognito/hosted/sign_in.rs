@@ -126,7 +126,7 @@ impl HostedSignIn {
 }
 
 /// The page the browser shows once the answer arrived.
-fn answer_page<T>(outcome: &Result<T, HostedError>) -> String {
+pub fn answer_page<T>(outcome: &Result<T, HostedError>) -> String {
     match outcome {
         Ok(_) => page_html(
             "Sesame got the answer",

@@ -13,7 +13,7 @@
 //   "files-dropped" payload PickedFile[]  files dropped on the window, each with the token
 //                                scanFile takes (only sent while unlocked)
 
-import { cognitoConfigure as configure } from "./bindings";
+import { cognitoConfigure as configure, type HostedSetup } from "./bindings";
 
 export * from "./bindings";
 
@@ -24,11 +24,13 @@ export interface CognitoPool {
   clientId: string;
   clientSecret: string | null;
   endpoint: string | null;
+  /** The hosted page's settings; null (or an empty domain) for none. */
+  hosted: HostedSetup | null;
 }
 
 /** Stores the pool and app client; an empty secret keeps the stored one of the same client. */
 export const cognitoConfigure = (pool: CognitoPool) =>
-  configure(pool.region, pool.userPoolId, pool.clientId, pool.clientSecret, pool.endpoint);
+  configure(pool.region, pool.userPoolId, pool.clientId, pool.clientSecret, pool.endpoint, pool.hosted);
 
 /** The shell's event for files dropped on the window (payload `PickedFile[]`). */
 export const FILES_DROPPED = "files-dropped";

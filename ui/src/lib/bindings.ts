@@ -297,12 +297,65 @@ claims: CognitoClaims | null,
 /**
  * Sesame holds this user's verified authenticator secret.
  */
-mfa_enrolled: boolean, };
+mfa_enrolled: boolean, 
+/**
+ * The hosted page's settings, when the pool's domain is configured.
+ */
+hosted: HostedView | null, 
+/**
+ * The session came from the hosted page.
+ */
+hosted_session: boolean, };
 
 /**
  * A few claims of the ID token, verified by the shell just now.
  */
-export type CognitoClaims = { sub: string | null, email: string | null, username: string | null, };
+export type CognitoClaims = { sub: string | null, email: string | null, username: string | null, 
+/**
+ * The identity provider a federated user signed in through (`identities` claim).
+ */
+provider: string | null, };
+
+/**
+ * The hosted sign-in settings, and the URLs the pool's app client must list.
+ */
+export type HostedView = { domain: string, scopes: string, redirect_port: number, 
+/**
+ * The identity providers offered as "Continue with NAME".
+ */
+providers: Array<string>, 
+/**
+ * Where this app asks the hosted page to send the browser back (the loopback URL on
+ * the desktop, the app's URL scheme on the phones).
+ */
+callback_url: string, };
+
+/**
+ * The hosted sign-in settings from the configuration form; an empty domain is none.
+ */
+export type HostedSetup = { domain: string, 
+/**
+ * Space-separated; empty for the default (`openid email profile`).
+ */
+scopes: string, 
+/**
+ * Empty for the default (7372).
+ */
+redirect_port: number | null, 
+/**
+ * Identity provider names, as the pool lists them.
+ */
+providers: Array<string>, };
+
+/**
+ * A hosted sign-in started: the address to open (shown, for a browser that did not open)
+ * and where the browser comes back.
+ */
+export type HostedStarted = { url: string, redirect_uri: string, 
+/**
+ * Whether a browser could be started.
+ */
+opened: boolean, };
 
 /**
  * Where a code was sent, masked (`a***@e***.com`), if Cognito said.
@@ -554,8 +607,8 @@ export const cognitoStatus = () =>
  * Stores the pool and app client (a session with another pool is forgotten). An empty
  * secret keeps the stored secret of the same app client.
  */
-export const cognitoConfigure = (region: string, userPoolId: string, clientId: string, clientSecret: string | null, endpoint: string | null) =>
-  invoke<CognitoStatus>("cognito_configure", { region, userPoolId, clientId, clientSecret, endpoint });
+export const cognitoConfigure = (region: string, userPoolId: string, clientId: string, clientSecret: string | null, endpoint: string | null, hosted: HostedSetup | null) =>
+  invoke<CognitoStatus>("cognito_configure", { region, userPoolId, clientId, clientSecret, endpoint, hosted });
 
 /** Creates a user; a confirmation code is sent unless the pool confirms by itself. */
 export const cognitoSignUp = (username: string, email: string, password: string) =>
@@ -629,6 +682,31 @@ export const cognitoDisableMfa = () =>
 export const cognitoSignOut = () =>
   invoke<CognitoStatus>("cognito_sign_out");
 
+/**
+ * Starts a sign-in through the hosted page (straight to `identity_provider` if given,
+ * else the configured one): the authorize URL is opened in the system browser and
+ * returned, for the user to open by hand if no browser came up. The answer is awaited by
+ * [`cognito_hosted_wait`]. A sign-in already in progress is cancelled.
+ */
+export const cognitoHostedStart = (identityProvider: string | null) =>
+  invoke<HostedStarted>("cognito_hosted_start", { identityProvider });
+
+/**
+ * Waits for the browser to come back from the hosted page and keeps the verified
+ * session: the signed-in status. A wrong `state`, an `error=` answer, a refused code or
+ * the time running out is an error that stores nothing; so is a cancel or a lock.
+ */
+export const cognitoHostedWait = () =>
+  invoke<CognitoStatus>("cognito_hosted_wait");
+
+/** Cancels the hosted sign-in in progress: the listener stops and nothing is stored. */
+export const cognitoHostedCancel = () =>
+  invoke<null>("cognito_hosted_cancel");
+
+/** Copies the address of the hosted sign-in in progress, for a browser that did not open. */
+export const cognitoHostedCopyLink = () =>
+  invoke<null>("cognito_hosted_copy_link");
+
 /** Every command by name: what `invoke` sends (`args`) and what it resolves to. */
 export interface Commands {
   status: { args: Record<string, never>; result: Status };
@@ -667,7 +745,7 @@ export interface Commands {
   check_time: { args: Record<string, never>; result: TimeCheck };
   apply_time_check: { args: { confirmLarge: boolean }; result: Settings };
   cognito_status: { args: Record<string, never>; result: CognitoStatus };
-  cognito_configure: { args: { region: string; userPoolId: string; clientId: string; clientSecret: string | null; endpoint: string | null }; result: CognitoStatus };
+  cognito_configure: { args: { region: string; userPoolId: string; clientId: string; clientSecret: string | null; endpoint: string | null; hosted: HostedSetup | null }; result: CognitoStatus };
   cognito_sign_up: { args: { username: string; email: string; password: string }; result: CodeSent };
   cognito_confirm: { args: { username: string; code: string }; result: null };
   cognito_resend: { args: { username: string }; result: CodeSent };
@@ -683,6 +761,10 @@ export interface Commands {
   cognito_enable_mfa: { args: Record<string, never>; result: CognitoStatus };
   cognito_disable_mfa: { args: Record<string, never>; result: CognitoStatus };
   cognito_sign_out: { args: Record<string, never>; result: CognitoStatus };
+  cognito_hosted_start: { args: { identityProvider: string | null }; result: HostedStarted };
+  cognito_hosted_wait: { args: Record<string, never>; result: CognitoStatus };
+  cognito_hosted_cancel: { args: Record<string, never>; result: null };
+  cognito_hosted_copy_link: { args: Record<string, never>; result: null };
 }
 
 /** The name of a command. */

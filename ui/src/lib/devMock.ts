@@ -561,6 +561,11 @@ function cognitoMock(
   const pool = { region: "eu-west-1", user_pool_id: "eu-west-1_DevMock1", client_id: "4c0dev1mock2client3id" };
   let configured = start === "configured" || start === "signed_in";
   let endpoint: string | null = null;
+  let hosted: CognitoStatus["hosted"] = null;
+  let hostedSession = false;
+  let hostedProvider: string | null = null;
+  // A hosted sign-in "in the browser": the dev mock answers it after a few seconds.
+  let hostedWaiting: { provider: string | null; cancel: () => void } | null = null;
   let hasSecret = false;
   let user: string | null = start === "signed_in" ? "alice" : null;
   let expiresAt = Date.now() + 3_600_000;
@@ -580,8 +585,10 @@ function cognitoMock(
     username: user,
     id_expires_at_ms: user ? expiresAt : null,
     access_expires_at_ms: user ? expiresAt : null,
-    claims: user && claims ? { sub: `sub-${user}`, email: `${user}@example.com`, username: user } : null,
+    claims: user && claims ? { sub: `sub-${user}`, email: `${user}@example.com`, username: user, provider: hostedSession ? hostedProvider : null } : null,
     mfa_enrolled: user !== null && enrolled.has(user),
+    hosted: configured ? hosted : null,
+    hosted_session: user !== null && hostedSession,
   });
   const needPool = () => {
     if (!configured) fail("cognito", "No Cognito user pool is configured yet: give its region, user pool id and app client id first");
@@ -594,6 +601,7 @@ function cognitoMock(
   const done = (username: string): SignInPrompt => {
     waiting = null;
     user = username;
+    hostedSession = false;
     expiresAt = Date.now() + 3_600_000;
     return { prompt: "done" };
   };
@@ -620,7 +628,58 @@ function cognitoMock(
       pool.client_id = String(args.clientId);
       endpoint = (args.endpoint as string | null) ?? null;
       hasSecret = hasSecret || Boolean(args.clientSecret);
+      const h = args.hosted;
+      if (h && h.domain.trim() && !/^https?:\/\//.test(h.domain.trim())) fail("invalid_input", "Cognito setting domain is wrong: not a URL");
+      hosted =
+        h && h.domain.trim()
+          ? {
+              domain: h.domain.trim(),
+              scopes: h.scopes.trim() || "openid email profile",
+              redirect_port: h.redirect_port ?? 7372,
+              providers: h.providers,
+              callback_url: `http://127.0.0.1:${h.redirect_port ?? 7372}/callback`,
+            }
+          : null;
       return status();
+    },
+    cognito_hosted_start: (args) => {
+      needPool();
+      if (!hosted) fail("cognito_setup", "hosted sign-in needs the user pool's domain (its hosted page), which is not configured");
+      hostedWaiting?.cancel();
+      hostedWaiting = { provider: args.identityProvider, cancel: () => {} };
+      const idp = args.identityProvider ? `&identity_provider=${encodeURIComponent(args.identityProvider)}` : "";
+      return {
+        url: `${hosted!.domain}/oauth2/authorize?response_type=code&client_id=${pool.client_id}&state=devmock${idp}`,
+        redirect_uri: hosted!.callback_url,
+        opened: false,
+      };
+    },
+    cognito_hosted_wait: () => {
+      const waitingNow = hostedWaiting;
+      if (!waitingNow) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
+      return new Promise<CognitoStatus>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          hostedWaiting = null;
+          user = waitingNow!.provider ? `${waitingNow!.provider.toLowerCase()}_dev` : "alice";
+          hostedSession = true;
+          hostedProvider = waitingNow!.provider;
+          expiresAt = Date.now() + 3_600_000;
+          resolve(status());
+        }, 4000);
+        waitingNow!.cancel = () => {
+          clearTimeout(timer);
+          reject({ kind: "cognito", message: "The sign-in through the hosted page was cancelled." });
+        };
+      });
+    },
+    cognito_hosted_cancel: () => {
+      hostedWaiting?.cancel();
+      hostedWaiting = null;
+      return null;
+    },
+    cognito_hosted_copy_link: () => {
+      if (!hostedWaiting) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
+      return null;
     },
     cognito_sign_up: (args) => {
       needPool();
@@ -693,6 +752,7 @@ function cognitoMock(
     cognito_sign_out: () => {
       needUser();
       user = null;
+      hostedSession = false;
       return status();
     },
   };

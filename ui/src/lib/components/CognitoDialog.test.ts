@@ -17,6 +17,8 @@ const CONFIGURED: CognitoStatus = {
   access_expires_at_ms: null,
   claims: null,
   mfa_enrolled: false,
+  hosted: null,
+  hosted_session: false,
 };
 
 const SIGNED_IN: CognitoStatus = {
@@ -63,7 +65,7 @@ describe("CognitoDialog", () => {
     await fireEvent.click(screen.getByTestId("cognito-save-config"));
     await waitFor(() =>
       expect(s.argsOf("cognito_configure")).toEqual([
-        { region: "eu-west-1", userPoolId: "eu-west-1_AbC123xyz", clientId: "client123", clientSecret: null, endpoint: null },
+        { region: "eu-west-1", userPoolId: "eu-west-1_AbC123xyz", clientId: "client123", clientSecret: null, endpoint: null, hosted: null },
       ]),
     );
     await onScreen("Sign in to Cognito");
@@ -92,7 +94,7 @@ describe("CognitoDialog", () => {
         signedIn = true;
         return { prompt: "done" };
       },
-      cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1234", email: "alice@example.com", username: "alice" } }),
+      cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1234", email: "alice@example.com", username: "alice", provider: null } }),
     });
     render(CognitoDialog, { onclose: () => {} });
     await typeInto("cognito-username", "alice");
@@ -189,7 +191,7 @@ describe("CognitoDialog", () => {
     let changed = 0;
     const s = fakeShell({
       cognito_status: () => ({ ...SIGNED_IN, mfa_enrolled: false }),
-      cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "alice" } }),
+      cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "alice", provider: null } }),
       cognito_enable_mfa: () => SIGNED_IN,
       cognito_sign_out: () => CONFIGURED,
     });
@@ -216,7 +218,7 @@ describe("CognitoDialog", () => {
         signedIn = true;
         return { prompt: "done" };
       },
-      cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "hana" } }),
+      cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "hana", provider: null } }),
     });
     render(CognitoDialog, { onclose: () => {} });
     await typeInto("cognito-username", "hana");
@@ -262,7 +264,7 @@ describe("CognitoDialog", () => {
         signedIn = true;
         return { prompt: "done" };
       },
-      cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1", email: null, username: "alice" } }),
+      cognito_whoami: () => ({ ...SIGNED_IN, claims: { sub: "1", email: null, username: "alice", provider: null } }),
     });
     render(CognitoDialog, { onclose: () => {}, onchanged: () => changed++ });
     await typeInto("cognito-username", "alice");
@@ -293,5 +295,117 @@ describe("CognitoDialog", () => {
     expect(text).toContain("elsewhere");
     expect(screen.queryByTestId("cognito-set-up-mfa")).toBeNull();
     expect(s.argsOf("cognito_set_up_mfa")).toEqual([]);
+  });
+
+  describe("the hosted page", () => {
+    const HOSTED: CognitoStatus = {
+      ...CONFIGURED,
+      hosted: {
+        domain: "https://sesame.auth.eu-west-1.amazoncognito.com",
+        scopes: "openid email profile",
+        redirect_port: 7372,
+        providers: ["Google", "Corp"],
+        callback_url: "http://127.0.0.1:7372/callback",
+      },
+    };
+    const STARTED = {
+      url: "https://sesame.auth.eu-west-1.amazoncognito.com/oauth2/authorize?state=s1",
+      redirect_uri: "http://127.0.0.1:7372/callback",
+      opened: false,
+    };
+
+    it("saves the domain, port, scopes and providers with the pool", async () => {
+      const s = fakeShell({
+        cognito_status: () => ({ ...CONFIGURED, configured: false, region: null, user_pool_id: null, client_id: null }),
+        cognito_configure: () => HOSTED,
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await typeInto("cognito-region", "eu-west-1");
+      await typeInto("cognito-pool-id", "eu-west-1_AbC123xyz");
+      await typeInto("cognito-client-id", "client123");
+      await typeInto("cognito-domain", "https://sesame.auth.eu-west-1.amazoncognito.com");
+      await typeInto("cognito-redirect-port", "70000");
+      expect((screen.getByTestId("cognito-save-config") as HTMLButtonElement).disabled).toBe(true);
+      await typeInto("cognito-redirect-port", "7400");
+      await typeInto("cognito-providers", "Google, Corp Google");
+      expect(screen.getByTestId("cognito-callback-hint").textContent).toContain("http://127.0.0.1:7400/callback");
+      await fireEvent.click(screen.getByTestId("cognito-save-config"));
+      await waitFor(() =>
+        expect(s.argsOf("cognito_configure")[0]?.hosted).toEqual({
+          domain: "https://sesame.auth.eu-west-1.amazoncognito.com",
+          scopes: "",
+          redirect_port: 7400,
+          providers: ["Google", "Corp", "Google"],
+        }),
+      );
+      await onScreen("Sign in to Cognito");
+      expect(screen.getAllByTestId("cognito-hosted-provider").map((b) => b.textContent?.trim())).toEqual(["Continue with Google", "Continue with Corp"]);
+    });
+
+    it("offers no hosted sign-in without a domain", async () => {
+      fakeShell({ cognito_status: () => CONFIGURED });
+      render(CognitoDialog, { onclose: () => {} });
+      await onScreen("Sign in to Cognito");
+      expect(screen.queryByTestId("cognito-hosted-sign-in")).toBeNull();
+    });
+
+    it("waits for the browser showing the link, and ends signed in", async () => {
+      let answer: (s: CognitoStatus) => void = () => {};
+      const s = fakeShell({
+        cognito_status: () => HOSTED,
+        cognito_hosted_start: () => STARTED,
+        cognito_hosted_wait: () => new Promise<CognitoStatus>((ok) => (answer = ok)),
+        cognito_hosted_copy_link: () => null,
+        cognito_whoami: () => ({ ...SIGNED_IN, hosted: HOSTED.hosted, hosted_session: true, claims: { sub: "1", email: "g@example.com", username: "google_1", provider: "Google" } }),
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByRole("button", { name: "Continue with Google" }));
+      await onScreen("Sign in with the hosted page");
+      expect(s.argsOf("cognito_hosted_start")).toEqual([{ identityProvider: "Google" }]);
+      expect(screen.getByTestId("cognito-hosted-link").textContent).toBe(STARTED.url);
+      expect(screen.getByTestId("cognito-hosted-hint").textContent).toContain("No browser could be opened");
+      await fireEvent.click(screen.getByTestId("cognito-hosted-copy"));
+      await waitFor(() => expect(screen.getByTestId("cognito-hosted-copy").textContent).toBe("Link copied"));
+      answer({ ...SIGNED_IN, hosted: HOSTED.hosted, hosted_session: true });
+      await onScreen("Cognito");
+      await waitFor(() => expect(screen.getByTestId("cognito-identity-provider").textContent).toBe("Google"));
+      expect(screen.getByTestId("cognito-identity-username").textContent).toBe("google_1");
+    });
+
+    it("shows the browser's refusal in words and goes back to the sign-in", async () => {
+      fakeShell({
+        cognito_status: () => HOSTED,
+        cognito_hosted_start: () => STARTED,
+        cognito_hosted_wait: reject("cognito", "the hosted page refused the sign-in: access_denied (User cancelled)"),
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-hosted-sign-in"));
+      await onScreen("Sign in to Cognito");
+      expect((await screen.findByTestId("error")).textContent).toContain("access_denied (User cancelled)");
+    });
+
+    it("cancel stops the wait without an error, and closing the dialog cancels", async () => {
+      let stop: (e: unknown) => void = () => {};
+      const s = fakeShell({
+        cognito_status: () => HOSTED,
+        cognito_hosted_start: () => STARTED,
+        cognito_hosted_wait: () => new Promise<CognitoStatus>((_, fail) => (stop = fail)),
+        cognito_hosted_cancel: () => {
+          stop({ kind: "cognito", message: "The sign-in through the hosted page was cancelled." });
+          return null;
+        },
+      });
+      const { unmount } = render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-hosted-sign-in"));
+      await onScreen("Sign in with the hosted page");
+      await fireEvent.click(screen.getByTestId("cognito-hosted-cancel"));
+      await onScreen("Sign in to Cognito");
+      expect(screen.getByTestId("cognito-notice").textContent).toBe("Sign-in through the hosted page cancelled.");
+      expect(screen.queryByTestId("error")).toBeNull();
+      await fireEvent.click(screen.getByTestId("cognito-hosted-sign-in"));
+      await onScreen("Sign in with the hosted page");
+      unmount();
+      expect(s.argsOf("cognito_hosted_cancel")).toHaveLength(2);
+    });
   });
 });

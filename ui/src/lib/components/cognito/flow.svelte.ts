@@ -3,7 +3,18 @@
 // user's name, email and password (typed on one screen, used by the next). The screens do
 // their own work through `run`/`submit` and move on with `go`, `after` or `show`; how the
 // sign-in goes on is the shell's `Prompt`, which `after` only renders.
-import { cognitoStatus, cognitoWhoami, type AppError, type CodeSent, type CognitoStatus, type SignInPrompt } from "../../api";
+import {
+  cognitoHostedCancel,
+  cognitoHostedStart,
+  cognitoHostedWait,
+  cognitoStatus,
+  cognitoWhoami,
+  type AppError,
+  type CodeSent,
+  type CognitoStatus,
+  type HostedStarted,
+  type SignInPrompt,
+} from "../../api";
 import { toAppError } from "../../errors";
 
 export type Screen =
@@ -17,6 +28,7 @@ export type Screen =
   | "new_password"
   | "mfa_setup"
   | "unsupported"
+  | "hosted"
   | "signed_in";
 
 /** The screen that shows each prompt (the shell decides which prompt comes next). */
@@ -37,6 +49,10 @@ export class CognitoFlow {
   error = $state<AppError | null>(null);
   notice = $state<string | null>(null);
   busy = $state(false);
+  /** The hosted sign-in waiting for the browser: its address and where it comes back. */
+  hosted = $state<HostedStarted | null>(null);
+  /** The user cancelled the hosted sign-in (its end is then no error). */
+  private hostedCancelled = false;
 
   username = $state("");
   email = $state("");
@@ -106,6 +122,54 @@ export class CognitoFlow {
     }
     this.prompt = next;
     this.screen = promptScreen[next.prompt];
+  }
+
+  /**
+   * Signs in through the hosted page (straight to `provider` if given): the shell opens the
+   * browser, this shows the waiting screen with the address, and the browser's answer ends
+   * it signed in, or with the error in words (or a cancel, or a lock).
+   */
+  async signInHosted(provider: string | null): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = null;
+    this.notice = null;
+    this.hostedCancelled = false;
+    try {
+      this.hosted = await cognitoHostedStart(provider);
+      this.screen = "hosted";
+    } catch (err) {
+      this.error = toAppError(err);
+      return;
+    } finally {
+      this.busy = false;
+    }
+    try {
+      const s = await cognitoHostedWait();
+      this.hosted = null;
+      this.info = s;
+      this.screen = "signed_in";
+      await this.whoami();
+    } catch (err) {
+      this.hosted = null;
+      this.screen = "sign_in";
+      if (this.hostedCancelled) {
+        this.notice = "Sign-in through the hosted page cancelled.";
+      } else {
+        this.error = toAppError(err);
+      }
+    }
+  }
+
+  /** Cancels the hosted sign-in: the shell stops listening for the browser. */
+  async cancelHosted(): Promise<void> {
+    if (!this.hosted) return;
+    this.hostedCancelled = true;
+    try {
+      await cognitoHostedCancel();
+    } catch (err) {
+      this.error = toAppError(err);
+    }
   }
 
   /** Verified claims; a failure shows but keeps the stored status. */
