@@ -20,6 +20,8 @@ mod idle;
 mod launch_open;
 mod screen;
 mod state;
+mod sync_runner;
+mod sync_view;
 mod views;
 
 use sesame::keystore::KeystoreChoice;
@@ -73,6 +75,7 @@ pub fn run() {
             #[cfg(all(desktop, unix))]
             quit_on_signals(app.handle().clone());
             idle::start(app.handle().clone(), state.clone());
+            sync_runner::start(app.handle().clone());
             setup_deep_links(app);
             Ok(())
         })

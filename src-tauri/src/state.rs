@@ -135,6 +135,8 @@ pub struct Inner {
     locks: AtomicU64,
     /// The Cognito sign-in in progress.
     pub sign_in: crate::cognito_state::CognitoFlow,
+    /// Sesame Sync's rounds (one at a time) and what the last one said.
+    pub sync: crate::sync_runner::SyncRunner,
 }
 
 impl std::ops::Deref for AppState {
@@ -163,6 +165,7 @@ impl AppState {
             clipboard: Default::default(),
             locks: AtomicU64::new(0),
             sign_in: Default::default(),
+            sync: Default::default(),
         }))
     }
 

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod add;
 pub mod cognito;
 pub mod settings;
+pub mod sync;
 pub mod transfer;
 pub mod vault;
 

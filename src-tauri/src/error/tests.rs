@@ -8,7 +8,7 @@ use super::*;
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Every kind, in declaration order.
-const ALL_KINDS: [ErrorKind; 29] = [
+const ALL_KINDS: [ErrorKind; 30] = [
     ErrorKind::NoVault,
     ErrorKind::VaultExists,
     ErrorKind::NotAVault,
@@ -37,6 +37,7 @@ const ALL_KINDS: [ErrorKind; 29] = [
     ErrorKind::SignedOut,
     ErrorKind::CognitoSetup,
     ErrorKind::Internal,
+    ErrorKind::Sync,
     ErrorKind::ConfirmationRequired,
 ];
 
@@ -72,7 +73,8 @@ fn kind_index(kind: ErrorKind) -> usize {
         K::SignedOut => 25,
         K::CognitoSetup => 26,
         K::Internal => 27,
-        K::ConfirmationRequired => 28,
+        K::Sync => 28,
+        K::ConfirmationRequired => 29,
     }
 }
 
