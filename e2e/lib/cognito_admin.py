@@ -5,6 +5,7 @@ emulator's own virtualenv (it ships botocore). Prints one JSON object.
     cognito_admin.py ENDPOINT create-pool [off|optional|required]
     cognito_admin.py ENDPOINT user-mfa POOL_ID USERNAME
     cognito_admin.py ENDPOINT invite-user POOL_ID USERNAME TEMPORARY_PASSWORD EMAIL
+    cognito_admin.py ENDPOINT create-user POOL_ID USERNAME PASSWORD
 """
 
 import json
@@ -67,6 +68,20 @@ def invite_user(client, pool_id, username, temporary, email):
     return {"username": username}
 
 
+def create_user(client, pool_id, username, password):
+    """A confirmed user with a permanent password: signs in at once."""
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        TemporaryPassword="Temporary-1x",
+        MessageAction="SUPPRESS",
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+    )
+    return {"username": username}
+
+
 def main(argv):
     endpoint, command, *rest = argv
     client = admin(endpoint)
@@ -76,6 +91,8 @@ def main(argv):
         out = user_mfa(client, *rest)
     elif command == "invite-user":
         out = invite_user(client, *rest)
+    elif command == "create-user":
+        out = create_user(client, *rest)
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out))

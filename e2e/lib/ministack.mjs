@@ -77,6 +77,8 @@ export async function startMinistack() {
     userMfa: (poolId, username) => admin("user-mfa", poolId, username),
     /** A user made by the administrator, with a temporary password. */
     inviteUser: (poolId, username, temporary, email) => admin("invite-user", poolId, username, temporary, email),
+    /** A confirmed user with a permanent password. */
+    createUser: (poolId, username, password) => admin("create-user", poolId, username, password),
     log: () => readFileSync(log, "utf8"),
     stop() {
       child.kill();

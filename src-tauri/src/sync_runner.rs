@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use sesame::cognito::{CognitoError, VaultAccess};
 use sesame::sync::client::{self, ClientError};
+use sesame::sync::DeviceId;
 use sesame::sync::engine::{RoundReport, SyncError, TransportError};
 use sesame::vault::Vault;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -61,11 +62,13 @@ pub struct LastRound {
     pub report: Option<RoundReport>,
 }
 
-/// One round at a time, and what the last one said.
+/// One round at a time, what the last one said, and the device id sync is being turned
+/// on with (kept from asking the server to turning sync on, so both are one device).
 #[derive(Default)]
 pub struct SyncRunner {
     round: tokio::sync::Mutex<()>,
     last: Mutex<LastRound>,
+    joining: Mutex<Option<DeviceId>>,
 }
 
 impl SyncRunner {
@@ -82,6 +85,20 @@ impl SyncRunner {
     /// is dropped.
     pub async fn lock_rounds(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.round.lock().await
+    }
+
+    /// The device id to turn sync on with: the one used last time it was tried, or a new one.
+    pub fn joining_device(&self) -> DeviceId {
+        self.joining
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert_with(DeviceId::generate)
+            .clone()
+    }
+
+    /// Sync is on: the next time it is turned on, it is with a new device id.
+    pub fn joined(&self) {
+        *self.joining.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Forgets the last round (sync turned off or on).
@@ -107,7 +124,12 @@ pub async fn run_round<R: Runtime>(
         client::round(&access, &transport, state.now_ms()).await
     }
     .await;
-    let locked = matches!(result, Err(ClientError::Cognito(CognitoError::VaultLocked)));
+    // Not sync's trouble: the vault locked, or changed under the round (the next round,
+    // due at once, carries on).
+    let quiet = matches!(
+        result,
+        Err(ClientError::Cognito(CognitoError::VaultLocked) | ClientError::VaultChanged)
+    );
     let retry = result.as_ref().err().and_then(retry_after);
     let result = result.map_err(AppError::from);
     state.sync.set(|l| {
@@ -117,7 +139,7 @@ pub async fn run_round<R: Runtime>(
                 l.error = None;
                 l.report = Some(*report);
             }
-            Err(_) if locked => {}
+            Err(_) if quiet => {}
             Err(e) => l.error = Some(e.clone()),
         }
     });

@@ -137,10 +137,13 @@ pub struct Joining {
 
 impl Joining {
     /// Checks that sync is off, the address and the sign-in, and asks the server whether
-    /// the user has a sync key yet.
+    /// the user has a sync key yet, as `device` (a new [`DeviceId::generate`]; an app that
+    /// asks first and turns sync on in a later step passes the same id both times, so the
+    /// server lists one device, not two).
     pub async fn start(
         access: &impl VaultAccess,
         server: &str,
+        device: DeviceId,
         device_name: Option<String>,
     ) -> Result<Joining, ClientError> {
         if let Some(state) = access.with_vault(|v| Ok(v.data().sync.clone()))? {
@@ -150,7 +153,6 @@ impl Joining {
         }
         let server = http::server_url(server)?;
         let session = signed_in(access).await?;
-        let device = DeviceId::generate();
         let device_name = device_name
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty());
@@ -203,13 +205,13 @@ impl Joining {
     }
 }
 
-/// One sync round over `transport` (from [`connect`]) on the vault's accounts, at `now_ms`.
+/// One sync round over `transport` (from [`connect`]; any [`SyncTransport`] in tests) on the vault's accounts, at `now_ms`.
 /// Each checkpoint saves the vault; a checkpoint that finds the accounts or the sync state
 /// changed since the round read or last wrote them stops the round with
 /// [`ClientError::VaultChanged`] (the next round carries on), so no change is overwritten.
-pub async fn round(
+pub async fn round<T: SyncTransport>(
     access: &impl VaultAccess,
-    transport: &HttpTransport,
+    transport: &T,
     now_ms: u64,
 ) -> Result<RoundReport, ClientError> {
     let (mut accounts, start) =
@@ -287,4 +289,137 @@ pub fn disable(access: &impl VaultAccess) -> Result<Option<SyncState>, ClientErr
         })?;
         Ok(Some(state))
     })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::account::Account;
+    use crate::cognito::access::temp_vault;
+    use crate::otp::{Algorithm, Params};
+    use crate::secret::Secret;
+    use crate::sync::key::SyncKey;
+    use crate::sync::memory::{MemoryServer, MemoryTransport, block_on};
+    use crate::vault::Vault;
+
+    const SERVER: &str = "http://127.0.0.1:8787";
+    const SUB: &str = "sub-of-the-user";
+
+    fn account(name: &str, seed: u8) -> Account {
+        Account::new(
+            Some("ACME"),
+            name,
+            Secret::from_bytes(vec![seed; 20]),
+            Params::totp(Algorithm::SHA1, 6, 30),
+        )
+    }
+
+    /// A vault lent to the round, which another command changes (adds `meddle`) just
+    /// before the `at`-th lending, as the app's other commands may between two of the
+    /// round's short borrows.
+    struct Meddling<'a> {
+        vault: std::sync::Mutex<&'a mut Vault>,
+        calls: AtomicUsize,
+        at: usize,
+        meddle: &'static str,
+    }
+
+    impl VaultAccess for Meddling<'_> {
+        fn with_vault<R>(
+            &self,
+            f: impl FnOnce(&mut Vault) -> Result<R, CognitoError>,
+        ) -> Result<R, CognitoError> {
+            let mut vault = self.vault.lock().unwrap();
+            if self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.at {
+                vault.update(|data| {
+                    data.add(account(self.meddle, 9), 5);
+                    Ok(())
+                })?;
+            }
+            f(&mut vault)
+        }
+    }
+
+    fn synced_vault(key: &SyncKey) -> (tempfile::TempDir, Vault) {
+        let (dir, mut vault) = temp_vault();
+        vault
+            .update(|data| {
+                data.sync = Some(SyncState::new(key.clone(), SERVER, SUB));
+                data.add(account("alice", 1), 1);
+                Ok(())
+            })
+            .unwrap();
+        (dir, vault)
+    }
+
+    #[test]
+    fn a_round_saves_what_it_sent_and_what_it_fetched_in_the_vault() {
+        let server = MemoryServer::default();
+        let key = SyncKey::generate();
+        let (_a_dir, mut a) = synced_vault(&key);
+        let (_b_dir, mut b) = temp_vault();
+        b.update(|data| {
+            data.sync = Some(SyncState::new(key.clone(), SERVER, SUB));
+            Ok(())
+        })
+        .unwrap();
+        let a_net = MemoryTransport::new(&server);
+        let sent = block_on(round(&std::sync::Mutex::new(&mut a), &a_net, 10)).unwrap();
+        assert_eq!(sent.pushed, 1);
+        assert_eq!(waiting(a.data().sync.as_ref().unwrap()), 0);
+        let b_net = MemoryTransport::new(&server);
+        let got = block_on(round(&std::sync::Mutex::new(&mut b), &b_net, 20)).unwrap();
+        assert_eq!(got.pulled, 1);
+        let names: Vec<_> = b.data().accounts.iter().map(|a| a.account.name.clone()).collect();
+        assert_eq!(names, ["alice"]);
+    }
+
+    #[test]
+    fn a_round_stops_rather_than_overwrite_an_account_added_meanwhile() {
+        let server = MemoryServer::default();
+        let key = SyncKey::generate();
+        let (_dir, mut vault) = synced_vault(&key);
+        let net = MemoryTransport::new(&server);
+        // Lending 1 reads the vault; 2 is the checkpoint before the first push.
+        let access = Meddling {
+            vault: std::sync::Mutex::new(&mut vault),
+            calls: AtomicUsize::new(0),
+            at: 2,
+            meddle: "added meanwhile",
+        };
+        let stopped = block_on(round(&access, &net, 10));
+        assert!(matches!(stopped, Err(ClientError::VaultChanged)), "{stopped:?}");
+        drop(access);
+        let names: Vec<_> = vault.data().accounts.iter().map(|a| a.account.name.clone()).collect();
+        assert!(names.contains(&"added meanwhile".to_owned()), "{names:?}");
+        // The next round carries on and sends both.
+        let again = block_on(round(&std::sync::Mutex::new(&mut vault), &net, 20)).unwrap();
+        assert_eq!(again.pushed, 2);
+        assert_eq!(server.items().len(), 2);
+    }
+
+    #[test]
+    fn with_sync_off_a_round_says_so_and_turning_it_off_does_nothing() {
+        let server = MemoryServer::default();
+        let net = MemoryTransport::new(&server);
+        let (_dir, mut vault) = temp_vault();
+        let off = block_on(round(&std::sync::Mutex::new(&mut vault), &net, 1));
+        assert!(matches!(off, Err(ClientError::Off)), "{off:?}");
+        assert!(matches!(
+            disable(&std::sync::Mutex::new(&mut vault)),
+            Ok(None)
+        ));
+    }
+
+    #[test]
+    fn disabling_keeps_the_accounts_and_returns_what_waited() {
+        let key = SyncKey::generate();
+        let (_dir, mut vault) = synced_vault(&key);
+        let state = disable(&std::sync::Mutex::new(&mut vault)).unwrap().unwrap();
+        assert_eq!(waiting(&state), 1);
+        assert!(vault.data().sync.is_none());
+        assert_eq!(vault.data().accounts.len(), 1);
+    }
 }

@@ -14,6 +14,13 @@ use crate::state::AppState;
 use crate::sync_runner::{self, Quiet};
 use crate::sync_view::{SyncDevice, SyncEnabled, SyncJoin, SyncReport, SyncStatus};
 
+/// The name typed, else this machine's.
+fn name_or_host(name: Option<String>) -> Option<String> {
+    name.map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .or_else(client::host_name)
+}
+
 fn status_now(state: &AppState) -> AppResult<SyncStatus> {
     let last = state.sync.last();
     SyncStatus::of(state.session().vault()?, last)
@@ -28,9 +35,14 @@ pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
 /// Reaches the server as the signed-in user: says whether this is the first device
 /// (a new passphrase, typed twice) or one that joins (the passphrase set on the first).
 #[tauri::command]
-pub async fn sync_probe(state: State<'_, AppState>, server: String) -> AppResult<SyncJoin> {
+pub async fn sync_probe(
+    state: State<'_, AppState>,
+    server: String,
+    device_name: Option<String>,
+) -> AppResult<SyncJoin> {
     state.active_session().vault()?;
-    let joining = Joining::start(&Quiet(&state), &server, None).await?;
+    let device = state.sync.joining_device();
+    let joining = Joining::start(&Quiet(&state), &server, device, name_or_host(device_name)).await?;
     Ok(SyncJoin {
         server: joining.server,
         login: joining.login,
@@ -43,7 +55,6 @@ pub async fn sync_probe(state: State<'_, AppState>, server: String) -> AppResult
 /// `wrong_password`). A first round starts in the background.
 #[tauri::command]
 pub async fn sync_enable(
-    app: AppHandle,
     state: State<'_, AppState>,
     server: String,
     passphrase: Zeroizing<String>,
@@ -53,22 +64,18 @@ pub async fn sync_enable(
         return Err(AppError::invalid("Type the sync passphrase."));
     }
     state.active_session().vault()?;
-    let name = device_name
-        .filter(|n| !n.trim().is_empty())
-        .or_else(client::host_name);
     let access = Quiet(&state);
-    let joining = Joining::start(&access, &server, name).await?;
+    let device = state.sync.joining_device();
+    let joining = Joining::start(&access, &server, device, name_or_host(device_name)).await?;
     let cost = if joining.first {
         super::password_cost()
     } else {
         sesame::vault::KdfCost::DEFAULT
     };
     let recovery = joining.finish(&access, &passphrase, cost).await?;
+    state.sync.joined();
     state.sync.reset();
-    let background = state.inner().clone();
-    tauri::async_runtime::spawn(async move {
-        let _ = sync_runner::run_round(&app, &background).await;
-    });
+    // The background task syncs at its next tick (sync just turned on).
     Ok(SyncEnabled {
         recovery_key: recovery.map(|r| r.to_text().as_str().to_owned()),
         status: status_now(&state)?,

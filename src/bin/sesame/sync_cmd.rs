@@ -152,7 +152,7 @@ async fn enable(
 ) -> Result<ExitCode, CliError> {
     let access = Mutex::new(&mut *vault);
     let name = args.device_name.clone().or_else(client::host_name);
-    let joining = Joining::start(&access, &args.server, name).await?;
+    let joining = Joining::start(&access, &args.server, DeviceId::generate(), name).await?;
     let (passphrase, cost) = if joining.first {
         (
             secrets.ask_new("sync passphrase")?,

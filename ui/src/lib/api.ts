@@ -10,6 +10,8 @@
 //                                sent while unlocked; otherwise call takeDeepLink after unlock)
 //   "locked"   payload null      the vault locked itself (idle)
 //   "deep-link-error" payload string  a link Sesame was opened with cannot be added
+//   "sync"     payload null      a sync round started or ended (read syncStatus)
+//   "accounts-changed" payload null  a sync round added, changed or removed accounts
 
 import { cognitoConfigure as configure } from "./bindings";
 
