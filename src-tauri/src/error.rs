@@ -402,8 +402,9 @@ impl From<sesame::sync::client::ClientError> for AppError {
                 ),
                 T::RateLimited { .. } => (K::Sync, ""),
                 T::Refused { .. } | T::Protocol(_) => (K::Sync, ""),
+                // Not `network`: its advice is about reaching Cognito.
                 T::Unreachable(_) => (
-                    K::Network,
+                    K::Sync,
                     "Changes made here wait and are sent when the server can be reached.",
                 ),
             },

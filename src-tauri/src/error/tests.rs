@@ -328,3 +328,73 @@ fn busy_vault_is_its_own_kind() {
     assert_eq!(app.kind, ErrorKind::Busy);
     assert!(app.message.starts_with("The vault is busy"));
 }
+
+/// Sync's errors: the kind the UI acts on, a sentence with what to do, no CLI command.
+#[test]
+fn sync_errors_say_what_to_do_in_the_app() {
+    use sesame::cognito::CognitoError;
+    use sesame::sync::KeyError;
+    use sesame::sync::client::ClientError as C;
+    use sesame::sync::engine::{SyncError as S, TransportError as T};
+    let cases: Vec<(C, ErrorKind, &str)> = vec![
+        (C::Off, ErrorKind::Sync, "Turn it on in the Sync screen"),
+        (
+            C::AlreadyOn {
+                server: "https://sync.example.com".into(),
+            },
+            ErrorKind::Sync,
+            "turn sync off first",
+        ),
+        (
+            C::OtherUser {
+                login: "bob".into(),
+            },
+            ErrorKind::Sync,
+            "Sign in to Cognito as that user",
+        ),
+        (C::VaultChanged, ErrorKind::Sync, "Sync again"),
+        (C::RevokeSelf, ErrorKind::InvalidInput, "turn sync off"),
+        (
+            C::Sync(S::Key(KeyError::WrongPassphrase)),
+            ErrorKind::WrongPassword,
+            "the vault password is another one",
+        ),
+        (
+            C::Sync(S::Transport(T::DeviceRevoked)),
+            ErrorKind::Sync,
+            "turn sync off, then on",
+        ),
+        (
+            C::Sync(S::Transport(T::SignInAgain {
+                message: "expired".into(),
+            })),
+            ErrorKind::SignedOut,
+            "Sign in to Cognito again",
+        ),
+        (
+            C::Sync(S::Transport(T::Unreachable("connection refused".into()))),
+            ErrorKind::Sync,
+            "Changes made here wait",
+        ),
+        (
+            C::Sync(S::Vault(VaultError::WrongPassword)),
+            ErrorKind::WrongPassword,
+            "Wrong password",
+        ),
+        (
+            C::Cognito(CognitoError::VaultLocked),
+            ErrorKind::Locked,
+            "unlock it",
+        ),
+    ];
+    for (error, kind, says) in cases {
+        let core = error.to_string();
+        let app = AppError::from(error);
+        assert_eq!(app.kind, kind, "{core}");
+        assert!(app.message.contains(says), "{core} -> {}", app.message);
+        let first = app.message.chars().next().unwrap();
+        assert!(first.is_uppercase(), "{}", app.message);
+        assert!(!app.message.contains("`sesame "), "{}", app.message);
+        assert!(!app.message.contains("--"), "{}", app.message);
+    }
+}
