@@ -13,8 +13,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use sesame::cognito::{CognitoError, VaultAccess};
-use sesame::sync::client::{self, ClientError};
 use sesame::sync::DeviceId;
+use sesame::sync::client::{self, ClientError};
 use sesame::sync::engine::{RoundReport, SyncError, TransportError};
 use sesame::vault::Vault;
 use tauri::{AppHandle, Emitter, Manager, Runtime};

@@ -372,7 +372,12 @@ mod tests {
         let b_net = MemoryTransport::new(&server);
         let got = block_on(round(&std::sync::Mutex::new(&mut b), &b_net, 20)).unwrap();
         assert_eq!(got.pulled, 1);
-        let names: Vec<_> = b.data().accounts.iter().map(|a| a.account.name.clone()).collect();
+        let names: Vec<_> = b
+            .data()
+            .accounts
+            .iter()
+            .map(|a| a.account.name.clone())
+            .collect();
         assert_eq!(names, ["alice"]);
     }
 
@@ -390,9 +395,16 @@ mod tests {
             meddle: "added meanwhile",
         };
         let stopped = block_on(round(&access, &net, 10));
-        assert!(matches!(stopped, Err(ClientError::VaultChanged)), "{stopped:?}");
-        drop(access);
-        let names: Vec<_> = vault.data().accounts.iter().map(|a| a.account.name.clone()).collect();
+        assert!(
+            matches!(stopped, Err(ClientError::VaultChanged)),
+            "{stopped:?}"
+        );
+        let names: Vec<_> = vault
+            .data()
+            .accounts
+            .iter()
+            .map(|a| a.account.name.clone())
+            .collect();
         assert!(names.contains(&"added meanwhile".to_owned()), "{names:?}");
         // The next round carries on and sends both.
         let again = block_on(round(&std::sync::Mutex::new(&mut vault), &net, 20)).unwrap();
@@ -417,7 +429,9 @@ mod tests {
     fn disabling_keeps_the_accounts_and_returns_what_waited() {
         let key = SyncKey::generate();
         let (_dir, mut vault) = synced_vault(&key);
-        let state = disable(&std::sync::Mutex::new(&mut vault)).unwrap().unwrap();
+        let state = disable(&std::sync::Mutex::new(&mut vault))
+            .unwrap()
+            .unwrap();
         assert_eq!(waiting(&state), 1);
         assert!(vault.data().sync.is_none());
         assert_eq!(vault.data().accounts.len(), 1);

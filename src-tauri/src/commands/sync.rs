@@ -42,7 +42,8 @@ pub async fn sync_probe(
 ) -> AppResult<SyncJoin> {
     state.active_session().vault()?;
     let device = state.sync.joining_device();
-    let joining = Joining::start(&Quiet(&state), &server, device, name_or_host(device_name)).await?;
+    let joining =
+        Joining::start(&Quiet(&state), &server, device, name_or_host(device_name)).await?;
     Ok(SyncJoin {
         server: joining.server,
         login: joining.login,
