@@ -7,6 +7,7 @@ emulator's own virtualenv (it ships botocore). Prints one JSON object.
     cognito_admin.py ENDPOINT invite-user POOL_ID USERNAME TEMPORARY_PASSWORD EMAIL
     cognito_admin.py ENDPOINT hosted-pool PORT [PROVIDER_NAME OIDC_ISSUER]
     cognito_admin.py ENDPOINT confirmed-user POOL_ID USERNAME PASSWORD EMAIL
+    cognito_admin.py ENDPOINT create-user POOL_ID USERNAME PASSWORD
 """
 
 import json
@@ -109,6 +110,17 @@ def confirmed_user(client, pool_id, username, password, email):
     """A user who can sign in with PASSWORD at once."""
     invite_user(client, pool_id, username, "Temporary-Passw0rd!", email)
     client.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+def create_user(client, pool_id, username, password):
+    """A confirmed user with a permanent password: signs in at once."""
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        TemporaryPassword="Temporary-1x",
+        MessageAction="SUPPRESS",
+    )
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+    )
     return {"username": username}
 
 
@@ -125,6 +137,8 @@ def main(argv):
         out = hosted_pool(client, *rest)
     elif command == "confirmed-user":
         out = confirmed_user(client, *rest)
+    elif command == "create-user":
+        out = create_user(client, *rest)
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out))

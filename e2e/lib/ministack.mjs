@@ -85,6 +85,8 @@ export async function startMinistack() {
     confirmedUser: (poolId, username, password, email) => admin("confirmed-user", poolId, username, password, email),
     /** A user made by the administrator, with a temporary password. */
     inviteUser: (poolId, username, temporary, email) => admin("invite-user", poolId, username, temporary, email),
+    /** A confirmed user with a permanent password. */
+    createUser: (poolId, username, password) => admin("create-user", poolId, username, password),
     log: () => readFileSync(log, "utf8"),
     stop() {
       child.kill();

@@ -58,6 +58,7 @@ fn types(cfg: &Config) -> Vec<Exported> {
     use crate::commands::transfer::AegisExported;
     use crate::commands::vault::{Status, VaultState};
     use crate::error::{AppError, ErrorKind};
+    use crate::sync_view::{SyncDevice, SyncEnabled, SyncJoin, SyncReport, SyncStatus};
     use crate::views::{
         AccountEdit, AccountView, CodeView, KindName, ManualAccount, PendingAccount, PendingView,
         SkippedView, WarningKind, WarningView,
@@ -99,6 +100,11 @@ fn types(cfg: &Config) -> Vec<Exported> {
         exported::<MfaKind>(cfg),
         exported::<UnsupportedReason>(cfg),
         exported::<Prompt>(cfg),
+        exported::<SyncStatus>(cfg),
+        exported::<SyncJoin>(cfg),
+        exported::<SyncEnabled>(cfg),
+        exported::<SyncReport>(cfg),
+        exported::<SyncDevice>(cfg),
     ]
 }
 

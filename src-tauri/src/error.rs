@@ -79,6 +79,9 @@ pub enum ErrorKind {
     /// The Cognito settings cannot work with this pool or endpoint: configure again.
     CognitoSetup,
     Internal,
+    /// Sesame Sync: off, refused by the server, this device revoked, the key changed; the
+    /// message says what to do.
+    Sync,
     /// The action needs the user's explicit yes first (a clock offset beyond 5 minutes,
     /// overwriting a file); the message says what to confirm.
     ConfirmationRequired,
@@ -376,6 +379,82 @@ impl From<sesame::cognito::CognitoError> for AppError {
             | C::Token(_) => K::Cognito,
         };
         AppError::new(kind, sentence(error))
+    }
+}
+
+impl From<sesame::sync::client::ClientError> for AppError {
+    fn from(error: sesame::sync::client::ClientError) -> Self {
+        use ErrorKind as K;
+        use sesame::sync::KeyError as Key;
+        use sesame::sync::client::ClientError as C;
+        use sesame::sync::engine::{SyncError as S, TransportError as T};
+        use sesame::sync::seal::SealError as Seal;
+        let (kind, advice) = match &error {
+            C::Cognito(_) => {
+                let C::Cognito(e) = error else { unreachable!() };
+                return AppError::from(e);
+            }
+            C::Sync(S::Vault(_)) => {
+                let C::Sync(S::Vault(e)) = error else {
+                    unreachable!()
+                };
+                return AppError::from(e);
+            }
+            C::Off => (K::Sync, "Turn it on in the Sync screen."),
+            C::AlreadyOn { .. } => (K::Sync, "To use another server, turn sync off first."),
+            C::OtherUser { .. } => (
+                K::Sync,
+                "Sign in to Cognito as that user, or turn sync off and on again for this one.",
+            ),
+            C::VaultChanged => (K::Sync, "Sync again."),
+            C::RevokeSelf => (K::InvalidInput, ""),
+            C::Server(_) => (K::InvalidInput, ""),
+            C::Sync(S::Transport(t)) => match t {
+                T::SignInAgain { .. } => (K::SignedOut, "Sign in to Cognito again, then sync."),
+                T::DeviceRevoked => (
+                    K::Sync,
+                    "The accounts stay here. To sync this device again, turn sync off, then on.",
+                ),
+                T::RateLimited { .. } => (K::Sync, ""),
+                T::Refused { .. } | T::Protocol(_) => (K::Sync, ""),
+                // Not `network`: its advice is about reaching Cognito.
+                T::Unreachable(_) => (
+                    K::Sync,
+                    "Changes made here wait and are sent when the server can be reached.",
+                ),
+            },
+            C::Sync(S::Key(k)) => match k {
+                Key::WrongPassphrase => (
+                    K::WrongPassword,
+                    "Type the sync passphrase set on the first device (the vault password is another one).",
+                ),
+                Key::WrongRecoveryKey
+                | Key::RecoveryKeyTypo
+                | Key::RecoveryKeyLength { .. }
+                | Key::RecoveryKeyCharacter(_) => (K::InvalidInput, ""),
+                Key::KdfOutOfBounds
+                | Key::UnsupportedVersion(_)
+                | Key::UnknownName { .. }
+                | Key::Damaged(_) => (K::Sync, ""),
+            },
+            C::Sync(S::Seal(seal)) => match seal {
+                Seal::TooLarge { .. } => (K::Sync, ""),
+                Seal::NotAnItem { .. } | Seal::Tampered { .. } | Seal::Unreadable { .. } => {
+                    (K::Damaged, "")
+                }
+            },
+            C::Sync(S::NoKeyOnServer | S::KeyMismatch) => (K::Sync, ""),
+            C::Sync(S::StillConflicting) => (K::Sync, "Sync again."),
+        };
+        let mut message = sentence(&error);
+        if !message.ends_with('.') {
+            message.push('.');
+        }
+        if !advice.is_empty() {
+            message.push(' ');
+            message.push_str(advice);
+        }
+        AppError::new(kind, message)
     }
 }
 

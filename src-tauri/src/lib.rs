@@ -22,6 +22,8 @@ mod launch_open;
 mod path_grants;
 mod screen;
 mod state;
+mod sync_runner;
+mod sync_view;
 mod views;
 
 use sesame::keystore::KeystoreChoice;
@@ -77,6 +79,7 @@ pub fn run() {
             #[cfg(all(desktop, unix))]
             quit_on_signals(app.handle().clone());
             idle::start(app.handle().clone(), state.clone());
+            sync_runner::start(app.handle().clone());
             setup_deep_links(app);
             Ok(())
         })

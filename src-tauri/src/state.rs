@@ -139,6 +139,8 @@ pub struct Inner {
     pub grants: crate::path_grants::PathGrants,
     /// The sign-in through the hosted page in progress.
     pub hosted: crate::cognito_hosted::HostedFlow,
+    /// Sesame Sync's rounds (one at a time) and what the last one said.
+    pub sync: crate::sync_runner::SyncRunner,
 }
 
 impl std::ops::Deref for AppState {
@@ -169,6 +171,7 @@ impl AppState {
             sign_in: Default::default(),
             grants: Default::default(),
             hosted: Default::default(),
+            sync: Default::default(),
         }))
     }
 

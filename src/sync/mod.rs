@@ -11,8 +11,11 @@
 //! - `wire` + `engine`: one sync round over a [`engine::SyncTransport`].
 //!
 //! Only `http` (with the `cognito` feature: reqwest) touches the network: the
-//! [`engine::SyncTransport`] over HTTPS with the Cognito access token.
+//! [`engine::SyncTransport`] over HTTPS with the Cognito access token; `client` runs it on a
+//! vault (through `cognito::VaultAccess`), for the CLI and the app alike.
 
+#[cfg(feature = "cognito")]
+pub mod client;
 pub mod engine;
 #[cfg(feature = "cognito")]
 pub mod http;

@@ -7,6 +7,7 @@ pub mod add;
 pub mod cognito;
 pub mod files;
 pub mod settings;
+pub mod sync;
 pub mod transfer;
 pub mod vault;
 

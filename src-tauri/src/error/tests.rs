@@ -8,7 +8,7 @@ use super::*;
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Every kind, in declaration order.
-const ALL_KINDS: [ErrorKind; 30] = [
+const ALL_KINDS: [ErrorKind; 31] = [
     ErrorKind::NoVault,
     ErrorKind::VaultExists,
     ErrorKind::NotAVault,
@@ -37,6 +37,7 @@ const ALL_KINDS: [ErrorKind; 30] = [
     ErrorKind::SignedOut,
     ErrorKind::CognitoSetup,
     ErrorKind::Internal,
+    ErrorKind::Sync,
     ErrorKind::ConfirmationRequired,
     ErrorKind::RolledBack,
 ];
@@ -73,8 +74,9 @@ fn kind_index(kind: ErrorKind) -> usize {
         K::SignedOut => 25,
         K::CognitoSetup => 26,
         K::Internal => 27,
-        K::ConfirmationRequired => 28,
-        K::RolledBack => 29,
+        K::Sync => 28,
+        K::ConfirmationRequired => 29,
+        K::RolledBack => 30,
     }
 }
 
@@ -325,4 +327,74 @@ fn busy_vault_is_its_own_kind() {
     });
     assert_eq!(app.kind, ErrorKind::Busy);
     assert!(app.message.starts_with("The vault is busy"));
+}
+
+/// Sync's errors: the kind the UI acts on, a sentence with what to do, no CLI command.
+#[test]
+fn sync_errors_say_what_to_do_in_the_app() {
+    use sesame::cognito::CognitoError;
+    use sesame::sync::KeyError;
+    use sesame::sync::client::ClientError as C;
+    use sesame::sync::engine::{SyncError as S, TransportError as T};
+    let cases: Vec<(C, ErrorKind, &str)> = vec![
+        (C::Off, ErrorKind::Sync, "Turn it on in the Sync screen"),
+        (
+            C::AlreadyOn {
+                server: "https://sync.example.com".into(),
+            },
+            ErrorKind::Sync,
+            "turn sync off first",
+        ),
+        (
+            C::OtherUser {
+                login: "bob".into(),
+            },
+            ErrorKind::Sync,
+            "Sign in to Cognito as that user",
+        ),
+        (C::VaultChanged, ErrorKind::Sync, "Sync again"),
+        (C::RevokeSelf, ErrorKind::InvalidInput, "turn sync off"),
+        (
+            C::Sync(S::Key(KeyError::WrongPassphrase)),
+            ErrorKind::WrongPassword,
+            "the vault password is another one",
+        ),
+        (
+            C::Sync(S::Transport(T::DeviceRevoked)),
+            ErrorKind::Sync,
+            "turn sync off, then on",
+        ),
+        (
+            C::Sync(S::Transport(T::SignInAgain {
+                message: "expired".into(),
+            })),
+            ErrorKind::SignedOut,
+            "Sign in to Cognito again",
+        ),
+        (
+            C::Sync(S::Transport(T::Unreachable("connection refused".into()))),
+            ErrorKind::Sync,
+            "Changes made here wait",
+        ),
+        (
+            C::Sync(S::Vault(VaultError::WrongPassword)),
+            ErrorKind::WrongPassword,
+            "Wrong password",
+        ),
+        (
+            C::Cognito(CognitoError::VaultLocked),
+            ErrorKind::Locked,
+            "unlock it",
+        ),
+    ];
+    for (error, kind, says) in cases {
+        let core = error.to_string();
+        let app = AppError::from(error);
+        assert_eq!(app.kind, kind, "{core}");
+        assert!(app.message.contains(says), "{core} -> {}", app.message);
+        let first = app.message.chars().next().unwrap();
+        assert!(first.is_uppercase(), "{}", app.message);
+        assert!(!app.message.contains("`sesame "), "{}", app.message);
+        assert!(!app.message.contains("--"), "{}", app.message);
+    }
 }

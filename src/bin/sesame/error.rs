@@ -305,6 +305,24 @@ impl CliError {
 /// How to restore a backup export when the vault cannot be opened.
 const START_OVER: &str = "to restore a backup export, move the vault file away, then `sesame init` and `sesame import BACKUP`";
 
+impl From<sesame::sync::client::ClientError> for CliError {
+    fn from(error: sesame::sync::client::ClientError) -> Self {
+        use sesame::sync::client::ClientError as C;
+        match error {
+            C::Off => CliError::SyncOff,
+            C::AlreadyOn { server } => CliError::SyncAlreadyOn { server },
+            C::OtherUser { login } => CliError::SyncOtherUser { login },
+            C::VaultChanged => CliError::SyncVaultChanged,
+            C::RevokeSelf => CliError::Usage(
+                "this is this device's id: to stop syncing here, run `sesame sync disable`".into(),
+            ),
+            C::Server(e) => CliError::SyncServer(e),
+            C::Cognito(e) => CliError::Cognito(e),
+            C::Sync(e) => CliError::Sync(e),
+        }
+    }
+}
+
 fn sync_hint(error: &sesame::sync::engine::SyncError) -> Option<String> {
     use sesame::sync::KeyError;
     use sesame::sync::engine::{SyncError as S, TransportError as T};

@@ -9,12 +9,12 @@ use std::sync::Mutex;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
-use sesame::account::StoredAccount;
-use sesame::cognito::{self, CognitoClient, Session};
-use sesame::sync::engine::{self, RoundReport};
+use sesame::cognito::VaultAccess;
+use sesame::sync::client::{self, Joining};
+use sesame::sync::engine;
 use sesame::sync::http::{self, HttpTransport};
 use sesame::sync::{DeviceId, SyncState};
-use sesame::vault::{Vault, VaultError};
+use sesame::vault::Vault;
 
 use crate::args::{Global, KdfArgs};
 use crate::error::CliError;
@@ -149,85 +149,28 @@ pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
     }
 }
 
-/// The vault's Cognito session, refreshed when it is about to expire.
-async fn signed_in(vault: &mut Vault) -> Result<Session, CliError> {
-    let client: CognitoClient = cognito::store::client(vault.data())?;
-    let held = Mutex::new(&mut *vault);
-    Ok(cognito::session::fresh(&held, &client).await?)
-}
-
-/// Sync's state, or the error that says how to turn it on.
-fn state_of(vault: &Vault) -> Result<SyncState, CliError> {
-    vault.data().sync.clone().ok_or(CliError::SyncOff)
-}
-
-/// A transport for the signed-in user, who must be the one sync was turned on for.
-async fn connect(vault: &mut Vault, state: &SyncState) -> Result<HttpTransport, CliError> {
-    let session = signed_in(vault).await?;
-    if session.sub != state.user {
-        return Err(CliError::SyncOtherUser {
-            login: session.login,
-        });
-    }
-    Ok(HttpTransport::new(
-        &state.server,
-        session.tokens.access.expose(),
-        &state.device,
-        state.device_name.as_deref(),
-    )?)
-}
-
-fn host_name() -> Option<String> {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-}
-
 async fn enable(
     vault: &mut Vault,
     secrets: &mut Secrets,
     args: &EnableArgs,
 ) -> Result<ExitCode, CliError> {
-    if let Some(state) = &vault.data().sync {
-        return Err(CliError::SyncAlreadyOn {
-            server: state.server.clone(),
-        });
-    }
-    let server = http::server_url(&args.server)?;
-    let session = signed_in(vault).await?;
-    let device = DeviceId::generate();
-    let name = args.device_name.clone().or_else(host_name);
-    let transport = HttpTransport::new(
-        &server,
-        session.tokens.access.expose(),
-        &device,
-        name.as_deref(),
-    )?;
-    let first = sesame::sync::engine::SyncTransport::get_key(&transport)
-        .await
-        .map_err(engine::SyncError::from)?
-        .is_none();
-    let passphrase = if first {
-        secrets.ask_new("sync passphrase")?
+    let access = Mutex::new(&mut *vault);
+    let name = args.device_name.clone().or_else(client::host_name);
+    let joining = Joining::start(&access, &args.server, DeviceId::generate(), name).await?;
+    let (passphrase, cost) = if joining.first {
+        (
+            secrets.ask_new("sync passphrase")?,
+            vault_cmd::cost(&args.kdf)?,
+        )
     } else {
-        secrets.ask("Sync passphrase: ")?
+        (
+            secrets.ask("Sync passphrase: ")?,
+            sesame::vault::KdfCost::DEFAULT,
+        )
     };
-    let cost = if first {
-        vault_cmd::cost(&args.kdf)?
-    } else {
-        sesame::vault::KdfCost::DEFAULT
-    };
-    let (mut state, recovery) =
-        engine::enable(&transport, &server, &session.sub, &passphrase, cost).await?;
-    state.device = device;
-    state.device_name = name;
-    vault.update(|data| {
-        data.sync = Some(state.clone());
-        Ok(())
-    })?;
-    println!("Sync is on with {server} for {}.", session.login);
+    let (server, login) = (joining.server.clone(), joining.login.clone());
+    let recovery = joining.finish(&access, &passphrase, cost).await?;
+    println!("Sync is on with {server} for {login}.");
     match recovery {
         Some(recovery) => {
             println!();
@@ -248,43 +191,11 @@ async fn enable(
 }
 
 async fn now(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
-    let transport = connect(vault, &state_of(vault)?).await?;
-    // What this round starts from (after the token refresh saved the vault).
-    let mut state = state_of(vault)?;
-    let mut accounts = vault.data().accounts.clone();
-    let started = vault_cmd::now_ms(vault.data());
-    // Each checkpoint replaces the vault's accounts and sync state with the round's. If
-    // another Sesame changed them since this round read or last wrote them, writing would
-    // drop that change: the round stops instead (what it saved stays valid) and says so.
-    let mut last = (accounts.clone(), Some(state.clone()));
-    let mut changed_elsewhere = false;
-    let mut checkpoint = |accounts: &[StoredAccount], state: &SyncState| {
-        vault.update(|data| {
-            if data.accounts != last.0 || data.sync != last.1 {
-                changed_elsewhere = true;
-                return Err(VaultError::ChangedElsewhere);
-            }
-            data.accounts = accounts.to_vec();
-            data.sync = Some(state.clone());
-            Ok(())
-        })?;
-        last = (accounts.to_vec(), Some(state.clone()));
-        Ok(())
-    };
-    let round = engine::sync_round(
-        &transport,
-        &mut accounts,
-        &mut state,
-        started,
-        &mut checkpoint,
-    )
-    .await;
-    let report: RoundReport = match round {
-        Err(engine::SyncError::Vault(VaultError::ChangedElsewhere)) if changed_elsewhere => {
-            return Err(CliError::SyncVaultChanged);
-        }
-        other => other?,
-    };
+    let access = Mutex::new(&mut *vault);
+    let (transport, _) = client::connect(&access).await?;
+    // After the token refresh saved the vault.
+    let started = access.with_vault(|v| Ok(vault_cmd::now_ms(v.data())))?;
+    let report = client::round(&access, &transport, started).await?;
     if args.json {
         println!(
             "{}",
@@ -311,7 +222,7 @@ fn status(vault: &Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let waiting = waiting(state);
+    let waiting = client::waiting(state);
     if args.json {
         println!(
             "{}",
@@ -347,16 +258,6 @@ fn status(vault: &Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// How many changes wait to be sent: edits and deletes not pushed yet, or the push whose
-/// answer was never heard (its changes are among those).
-fn waiting(state: &SyncState) -> usize {
-    let in_flight = state
-        .pending_push
-        .as_ref()
-        .map_or(0, |p| p.request.changes.len());
-    state.unsynced().max(in_flight)
-}
-
 /// Unix ms as `YYYY-MM-DD HH:MM:SS UTC`.
 fn iso_time(ms: u64) -> String {
     let secs = ms / 1000;
@@ -380,9 +281,8 @@ fn iso_time(ms: u64) -> String {
 }
 
 async fn devices(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliError> {
-    let state = state_of(vault)?;
-    let transport = connect(vault, &state).await?;
-    let devices = transport.devices().await.map_err(engine::SyncError::from)?;
+    let access = Mutex::new(&mut *vault);
+    let (devices, this) = client::devices(&access).await?;
     if args.json {
         let list: Vec<_> = devices
             .iter()
@@ -390,7 +290,7 @@ async fn devices(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliErro
                 json!({
                     "id": d.id, "name": d.name, "first_seen": d.first_seen,
                     "last_seen": d.last_seen, "revoked": d.revoked,
-                    "this": d.id == state.device.as_str(),
+                    "this": d.id == this.as_str(),
                 })
             })
             .collect();
@@ -407,7 +307,7 @@ async fn devices(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliErro
         if d.revoked {
             line.push_str("  [revoked]");
         }
-        if d.id == state.device.as_str() {
+        if d.id == this.as_str() {
             line.push_str("  [this device]");
         }
         println!("{line}");
@@ -416,17 +316,8 @@ async fn devices(vault: &mut Vault, args: &JsonArgs) -> Result<ExitCode, CliErro
 }
 
 async fn revoke(vault: &mut Vault, args: &RevokeArgs) -> Result<ExitCode, CliError> {
-    let state = state_of(vault)?;
-    if args.device == state.device.as_str() {
-        return Err(CliError::Usage(
-            "this is this device's id: to stop syncing here, run `sesame sync disable`".into(),
-        ));
-    }
-    let transport = connect(vault, &state).await?;
-    transport
-        .revoke(&args.device)
-        .await
-        .map_err(engine::SyncError::from)?;
+    let access = Mutex::new(&mut *vault);
+    client::revoke(&access, &args.device).await?;
     println!(
         "Device {} is removed from sync: its requests are refused from now on.",
         args.device
@@ -435,17 +326,16 @@ async fn revoke(vault: &mut Vault, args: &RevokeArgs) -> Result<ExitCode, CliErr
 }
 
 async fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliError> {
-    let Some(state) = vault.data().sync.clone() else {
-        if args.delete_remote {
-            return Err(CliError::Usage(
-                "sync is off here, so there is no server to delete from: turn it on with `sesame sync enable --server URL` first".into(),
-            ));
-        }
-        println!("Sync is already off.");
-        return Ok(ExitCode::SUCCESS);
-    };
-    let waiting = waiting(&state);
+    let access = Mutex::new(&mut *vault);
     if args.delete_remote {
+        let state = match client::state_of(&access) {
+            Err(client::ClientError::Off) => {
+                return Err(CliError::Usage(
+                    "sync is off here, so there is no server to delete from: turn it on with `sesame sync enable --server URL` first".into(),
+                ));
+            }
+            other => other?,
+        };
         if !args.yes
             && !session::confirm(&format!(
                 "Delete every synced account, the sync key and the device list from {}? The other devices keep their accounts but stop syncing.",
@@ -456,15 +346,7 @@ async fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliE
                 server: state.server.clone(),
             });
         }
-        let transport = connect(vault, &state).await?;
-        let deleted = transport
-            .delete_data()
-            .await
-            .map_err(engine::SyncError::from)?;
-        vault.update(|data| {
-            data.sync = None;
-            Ok(())
-        })?;
+        let (state, deleted) = client::delete_remote(&access).await?;
         println!(
             "Deleted this user's sync data from {} ({deleted} record(s)); sync is off on this device and its accounts stay here.",
             state.server
@@ -474,10 +356,11 @@ async fn disable(vault: &mut Vault, args: &DisableArgs) -> Result<ExitCode, CliE
         );
         return Ok(ExitCode::SUCCESS);
     }
-    vault.update(|data| {
-        data.sync = None;
-        Ok(())
-    })?;
+    let Some(state) = client::disable(&access)? else {
+        println!("Sync is already off.");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let waiting = client::waiting(&state);
     println!(
         "Sync is off on this device; its accounts stay here and on {}.",
         state.server
@@ -493,8 +376,8 @@ async fn passphrase(
     secrets: &mut Secrets,
     args: &PassphraseArgs,
 ) -> Result<ExitCode, CliError> {
-    let state = state_of(vault)?;
-    let transport = connect(vault, &state).await?;
+    let access = Mutex::new(&mut *vault);
+    let (transport, state) = client::connect(&access).await?;
     let old = secrets.ask("Sync passphrase: ")?;
     let new = secrets.ask_new("sync passphrase")?;
     let cost = vault_cmd::cost(&args.kdf)?;
@@ -525,7 +408,7 @@ async fn recover(
             ));
         }
     };
-    let session = signed_in(vault).await?;
+    let session = client::signed_in(&Mutex::new(&mut *vault)).await?;
     if let Some(state) = &current
         && state.user != session.sub
     {
@@ -537,7 +420,7 @@ async fn recover(
         Some(state) => (state.device.clone(), state.device_name.clone()),
         None => (
             DeviceId::generate(),
-            args.device_name.clone().or_else(host_name),
+            args.device_name.clone().or_else(client::host_name),
         ),
     };
     let transport = HttpTransport::new(

@@ -12,6 +12,8 @@
 //   "deep-link-error" payload string  a link Sesame was opened with cannot be added
 //   "files-dropped" payload PickedFile[]  files dropped on the window, each with the token
 //                                scanFile takes (only sent while unlocked)
+//   "sync"     payload null      a sync round started or ended (read syncStatus)
+//   "accounts-changed" payload null  a sync round added, changed or removed accounts
 
 import { cognitoConfigure as configure, type HostedSetup } from "./bindings";
 

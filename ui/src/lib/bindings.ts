@@ -21,7 +21,7 @@ message: string, };
  * The kinds of [`AppError`]: what the UI can act on. Every core error variant maps to
  * one in an exhaustive `match` below, so a new variant does not build until it is mapped.
  */
-export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "confirmation_required" | "rolled_back";
+export type ErrorKind = "no_vault" | "vault_exists" | "not_a_vault" | "damaged" | "tampered" | "newer_version" | "unknown_format" | "locked" | "wrong_password" | "password_required" | "keystore" | "keystore_unavailable" | "keystore_damaged" | "keystore_insecure" | "bound_to_another_device" | "busy" | "invalid_input" | "not_found" | "ambiguous" | "no_codes" | "no_qr_code" | "io" | "time" | "cognito" | "network" | "signed_out" | "cognito_setup" | "internal" | "sync" | "confirmation_required" | "rolled_back";
 
 /**
  * Where the vault is: what the UI shows (first run, unlock, or the accounts).
@@ -411,6 +411,92 @@ options: Array<MfaKind>, } | { "prompt": "done" } | { "prompt": "unsupported",
  */
 why: UnsupportedReason, };
 
+/**
+ * Sync's state on this device.
+ */
+export type SyncStatus = { 
+/**
+ * Sync is on in this vault.
+ */
+enabled: boolean, 
+/**
+ * A Cognito session is stored (sync needs one).
+ */
+signed_in: boolean, 
+/**
+ * The server (when on).
+ */
+server: string | null, 
+/**
+ * This device's id and name on the server (when on).
+ */
+device_id: string | null, device_name: string | null, 
+/**
+ * When the last round finished (Unix ms), if one has.
+ */
+last_sync_ms: number | null, 
+/**
+ * Changes made here that wait to be sent.
+ */
+waiting: number, 
+/**
+ * Accounts synced.
+ */
+items: number, 
+/**
+ * A round is running now.
+ */
+running: boolean, 
+/**
+ * The last round's error (null once a round worked).
+ */
+last_error: AppError | null, };
+
+/**
+ * The server answered before the passphrase is asked: whether this is the first device.
+ */
+export type SyncJoin = { 
+/**
+ * The server, normalised.
+ */
+server: string, 
+/**
+ * Who is signed in to Cognito.
+ */
+login: string, 
+/**
+ * No sync key on the server yet: the passphrase is new (typed twice), and a recovery
+ * key will be shown once.
+ */
+first: boolean, };
+
+/**
+ * Sync turned on.
+ */
+export type SyncEnabled = { 
+/**
+ * The recovery key (first device only): shown once, never stored by the app.
+ */
+recovery_key: string | null, status: SyncStatus, };
+
+/**
+ * What a round did.
+ */
+export type SyncReport = { pushed: number, pulled: number, conflicts: number, };
+
+/**
+ * One device of the user.
+ */
+export type SyncDevice = { id: string, name: string | null, 
+/**
+ * Unix ms.
+ */
+first_seen: number, last_seen: number, revoked: boolean, 
+/**
+ * This device.
+ */
+this: boolean, };
+
 // ---- commands ----
 
 /** Which screen to show: first run, unlock, or the accounts. */
@@ -707,6 +793,41 @@ export const cognitoHostedCancel = () =>
 export const cognitoHostedCopyLink = () =>
   invoke<null>("cognito_hosted_copy_link");
 
+/** Whether sync is on, with which server, the last sync, what waits, the last error. */
+export const syncStatus = () =>
+  invoke<SyncStatus>("sync_status");
+
+/**
+ * Reaches the server as the signed-in user: says whether this is the first device
+ * (a new passphrase, typed twice) or one that joins (the passphrase set on the first).
+ */
+export const syncProbe = (server: string, deviceName: string | null) =>
+  invoke<SyncJoin>("sync_probe", { server, deviceName });
+
+/**
+ * Turns sync on: the first device creates the key under `passphrase` (and gets the
+ * recovery key, once); the others unwrap the server's key with it (a wrong one is
+ * `wrong_password`). A first round starts in the background.
+ */
+export const syncEnable = (server: string, passphrase: string, deviceName: string | null) =>
+  invoke<SyncEnabled>("sync_enable", { server, passphrase, deviceName });
+
+/** Syncs now: sends the changes made here, fetches the others' and merges them. */
+export const syncNow = () =>
+  invoke<SyncReport>("sync_now");
+
+/** The user's devices, this one marked. */
+export const syncDevices = () =>
+  invoke<SyncDevice[]>("sync_devices");
+
+/** Removes another device from sync: its requests are refused from now on. */
+export const syncRevoke = (device: string) =>
+  invoke<SyncDevice[]>("sync_revoke", { device });
+
+/** Turns sync off on this device; the accounts stay here (and on the other devices). */
+export const syncDisable = () =>
+  invoke<SyncStatus>("sync_disable");
+
 /** Every command by name: what `invoke` sends (`args`) and what it resolves to. */
 export interface Commands {
   status: { args: Record<string, never>; result: Status };
@@ -765,6 +886,13 @@ export interface Commands {
   cognito_hosted_wait: { args: Record<string, never>; result: CognitoStatus };
   cognito_hosted_cancel: { args: Record<string, never>; result: null };
   cognito_hosted_copy_link: { args: Record<string, never>; result: null };
+  sync_status: { args: Record<string, never>; result: SyncStatus };
+  sync_probe: { args: { server: string; deviceName: string | null }; result: SyncJoin };
+  sync_enable: { args: { server: string; passphrase: string; deviceName: string | null }; result: SyncEnabled };
+  sync_now: { args: Record<string, never>; result: SyncReport };
+  sync_devices: { args: Record<string, never>; result: SyncDevice[] };
+  sync_revoke: { args: { device: string }; result: SyncDevice[] };
+  sync_disable: { args: Record<string, never>; result: SyncStatus };
 }
 
 /** The name of a command. */

@@ -20,6 +20,8 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type {
+  SyncDevice,
+  SyncStatus,
   AccountView,
   AppError,
   CodeView,
@@ -39,6 +41,7 @@ type MockCommands = {
   [C in CommandName]: (args: Commands[C]["args"]) => Commands[C]["result"] | Promise<Commands[C]["result"]>;
 };
 type CognitoCommand = Extract<CommandName, `cognito_${string}`>;
+type SyncCommand = Extract<CommandName, `sync_${string}`>;
 
 interface MockAccount extends AccountView {
   secret: string;
@@ -505,6 +508,7 @@ export function installDevMock(): void {
       return { ...settings };
     },
     ...cognito,
+    ...syncMock(params.get("sync"), fail, () => cognito.cognito_status({}) as CognitoStatus),
   };
   /** Plugin commands the UI calls (none: the file dialogs are the shell's commands). */
   const plugins: Record<string, (args: Record<string, unknown>) => unknown> = {};
@@ -757,4 +761,73 @@ function cognitoMock(
     },
   };
   return commands;
+}
+
+/** Sesame Sync in dev mode: `?sync=on` starts on, `?sync=joining` makes the server hold a
+ *  key already (one passphrase, "passphrase"; anything else is wrong). */
+function syncMock(
+  start: string | null,
+  fail: (kind: AppError["kind"], message: string) => never,
+  cognito: () => CognitoStatus,
+): Pick<MockCommands, SyncCommand> {
+  let on = start === "on";
+  let server: string | null = on ? "https://sync.example.com" : null;
+  let keyExists = start === "joining" || on;
+  let lastSync: number | null = on ? Date.now() - 90_000 : null;
+  let devices: SyncDevice[] = [
+    { id: "devmock-this-device-aaaaaaaa", name: "This laptop", first_seen: Date.now() - 86_400_000, last_seen: Date.now(), revoked: false, this: true },
+    { id: "devmock-phone-bbbbbbbbbbbbbbb", name: "Phone", first_seen: Date.now() - 86_400_000 * 7, last_seen: Date.now() - 3_600_000, revoked: false, this: false },
+  ];
+  const status = (): SyncStatus => ({
+    enabled: on,
+    signed_in: cognito().signed_in,
+    server,
+    device_id: on ? devices[0].id : null,
+    device_name: on ? devices[0].name : null,
+    last_sync_ms: lastSync,
+    waiting: 0,
+    items: on ? 3 : 0,
+    running: false,
+    last_error: null,
+  });
+  const needOn = () => {
+    if (!on) fail("sync", "Sync is off in this vault. Turn it on in the Sync screen.");
+  };
+  return {
+    sync_status: () => status(),
+    sync_probe: (args) => {
+      if (!cognito().signed_in) fail("signed_out", "Not signed in to Cognito");
+      if (!/^https:\/\/|^http:\/\/127\.0\.0\.1/.test(args.server)) fail("invalid_input", "The sync server must be reached over HTTPS.");
+      return { server: args.server.replace(/\/+$/, ""), login: cognito().username ?? "alice", first: !keyExists };
+    },
+    sync_enable: (args) => {
+      if (keyExists && args.passphrase !== "passphrase") fail("wrong_password", "Wrong sync passphrase (or the key on the server was changed).");
+      const first = !keyExists;
+      keyExists = true;
+      on = true;
+      server = args.server;
+      lastSync = Date.now();
+      return { recovery_key: first ? "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX" : null, status: status() };
+    },
+    sync_now: () => {
+      needOn();
+      lastSync = Date.now();
+      return { pushed: 0, pulled: 0, conflicts: 0 };
+    },
+    sync_devices: () => {
+      needOn();
+      return devices;
+    },
+    sync_revoke: (args) => {
+      needOn();
+      devices = devices.map((d) => (d.id === args.device ? { ...d, revoked: true } : d));
+      return devices;
+    },
+    sync_disable: () => {
+      on = false;
+      server = null;
+      lastSync = null;
+      return status();
+    },
+  };
 }

@@ -30,6 +30,7 @@ const KINDS = new Set<AppError["kind"]>([
   "signed_out",
   "cognito_setup",
   "internal",
+  "sync",
   "confirmation_required",
   "rolled_back",
 ]);

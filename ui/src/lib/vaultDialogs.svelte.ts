@@ -13,7 +13,8 @@ export type VaultDialog =
   | { type: "reveal"; account: AccountView }
   | { type: "transfer" }
   | { type: "settings" }
-  | { type: "cognito" };
+  | { type: "cognito" }
+  | { type: "sync" };
 
 /** A drop or paste that gave no accounts: the Add dialog opens on `tab` to say why. */
 export interface AddFailure {
@@ -39,7 +40,7 @@ export class DialogRoute {
     return this.current === null || this.current.type === "add";
   }
 
-  /** Opens a dialog that needs no setup (edit, delete, reveal, transfer, settings, Cognito). */
+  /** Opens a dialog that needs no setup (edit, delete, reveal, transfer, settings, Cognito, sync). */
   open(dialog: Exclude<VaultDialog, { type: "add" } | { type: "pending" }>): void {
     this.current = dialog;
   }

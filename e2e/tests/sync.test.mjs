@@ -1,0 +1,387 @@
+// Sesame Sync in the app, with real parts: the Cognito emulator (ministack), the real
+// `sesame-sync` server process on SQLite, the app signed in to the pool, and a second device
+// that is the `sesame` CLI with a vault and a file keystore of its own, signed in as the
+// same user.
+//
+// One user's story, in order: each step needs the one before it. Once a step fails, the
+// rest are skipped and say which step they needed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { launch, shown, click, type, screenshot, waitForRow, rows, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { startMinistack } from "../lib/ministack.mjs";
+
+const VAULT_PASSWORD = "sync e2e vault 5";
+const USER = "sam";
+const USER_PASSWORD = "Sesame-e2e-Sync-Passw0rd!";
+const PASSPHRASE = "correct horse battery staple sync";
+const SECRET_APP = "JBSWY3DPEHPK3PXP";
+const SECRET_CLI = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+let app;
+let cognito;
+let pool;
+let server;
+let serverUrl;
+const scratch = mkdtempSync(join(process.env.E2E_SCRATCH ?? tmpdir(), "sync-"));
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Starts `sesame-sync serve` on SQLite against the emulator's pool; resolves when it listens. */
+async function startServer() {
+  const bin = process.env.SESAME_SYNC ?? join(dirname(process.env.SESAME_APP), "sesame-sync");
+  const port = await freePort();
+  const log = join(scratch, "sesame-sync.log");
+  const jwks = `${cognito.endpoint}/${pool.pool_id}/.well-known/jwks.json`;
+  const child = spawn(
+    bin,
+    [
+      "serve", "--listen", `127.0.0.1:${port}`, "--store", `sqlite:${join(scratch, "sync.db")}`,
+      "--region", pool.region, "--user-pool-id", pool.pool_id, "--client-id", pool.client_id,
+      "--jwks-url", jwks, "--token-grace-secs", "0",
+    ],
+    { stdio: ["ignore", "ignore", openSync(log, "w")], env: { ...process.env, SESAME_SYNC_STORE: "" } },
+  );
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/v1/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (exited || Date.now() - started > 30_000) {
+      child.kill();
+      throw new Error(`sesame-sync did not start (${bin}); its log:\n${readFileSync(log, "utf8")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url };
+}
+
+// ---- the second device: the CLI with a vault and a keystore of its own ----
+const DEVICE_B = join(scratch, "device-b");
+mkdirSync(DEVICE_B, { recursive: true });
+
+/** Runs the CLI as device B; `{ok, out, err}` (never throws). */
+function deviceB(args, input = "") {
+  try {
+    const out = execFileSync(process.env.SESAME_CLI, args, {
+      input,
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, SESAME_HOME: join(DEVICE_B, "home"), SESAME_KEYSTORE: `file:${join(DEVICE_B, "device.key")}` },
+      timeout: 60_000,
+    });
+    return { ok: true, out: out.trim(), err: "" };
+  } catch (e) {
+    return { ok: false, out: String(e.stdout ?? "").trim(), err: String(e.stderr ?? "").trim() };
+  }
+}
+
+function deviceBOk(args, input = "") {
+  const r = deviceB(args, input);
+  assert.ok(r.ok, `sesame ${args.join(" ")} failed: ${r.err}`);
+  return r.out;
+}
+
+/** Device B's accounts, by issuer. */
+function deviceBIssuers() {
+  const out = deviceBOk(["list", "--json"]);
+  const parsed = JSON.parse(out.startsWith("[") ? out : `[${out.split("\n").filter(Boolean).join(",")}]`);
+  return parsed.map((a) => a.issuer);
+}
+
+before(async () => {
+  cognito = await startMinistack();
+  pool = cognito.createPool("off");
+  cognito.createUser(pool.pool_id, USER, USER_PASSWORD);
+  ({ child: server, url: serverUrl } = await startServer());
+  makeVault(VAULT_PASSWORD);
+  app = await launch();
+  await unlock(app, VAULT_PASSWORD);
+  await shown(app, "empty-state", 30_000);
+});
+
+after(async () => {
+  try {
+    await app?.deleteSession();
+  } finally {
+    server?.kill();
+    cognito?.stop();
+  }
+});
+
+let failedStep = null;
+
+function step(name, fn) {
+  test(name, async (t) => {
+    if (failedStep) {
+      t.skip(`needs step "${failedStep}", which failed`);
+      return;
+    }
+    try {
+      await fn();
+    } catch (err) {
+      failedStep = name;
+      throw err;
+    }
+  });
+}
+
+/**
+ * Waits for the Sync dialog's notice to match `pattern`; fails at once on an error, unless
+ * `whileLastError` (the status may still show the last round's error while this one runs).
+ */
+async function notice(pattern, { whileLastError = false } = {}) {
+  let error = null;
+  let lastSeen = "nothing";
+  await app.waitUntil(
+    async () => {
+      const shownError = byTestId(app, "error");
+      if (!whileLastError && (await shownError.isDisplayed())) {
+        error = await shownError.getText();
+        return true;
+      }
+      const el = byTestId(app, "sync-notice");
+      lastSeen = (await el.isExisting()) ? await el.getText() : "nothing";
+      return (await el.isDisplayed()) && pattern.test(lastSeen);
+    },
+    {
+      timeout: 60_000,
+      timeoutMsg: `the notice never said ${pattern} (it says "${lastSeen}")`,
+    },
+  );
+  if (error !== null) assert.fail(`expected a notice saying ${pattern}; the dialog shows the error "${error}"`);
+}
+
+async function closeDialogs() {
+  for (let i = 0; i < 3 && (await app.$$('[role="dialog"]')).length > 0; i++) {
+    await app.keys("Escape");
+    await app.pause(150);
+  }
+}
+
+step("1/8: without a Cognito sign-in, the Sync screen says so and opens Cognito", async () => {
+  await click(app, "sync-button");
+  assert.match(await (await shown(app, "sync-signed-out")).getText(), /sign in to Cognito/i);
+  await screenshot(app, "sync-01-needs-sign-in");
+  await click(app, "sync-open-cognito");
+  await type(app, "cognito-region", pool.region);
+  await type(app, "cognito-pool-id", pool.pool_id);
+  await type(app, "cognito-client-id", pool.client_id);
+  await type(app, "cognito-endpoint", cognito.endpoint);
+  await click(app, "cognito-save-config");
+  await type(app, "cognito-username", USER);
+  await type(app, "cognito-password", USER_PASSWORD);
+  await click(app, "cognito-sign-in");
+  const who = await shown(app, "cognito-identity-username", 30_000);
+  assert.equal(await who.getText(), USER);
+  await closeDialogs();
+});
+
+let recoveryKey;
+
+step("2/8: the first device chooses the passphrase (twice) and is shown the recovery key once", async () => {
+  await click(app, "sync-button");
+  await type(app, "sync-server", serverUrl);
+  await type(app, "sync-device-name", "Desktop app");
+  await screenshot(app, "sync-02-server");
+  await click(app, "sync-continue");
+  assert.match(await (await shown(app, "sync-join", 30_000)).getText(), /first device/i);
+  await type(app, "sync-passphrase", PASSPHRASE);
+  await type(app, "sync-passphrase-again", `${PASSPHRASE}!`);
+  await shown(app, "sync-mismatch");
+  assert.equal(await byTestId(app, "sync-enable").isEnabled(), false, "differing passphrases cannot be sent");
+  await type(app, "sync-passphrase-again", PASSPHRASE);
+  await screenshot(app, "sync-03-passphrase");
+  await click(app, "sync-enable");
+  const key = await shown(app, "sync-recovery-key", 60_000);
+  recoveryKey = (await key.getText()).trim();
+  assert.match(recoveryKey, /^[A-Z2-7]{4}(-[A-Z2-7]{4}){13}$/, "56 Base32 characters in groups of four");
+  await screenshot(app, "sync-04-recovery-key");
+  await click(app, "sync-recovery-saved");
+  await shown(app, "sync-status", 30_000);
+  assert.equal(await byTestId(app, "sync-recovery-key").isExisting(), false, "the recovery key is gone");
+  assert.equal(await (await shown(app, "sync-status-server")).getText(), serverUrl);
+  await screenshot(app, "sync-05-on");
+  await closeDialogs();
+});
+
+step("3/8: an account added in the app reaches the CLI device (background sync after the change)", async () => {
+  await click(app, "add-button");
+  await click(app, "add-tab-link");
+  await type(app, "add-link-input", `otpauth://totp/FromApp:sam@example.com?secret=${SECRET_APP}&issuer=FromApp`);
+  await click(app, "add-link-submit");
+  await click(app, "pending-confirm");
+  await waitForRow(app, "FromApp");
+
+  // Device B: its own vault and keystore, signed in as the same user.
+  deviceBOk(["init", "--no-password"]);
+  deviceBOk(["cognito", "configure", "--region", pool.region, "--user-pool-id", pool.pool_id, "--client-id", pool.client_id, "--endpoint", cognito.endpoint]);
+  deviceBOk(["cognito", "sign-in", "--username", USER, "--flow", "password", "--password-stdin"], `${USER_PASSWORD}\n`);
+  assert.match(deviceBOk(["sync", "enable", "--server", serverUrl, "--passphrase-stdin", "--device-name", "CLI laptop"], `${PASSPHRASE}\n`), /joined/i);
+
+  // No "Sync now" in the app: the background round after the change sends it.
+  const started = Date.now();
+  for (;;) {
+    deviceBOk(["sync", "now", "--json"]);
+    if (deviceBIssuers().includes("FromApp")) break;
+    assert.ok(Date.now() - started < 60_000, "the app's account never reached device B");
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const codes = deviceBOk(["codes", "--json"]).split("\n").map((l) => JSON.parse(l));
+  const fromApp = codes.find((c) => c.issuer === "FromApp");
+  const expected = deviceBOk(["code", "--secret", SECRET_APP]);
+  assert.ok(fromApp, "device B makes codes for it");
+  // Same secret, same code (unless a 30 s boundary fell between the two reads).
+  if (Math.floor(Date.now() / 30_000) === Math.floor((Date.now() - 200) / 30_000)) {
+    assert.equal(fromApp.code, expected);
+  }
+});
+
+step("4/8: an account added on the CLI device appears in the app's list after Sync now", async () => {
+  deviceBOk(["add", `otpauth://totp/FromCli:sam@example.com?secret=${SECRET_CLI}&issuer=FromCli`]);
+  const pushed = JSON.parse(deviceBOk(["sync", "now", "--json"]));
+  assert.ok(pushed.pushed >= 1, `device B sent its account: ${JSON.stringify(pushed)}`);
+  assert.equal((await rows(app)).some((r) => r.issuer === "FromCli"), false);
+  await click(app, "sync-button");
+  await click(app, "sync-now");
+  // "1 change received", unless a background round fetched it first ("nothing new").
+  await notice(/synced: (.*1 change received|nothing new)/i);
+  await screenshot(app, "sync-06-synced-now");
+  await closeDialogs();
+  // The list behind the dialog refreshed itself (the shell's accounts-changed event).
+  const row = await waitForRow(app, "FromCli", 15_000);
+  assert.equal(row.name, "sam@example.com");
+});
+
+step("5/8: the devices list marks this device; the other one is revoked after a confirmation", async () => {
+  await click(app, "sync-button");
+  await shown(app, "sync-devices", 30_000);
+  const list = async () => {
+    const out = [];
+    for (const el of await app.$$('[data-testid="sync-device"]')) {
+      out.push({ id: await el.getAttribute("data-id"), this: (await el.getAttribute("data-this")) === "true", revoked: (await el.getAttribute("data-revoked")) === "true", text: await el.getText() });
+    }
+    return out;
+  };
+  await app.waitUntil(async () => (await list()).length === 2, { timeout: 15_000, timeoutMsg: "two devices were never listed" });
+  const devices = await list();
+  const mine = devices.find((d) => d.this);
+  const other = devices.find((d) => !d.this);
+  assert.match(mine.text, /Desktop app/);
+  assert.match(mine.text, /This device/);
+  assert.match(other.text, /CLI laptop/);
+  const fromCli = JSON.parse(deviceBOk(["sync", "devices", "--json"])).devices;
+  assert.equal(fromCli.find((d) => d.this).id, other.id, "the CLI device's id is the one listed");
+  await screenshot(app, "sync-07-devices");
+
+  await click(app, "sync-revoke");
+  await shown(app, "sync-revoke-confirm");
+  await screenshot(app, "sync-08-revoke-confirm");
+  await click(app, "sync-revoke-confirm");
+  await notice(/removed from sync/i);
+  await app.waitUntil(async () => (await list()).find((d) => d.id === other.id)?.revoked === true, {
+    timeout: 15_000,
+    timeoutMsg: "the device was never shown revoked",
+  });
+  const refused = deviceB(["sync", "now"]);
+  assert.equal(refused.ok, false, "a revoked device's sync is refused");
+  assert.match(refused.err, /removed from sync/i);
+  await screenshot(app, "sync-09-revoked");
+});
+
+step("6/8: on a phone-size window the Sync screen fits", async () => {
+  const rect = await app.getWindowRect();
+  await app.setWindowSize(390, 844);
+  await app.pause(500);
+  const now = await shown(app, "sync-now");
+  const { x } = await now.getLocation();
+  const { width } = await now.getSize();
+  assert.ok(x + width <= 390, "Sync now fits on a phone screen");
+  await screenshot(app, "sync-10-phone");
+  await app.setWindowSize(rect.width, rect.height);
+  await app.pause(300);
+});
+
+step("7/8: a server that is down is the last error, in words", async () => {
+  server.kill();
+  await new Promise((r) => server.once("exit", r));
+  await click(app, "sync-now");
+  const err = await shown(app, "error", 60_000);
+  assert.match(await err.getText(), /no answer from the sync server/i);
+  await app.waitUntil(async () => (await byTestId(app, "sync-last-error").isDisplayed()), {
+    timeout: 15_000,
+    timeoutMsg: "the status never showed the last error",
+  });
+  await screenshot(app, "sync-11-last-error");
+  ({ child: server } = await restartServer());
+  await click(app, "sync-now");
+  await notice(/synced/i, { whileLastError: true });
+  assert.equal(await byTestId(app, "sync-last-error").isExisting(), false, "a round that works clears the error");
+});
+
+/** The server again on the same store and port. */
+async function restartServer() {
+  const port = new URL(serverUrl).port;
+  const log = join(scratch, "sesame-sync-2.log");
+  const bin = process.env.SESAME_SYNC ?? join(dirname(process.env.SESAME_APP), "sesame-sync");
+  const child = spawn(
+    bin,
+    [
+      "serve", "--listen", `127.0.0.1:${port}`, "--store", `sqlite:${join(scratch, "sync.db")}`,
+      "--region", pool.region, "--user-pool-id", pool.pool_id, "--client-id", pool.client_id,
+      "--jwks-url", `${cognito.endpoint}/${pool.pool_id}/.well-known/jwks.json`, "--token-grace-secs", "0",
+    ],
+    { stdio: ["ignore", "ignore", openSync(log, "w")], env: { ...process.env, SESAME_SYNC_STORE: "" } },
+  );
+  const started = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(`${serverUrl}/v1/health`)).ok) return { child };
+    } catch {
+      // not yet
+    }
+    assert.ok(Date.now() - started < 30_000, `sesame-sync did not restart: ${readFileSync(log, "utf8")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+step("8/8: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {
+  await click(app, "sync-disable");
+  await click(app, "sync-disable-confirm");
+  await notice(/sync is off/i);
+  // The accounts stay.
+  await closeDialogs();
+  await waitForRow(app, "FromCli");
+  await click(app, "sync-button");
+  await type(app, "sync-server", serverUrl);
+  await click(app, "sync-continue");
+  assert.match(await (await shown(app, "sync-join", 30_000)).getText(), /already syncs/i);
+  assert.equal(await byTestId(app, "sync-passphrase-again").isExisting(), false, "a joining device types it once");
+  await type(app, "sync-passphrase", "not the sync passphrase");
+  await click(app, "sync-enable");
+  const err = await shown(app, "error", 60_000);
+  assert.match(await err.getText(), /wrong sync passphrase/i);
+  await screenshot(app, "sync-12-wrong-passphrase");
+  await type(app, "sync-passphrase", PASSPHRASE);
+  await click(app, "sync-enable");
+  await notice(/joined/i);
+  assert.equal(await byTestId(app, "sync-recovery-key").isExisting(), false, "no recovery key for a joining device");
+});

@@ -1,0 +1,127 @@
+//! Sesame Sync: turn it on (the passphrase; the recovery key shown once on the first
+//! device), its status, a round now, the devices, revoke one, turn it off. The work is the
+//! core's (`sesame::sync::client`); rounds go through `sync_runner`, one at a time, and
+//! the vault is reached for short reads and writes only, never across a request. The
+//! passphrase is zeroized when the command ends; the app keeps no secret of sync's
+//! outside the vault.
+
+use sesame::sync::client::{self, Joining};
+use tauri::{AppHandle, State};
+use zeroize::Zeroizing;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::sync_runner::{self, Quiet};
+use crate::sync_view::{SyncDevice, SyncEnabled, SyncJoin, SyncReport, SyncStatus};
+
+/// The name typed, else this machine's.
+fn name_or_host(name: Option<String>) -> Option<String> {
+    name.map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .or_else(client::host_name)
+}
+
+fn status_now(state: &AppState) -> AppResult<SyncStatus> {
+    let last = state.sync.last();
+    SyncStatus::of(state.session().vault()?, last)
+}
+
+/// Whether sync is on, with which server, the last sync, what waits, the last error.
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
+    status_now(&state)
+}
+
+/// Reaches the server as the signed-in user: says whether this is the first device
+/// (a new passphrase, typed twice) or one that joins (the passphrase set on the first).
+#[tauri::command]
+pub async fn sync_probe(
+    state: State<'_, AppState>,
+    server: String,
+    device_name: Option<String>,
+) -> AppResult<SyncJoin> {
+    state.active_session().vault()?;
+    let device = state.sync.joining_device();
+    let joining =
+        Joining::start(&Quiet(&state), &server, device, name_or_host(device_name)).await?;
+    Ok(SyncJoin {
+        server: joining.server,
+        login: joining.login,
+        first: joining.first,
+    })
+}
+
+/// Turns sync on: the first device creates the key under `passphrase` (and gets the
+/// recovery key, once); the others unwrap the server's key with it (a wrong one is
+/// `wrong_password`). A first round starts in the background.
+#[tauri::command]
+pub async fn sync_enable(
+    state: State<'_, AppState>,
+    server: String,
+    passphrase: Zeroizing<String>,
+    device_name: Option<String>,
+) -> AppResult<SyncEnabled> {
+    if passphrase.is_empty() {
+        return Err(AppError::invalid("Type the sync passphrase."));
+    }
+    state.active_session().vault()?;
+    let access = Quiet(&state);
+    let device = state.sync.joining_device();
+    let joining = Joining::start(&access, &server, device, name_or_host(device_name)).await?;
+    let cost = if joining.first {
+        super::password_cost()
+    } else {
+        sesame::vault::KdfCost::DEFAULT
+    };
+    let recovery = joining.finish(&access, &passphrase, cost).await?;
+    state.sync.joined();
+    state.sync.reset();
+    // The background task syncs at its next tick (sync just turned on).
+    Ok(SyncEnabled {
+        recovery_key: recovery.map(|r| r.to_text().as_str().to_owned()),
+        status: status_now(&state)?,
+    })
+}
+
+/// Syncs now: sends the changes made here, fetches the others' and merges them.
+#[tauri::command]
+pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> AppResult<SyncReport> {
+    state.active_session().vault()?;
+    let (result, _) = sync_runner::run_round(&app, &state).await;
+    Ok(result?.into())
+}
+
+/// The user's devices, this one marked.
+#[tauri::command]
+pub async fn sync_devices(state: State<'_, AppState>) -> AppResult<Vec<SyncDevice>> {
+    state.active_session().vault()?;
+    let (devices, this) = client::devices(&Quiet(&state)).await?;
+    Ok(devices
+        .into_iter()
+        .map(|d| SyncDevice::new(d, this.as_str()))
+        .collect())
+}
+
+/// Removes another device from sync: its requests are refused from now on.
+#[tauri::command]
+pub async fn sync_revoke(state: State<'_, AppState>, device: String) -> AppResult<Vec<SyncDevice>> {
+    state.active_session().vault()?;
+    let access = Quiet(&state);
+    client::revoke(&access, &device).await?;
+    let (devices, this) = client::devices(&access).await?;
+    Ok(devices
+        .into_iter()
+        .map(|d| SyncDevice::new(d, this.as_str()))
+        .collect())
+}
+
+/// Turns sync off on this device; the accounts stay here (and on the other devices).
+#[tauri::command]
+pub async fn sync_disable(state: State<'_, AppState>) -> AppResult<SyncStatus> {
+    state.active_session().vault()?;
+    // Not in the middle of a round.
+    let _one = state.sync.lock_rounds().await;
+    client::disable(&Quiet(&state))?;
+    state.sync.reset();
+    status_now(&state)
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import SyncDialog from "./SyncDialog.svelte";
+import { fakeShell, reject } from "../../test-shell";
+import type { SyncDevice, SyncStatus } from "../api";
+
+const OFF: SyncStatus = {
+  enabled: false,
+  signed_in: true,
+  server: null,
+  device_id: null,
+  device_name: null,
+  last_sync_ms: null,
+  waiting: 0,
+  items: 0,
+  running: false,
+  last_error: null,
+};
+
+const ON: SyncStatus = {
+  ...OFF,
+  enabled: true,
+  server: "https://sync.example.com",
+  device_id: "dev-this-aaaaaaaaaaaaaaaaaaaa",
+  device_name: "Laptop",
+  last_sync_ms: Date.now(),
+  items: 3,
+};
+
+const DEVICES: SyncDevice[] = [
+  { id: "dev-this-aaaaaaaaaaaaaaaaaaaa", name: "Laptop", first_seen: 1, last_seen: Date.now(), revoked: false, this: true },
+  { id: "dev-phone-bbbbbbbbbbbbbbbbbbb", name: "Phone", first_seen: 1, last_seen: Date.now(), revoked: false, this: false },
+];
+
+const RECOVERY = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX";
+
+async function submit(testid: string) {
+  await fireEvent.click(screen.getByTestId(testid));
+}
+
+describe("SyncDialog", () => {
+  it("without a Cognito sign-in, says so and opens Cognito", async () => {
+    fakeShell({ sync_status: () => ({ ...OFF, signed_in: false }) }, { events: true });
+    const oncognito = vi.fn();
+    render(SyncDialog, { onclose: () => {}, oncognito });
+    expect((await screen.findByTestId("sync-signed-out")).textContent).toMatch(/sign in to Cognito/i);
+    expect(screen.queryByTestId("sync-server")).toBeNull();
+    await fireEvent.click(screen.getByTestId("sync-open-cognito"));
+    expect(oncognito).toHaveBeenCalledOnce();
+  });
+
+  it("on the first device asks for the passphrase twice, then shows the recovery key once", async () => {
+    let status = OFF;
+    const s = fakeShell(
+      {
+        sync_status: () => status,
+        sync_probe: (a) => ({ server: a.server.replace(/\/$/, ""), login: "sam", first: true }),
+        sync_enable: () => {
+          status = ON;
+          return { recovery_key: RECOVERY, status: ON };
+        },
+        sync_devices: () => DEVICES,
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await fireEvent.input(await screen.findByTestId("sync-server"), { target: { value: "https://sync.example.com/" } });
+    await fireEvent.input(screen.getByTestId("sync-device-name"), { target: { value: "Laptop" } });
+    await submit("sync-continue");
+    expect(s.argsOf("sync_probe")).toEqual([{ server: "https://sync.example.com/", deviceName: "Laptop" }]);
+    expect((await screen.findByTestId("sync-join")).textContent).toMatch(/first device/);
+    await fireEvent.input(screen.getByTestId("sync-passphrase"), { target: { value: "one passphrase" } });
+    await fireEvent.input(screen.getByTestId("sync-passphrase-again"), { target: { value: "another" } });
+    expect(screen.getByTestId("sync-mismatch")).toBeTruthy();
+    expect((screen.getByTestId("sync-enable") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("sync-passphrase-again"), { target: { value: "one passphrase" } });
+    await submit("sync-enable");
+    expect((await screen.findByTestId("sync-recovery-key")).textContent).toBe(RECOVERY);
+    expect(s.argsOf("sync_enable")).toEqual([{ server: "https://sync.example.com", passphrase: "one passphrase", deviceName: "Laptop" }]);
+    await submit("sync-recovery-saved");
+    await screen.findByTestId("sync-status");
+    expect(screen.queryByTestId("sync-recovery-key")).toBeNull();
+    expect(document.body.textContent).not.toContain(RECOVERY);
+  });
+
+  it("on a joining device asks once and shows a wrong passphrase as an error", async () => {
+    fakeShell(
+      {
+        sync_status: () => OFF,
+        sync_probe: () => ({ server: "https://sync.example.com", login: "sam", first: false }),
+        sync_enable: reject("wrong_password", "Wrong sync passphrase (or the key on the server was changed)."),
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await fireEvent.input(await screen.findByTestId("sync-server"), { target: { value: "https://sync.example.com" } });
+    await submit("sync-continue");
+    expect((await screen.findByTestId("sync-join")).textContent).toMatch(/already syncs/);
+    expect(screen.queryByTestId("sync-passphrase-again")).toBeNull();
+    await fireEvent.input(screen.getByTestId("sync-passphrase"), { target: { value: "wrong" } });
+    await submit("sync-enable");
+    expect((await screen.findByTestId("error")).textContent).toMatch(/wrong sync passphrase/i);
+    expect(screen.queryByTestId("sync-recovery-key")).toBeNull();
+  });
+
+  it("when on, shows the status and the last error, marks this device and revokes another only after a yes", async () => {
+    const s = fakeShell(
+      {
+        sync_status: () => ({ ...ON, waiting: 2, last_error: { kind: "network", message: "No answer from the sync server." } }),
+        sync_devices: () => DEVICES,
+        sync_revoke: (a) => DEVICES.map((d) => (d.id === a.device ? { ...d, revoked: true } : d)),
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    expect((await screen.findByTestId("sync-waiting")).textContent).toBe("2 changes");
+    expect(screen.getByTestId("sync-last-error").textContent).toMatch(/no answer from the sync server/i);
+    await waitFor(() => expect(screen.getAllByTestId("sync-device")).toHaveLength(2));
+    expect(screen.getAllByTestId("sync-this-device")).toHaveLength(1);
+    // Only the other device can be revoked.
+    expect(screen.getAllByTestId("sync-revoke")).toHaveLength(1);
+    await submit("sync-revoke");
+    expect(s.argsOf("sync_revoke")).toHaveLength(0);
+    await submit("sync-revoke-confirm");
+    await waitFor(() => expect(s.argsOf("sync_revoke")).toEqual([{ device: "dev-phone-bbbbbbbbbbbbbbbbbbb" }]));
+    expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/removed from sync/i);
+  });
+});
