@@ -2,25 +2,14 @@
 // `make test` creates (scripts/ministack-venv; MINISTACK_VENV overrides), started with
 // AUTH=true on a free loopback port, administered with botocore (lib/cognito_admin.py).
 import { spawn, execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./net.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const venv = process.env.MINISTACK_VENV ?? resolve(here, "../../target/ministack-venv");
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
 
 async function healthy(endpoint) {
   try {

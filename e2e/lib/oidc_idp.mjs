@@ -3,23 +3,12 @@
 // (OIDC_IDP_VENV overrides; the Rust tests use the same one), with one user. Its sign-in page
 // is a form whose `sub` field names the user.
 import { spawn, execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./net.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const venv = process.env.OIDC_IDP_VENV ?? resolve(here, "../../target/oidc-idp-venv");
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
 
 /** Starts the provider with the user `claims` (with `sub`); resolves once it serves its discovery document. */
 export async function startOidcIdp(claims) {

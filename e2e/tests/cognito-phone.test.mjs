@@ -7,10 +7,11 @@
 // the desktop size); the steps are numbered, and once one fails the rest are skipped.
 // Not reachable here: the "set up MFA" prompt (ministack never sends MFA_SETUP) and the
 // "unsupported step" screen (a pool that requires MFA by text message).
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, shown, click, type, screenshot, waitForRow, byTestId, makeVault, unlock } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
+import { story } from "../lib/story.mjs";
 
 const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito phone vault 3";
@@ -122,23 +123,7 @@ async function signIn(password, username = USER) {
   await click(app, "cognito-sign-in");
 }
 
-let failedStep = null;
-
-/** A step of gina's life: skipped, naming the step that failed, once one has failed. */
-function step(name, fn) {
-  test(`phone: ${name}`, async (t) => {
-    if (failedStep) {
-      t.skip(`needs step "${failedStep}", which failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      throw err;
-    }
-  });
-}
+const step = story("phone: ");
 
 step("1/7: the user pool settings fit a phone and save", async () => {
   await click(app, "cognito-button");

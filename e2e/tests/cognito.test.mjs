@@ -12,6 +12,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, shown, click, type, screenshot, waitForRow, cli, byTestId, makeVault, unlock } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
+import { story } from "../lib/story.mjs";
 
 const VAULT_PASSWORD = "cognito e2e vault 7";
 const USER = "erin";
@@ -73,23 +74,7 @@ async function signIn(password, username = USER) {
 }
 
 /** The step of erin's life that failed, if one has. */
-let failedStep = null;
-
-/** A step of erin's life: skipped, naming the step that failed, once one has failed. */
-function step(name, fn) {
-  test(`erin ${name}`, async (t) => {
-    if (failedStep) {
-      t.skip(`needs step "${failedStep}", which failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      throw err;
-    }
-  });
-}
+const step = story("erin ");
 
 step("1/6: the Cognito pool is configured in a new vault", async () => {
   await click(app, "cognito-button");

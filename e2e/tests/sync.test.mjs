@@ -5,15 +5,16 @@
 //
 // One user's story, in order: each step needs the one before it. Once a step fails, the
 // rest are skipped and say which step they needed.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { launch, shown, click, type, screenshot, waitForRow, rows, byTestId, makeVault, unlock } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
+import { freePort } from "../lib/net.mjs";
+import { story } from "../lib/story.mjs";
 
 const VAULT_PASSWORD = "sync e2e vault 5";
 const USER = "sam";
@@ -28,17 +29,6 @@ let pool;
 let server;
 let serverUrl;
 const scratch = mkdtempSync(join(process.env.E2E_SCRATCH ?? tmpdir(), "sync-"));
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** Starts `sesame-sync serve` on SQLite against the emulator's pool; resolves when it listens. */
 async function startServer() {
@@ -127,22 +117,7 @@ after(async () => {
   }
 });
 
-let failedStep = null;
-
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failedStep) {
-      t.skip(`needs step "${failedStep}", which failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      throw err;
-    }
-  });
-}
+const step = story();
 
 /**
  * Waits for the Sync dialog's notice to match `pattern`; fails at once on an error, unless

@@ -24,6 +24,8 @@ mod screen;
 mod state;
 mod sync_runner;
 mod sync_view;
+#[cfg(test)]
+mod test_vault;
 mod views;
 
 use sesame::keystore::KeystoreChoice;

@@ -8,23 +8,13 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use sesame_sync::api::AppState;
-use sesame_sync::auth::{Auth, AuthConfig};
+use sesame_sync::auth::Auth;
 use sesame_sync::limits::Limits;
 use sesame_sync::store::sqlite::SqliteStore;
 use tower::ServiceExt;
 
 fn state(dir: &std::path::Path) -> AppState {
-    let f = common::tokens::fixture();
-    let auth = AuthConfig::for_pool(
-        common::ministack::REGION,
-        &f.pool_id,
-        vec![f.client.clone()],
-        None,
-        Some(format!(
-            "{}/{}/.well-known/jwks.json",
-            f.endpoint, f.pool_id
-        )),
-    );
+    let auth = common::tokens::fixture().auth_config();
     let store = Arc::new(SqliteStore::open(&dir.join("sync.db")).unwrap());
     let mut state = AppState::new(
         store,

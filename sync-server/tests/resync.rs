@@ -17,7 +17,7 @@ use sesame::sync::engine::{RoundReport, sync_round};
 use sesame::sync::http::HttpTransport;
 use sesame::sync::key::SyncKey;
 use sesame_sync::api::{AppState, router};
-use sesame_sync::auth::{Auth, AuthConfig};
+use sesame_sync::auth::Auth;
 use sesame_sync::limits::Limits;
 use sesame_sync::store::Store;
 use sesame_sync::store::dynamodb::DynamoStore;
@@ -29,17 +29,7 @@ const T0: u64 = 1_750_000_000_000;
 
 /// The server on a free loopback port; its clock is the test's.
 async fn serve(store: Arc<dyn Store>, clock: Arc<FixedClock>) -> String {
-    let f = common::tokens::fixture();
-    let config = AuthConfig::for_pool(
-        common::ministack::REGION,
-        &f.pool_id,
-        vec![f.client.clone()],
-        None,
-        Some(format!(
-            "{}/{}/.well-known/jwks.json",
-            f.endpoint, f.pool_id
-        )),
-    );
+    let config = common::tokens::fixture().auth_config();
     let mut state = AppState::new(
         store,
         Auth::new(&config, Arc::new(sesame::clock::SystemClock)),

@@ -253,35 +253,10 @@ fn reveal(state: &AppState, id: &AccountId, password: Option<&str>) -> AppResult
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
-    use sesame::keystore::{self, KeystoreChoice};
-    use sesame::vault::{KdfCost, Vault, VaultPaths};
+    use crate::test_vault::unlocked;
 
     const PASSWORD: &str = "correct horse battery 42";
 
-    fn unlocked(password: Option<&str>) -> (tempfile::TempDir, AppState, AccountId) {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = VaultPaths::in_dir(dir.path().join("sesame"));
-        let keys = KeystoreChoice::File(dir.path().join("keys"));
-        paths.create_dir().unwrap();
-        let mut vault = Vault::create(
-            paths.clone(),
-            keystore::open(&keys).unwrap(),
-            password,
-            KdfCost::DEFAULT,
-        )
-        .unwrap();
-        let account = sesame::uri::parse("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP")
-            .unwrap()
-            .account
-            .clone();
-        let id = match vault.update(|d| Ok(d.add(account, 0))).unwrap() {
-            sesame::vault::Added::New(id) => id,
-            other => panic!("{other:?}"),
-        };
-        let state = AppState::new(paths, keys);
-        state.session().vault = Some(vault);
-        (dir, state, id)
-    }
 
     #[test]
     fn reveal_without_the_password_is_refused_when_the_vault_has_one() {

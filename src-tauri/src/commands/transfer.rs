@@ -149,32 +149,10 @@ mod tests {
     use super::*;
     use crate::error::ErrorKind;
     use crate::path_grants::Purpose;
-    use sesame::keystore::{self, KeystoreChoice};
-    use sesame::vault::{KdfCost, Vault, VaultPaths};
+    use crate::test_vault::unlocked;
     use std::fs;
     use std::path::Path;
 
-    /// An unlocked vault without a password, holding one account.
-    fn unlocked(dir: &Path) -> AppState {
-        let paths = VaultPaths::in_dir(dir.join("sesame"));
-        let keys = KeystoreChoice::File(dir.join("keys"));
-        paths.create_dir().unwrap();
-        let mut vault = Vault::create(
-            paths.clone(),
-            keystore::open(&keys).unwrap(),
-            None,
-            KdfCost::DEFAULT,
-        )
-        .unwrap();
-        let account = sesame::uri::parse("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP")
-            .unwrap()
-            .account
-            .clone();
-        vault.update(|d| Ok(d.add(account, 0))).unwrap();
-        let state = AppState::new(paths, keys);
-        state.session().vault = Some(vault);
-        state
-    }
 
     fn save(state: &AppState, path: &Path, overwrite_confirmed: bool) -> String {
         state
@@ -190,8 +168,7 @@ mod tests {
 
     #[test]
     fn an_export_to_a_raw_path_is_refused_and_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = unlocked(dir.path());
+        let (dir, state, _) = unlocked(None);
         let victim = dir.path().join("bashrc");
         fs::write(&victim, "precious").unwrap();
         let e = otpauth_to(&state, victim.to_str().unwrap(), None).unwrap_err();
@@ -206,8 +183,7 @@ mod tests {
 
     #[test]
     fn an_export_with_a_file_chosen_to_be_read_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = unlocked(dir.path());
+        let (dir, state, _) = unlocked(None);
         let victim = dir.path().join("qr.png");
         fs::write(&victim, "an image").unwrap();
         let token = state.grants.issue(victim.clone(), Purpose::Open).unwrap();
@@ -218,8 +194,7 @@ mod tests {
 
     #[test]
     fn an_export_writes_once_where_the_user_chose_and_the_token_is_then_spent() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = unlocked(dir.path());
+        let (dir, state, _) = unlocked(None);
         let target = dir.path().join("links.txt");
         let token = save(&state, &target, false);
         assert_eq!(otpauth_to(&state, &token, None).unwrap(), 1);
@@ -236,8 +211,7 @@ mod tests {
 
     #[test]
     fn an_existing_file_is_replaced_only_when_the_save_dialog_confirmed_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = unlocked(dir.path());
+        let (dir, state, _) = unlocked(None);
         let target = dir.path().join("links.txt");
         fs::write(&target, "older").unwrap();
         let unconfirmed = save(&state, &target, false);
@@ -255,8 +229,7 @@ mod tests {
 
     #[test]
     fn a_lock_spends_every_save_choice() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = unlocked(dir.path());
+        let (dir, state, _) = unlocked(None);
         let target = dir.path().join("links.txt");
         let token = save(&state, &target, false);
         state.lock();

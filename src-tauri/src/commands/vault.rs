@@ -107,15 +107,7 @@ pub async fn unlock(
     state: State<'_, AppState>,
     password: Option<Zeroizing<String>>,
 ) -> AppResult<()> {
-    let password = non_empty(password);
-    blocking(&state, move |state| {
-        open_into_session(
-            &state,
-            password.as_ref().map(|p| p.as_str()),
-            Rollback::Refuse,
-        )
-    })
-    .await
+    unlock_with(&state, password, Rollback::Refuse).await
 }
 
 /// Opens a vault file older than the newest one this device saved (`unlock` answered
@@ -127,13 +119,18 @@ pub async fn unlock_older_copy(
     state: State<'_, AppState>,
     password: Option<Zeroizing<String>>,
 ) -> AppResult<()> {
+    unlock_with(&state, password, Rollback::Accept).await
+}
+
+/// What `unlock` and `unlock_older_copy` share: opens the vault off the async runtime.
+async fn unlock_with(
+    state: &AppState,
+    password: Option<Zeroizing<String>>,
+    rollback: Rollback,
+) -> AppResult<()> {
     let password = non_empty(password);
-    blocking(&state, move |state| {
-        open_into_session(
-            &state,
-            password.as_ref().map(|p| p.as_str()),
-            Rollback::Accept,
-        )
+    blocking(state, move |state| {
+        open_into_session(&state, password.as_ref().map(|p| p.as_str()), rollback)
     })
     .await
 }

@@ -11,6 +11,23 @@ use super::ministack::{Mfa, Ministack};
 
 const PASSWORD: &str = "Correct-Horse-9";
 
+impl Fixture {
+    /// The server's settings for this pool: the first client allowed, keys from the
+    /// emulator's JWKS.
+    pub fn auth_config(&self) -> sesame_sync::auth::AuthConfig {
+        sesame_sync::auth::AuthConfig::for_pool(
+            super::ministack::REGION,
+            &self.pool_id,
+            vec![self.client.clone()],
+            None,
+            Some(format!(
+                "{}/{}/.well-known/jwks.json",
+                self.endpoint, self.pool_id
+            )),
+        )
+    }
+}
+
 /// The pool, app clients and tokens every test uses.
 pub struct Fixture {
     pub endpoint: String,
