@@ -733,4 +733,114 @@ mod tests {
         assert!(stored.session.is_none());
         assert!(!state.hosted.deliver("sesame://callback?code=late"));
     }
+
+    /// Starts the hosted page's sign-out in the slot, listening on `port`.
+    async fn start_sign_out(state: &AppState, client: &CognitoClient) -> String {
+        let sign_out = sesame::cognito::hosted::HostedSignOut::start(client)
+            .await
+            .unwrap();
+        let url = sign_out.url().to_owned();
+        state.hosted.begin_sign_out(sign_out);
+        url
+    }
+
+    #[test]
+    fn the_hosted_sign_out_ends_when_the_browser_comes_back_to_signed_out() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let (outcome, page) = tauri::async_runtime::block_on(async {
+            let url = start_sign_out(&state, &client).await;
+            assert!(url.contains("/logout?client_id=client&logout_uri="), "{url}");
+            assert!(url.contains(&format!("127.0.0.1%3A{port}%2Fsigned-out")), "{url}");
+            assert_eq!(state.hosted.url().as_deref(), Some(url.as_str()));
+            let browser = async {
+                let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .unwrap();
+                stream
+                    .write_all(b"GET /signed-out HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .await
+                    .unwrap();
+                let mut page = String::new();
+                stream.read_to_string(&mut page).await.unwrap();
+                page
+            };
+            tokio::join!(
+                state
+                    .hosted
+                    .wait_signed_out(std::time::Duration::from_secs(30)),
+                browser
+            )
+        });
+        assert!(matches!(outcome, Ok(Ok(()))), "{outcome:?}");
+        assert!(page.contains("session has ended"), "{page}");
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn a_hosted_sign_in_right_after_a_waiting_sign_out_finds_the_port_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        tauri::async_runtime::block_on(async {
+            start_sign_out(&state, &client).await;
+            let waiting = state
+                .hosted
+                .wait_signed_out(std::time::Duration::from_secs(30));
+            let sign_in = async {
+                tokio::task::yield_now().await;
+                // What `cognito_hosted_start` does before it binds the port.
+                state.hosted.stop().await;
+                start_loopback(&state, &client, port).await;
+            };
+            let (outcome, ()) = tokio::join!(waiting, sign_in);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(state.hosted.url().is_some_and(|u| u.contains("/oauth2/authorize")));
+        assert!(listening(port), "the new sign-in listens");
+    }
+
+    #[test]
+    fn locking_cancels_the_hosted_sign_out_and_stops_its_listener() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        tauri::async_runtime::block_on(async {
+            start_sign_out(&state, &client).await;
+            assert!(listening(port));
+            let waiting = state
+                .hosted
+                .wait_signed_out(std::time::Duration::from_secs(30));
+            let lock = async {
+                tokio::task::yield_now().await;
+                state.lock();
+            };
+            let (outcome, ()) = tokio::join!(waiting, lock);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn a_waiting_sign_out_is_not_taken_for_a_sign_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let vault = &state;
+        tauri::async_runtime::block_on(start_sign_out(&state, &client));
+        let outcome = tauri::async_runtime::block_on(
+            state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await }),
+        );
+        assert_eq!(outcome.unwrap_err(), Stopped::NothingWaiting);
+        assert!(state.hosted.is_pending(), "the sign-out still waits");
+        assert!(listening(port));
+        state.hosted.cancel();
+        assert!(!listening(port), "cancel stops its listener");
+    }
 }
