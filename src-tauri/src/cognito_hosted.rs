@@ -213,7 +213,10 @@ impl HostedFlow {
     }
 
     /// Takes the waiting work `pick` accepts (what it gives back stays in the slot).
-    fn take<W>(&self, pick: impl FnOnce(Job) -> Result<W, Job>) -> Result<(u64, Arc<Notify>, W), Stopped> {
+    fn take<W>(
+        &self,
+        pick: impl FnOnce(Job) -> Result<W, Job>,
+    ) -> Result<(u64, Arc<Notify>, W), Stopped> {
         let mut slot = self.slot();
         let pending = slot.as_mut().ok_or(Stopped::NothingWaiting)?;
         let job = pending.work.take().ok_or(Stopped::NothingWaiting)?;

@@ -752,8 +752,14 @@ mod tests {
         let (state, client) = hosted_state(dir.path(), port);
         let (outcome, page) = tauri::async_runtime::block_on(async {
             let url = start_sign_out(&state, &client).await;
-            assert!(url.contains("/logout?client_id=client&logout_uri="), "{url}");
-            assert!(url.contains(&format!("127.0.0.1%3A{port}%2Fsigned-out")), "{url}");
+            assert!(
+                url.contains("/logout?client_id=client&logout_uri="),
+                "{url}"
+            );
+            assert!(
+                url.contains(&format!("127.0.0.1%3A{port}%2Fsigned-out")),
+                "{url}"
+            );
             assert_eq!(state.hosted.url().as_deref(), Some(url.as_str()));
             let browser = async {
                 let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -799,7 +805,12 @@ mod tests {
             let (outcome, ()) = tokio::join!(waiting, sign_in);
             assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
         });
-        assert!(state.hosted.url().is_some_and(|u| u.contains("/oauth2/authorize")));
+        assert!(
+            state
+                .hosted
+                .url()
+                .is_some_and(|u| u.contains("/oauth2/authorize"))
+        );
         assert!(listening(port), "the new sign-in listens");
     }
 
