@@ -52,7 +52,7 @@ pub struct Work {
 
 /// What waits for the browser in the slot.
 enum Job {
-    SignIn(Work),
+    SignIn(Box<Work>),
     SignOut(HostedSignOut),
 }
 
@@ -95,7 +95,7 @@ impl HostedFlow {
     /// Keeps a new sign-in (cancelling the one before); its id. `app_link` is the sender
     /// side of an [`AnswerSource::AppLink`].
     pub fn begin(&self, url: String, work: Work, app_link: Option<oneshot::Sender<String>>) -> u64 {
-        self.keep(url, Job::SignIn(work), app_link)
+        self.keep(url, Job::SignIn(Box::new(work)), app_link)
     }
 
     /// Keeps a hosted sign-out whose browser has yet to come back (cancelling whatever
@@ -164,7 +164,7 @@ impl HostedFlow {
     {
         let running = self.running.lock().await;
         let (id, cancel, work) = self.take(|job| match job {
-            Job::SignIn(work) => Ok(work),
+            Job::SignIn(work) => Ok(*work),
             other => Err(other),
         })?;
         let run = async move {
