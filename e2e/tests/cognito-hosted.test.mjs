@@ -6,6 +6,9 @@
 // then plays the browser with fetch (lib/playbrowser.mjs): the hosted page's form, the
 // provider's form, the redirects back to the app.
 //
+// Signing out of a session from the hosted page also ends the page's own session: the app
+// opens its /logout (ministack's sends the browser on to the app's /signed-out listener).
+//
 // One user's steps, numbered; once one fails the rest are skipped. Screenshots of each step
 // (e2e/output/cognito-hosted-*.png), the last ones at a phone's size (390×844).
 import { test, before, after } from "node:test";
@@ -132,6 +135,26 @@ async function signedInAs(username) {
   });
 }
 
+const signedOutUri = () => `http://127.0.0.1:${port}/signed-out`;
+
+/** Clicks "Sign out" on a session from the hosted page: the app revokes the tokens and
+ *  waits for the browser at the page's /logout, whose address it shows and gave the browser. */
+async function signOutShowsLogout() {
+  const before = opened().length;
+  await click(app, "cognito-sign-out");
+  const waiting = await shown(app, "cognito-hosted-waiting", 30_000);
+  assert.match(await waiting.getText(), /signing out of the hosted page in your browser/i);
+  const link = await byTestId(app, "cognito-hosted-link").getText();
+  await app.waitUntil(async () => opened().length > before, { timeout: 10_000, timeoutMsg: "the app did not open the browser" });
+  assert.equal(opened().at(-1), link, "the browser was given the address the app shows");
+  const url = new URL(link);
+  assert.equal(`${url.origin}${url.pathname}`, `${cognito.endpoint}/logout`);
+  assert.equal(url.searchParams.get("client_id"), pool.client_id);
+  assert.equal(url.searchParams.get("logout_uri"), signedOutUri());
+  assert.equal(await listening(), true, "the app listens for the browser's return");
+  return link;
+}
+
 async function errorSays(pattern) {
   const error = await shown(app, "error", 30_000);
   assert.match(await error.getText(), pattern);
@@ -147,7 +170,7 @@ async function listening() {
   }
 }
 
-step("1/8: the pool form takes the hosted page's domain, port and providers", async () => {
+step("1/9: the pool form takes the hosted page's domain, port and providers", async () => {
   await click(app, "cognito-button");
   await type(app, "cognito-region", pool.region);
   await type(app, "cognito-pool-id", pool.pool_id);
@@ -165,7 +188,7 @@ step("1/8: the pool form takes the hosted page's domain, port and providers", as
   await screenshot(app, "cognito-hosted-02-sign-in");
 });
 
-step("2/8: the hosted page's sign-in ends in the app, signed in", async () => {
+step("2/9: the hosted page's sign-in ends in the app, signed in", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   const url = new URL(link);
   assert.equal(`${url.origin}${url.pathname}`, `${cognito.endpoint}/oauth2/authorize`);
@@ -182,11 +205,25 @@ step("2/8: the hosted page's sign-in ends in the app, signed in", async () => {
   assert.equal(await byTestId(app, "cognito-identity-provider").getText(), "The hosted page");
   assert.equal(await listening(), false, "the listener stopped after the answer");
   await screenshot(app, "cognito-hosted-04-signed-in");
-  await click(app, "cognito-sign-out");
-  await shown(app, "cognito-hosted-sign-in", 30_000);
 });
 
-step("3/8: an answer with another sign-in's state is refused in words", async () => {
+step("3/9: signing out ends the hosted page's session in the browser too", async () => {
+  const link = await signOutShowsLogout();
+  await click(app, "cognito-hosted-copy");
+  await app.waitUntil(async () => clipboard() === link, { timeout: 10_000, timeoutMsg: "the link was not copied" });
+  await screenshot(app, "cognito-hosted-04b-signing-out");
+  // The hosted page's /logout sends the browser back to the app's listener.
+  const back = await open(link, (u) => u.startsWith(signedOutUri()));
+  assert.equal(back.stoppedAt, signedOutUri(), `the hosted page did not send the browser back: ${back.body?.slice(0, 500)}`);
+  assert.match(await backAtApp(back.stoppedAt), /session has ended/i);
+  await shown(app, "cognito-hosted-sign-in", 30_000);
+  assert.match(await (await shown(app, "cognito-notice", 30_000)).getText(), /signed out, of the hosted page too/i);
+  assert.equal(await byTestId(app, "cognito-identity").isExisting(), false);
+  await stopped("after the browser came back");
+  await screenshot(app, "cognito-hosted-04c-signed-out");
+});
+
+step("4/9: an answer with another sign-in's state is refused in words", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   const back = new URL(await hostedForm(link));
   back.searchParams.set("state", `${back.searchParams.get("state")}x`);
@@ -197,7 +234,7 @@ step("3/8: an answer with another sign-in's state is refused in words", async ()
   await screenshot(app, "cognito-hosted-05-wrong-state");
 });
 
-step("4/8: the hosted page's error= answer is shown with its description", async () => {
+step("5/9: the hosted page's error= answer is shown with its description", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   const state = new URL(link).searchParams.get("state");
   await backAtApp(`${callback()}?error=access_denied&error_description=the+user+said+no&state=${state}`);
@@ -205,7 +242,7 @@ step("4/8: the hosted page's error= answer is shown with its description", async
   await screenshot(app, "cognito-hosted-06-denied");
 });
 
-step("5/8: Cancel stops the listener", async () => {
+step("6/9: Cancel stops the listener", async () => {
   await startHosted("cognito-hosted-sign-in");
   assert.equal(await listening(), true);
   await click(app, "cognito-hosted-cancel");
@@ -216,7 +253,7 @@ step("5/8: Cancel stops the listener", async () => {
   await screenshot(app, "cognito-hosted-07-cancelled");
 });
 
-step("6/8: locking the vault cancels the sign-in waiting for the browser", async () => {
+step("7/9: locking the vault cancels the sign-in waiting for the browser", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   assert.equal(await listening(), true);
   // The lock command, as the lock button (behind the modal dialog) or auto-lock would.
@@ -246,7 +283,7 @@ step("6/8: locking the vault cancels the sign-in waiting for the browser", async
   assert.equal(await byTestId(app, "cognito-identity").isExisting(), false);
 });
 
-step("7/8: at a phone's size, a federated user continues with the OpenID provider", async () => {
+step("8/9: at a phone's size, a federated user continues with the OpenID provider", async () => {
   await app.setWindowRect(0, 0, PHONE.width, PHONE.height);
   await screenshot(app, "cognito-hosted-09-phone-sign-in");
   const link = await startHosted("cognito-hosted-provider");
@@ -273,8 +310,13 @@ step("7/8: at a phone's size, a federated user continues with the OpenID provide
   await screenshot(app, "cognito-hosted-11-phone-signed-in");
 });
 
-step("8/8: at a phone's size, signing out goes back to the hosted buttons", async () => {
-  await click(app, "cognito-sign-out");
+step("9/9: at a phone's size, signing out and cancelling the hosted page's sign-out says its session may remain", async () => {
+  await signOutShowsLogout();
+  await screenshot(app, "cognito-hosted-12-phone-signing-out");
+  await click(app, "cognito-hosted-cancel");
   await shown(app, "cognito-hosted-sign-in", 30_000);
-  await screenshot(app, "cognito-hosted-12-phone-signed-out");
+  assert.match(await (await shown(app, "cognito-notice", 30_000)).getText(), /revoked and forgotten.*may remain.*cancelled/i);
+  assert.equal(await byTestId(app, "error").isExisting(), false);
+  await stopped("at Cancel");
+  await screenshot(app, "cognito-hosted-13-phone-signed-out");
 });

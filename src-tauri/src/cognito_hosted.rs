@@ -6,13 +6,17 @@
 //!
 //! The PKCE verifier, `state` and `nonce` stay in the core's [`HostedSignIn`], held here
 //! until the answer arrives or the sign-in is dropped (cancel, lock, a new sign-in).
+//!
+//! The sign-out of a session that came from the hosted page waits in the same slot (the
+//! core's [`HostedSignOut`]: its `/logout` URL and the listener the browser comes back
+//! to), so a sign-in right after it, a Cancel or a lock stops its listener too.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sesame::cognito::hosted::config::CALLBACK_PATH;
 use sesame::cognito::hosted::listener::Listener;
 use sesame::cognito::hosted::sign_in::answer_page;
-use sesame::cognito::hosted::{DEFAULT_TIMEOUT, HostedSignIn};
+use sesame::cognito::hosted::{DEFAULT_TIMEOUT, HostedSignIn, HostedSignOut};
 use sesame::cognito::{CognitoError, HostedError};
 use tokio::sync::{Notify, oneshot};
 
@@ -46,14 +50,20 @@ pub struct Work {
     pub answer: AnswerSource,
 }
 
-/// A hosted sign-in started and not over.
+/// What waits for the browser in the slot.
+enum Job {
+    SignIn(Box<Work>),
+    SignOut(HostedSignOut),
+}
+
+/// A hosted sign-in (or sign-out) started and not over.
 struct Pending {
     id: u64,
     url: String,
     /// Fired by cancel and lock; a permit is kept if nobody waits yet.
     cancel: Arc<Notify>,
-    /// Taken by `wait`.
-    work: Option<Work>,
+    /// Taken by `wait` or `wait_signed_out`.
+    work: Option<Job>,
     /// Where an app link's query goes (phones).
     app_link: Option<oneshot::Sender<String>>,
 }
@@ -63,15 +73,18 @@ struct Pending {
 pub enum Stopped {
     /// Cancelled by the user, by a lock, or by a newer sign-in.
     Cancelled,
-    /// There is no sign-in to wait for.
+    /// There is no sign-in (or, for `wait_signed_out`, no sign-out) to wait for.
     NothingWaiting,
 }
 
-/// At most one hosted sign-in in progress.
+/// At most one hosted sign-in or sign-out in progress.
 #[derive(Default)]
 pub struct HostedFlow {
     slot: Mutex<Option<Pending>>,
     next_id: std::sync::atomic::AtomicU64,
+    /// Held by a wait until its work (and the listener in it) is dropped: [`Self::stop`]
+    /// takes it to know the port is free.
+    running: tokio::sync::Mutex<()>,
 }
 
 impl HostedFlow {
@@ -82,6 +95,16 @@ impl HostedFlow {
     /// Keeps a new sign-in (cancelling the one before); its id. `app_link` is the sender
     /// side of an [`AnswerSource::AppLink`].
     pub fn begin(&self, url: String, work: Work, app_link: Option<oneshot::Sender<String>>) -> u64 {
+        self.keep(url, Job::SignIn(Box::new(work)), app_link)
+    }
+
+    /// Keeps a hosted sign-out whose browser has yet to come back (cancelling whatever
+    /// was waiting before); its id.
+    pub fn begin_sign_out(&self, sign_out: HostedSignOut) -> u64 {
+        self.keep(sign_out.url().to_owned(), Job::SignOut(sign_out), None)
+    }
+
+    fn keep(&self, url: String, work: Job, app_link: Option<oneshot::Sender<String>>) -> u64 {
         let id = self
             .next_id
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -106,7 +129,14 @@ impl HostedFlow {
         }
     }
 
-    /// The authorize URL of the sign-in in progress.
+    /// Cancels what is in progress, as [`Self::cancel`], and returns once a wait on it has
+    /// ended and dropped its listener: the port is free again.
+    pub async fn stop(&self) {
+        self.cancel();
+        drop(self.running.lock().await);
+    }
+
+    /// The address of the sign-in (authorize URL) or sign-out (`/logout`) in progress.
     pub fn url(&self) -> Option<String> {
         self.slot().as_ref().map(|p| p.url.clone())
     }
@@ -132,12 +162,11 @@ impl HostedFlow {
         F: FnOnce(HostedSignIn, zeroize::Zeroizing<String>) -> Fut,
         Fut: std::future::Future<Output = Result<T, CognitoError>>,
     {
-        let (id, cancel, work) = {
-            let mut slot = self.slot();
-            let pending = slot.as_mut().ok_or(Stopped::NothingWaiting)?;
-            let work = pending.work.take().ok_or(Stopped::NothingWaiting)?;
-            (pending.id, pending.cancel.clone(), work)
-        };
+        let running = self.running.lock().await;
+        let (id, cancel, work) = self.take(|job| match job {
+            Job::SignIn(work) => Ok(*work),
+            other => Err(other),
+        })?;
         let run = async move {
             let Work { sign_in, answer } = work;
             let code = match answer {
@@ -165,10 +194,56 @@ impl HostedFlow {
                 Err(e) => Err(CognitoError::Hosted(e)),
             }
         };
+        self.run_until_cancelled(running, id, cancel, run).await
+    }
+
+    /// Waits up to `timeout` for the browser to come back from the hosted page's
+    /// `/logout`; ends early, stopping the listener, when it is cancelled.
+    pub async fn wait_signed_out(
+        &self,
+        timeout: std::time::Duration,
+    ) -> Result<Result<(), HostedError>, Stopped> {
+        let running = self.running.lock().await;
+        let (id, cancel, sign_out) = self.take(|job| match job {
+            Job::SignOut(sign_out) => Ok(sign_out),
+            other => Err(other),
+        })?;
+        self.run_until_cancelled(running, id, cancel, sign_out.finish(timeout))
+            .await
+    }
+
+    /// Takes the waiting work `pick` accepts (what it gives back stays in the slot).
+    fn take<W>(
+        &self,
+        pick: impl FnOnce(Job) -> Result<W, Job>,
+    ) -> Result<(u64, Arc<Notify>, W), Stopped> {
+        let mut slot = self.slot();
+        let pending = slot.as_mut().ok_or(Stopped::NothingWaiting)?;
+        let job = pending.work.take().ok_or(Stopped::NothingWaiting)?;
+        match pick(job) {
+            Ok(work) => Ok((pending.id, pending.cancel.clone(), work)),
+            Err(job) => {
+                pending.work = Some(job);
+                Err(Stopped::NothingWaiting)
+            }
+        }
+    }
+
+    /// Runs `work` until it ends or `cancel` fires, then (work dropped) lets `running` go
+    /// and empties the slot if it still holds pending `id`. The waits take `running`
+    /// before the work, so [`Self::stop`] cannot slip in between.
+    async fn run_until_cancelled<T>(
+        &self,
+        running: tokio::sync::MutexGuard<'_, ()>,
+        id: u64,
+        cancel: Arc<Notify>,
+        work: impl std::future::Future<Output = T>,
+    ) -> Result<T, Stopped> {
         let outcome = tokio::select! {
-            outcome = run => Ok(outcome),
+            outcome = work => Ok(outcome),
             _ = cancel.notified() => Err(Stopped::Cancelled),
         };
+        drop(running);
         let mut slot = self.slot();
         if slot.as_ref().is_some_and(|p| p.id == id) {
             *slot = None;

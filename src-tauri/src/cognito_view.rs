@@ -94,6 +94,18 @@ pub struct HostedStarted {
     pub opened: bool,
 }
 
+/// A sign-out: the tokens are revoked and forgotten. A session that came from the hosted
+/// page also has its page's own session ended in the browser: `hosted` is that sign-out,
+/// waiting for the browser to come back (`cognito_hosted_sign_out_wait`), its
+/// `redirect_uri` the sign-out URL; `hosted_error` says why it could not start.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SignedOut {
+    pub status: CognitoStatus,
+    pub hosted: Option<HostedStarted>,
+    pub hosted_error: Option<String>,
+}
+
 /// A few claims of the ID token, verified by the shell just now.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "CognitoClaims"))]

@@ -24,7 +24,8 @@ macro_rules! with_commands {
                 cognito_sign_in, cognito_answer_mfa, cognito_answer_mfa_from_vault,
                 cognito_set_new_password, cognito_set_up_mfa, cognito_whoami, cognito_refresh,
                 cognito_enable_mfa, cognito_disable_mfa, cognito_sign_out, cognito_hosted_start,
-                cognito_hosted_wait, cognito_hosted_cancel, cognito_hosted_copy_link;
+                cognito_hosted_wait, cognito_hosted_cancel, cognito_hosted_copy_link,
+                cognito_hosted_sign_out_wait;
             sync: sync_status, sync_probe, sync_enable, sync_now, sync_devices, sync_revoke,
                 sync_disable;
         }

@@ -19,7 +19,9 @@ use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
 use crate::cognito_hosted::{self, AnswerSource, Stopped, Work};
-use crate::cognito_view::{CodeSent, CognitoStatus, HostedSetup, HostedStarted, attributes};
+use crate::cognito_view::{
+    CodeSent, CognitoStatus, HostedSetup, HostedStarted, SignedOut, attributes,
+};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
 
@@ -284,11 +286,83 @@ pub async fn cognito_disable_mfa(state: State<'_, AppState>) -> AppResult<Cognit
     status_now(&state)
 }
 
-/// Signs out everywhere, revokes the refresh token and forgets the tokens.
+/// Signs out everywhere, revokes the refresh token and forgets the tokens. A session that
+/// came from the hosted page (on the desktop) also ends the page's own session: the
+/// browser is opened on its `/logout`, whose return [`cognito_hosted_sign_out_wait`]
+/// awaits (a hosted sign-in or sign-out waiting before is cancelled).
 #[tauri::command]
-pub async fn cognito_sign_out(state: State<'_, AppState>) -> AppResult<CognitoStatus> {
-    session::sign_out(&*state, &client(&state)?).await?;
-    status_now(&state)
+pub async fn cognito_sign_out(app: AppHandle, state: State<'_, AppState>) -> AppResult<SignedOut> {
+    let client = client(&state)?;
+    let from_hosted_page = {
+        let mut session = state.active_session();
+        session::stored(session.vault()?.data())?.is_some_and(|s| s.hosted)
+    };
+    session::sign_out(&*state, &client).await?;
+    let status = status_now(&state)?;
+    let (hosted, hosted_error) =
+        if from_hosted_page && cfg!(desktop) && client.config().hosted.is_some() {
+            match end_hosted_session(&app, &state, &client).await {
+                Ok(started) => (Some(started), None),
+                Err(e) => (None, Some(e.message)),
+            }
+        } else {
+            (None, None)
+        };
+    Ok(SignedOut {
+        status,
+        hosted,
+        hosted_error,
+    })
+}
+
+/// Starts the hosted page's sign-out in the slot of the hosted sign-in: listens for the
+/// browser's return and opens it on `/logout`.
+async fn end_hosted_session(
+    app: &AppHandle,
+    state: &AppState,
+    client: &CognitoClient,
+) -> AppResult<HostedStarted> {
+    state.hosted.stop().await;
+    let locks = state.lock_count();
+    let sign_out = sesame::cognito::hosted::HostedSignOut::start(client).await?;
+    let url = sign_out.url().to_owned();
+    state.hosted.begin_sign_out(sign_out);
+    if state.lock_count() != locks {
+        state.hosted.cancel();
+        return Err(AppError::locked());
+    }
+    let opened = open_browser(app, &url);
+    Ok(HostedStarted {
+        url,
+        redirect_uri: sesame::cognito::hosted::hosted_config(client)?.logout_uri(),
+        opened,
+    })
+}
+
+/// Waits for the browser to come back from the hosted page's `/logout` (started by
+/// [`cognito_sign_out`]). The tokens are revoked and forgotten whatever happens here: a
+/// cancel, a lock or the time running out is an error saying the browser's session with
+/// the hosted page may remain.
+#[tauri::command]
+pub async fn cognito_hosted_sign_out_wait(state: State<'_, AppState>) -> AppResult<()> {
+    let may_remain = |why: &str| {
+        AppError::new(
+            ErrorKind::Cognito,
+            format!(
+                "Signed out: the tokens are revoked and forgotten, but the browser's session with the hosted page may remain ({why})."
+            ),
+        )
+    };
+    match state
+        .hosted
+        .wait_signed_out(sesame::cognito::hosted::DEFAULT_TIMEOUT)
+        .await
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(may_remain(&e.to_string())),
+        Err(Stopped::Cancelled) => Err(may_remain("its sign-out was cancelled")),
+        Err(Stopped::NothingWaiting) => Err(may_remain("no sign-out of it is waiting")),
+    }
 }
 
 /// Starts a sign-in through the hosted page (straight to `identity_provider` if given,
@@ -301,7 +375,8 @@ pub async fn cognito_hosted_start(
     state: State<'_, AppState>,
     identity_provider: Option<String>,
 ) -> AppResult<HostedStarted> {
-    state.hosted.cancel();
+    // Stopped, not only cancelled: the port of a sign-in or sign-out waiting before is free.
+    state.hosted.stop().await;
     *state.sign_in.0.lock().await = None;
     let locks = state.lock_count();
     let client = client(&state)?;
@@ -395,14 +470,16 @@ pub async fn cognito_hosted_wait(state: State<'_, AppState>) -> AppResult<Cognit
     }
 }
 
-/// Cancels the hosted sign-in in progress: the listener stops and nothing is stored.
+/// Cancels the hosted sign-in (or sign-out) in progress: the listener stops and nothing
+/// is stored.
 #[tauri::command]
 pub async fn cognito_hosted_cancel(state: State<'_, AppState>) -> AppResult<()> {
-    state.hosted.cancel();
+    state.hosted.stop().await;
     Ok(())
 }
 
-/// Copies the address of the hosted sign-in in progress, for a browser that did not open.
+/// Copies the address of the hosted sign-in (or sign-out) in progress, for a browser that
+/// did not open.
 #[tauri::command]
 pub async fn cognito_hosted_copy_link(state: State<'_, AppState>) -> AppResult<()> {
     let url = state.hosted.url().ok_or_else(no_sign_in)?;
@@ -655,5 +732,126 @@ mod tests {
         let stored = CognitoState::load(vault.vault.as_ref().unwrap().data()).unwrap();
         assert!(stored.session.is_none());
         assert!(!state.hosted.deliver("sesame://callback?code=late"));
+    }
+
+    /// Starts the hosted page's sign-out in the slot, listening on `port`.
+    async fn start_sign_out(state: &AppState, client: &CognitoClient) -> String {
+        let sign_out = sesame::cognito::hosted::HostedSignOut::start(client)
+            .await
+            .unwrap();
+        let url = sign_out.url().to_owned();
+        state.hosted.begin_sign_out(sign_out);
+        url
+    }
+
+    #[test]
+    fn the_hosted_sign_out_ends_when_the_browser_comes_back_to_signed_out() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let (outcome, page) = tauri::async_runtime::block_on(async {
+            let url = start_sign_out(&state, &client).await;
+            assert!(
+                url.contains("/logout?client_id=client&logout_uri="),
+                "{url}"
+            );
+            assert!(
+                url.contains(&format!("127.0.0.1%3A{port}%2Fsigned-out")),
+                "{url}"
+            );
+            assert_eq!(state.hosted.url().as_deref(), Some(url.as_str()));
+            let browser = async {
+                let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .unwrap();
+                stream
+                    .write_all(b"GET /signed-out HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .await
+                    .unwrap();
+                let mut page = String::new();
+                stream.read_to_string(&mut page).await.unwrap();
+                page
+            };
+            tokio::join!(
+                state
+                    .hosted
+                    .wait_signed_out(std::time::Duration::from_secs(30)),
+                browser
+            )
+        });
+        assert!(matches!(outcome, Ok(Ok(()))), "{outcome:?}");
+        assert!(page.contains("session has ended"), "{page}");
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn a_hosted_sign_in_right_after_a_waiting_sign_out_finds_the_port_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        tauri::async_runtime::block_on(async {
+            start_sign_out(&state, &client).await;
+            let waiting = state
+                .hosted
+                .wait_signed_out(std::time::Duration::from_secs(30));
+            let sign_in = async {
+                tokio::task::yield_now().await;
+                // What `cognito_hosted_start` does before it binds the port.
+                state.hosted.stop().await;
+                start_loopback(&state, &client, port).await;
+            };
+            let (outcome, ()) = tokio::join!(waiting, sign_in);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(
+            state
+                .hosted
+                .url()
+                .is_some_and(|u| u.contains("/oauth2/authorize"))
+        );
+        assert!(listening(port), "the new sign-in listens");
+    }
+
+    #[test]
+    fn locking_cancels_the_hosted_sign_out_and_stops_its_listener() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        tauri::async_runtime::block_on(async {
+            start_sign_out(&state, &client).await;
+            assert!(listening(port));
+            let waiting = state
+                .hosted
+                .wait_signed_out(std::time::Duration::from_secs(30));
+            let lock = async {
+                tokio::task::yield_now().await;
+                state.lock();
+            };
+            let (outcome, ()) = tokio::join!(waiting, lock);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn a_waiting_sign_out_is_not_taken_for_a_sign_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let vault = &state;
+        tauri::async_runtime::block_on(start_sign_out(&state, &client));
+        let outcome = tauri::async_runtime::block_on(
+            state
+                .hosted
+                .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await }),
+        );
+        assert_eq!(outcome.unwrap_err(), Stopped::NothingWaiting);
+        assert!(state.hosted.is_pending(), "the sign-out still waits");
+        assert!(listening(port));
+        state.hosted.cancel();
+        assert!(!listening(port), "cancel stops its listener");
     }
 }

@@ -27,6 +27,6 @@ pub use config::{ADMIN_SCOPE, DEFAULT_REDIRECT_PORT, DEFAULT_SCOPES, HostedConfi
 pub use endpoints::{EndpointSource, Endpoints};
 pub use error::HostedError;
 pub use sign_in::{
-    DEFAULT_TIMEOUT, HostedSignIn, end_hosted_session, hosted_config, logout_url,
+    DEFAULT_TIMEOUT, HostedSignIn, HostedSignOut, end_hosted_session, hosted_config, logout_url,
     sign_in_with_browser,
 };

@@ -175,6 +175,47 @@ pub fn logout_url(endpoints: &Endpoints, client_id: &str, logout_uri: &str) -> S
     url.into()
 }
 
+/// The hosted page's sign-out, started: the `/logout` URL for the browser, and the loopback
+/// listener it comes back to (bound already, so the URL can be shown before the wait).
+#[derive(Debug)]
+pub struct HostedSignOut {
+    url: String,
+    listener: Listener,
+}
+
+impl HostedSignOut {
+    /// Finds the pool's `/logout` and listens on the configured loopback port.
+    pub async fn start(client: &CognitoClient) -> Result<HostedSignOut, CognitoError> {
+        let hosted = hosted_config(client)?;
+        let endpoints = discover(client.config(), hosted).await?;
+        let listener = Listener::bind(hosted.redirect_port).await?;
+        let url = logout_url(&endpoints, &client.config().client_id, &hosted.logout_uri());
+        Ok(HostedSignOut { url, listener })
+    }
+
+    /// The `/logout` URL to open in the browser.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Waits up to `timeout` for the browser to come back to `/signed-out`.
+    pub async fn finish(self, timeout: Duration) -> Result<(), HostedError> {
+        self.listener
+            .answer_one(
+                SIGNED_OUT_PATH,
+                timeout,
+                |_| Ok(()),
+                |_| {
+                    page_html(
+                        "Signed out",
+                        "The hosted page's session has ended. You can close this tab.",
+                    )
+                },
+            )
+            .await
+    }
+}
+
 /// Ends the hosted page's session in the browser: has `open` show the `/logout` URL and
 /// waits up to `timeout` for the browser to come back to the loopback listener.
 pub async fn end_hosted_session(
@@ -182,28 +223,9 @@ pub async fn end_hosted_session(
     timeout: Duration,
     open: impl FnOnce(&str),
 ) -> Result<(), CognitoError> {
-    let hosted = hosted_config(client)?;
-    let endpoints = discover(client.config(), hosted).await?;
-    let listener = Listener::bind(hosted.redirect_port).await?;
-    open(&logout_url(
-        &endpoints,
-        &client.config().client_id,
-        &hosted.logout_uri(),
-    ));
-    listener
-        .answer_one(
-            SIGNED_OUT_PATH,
-            timeout,
-            |_| Ok(()),
-            |_| {
-                page_html(
-                    "Signed out",
-                    "The hosted page's session has ended. You can close this tab.",
-                )
-            },
-        )
-        .await?;
-    Ok(())
+    let sign_out = HostedSignOut::start(client).await?;
+    open(sign_out.url());
+    Ok(sign_out.finish(timeout).await?)
 }
 
 #[cfg(test)]

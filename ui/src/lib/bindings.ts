@@ -358,6 +358,14 @@ export type HostedStarted = { url: string, redirect_uri: string,
 opened: boolean, };
 
 /**
+ * A sign-out: the tokens are revoked and forgotten. A session that came from the hosted
+ * page also has its page's own session ended in the browser: `hosted` is that sign-out,
+ * waiting for the browser to come back (`cognito_hosted_sign_out_wait`), its
+ * `redirect_uri` the sign-out URL; `hosted_error` says why it could not start.
+ */
+export type SignedOut = { status: CognitoStatus, hosted: HostedStarted | null, hosted_error: string | null, };
+
+/**
  * Where a code was sent, masked (`a***@e***.com`), if Cognito said.
  */
 export type CodeSent = { 
@@ -764,9 +772,14 @@ export const cognitoEnableMfa = () =>
 export const cognitoDisableMfa = () =>
   invoke<CognitoStatus>("cognito_disable_mfa");
 
-/** Signs out everywhere, revokes the refresh token and forgets the tokens. */
+/**
+ * Signs out everywhere, revokes the refresh token and forgets the tokens. A session that
+ * came from the hosted page (on the desktop) also ends the page's own session: the
+ * browser is opened on its `/logout`, whose return [`cognito_hosted_sign_out_wait`]
+ * awaits (a hosted sign-in or sign-out waiting before is cancelled).
+ */
 export const cognitoSignOut = () =>
-  invoke<CognitoStatus>("cognito_sign_out");
+  invoke<SignedOut>("cognito_sign_out");
 
 /**
  * Starts a sign-in through the hosted page (straight to `identity_provider` if given,
@@ -785,13 +798,28 @@ export const cognitoHostedStart = (identityProvider: string | null) =>
 export const cognitoHostedWait = () =>
   invoke<CognitoStatus>("cognito_hosted_wait");
 
-/** Cancels the hosted sign-in in progress: the listener stops and nothing is stored. */
+/**
+ * Cancels the hosted sign-in (or sign-out) in progress: the listener stops and nothing
+ * is stored.
+ */
 export const cognitoHostedCancel = () =>
   invoke<null>("cognito_hosted_cancel");
 
-/** Copies the address of the hosted sign-in in progress, for a browser that did not open. */
+/**
+ * Copies the address of the hosted sign-in (or sign-out) in progress, for a browser that
+ * did not open.
+ */
 export const cognitoHostedCopyLink = () =>
   invoke<null>("cognito_hosted_copy_link");
+
+/**
+ * Waits for the browser to come back from the hosted page's `/logout` (started by
+ * [`cognito_sign_out`]). The tokens are revoked and forgotten whatever happens here: a
+ * cancel, a lock or the time running out is an error saying the browser's session with
+ * the hosted page may remain.
+ */
+export const cognitoHostedSignOutWait = () =>
+  invoke<null>("cognito_hosted_sign_out_wait");
 
 /** Whether sync is on, with which server, the last sync, what waits, the last error. */
 export const syncStatus = () =>
@@ -881,11 +909,12 @@ export interface Commands {
   cognito_refresh: { args: Record<string, never>; result: CognitoStatus };
   cognito_enable_mfa: { args: Record<string, never>; result: CognitoStatus };
   cognito_disable_mfa: { args: Record<string, never>; result: CognitoStatus };
-  cognito_sign_out: { args: Record<string, never>; result: CognitoStatus };
+  cognito_sign_out: { args: Record<string, never>; result: SignedOut };
   cognito_hosted_start: { args: { identityProvider: string | null }; result: HostedStarted };
   cognito_hosted_wait: { args: Record<string, never>; result: CognitoStatus };
   cognito_hosted_cancel: { args: Record<string, never>; result: null };
   cognito_hosted_copy_link: { args: Record<string, never>; result: null };
+  cognito_hosted_sign_out_wait: { args: Record<string, never>; result: null };
   sync_status: { args: Record<string, never>; result: SyncStatus };
   sync_probe: { args: { server: string; deviceName: string | null }; result: SyncJoin };
   sync_enable: { args: { server: string; passphrase: string; deviceName: string | null }; result: SyncEnabled };

@@ -570,6 +570,8 @@ function cognitoMock(
   let hostedProvider: string | null = null;
   // A hosted sign-in "in the browser": the dev mock answers it after a few seconds.
   let hostedWaiting: { provider: string | null; cancel: () => void } | null = null;
+  // The hosted page's sign-out "in the browser": answered after a few seconds too.
+  let signOutWaiting: { cancel: () => void } | null = null;
   let hasSecret = false;
   let user: string | null = start === "signed_in" ? "alice" : null;
   let expiresAt = Date.now() + 3_600_000;
@@ -676,13 +678,32 @@ function cognitoMock(
         };
       });
     },
+    cognito_hosted_sign_out_wait: () => {
+      const waitingNow = signOutWaiting;
+      if (!waitingNow) fail("cognito", "Signed out: the tokens are revoked and forgotten, but the browser's session with the hosted page may remain (no sign-out of it is waiting).");
+      return new Promise<null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          signOutWaiting = null;
+          resolve(null);
+        }, 3000);
+        waitingNow!.cancel = () => {
+          clearTimeout(timer);
+          reject({
+            kind: "cognito",
+            message: "Signed out: the tokens are revoked and forgotten, but the browser's session with the hosted page may remain (its sign-out was cancelled).",
+          });
+        };
+      });
+    },
     cognito_hosted_cancel: () => {
       hostedWaiting?.cancel();
       hostedWaiting = null;
+      signOutWaiting?.cancel();
+      signOutWaiting = null;
       return null;
     },
     cognito_hosted_copy_link: () => {
-      if (!hostedWaiting) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
+      if (!hostedWaiting && !signOutWaiting) fail("cognito", "There is no sign-in waiting for this step: sign in again.");
       return null;
     },
     cognito_sign_up: (args) => {
@@ -756,8 +777,23 @@ function cognitoMock(
     cognito_sign_out: () => {
       needUser();
       user = null;
+      const fromHostedPage = hostedSession && hosted !== null;
       hostedSession = false;
-      return status();
+      hostedWaiting?.cancel();
+      hostedWaiting = null;
+      signOutWaiting?.cancel();
+      signOutWaiting = fromHostedPage ? { cancel: () => {} } : null;
+      return {
+        status: status(),
+        hosted: fromHostedPage
+          ? {
+              url: `${hosted!.domain}/logout?client_id=${pool.client_id}&logout_uri=${encodeURIComponent(`http://127.0.0.1:${hosted!.redirect_port}/signed-out`)}`,
+              redirect_uri: `http://127.0.0.1:${hosted!.redirect_port}/signed-out`,
+              opened: false,
+            }
+          : null,
+        hosted_error: null,
+      };
     },
   };
   return commands;

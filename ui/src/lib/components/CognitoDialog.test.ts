@@ -193,7 +193,7 @@ describe("CognitoDialog", () => {
       cognito_status: () => ({ ...SIGNED_IN, mfa_enrolled: false }),
       cognito_whoami: () => ({ ...SIGNED_IN, mfa_enrolled: false, claims: { sub: "1", email: null, username: "alice", provider: null } }),
       cognito_enable_mfa: () => SIGNED_IN,
-      cognito_sign_out: () => CONFIGURED,
+      cognito_sign_out: () => ({ status: CONFIGURED, hosted: null, hosted_error: null }),
     });
     render(CognitoDialog, { onclose: () => {}, onchanged: () => changed++ });
     await fireEvent.click(await screen.findByTestId("cognito-enable-mfa"));
@@ -382,6 +382,71 @@ describe("CognitoDialog", () => {
       await fireEvent.click(await screen.findByTestId("cognito-hosted-sign-in"));
       await onScreen("Sign in to Cognito");
       expect((await screen.findByTestId("error")).textContent).toContain("access_denied (User cancelled)");
+    });
+
+    const SIGN_OUT_STARTED = {
+      url: "https://sesame.auth.eu-west-1.amazoncognito.com/logout?client_id=c&logout_uri=http%3A%2F%2F127.0.0.1%3A7372%2Fsigned-out",
+      redirect_uri: "http://127.0.0.1:7372/signed-out",
+      opened: true,
+    };
+    const HOSTED_SIGNED_IN = { ...SIGNED_IN, hosted: HOSTED.hosted, hosted_session: true };
+
+    it("signing out of a hosted session waits for the browser to leave the hosted page too", async () => {
+      let back: (v: null) => void = () => {};
+      const s = fakeShell({
+        cognito_status: () => HOSTED_SIGNED_IN,
+        cognito_whoami: () => ({ ...HOSTED_SIGNED_IN, claims: { sub: "1", email: null, username: "alice", provider: null } }),
+        cognito_sign_out: () => ({ status: HOSTED, hosted: SIGN_OUT_STARTED, hosted_error: null }),
+        cognito_hosted_sign_out_wait: () => new Promise<null>((ok) => (back = ok)),
+        cognito_hosted_copy_link: () => null,
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-sign-out"));
+      await onScreen("Sign out of the hosted page");
+      expect(screen.getByTestId("cognito-hosted-waiting").textContent).toContain("Signing out of the hosted page in your browser");
+      expect(screen.getByTestId("cognito-hosted-link").textContent).toBe(SIGN_OUT_STARTED.url);
+      expect(screen.getByTestId("cognito-hosted-hint").textContent).toContain("Your tokens are revoked");
+      await fireEvent.click(screen.getByTestId("cognito-hosted-copy"));
+      await waitFor(() => expect(s.argsOf("cognito_hosted_copy_link")).toHaveLength(1));
+      back(null);
+      await onScreen("Sign in to Cognito");
+      expect(screen.getByTestId("cognito-notice").textContent).toBe("Signed out, of the hosted page too.");
+      expect(screen.queryByTestId("error")).toBeNull();
+    });
+
+    it("cancelling the hosted page's sign-out says its browser session may remain", async () => {
+      let stop: (e: unknown) => void = () => {};
+      const message = "Signed out: the tokens are revoked and forgotten, but the browser's session with the hosted page may remain (its sign-out was cancelled).";
+      const s = fakeShell({
+        cognito_status: () => HOSTED_SIGNED_IN,
+        cognito_whoami: () => ({ ...HOSTED_SIGNED_IN, claims: { sub: "1", email: null, username: "alice", provider: null } }),
+        cognito_sign_out: () => ({ status: HOSTED, hosted: SIGN_OUT_STARTED, hosted_error: null }),
+        cognito_hosted_sign_out_wait: () => new Promise<null>((_, fail) => (stop = fail)),
+        cognito_hosted_cancel: () => {
+          stop({ kind: "cognito", message });
+          return null;
+        },
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-sign-out"));
+      await onScreen("Sign out of the hosted page");
+      await fireEvent.click(screen.getByTestId("cognito-hosted-cancel"));
+      await onScreen("Sign in to Cognito");
+      expect(screen.getByTestId("cognito-notice").textContent).toBe(message);
+      expect(screen.queryByTestId("error")).toBeNull();
+      expect(s.argsOf("cognito_hosted_cancel")).toHaveLength(1);
+    });
+
+    it("a hosted sign-out that cannot start still signs out, saying why", async () => {
+      fakeShell({
+        cognito_status: () => HOSTED_SIGNED_IN,
+        cognito_whoami: () => ({ ...HOSTED_SIGNED_IN, claims: { sub: "1", email: null, username: "alice", provider: null } }),
+        cognito_sign_out: () => ({ status: HOSTED, hosted: null, hosted_error: "cannot listen on 127.0.0.1:7372: the port is in use" }),
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-sign-out"));
+      await onScreen("Sign in to Cognito");
+      expect(screen.getByTestId("cognito-notice").textContent).toContain("may remain: cannot listen on 127.0.0.1:7372");
     });
 
     it("cancel stops the wait without an error, and closing the dialog cancels", async () => {

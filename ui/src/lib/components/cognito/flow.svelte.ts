@@ -5,14 +5,17 @@
 // sign-in goes on is the shell's `Prompt`, which `after` only renders.
 import {
   cognitoHostedCancel,
+  cognitoHostedSignOutWait,
   cognitoHostedStart,
   cognitoHostedWait,
+  cognitoSignOut,
   cognitoStatus,
   cognitoWhoami,
   type AppError,
   type CodeSent,
   type CognitoStatus,
   type HostedStarted,
+  type SignedOut,
   type SignInPrompt,
 } from "../../api";
 import { toAppError } from "../../errors";
@@ -51,7 +54,9 @@ export class CognitoFlow {
   busy = $state(false);
   /** The hosted sign-in waiting for the browser: its address and where it comes back. */
   hosted = $state<HostedStarted | null>(null);
-  /** The user cancelled the hosted sign-in (its end is then no error). */
+  /** `hosted` is the hosted page's sign-out (after the app's), not a sign-in. */
+  hostedSigningOut = $state(false);
+  /** The user cancelled the hosted sign-in or sign-out (its end is then no error). */
   private hostedCancelled = false;
 
   username = $state("");
@@ -161,7 +166,53 @@ export class CognitoFlow {
     }
   }
 
-  /** Cancels the hosted sign-in: the shell stops listening for the browser. */
+  /**
+   * Signs out (the shell revokes and forgets the tokens). A session from the hosted page
+   * also ends the page's own session: the shell opens the browser on its `/logout`, this
+   * shows the waiting screen, and the browser's return ends it signed out; a cancel, a
+   * lock or the time running out says the browser's session may remain.
+   */
+  async signOut(): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    this.notice = null;
+    this.hostedCancelled = false;
+    let out: SignedOut;
+    try {
+      out = await cognitoSignOut();
+    } catch (err) {
+      this.error = toAppError(err);
+      return;
+    } finally {
+      this.busy = false;
+    }
+    this.info = out.status;
+    this.password = "";
+    if (!out.hosted) {
+      this.screen = "sign_in";
+      this.notice = out.hosted_error
+        ? `Signed out. The browser's session with the hosted page may remain: ${out.hosted_error}`
+        : "Signed out.";
+      return;
+    }
+    this.hosted = out.hosted;
+    this.hostedSigningOut = true;
+    this.screen = "hosted";
+    try {
+      await cognitoHostedSignOutWait();
+      this.notice = "Signed out, of the hosted page too.";
+    } catch (err) {
+      const e = toAppError(err);
+      if (this.hostedCancelled) this.notice = e.message;
+      else this.error = e;
+    } finally {
+      this.hosted = null;
+      this.hostedSigningOut = false;
+      this.screen = "sign_in";
+    }
+  }
+
+  /** Cancels the hosted sign-in or sign-out: the shell stops listening for the browser. */
   async cancelHosted(): Promise<void> {
     if (!this.hosted) return;
     this.hostedCancelled = true;
