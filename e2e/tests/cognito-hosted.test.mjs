@@ -11,15 +11,16 @@
 //
 // One user's steps, numbered; once one fails the rest are skipped. Screenshots of each step
 // (e2e/output/cognito-hosted-*.png), the last ones at a phone's size (390×844).
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { launch, shown, click, type, screenshot, byTestId, makeVault, unlock, clipboard } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { startOidcIdp } from "../lib/oidc_idp.mjs";
 import { open, submit } from "../lib/playbrowser.mjs";
+import { freePort } from "../lib/net.mjs";
+import { story } from "../lib/story.mjs";
 
 const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito hosted vault 4";
@@ -33,17 +34,6 @@ let idp;
 let pool;
 let port;
 const urlsFile = join(process.env.E2E_SCRATCH ?? "", "browser-urls.txt");
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
 
 before(async () => {
   idp = await startOidcIdp({ sub: "carol", email: "carol@idp.example", name: "Carol Federated" });
@@ -66,23 +56,7 @@ after(async () => {
   }
 });
 
-let failedStep = null;
-
-/** A step: skipped, naming the step that failed, once one has failed. */
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failedStep) {
-      t.skip(`needs step "${failedStep}", which failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      throw err;
-    }
-  });
-}
+const step = story();
 
 /** The addresses the app gave its "browser" so far. */
 function opened() {
