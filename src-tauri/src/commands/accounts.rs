@@ -257,7 +257,6 @@ mod tests {
 
     const PASSWORD: &str = "correct horse battery 42";
 
-
     #[test]
     fn reveal_without_the_password_is_refused_when_the_vault_has_one() {
         let (_dir, state, id) = unlocked(Some(PASSWORD));

@@ -153,7 +153,6 @@ mod tests {
     use std::fs;
     use std::path::Path;
 
-
     fn save(state: &AppState, path: &Path, overwrite_confirmed: bool) -> String {
         state
             .grants
