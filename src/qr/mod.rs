@@ -18,6 +18,8 @@ mod budget;
 mod decode;
 mod encode;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod load;
 mod locate;
 mod prepare;
