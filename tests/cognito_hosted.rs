@@ -517,7 +517,11 @@ fn sign_in_on_the_form(home: &Home, browser: &Browser, port: u16, user: &str) ->
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(&login, &[("username", user), ("password", PASSWORD)], &never)
+            .submit(
+                &login,
+                &[("username", user), ("password", PASSWORD)],
+                &never,
+            )
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);

@@ -164,7 +164,11 @@ impl HostedFlow {
             uri: APP_SIGNED_OUT_URI,
             sender,
         };
-        self.keep(url, Job::SignOut(SignOutReturn::AppLink(link)), Some(app_link))
+        self.keep(
+            url,
+            Job::SignOut(SignOutReturn::AppLink(link)),
+            Some(app_link),
+        )
     }
 
     fn keep(&self, url: String, work: Job, app_link: Option<AppLink>) -> u64 {
@@ -352,9 +356,8 @@ mod tests {
     fn a_sign_out_waiting_for_its_link_times_out_with_a_clear_error() {
         let flow = HostedFlow::default();
         flow.begin_app_sign_out("https://auth.example/logout".into());
-        let outcome = tauri::async_runtime::block_on(
-            flow.wait_signed_out(Duration::from_millis(10)),
-        );
+        let outcome =
+            tauri::async_runtime::block_on(flow.wait_signed_out(Duration::from_millis(10)));
         assert!(
             matches!(outcome, Ok(Err(HostedError::TimedOut { .. }))),
             "{outcome:?}"

@@ -122,7 +122,10 @@ mod tests {
         assert!(refused[0].contains("No sign-in"), "{}", refused[0]);
         let refused = route_hosted(
             &flow,
-            &links(&["otpauth://totp/A?secret=JBSWY3DPEHPK3PXP", "/usr/bin/sesame-app"]),
+            &links(&[
+                "otpauth://totp/A?secret=JBSWY3DPEHPK3PXP",
+                "/usr/bin/sesame-app",
+            ]),
         );
         assert!(refused.is_empty(), "other links are not the hosted page's");
         assert!(route_hosted(&flow, &links(&["sesame://signed-out"])).is_empty());

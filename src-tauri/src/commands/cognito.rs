@@ -898,7 +898,10 @@ mod tests {
         assert!(delivered);
         assert!(matches!(outcome, Ok(Ok(()))), "{outcome:?}");
         assert!(!state.hosted.is_pending());
-        assert!(!state.hosted.deliver("sesame://signed-out"), "nothing waits now");
+        assert!(
+            !state.hosted.deliver("sesame://signed-out"),
+            "nothing waits now"
+        );
     }
 
     #[test]
@@ -910,10 +913,13 @@ mod tests {
             assert!(!state.hosted.deliver("sesame://callback?code=1&state=2"));
             assert!(state.hosted.is_pending(), "the sign-out still waits");
 
-            let sign_in =
-                sesame::cognito::HostedSignIn::start(&client, cognito_hosted::APP_REDIRECT_URI, None)
-                    .await
-                    .unwrap();
+            let sign_in = sesame::cognito::HostedSignIn::start(
+                &client,
+                cognito_hosted::APP_REDIRECT_URI,
+                None,
+            )
+            .await
+            .unwrap();
             let (tx, rx) = tokio::sync::oneshot::channel();
             let url = sign_in.url().to_owned();
             let work = Work {

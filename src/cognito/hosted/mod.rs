@@ -31,6 +31,5 @@ pub use error::HostedError;
 pub use page_mfa::{PageCodeAccount, page_code_accounts};
 pub use sign_in::{
     DEFAULT_TIMEOUT, HostedSignIn, HostedSignOut, end_hosted_session, hosted_config, logout_url,
-    logout_url_to,
-    sign_in_with_browser,
+    logout_url_to, sign_in_with_browser,
 };

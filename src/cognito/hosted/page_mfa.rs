@@ -43,8 +43,8 @@ pub fn page_code_accounts(
 mod tests {
     use super::*;
     use crate::account::Account;
-    use crate::otp::Params;
     use crate::cognito::store::TotpLink;
+    use crate::otp::Params;
     use crate::secret::Secret;
     use crate::vault::Added;
 

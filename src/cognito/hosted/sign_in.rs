@@ -178,10 +178,17 @@ pub fn logout_url(endpoints: &Endpoints, client_id: &str, logout_uri: &str) -> S
 /// The pool's `/logout` URL (from discovery, else the domain) that sends the browser back
 /// to `logout_uri`: the loopback listener's on the desktop ([`HostedSignOut`]), the app's
 /// URL scheme on the phones.
-pub async fn logout_url_to(client: &CognitoClient, logout_uri: &str) -> Result<String, CognitoError> {
+pub async fn logout_url_to(
+    client: &CognitoClient,
+    logout_uri: &str,
+) -> Result<String, CognitoError> {
     let hosted = hosted_config(client)?;
     let endpoints = discover(client.config(), hosted).await?;
-    Ok(logout_url(&endpoints, &client.config().client_id, logout_uri))
+    Ok(logout_url(
+        &endpoints,
+        &client.config().client_id,
+        logout_uri,
+    ))
 }
 
 /// The hosted page's sign-out, started: the `/logout` URL for the browser, and the loopback
