@@ -284,13 +284,20 @@ step("8/10: with Sesame as the user's authenticator, the waiting screen shows th
   await type(app, "cognito-password", PASSWORD);
   await click(app, "cognito-sign-in");
   await signedInAs(USER);
-  await click(app, "cognito-enable-mfa");
+  // The button is disabled while the signed-in view checks the session (whoami).
+  const enable = await shown(app, "cognito-enable-mfa", 30_000);
+  await enable.waitForEnabled({ timeout: 30_000 });
+  await enable.click();
   const mfa = await shown(app, "cognito-identity-mfa", 30_000);
-  await app.waitUntil(async () => /sesame is the authenticator/i.test(await mfa.getText()), {
+  const error = byTestId(app, "error");
+  await app.waitUntil(async () => /sesame is the authenticator/i.test(await mfa.getText()) || (await error.isDisplayed()), {
     timeout: 30_000,
     timeoutMsg: "Sesame did not become the authenticator",
   });
-  await click(app, "cognito-sign-out");
+  assert.equal(await error.isExisting(), false, "Use Sesame for MFA failed");
+  const signOut = await shown(app, "cognito-sign-out");
+  await signOut.waitForEnabled({ timeout: 30_000 });
+  await signOut.click();
   await shown(app, "cognito-hosted-sign-in", 30_000);
 
   const label = `Cognito (${pool.pool_id}): ${USER}`;

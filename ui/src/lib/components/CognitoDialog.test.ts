@@ -330,6 +330,7 @@ describe("CognitoDialog", () => {
       await typeInto("cognito-redirect-port", "7400");
       await typeInto("cognito-providers", "Google, Corp Google");
       expect(screen.getByTestId("cognito-callback-hint").textContent).toContain("http://127.0.0.1:7400/callback");
+      expect(screen.getByTestId("cognito-callback-hint").textContent).toContain("http://127.0.0.1:7400/signed-out as a sign-out URL (sesame://callback and sesame://signed-out on phones)");
       await fireEvent.click(screen.getByTestId("cognito-save-config"));
       await waitFor(() =>
         expect(s.argsOf("cognito_configure")[0]?.hosted).toEqual({
