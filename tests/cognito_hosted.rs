@@ -510,6 +510,116 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     assert_eq!(who["attributes"]["email"], "alice@example.com");
 }
 
+/// Signs `user` in through the hosted page's form; what the CLI printed on stderr.
+fn sign_in_on_the_form(home: &Home, browser: &Browser, port: u16, user: &str) -> String {
+    let mut cli = home.sign_in(&[]);
+    let url = cli.url();
+    rt().block_on(async {
+        let login = browser.open(&url, &never).await.unwrap();
+        let back = browser
+            .submit(
+                &login,
+                &[("username", user), ("password", PASSWORD)],
+                &never,
+            )
+            .await
+            .unwrap();
+        assert_back_at_sesame(&back, port);
+    });
+    let (code, _, err) = cli.finish();
+    assert_eq!(code, Some(0), "{err}");
+    err
+}
+
+#[test]
+fn the_browser_sign_in_names_the_vault_account_whose_code_the_page_may_ask_for() {
+    let ms = Ministack::start();
+    let port = free_port();
+    let admin_scopes = "openid email profile aws.cognito.signin.user.admin";
+    let client = rt().block_on(async {
+        let pool = ms.pool(Mfa::Optional, false, None).await;
+        let scopes: Vec<&str> = admin_scopes.split(' ').collect();
+        let client = ms
+            .hosted_client(
+                &pool,
+                HostedClient {
+                    port,
+                    scopes: &scopes,
+                    providers: &[],
+                    secret: false,
+                },
+            )
+            .await;
+        ms.confirmed_user(&client, "alice", PASSWORD, "alice@example.com")
+            .await;
+        client
+    });
+    let home = Home::new();
+    home.configure(&ms, &client, port, Some(admin_scopes));
+    let browser = Browser::new();
+
+    // The vault holds nothing of the pool yet: no hint.
+    let err = sign_in_on_the_form(&home, &browser, port, "alice");
+    assert!(!err.contains("authenticator code"), "{err}");
+
+    // Sesame becomes alice's authenticator; the next hosted sign-in names its account.
+    home.ok(&["cognito", "enable-mfa"]);
+    home.ok(&["cognito", "sign-out", "--local"]);
+    let account: Value = home
+        .ok(&["list", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|a| a["issuer"] == format!("Cognito ({})", client.id))
+        .expect("enable-mfa stored the pool's account");
+    let label = format!(
+        "{}: {}",
+        account["issuer"].as_str().unwrap(),
+        account["account"].as_str().unwrap()
+    );
+    let err = sign_in_on_the_form(&home, &browser, port, "alice");
+    let hint = err
+        .lines()
+        .find(|l| l.contains("asks for an authenticator code"))
+        .unwrap_or_else(|| panic!("no hint in: {err}"));
+    assert!(hint.contains(&format!("({label})")), "{hint}");
+    let command = format!("sesame code '{label}'");
+    assert!(hint.ends_with(&command), "{hint}");
+
+    // The command as printed, run by a shell, prints the account's current code.
+    let printed = hint.split_once(": sesame ").unwrap().1;
+    let shell = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$SESAME_BIN\" {printed}"))
+        .env("SESAME_BIN", env!("CARGO_BIN_EXE_sesame"))
+        .env("SESAME_HOME", home.dir.path().join("sesame"))
+        .env("SESAME_KEYSTORE", format!("file:{}", home.keys().display()))
+        .output()
+        .unwrap();
+    assert!(
+        shell.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
+    let code = String::from_utf8(shell.stdout).unwrap();
+    assert!(
+        code.trim().len() == 6 && code.trim().bytes().all(|b| b.is_ascii_digit()),
+        "{code:?}"
+    );
+
+    // The account's secret is not in what the CLI printed.
+    let links = home.dir.path().join("links.txt");
+    home.ok(&[
+        "export",
+        "--otpauth",
+        links.to_str().unwrap(),
+        "--plaintext",
+    ]);
+    let link = std::fs::read_to_string(&links).unwrap();
+    let secret = param(link.trim(), "secret").expect("the account's secret");
+    assert!(!err.contains(&secret), "{err}");
+    assert!(!err.contains("secret"), "{err}");
+}
+
 /// Runs a sign-in whose browser side is `browse` (given the authorize URL, it returns
 /// where it stopped); the CLI must fail with a message containing `expected`, and store
 /// no session.

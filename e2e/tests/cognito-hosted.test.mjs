@@ -9,13 +9,18 @@
 // Signing out of a session from the hosted page also ends the page's own session: the app
 // opens its /logout (ministack's sends the browser on to the app's /signed-out listener).
 //
+// With Sesame as the user's authenticator (the pool's account in the vault), the waiting
+// screen shows that account's code for the page's MFA step. ministack's hosted page has no
+// MFA step, so the test checks what the app shows (the CLI's code at the same moment), not
+// the page taking it.
+//
 // One user's steps, numbered; once one fails the rest are skipped. Screenshots of each step
 // (e2e/output/cognito-hosted-*.png), the last ones at a phone's size (390×844).
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, shown, click, type, screenshot, byTestId, makeVault, unlock, clipboard } from "../lib/app.mjs";
+import { launch, shown, click, type, screenshot, byTestId, makeVault, unlock, clipboard, cli } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { startOidcIdp } from "../lib/oidc_idp.mjs";
 import { open, submit } from "../lib/playbrowser.mjs";
@@ -129,6 +134,22 @@ async function signOutShowsLogout() {
   return link;
 }
 
+/** The code the waiting screen shows and the CLI's for `label` at the same moment; read
+ *  again when a period boundary is near (the screen refreshes just after it). */
+async function pageCodeAndCli(label) {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const start = Date.now();
+    const shownCode = (await byTestId(app, "cognito-page-code-value").getText()).replace(/\s/g, "");
+    const expected = cli(["code", label, "--password-stdin"], `${VAULT_PASSWORD}\n`);
+    const end = Date.now();
+    const period = (t) => Math.floor(t / 30_000);
+    const settled = start % 30_000 >= 2_000 && period(start) === period(end);
+    if (settled && /^\d{6}$/.test(shownCode)) return { shownCode, expected };
+    await app.pause(1500);
+  }
+  throw new Error("could not read the code away from a period boundary");
+}
+
 async function errorSays(pattern) {
   const error = await shown(app, "error", 30_000);
   assert.match(await error.getText(), pattern);
@@ -144,7 +165,7 @@ async function listening() {
   }
 }
 
-step("1/9: the pool form takes the hosted page's domain, port and providers", async () => {
+step("1/10: the pool form takes the hosted page's domain, port and providers", async () => {
   await click(app, "cognito-button");
   await type(app, "cognito-region", pool.region);
   await type(app, "cognito-pool-id", pool.pool_id);
@@ -162,7 +183,7 @@ step("1/9: the pool form takes the hosted page's domain, port and providers", as
   await screenshot(app, "cognito-hosted-02-sign-in");
 });
 
-step("2/9: the hosted page's sign-in ends in the app, signed in", async () => {
+step("2/10: the hosted page's sign-in ends in the app, signed in", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   const url = new URL(link);
   assert.equal(`${url.origin}${url.pathname}`, `${cognito.endpoint}/oauth2/authorize`);
@@ -181,7 +202,7 @@ step("2/9: the hosted page's sign-in ends in the app, signed in", async () => {
   await screenshot(app, "cognito-hosted-04-signed-in");
 });
 
-step("3/9: signing out ends the hosted page's session in the browser too", async () => {
+step("3/10: signing out ends the hosted page's session in the browser too", async () => {
   const link = await signOutShowsLogout();
   await click(app, "cognito-hosted-copy");
   await app.waitUntil(async () => clipboard() === link, { timeout: 10_000, timeoutMsg: "the link was not copied" });
@@ -197,7 +218,7 @@ step("3/9: signing out ends the hosted page's session in the browser too", async
   await screenshot(app, "cognito-hosted-04c-signed-out");
 });
 
-step("4/9: an answer with another sign-in's state is refused in words", async () => {
+step("4/10: an answer with another sign-in's state is refused in words", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   const back = new URL(await hostedForm(link));
   back.searchParams.set("state", `${back.searchParams.get("state")}x`);
@@ -208,7 +229,7 @@ step("4/9: an answer with another sign-in's state is refused in words", async ()
   await screenshot(app, "cognito-hosted-05-wrong-state");
 });
 
-step("5/9: the hosted page's error= answer is shown with its description", async () => {
+step("5/10: the hosted page's error= answer is shown with its description", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   const state = new URL(link).searchParams.get("state");
   await backAtApp(`${callback()}?error=access_denied&error_description=the+user+said+no&state=${state}`);
@@ -216,7 +237,7 @@ step("5/9: the hosted page's error= answer is shown with its description", async
   await screenshot(app, "cognito-hosted-06-denied");
 });
 
-step("6/9: Cancel stops the listener", async () => {
+step("6/10: Cancel stops the listener", async () => {
   await startHosted("cognito-hosted-sign-in");
   assert.equal(await listening(), true);
   await click(app, "cognito-hosted-cancel");
@@ -227,7 +248,7 @@ step("6/9: Cancel stops the listener", async () => {
   await screenshot(app, "cognito-hosted-07-cancelled");
 });
 
-step("7/9: locking the vault cancels the sign-in waiting for the browser", async () => {
+step("7/10: locking the vault cancels the sign-in waiting for the browser", async () => {
   const link = await startHosted("cognito-hosted-sign-in");
   assert.equal(await listening(), true);
   // The lock command, as the lock button (behind the modal dialog) or auto-lock would.
@@ -257,15 +278,71 @@ step("7/9: locking the vault cancels the sign-in waiting for the browser", async
   assert.equal(await byTestId(app, "cognito-identity").isExisting(), false);
 });
 
-step("8/9: at a phone's size, a federated user continues with the OpenID provider", async () => {
+step("8/10: with Sesame as the user's authenticator, the waiting screen shows the code the page may ask for", async () => {
+  // The API sign-in and "Use Sesame for MFA" put the pool's account in the vault.
+  await type(app, "cognito-username", USER);
+  await type(app, "cognito-password", PASSWORD);
+  await click(app, "cognito-sign-in");
+  await signedInAs(USER);
+  // The button is disabled while the signed-in view checks the session (whoami).
+  const enable = await shown(app, "cognito-enable-mfa", 30_000);
+  await enable.waitForEnabled({ timeout: 30_000 });
+  await enable.click();
+  const mfa = await shown(app, "cognito-identity-mfa", 30_000);
+  const error = byTestId(app, "error");
+  await app.waitUntil(async () => /sesame is the authenticator/i.test(await mfa.getText()) || (await error.isDisplayed()), {
+    timeout: 30_000,
+    timeoutMsg: "Sesame did not become the authenticator",
+  });
+  assert.equal(await error.isExisting(), false, "Use Sesame for MFA failed");
+  const signOut = await shown(app, "cognito-sign-out");
+  await signOut.waitForEnabled({ timeout: 30_000 });
+  await signOut.click();
+  await shown(app, "cognito-hosted-sign-in", 30_000);
+
+  const label = `Cognito (${pool.pool_id}): ${USER}`;
+  await startHosted("cognito-hosted-sign-in");
+  const codes = await shown(app, "cognito-page-codes", 30_000);
+  assert.match(await codes.getText(), /if the page asks for a code/i);
+  assert.equal(await byTestId(app, "cognito-page-code-label").getText(), label);
+  const { shownCode, expected } = await pageCodeAndCli(label);
+  assert.equal(shownCode, expected, "the waiting screen shows the code the CLI prints for the account");
+  await screenshot(app, "cognito-hosted-08b-page-code");
+
+  // Copy is the account list's copy: the code goes to the clipboard, which is cleared later.
+  for (let attempt = 0; ; attempt++) {
+    const start = Date.now();
+    await click(app, "cognito-page-code-copy");
+    await app.waitUntil(async () => /^\d{6}$/.test(clipboard()), { timeout: 10_000, timeoutMsg: "no code was copied" });
+    const now = cli(["code", label, "--password-stdin"], `${VAULT_PASSWORD}\n`);
+    if (clipboard() === now || attempt >= 3) {
+      assert.equal(clipboard(), now, "the copied code is the account's current one");
+      break;
+    }
+    assert.notEqual(Math.floor(start / 30_000), Math.floor(Date.now() / 30_000), "a different code in the same period");
+    await app.pause(1500);
+  }
+  assert.match(await (await shown(app, "cognito-page-code-copied")).getText(), /clipboard clears in/i);
+  await click(app, "cognito-hosted-cancel");
+  assert.match(await (await shown(app, "cognito-notice", 30_000)).getText(), /cancelled/i);
+  await stopped("at Cancel");
+});
+
+step("9/10: at a phone's size, a federated user continues with the OpenID provider", async () => {
   await app.setWindowRect(0, 0, PHONE.width, PHONE.height);
   await screenshot(app, "cognito-hosted-09-phone-sign-in");
   const link = await startHosted("cognito-hosted-provider");
   assert.equal(new URL(link).searchParams.get("identity_provider"), PROVIDER);
+  // The pool's account in the vault (step 8) is offered for the page's MFA step here too.
+  assert.equal(await (await shown(app, "cognito-page-code-label", 30_000)).getText(), `Cognito (${pool.pool_id}): ${USER}`);
+  await app.waitUntil(async () => /^\d{3} \d{3}$/.test(await byTestId(app, "cognito-page-code-value").getText()), {
+    timeout: 10_000,
+    timeoutMsg: "no code on the phone's waiting screen",
+  });
   await screenshot(app, "cognito-hosted-10-phone-waiting");
   const width = await app.execute(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(width[0] <= width[1], `the waiting screen is ${width[0]} px wide in a ${width[1]} px window`);
-  for (const id of ["cognito-hosted-cancel", "cognito-hosted-copy"]) {
+  for (const id of ["cognito-hosted-cancel", "cognito-hosted-copy", "cognito-page-code-copy"]) {
     const r = await app.execute((id) => {
       const b = document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
       return { left: b.left, right: b.right, width: window.innerWidth };
@@ -284,7 +361,7 @@ step("8/9: at a phone's size, a federated user continues with the OpenID provide
   await screenshot(app, "cognito-hosted-11-phone-signed-in");
 });
 
-step("9/9: at a phone's size, signing out and cancelling the hosted page's sign-out says its session may remain", async () => {
+step("10/10: at a phone's size, signing out and cancelling the hosted page's sign-out says its session may remain", async () => {
   await signOutShowsLogout();
   await screenshot(app, "cognito-hosted-12-phone-signing-out");
   await click(app, "cognito-hosted-cancel");

@@ -50,7 +50,8 @@ fn exported<T: TS + ?Sized + 'static>(cfg: &Config) -> Exported {
 /// Every type the commands take or return, and the types inside them, in file order.
 fn types(cfg: &Config) -> Vec<Exported> {
     use crate::cognito_view::{
-        ClaimsView, CodeSent, CognitoStatus, HostedSetup, HostedStarted, HostedView, SignedOut,
+        ClaimsView, CodeSent, CognitoStatus, HostedSetup, HostedStarted, HostedView, PageCode,
+        SignedOut,
     };
     use crate::commands::accounts::{CopyResult, Revealed};
     use crate::commands::files::{OpenKind, PickedFile, SaveKind};
@@ -96,6 +97,7 @@ fn types(cfg: &Config) -> Vec<Exported> {
         exported::<HostedView>(cfg),
         exported::<HostedSetup>(cfg),
         exported::<HostedStarted>(cfg),
+        exported::<PageCode>(cfg),
         exported::<SignedOut>(cfg),
         exported::<CodeSent>(cfg),
         exported::<MfaKind>(cfg),

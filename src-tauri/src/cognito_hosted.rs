@@ -7,11 +7,13 @@
 //! The PKCE verifier, `state` and `nonce` stay in the core's [`HostedSignIn`], held here
 //! until the answer arrives or the sign-in is dropped (cancel, lock, a new sign-in).
 //!
-//! The sign-out of a session that came from the hosted page waits in the same slot (the
-//! core's [`HostedSignOut`]: its `/logout` URL and the listener the browser comes back
-//! to), so a sign-in right after it, a Cancel or a lock stops its listener too.
+//! The sign-out of a session that came from the hosted page waits in the same slot, so a
+//! sign-in right after it, a Cancel or a lock stops it too. The browser comes back from
+//! its `/logout` to the core's [`HostedSignOut`] listener on the desktop, and to
+//! `sesame://signed-out` (the deep-link plugin again) on the phones.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use sesame::cognito::hosted::config::CALLBACK_PATH;
 use sesame::cognito::hosted::listener::Listener;
@@ -24,15 +26,46 @@ use tokio::sync::{Notify, oneshot};
 /// list as a callback URL.
 pub const APP_REDIRECT_URI: &str = "sesame://callback";
 
+/// Where the hosted page's `/logout` sends the browser back on the phones: the app's URL
+/// scheme, which the pool's app client must list as a sign-out URL.
+pub const APP_SIGNED_OUT_URI: &str = "sesame://signed-out";
+
+/// Whether `url` is `uri` itself, or `uri` with a query.
+fn is_app_link_to(url: &str, uri: &str) -> bool {
+    let url = url.trim();
+    url.get(..uri.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(uri))
+        && matches!(url.as_bytes().get(uri.len()), None | Some(b'?'))
+}
+
 /// Whether `url` is the hosted page's answer to the app's URL scheme.
 pub fn is_app_callback(url: &str) -> bool {
-    let url = url.trim();
-    url.get(..APP_REDIRECT_URI.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(APP_REDIRECT_URI))
-        && matches!(
-            url.as_bytes().get(APP_REDIRECT_URI.len()),
-            None | Some(b'?')
-        )
+    is_app_link_to(url, APP_REDIRECT_URI)
+}
+
+/// Whether `url` is the browser coming back to the app's URL scheme from the hosted
+/// page's `/logout`.
+pub fn is_app_signed_out(url: &str) -> bool {
+    is_app_link_to(url, APP_SIGNED_OUT_URI)
+}
+
+/// Waits up to `timeout` for an app link's query. A sender dropped unused means the slot
+/// was emptied (cancel, lock, a newer sign-in), whose cancel ends the wait instead.
+async fn app_link_query(
+    link: oneshot::Receiver<String>,
+    timeout: Duration,
+) -> Result<String, HostedError> {
+    let query = async {
+        match link.await {
+            Ok(query) => query,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::time::timeout(timeout, query)
+        .await
+        .map_err(|_| HostedError::TimedOut {
+            secs: timeout.as_secs(),
+        })
 }
 
 /// Where the browser's answer comes back.
@@ -50,10 +83,24 @@ pub struct Work {
     pub answer: AnswerSource,
 }
 
+/// Where the browser comes back from the hosted page's `/logout`.
+enum SignOutReturn {
+    /// The core's listener on `127.0.0.1:PORT/signed-out` (desktop).
+    Loopback(HostedSignOut),
+    /// A `sesame://signed-out` link routed here by the deep-link plugin (phones).
+    AppLink(oneshot::Receiver<String>),
+}
+
 /// What waits for the browser in the slot.
 enum Job {
     SignIn(Box<Work>),
-    SignOut(HostedSignOut),
+    SignOut(SignOutReturn),
+}
+
+/// The app link a pending job waits for (phones): which one, and where it goes.
+struct AppLink {
+    uri: &'static str,
+    sender: oneshot::Sender<String>,
 }
 
 /// A hosted sign-in (or sign-out) started and not over.
@@ -65,7 +112,7 @@ struct Pending {
     /// Taken by `wait` or `wait_signed_out`.
     work: Option<Job>,
     /// Where an app link's query goes (phones).
-    app_link: Option<oneshot::Sender<String>>,
+    app_link: Option<AppLink>,
 }
 
 /// Why [`HostedFlow::wait`] ended without the browser's answer.
@@ -95,16 +142,36 @@ impl HostedFlow {
     /// Keeps a new sign-in (cancelling the one before); its id. `app_link` is the sender
     /// side of an [`AnswerSource::AppLink`].
     pub fn begin(&self, url: String, work: Work, app_link: Option<oneshot::Sender<String>>) -> u64 {
+        let app_link = app_link.map(|sender| AppLink {
+            uri: APP_REDIRECT_URI,
+            sender,
+        });
         self.keep(url, Job::SignIn(Box::new(work)), app_link)
     }
 
-    /// Keeps a hosted sign-out whose browser has yet to come back (cancelling whatever
-    /// was waiting before); its id.
+    /// Keeps a hosted sign-out whose browser has yet to come back to the loopback
+    /// listener (cancelling whatever was waiting before); its id.
     pub fn begin_sign_out(&self, sign_out: HostedSignOut) -> u64 {
-        self.keep(sign_out.url().to_owned(), Job::SignOut(sign_out), None)
+        let url = sign_out.url().to_owned();
+        self.keep(url, Job::SignOut(SignOutReturn::Loopback(sign_out)), None)
     }
 
-    fn keep(&self, url: String, work: Job, app_link: Option<oneshot::Sender<String>>) -> u64 {
+    /// Keeps a hosted sign-out (its `/logout` `url`) whose browser comes back to
+    /// [`APP_SIGNED_OUT_URI`] (phones), cancelling whatever was waiting before; its id.
+    pub fn begin_app_sign_out(&self, url: String) -> u64 {
+        let (sender, link) = oneshot::channel();
+        let app_link = AppLink {
+            uri: APP_SIGNED_OUT_URI,
+            sender,
+        };
+        self.keep(
+            url,
+            Job::SignOut(SignOutReturn::AppLink(link)),
+            Some(app_link),
+        )
+    }
+
+    fn keep(&self, url: String, work: Job, app_link: Option<AppLink>) -> u64 {
         let id = self
             .next_id
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -147,12 +214,22 @@ impl HostedFlow {
         self.slot().is_some()
     }
 
-    /// Hands an app link's query (`sesame://callback?QUERY`) to the sign-in waiting for
-    /// it; whether one was.
+    /// Hands an app link's query to what waits for that link: `sesame://callback?QUERY`
+    /// to a sign-in, `sesame://signed-out` to a sign-out; whether one was.
     pub fn deliver(&self, url: &str) -> bool {
         let query = url.split_once('?').map_or("", |(_, q)| q).to_owned();
-        let sender = self.slot().as_mut().and_then(|p| p.app_link.take());
-        sender.is_some_and(|s| s.send(query).is_ok())
+        let link = self.slot().as_mut().and_then(|pending| {
+            let awaited = pending
+                .app_link
+                .as_ref()
+                .is_some_and(|link| is_app_link_to(url, link.uri));
+            if awaited {
+                pending.app_link.take()
+            } else {
+                None
+            }
+        });
+        link.is_some_and(|l| l.sender.send(query).is_ok())
     }
 
     /// Waits for the browser's answer to the sign-in in progress and gives its code to
@@ -180,14 +257,9 @@ impl HostedFlow {
                         )
                         .await
                 }
-                AnswerSource::AppLink(link) => {
-                    match tokio::time::timeout(DEFAULT_TIMEOUT, link).await {
-                        Ok(Ok(query)) => sign_in.code_from(&query),
-                        _ => Err(HostedError::TimedOut {
-                            secs: DEFAULT_TIMEOUT.as_secs(),
-                        }),
-                    }
-                }
+                AnswerSource::AppLink(link) => app_link_query(link, DEFAULT_TIMEOUT)
+                    .await
+                    .and_then(|query| sign_in.code_from(&query)),
             };
             match code {
                 Ok(code) => finish(sign_in, code).await,
@@ -201,15 +273,20 @@ impl HostedFlow {
     /// `/logout`; ends early, stopping the listener, when it is cancelled.
     pub async fn wait_signed_out(
         &self,
-        timeout: std::time::Duration,
+        timeout: Duration,
     ) -> Result<Result<(), HostedError>, Stopped> {
         let running = self.running.lock().await;
         let (id, cancel, sign_out) = self.take(|job| match job {
             Job::SignOut(sign_out) => Ok(sign_out),
             other => Err(other),
         })?;
-        self.run_until_cancelled(running, id, cancel, sign_out.finish(timeout))
-            .await
+        let back = async move {
+            match sign_out {
+                SignOutReturn::Loopback(listener) => listener.finish(timeout).await,
+                SignOutReturn::AppLink(link) => app_link_query(link, timeout).await.map(drop),
+            }
+        };
+        self.run_until_cancelled(running, id, cancel, back).await
     }
 
     /// Takes the waiting work `pick` accepts (what it gives back stays in the slot).
@@ -263,5 +340,28 @@ mod tests {
         assert!(!is_app_callback("sesame://callbackx?code=1"));
         assert!(!is_app_callback("otpauth://totp/A?secret=B"));
         assert!(!is_app_callback("http://127.0.0.1:7372/callback?code=1"));
+        assert!(!is_app_callback("sesame://signed-out"));
+    }
+
+    #[test]
+    fn only_the_signed_out_link_of_the_app_scheme_ends_a_sign_out() {
+        assert!(is_app_signed_out("sesame://signed-out"));
+        assert!(is_app_signed_out(" SESAME://Signed-Out?x=1 "));
+        assert!(!is_app_signed_out("sesame://signed-outx"));
+        assert!(!is_app_signed_out("sesame://callback?code=1"));
+        assert!(!is_app_signed_out("http://127.0.0.1:7372/signed-out"));
+    }
+
+    #[test]
+    fn a_sign_out_waiting_for_its_link_times_out_with_a_clear_error() {
+        let flow = HostedFlow::default();
+        flow.begin_app_sign_out("https://auth.example/logout".into());
+        let outcome =
+            tauri::async_runtime::block_on(flow.wait_signed_out(Duration::from_millis(10)));
+        assert!(
+            matches!(outcome, Ok(Err(HostedError::TimedOut { .. }))),
+            "{outcome:?}"
+        );
+        assert!(!flow.is_pending());
     }
 }

@@ -92,6 +92,28 @@ pub struct HostedStarted {
     pub redirect_uri: String,
     /// Whether a browser could be started.
     pub opened: bool,
+    /// For a sign-in: the vault's accounts of the pool, whose codes answer the hosted
+    /// page's MFA step if it asks (empty for a sign-out).
+    pub page_codes: Vec<PageCode>,
+}
+
+/// A vault account whose code answers the hosted page's MFA step: its id (for `codes`
+/// and `copy_code`) and name, never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PageCode {
+    pub id: String,
+    /// `Cognito (POOL): user`, as the account list shows it.
+    pub label: String,
+}
+
+impl From<sesame::cognito::hosted::PageCodeAccount> for PageCode {
+    fn from(account: sesame::cognito::hosted::PageCodeAccount) -> Self {
+        PageCode {
+            id: account.id.as_str().to_owned(),
+            label: account.label,
+        }
+    }
 }
 
 /// A sign-out: the tokens are revoked and forgotten. A session that came from the hosted

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::cognito_hosted::{self, AnswerSource, Stopped, Work};
 use crate::cognito_view::{
-    CodeSent, CognitoStatus, HostedSetup, HostedStarted, SignedOut, attributes,
+    CodeSent, CognitoStatus, HostedSetup, HostedStarted, PageCode, SignedOut, attributes,
 };
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
@@ -287,9 +287,10 @@ pub async fn cognito_disable_mfa(state: State<'_, AppState>) -> AppResult<Cognit
 }
 
 /// Signs out everywhere, revokes the refresh token and forgets the tokens. A session that
-/// came from the hosted page (on the desktop) also ends the page's own session: the
-/// browser is opened on its `/logout`, whose return [`cognito_hosted_sign_out_wait`]
-/// awaits (a hosted sign-in or sign-out waiting before is cancelled).
+/// came from the hosted page also ends the page's own session: the browser is opened on
+/// its `/logout`, whose return (to the loopback listener on the desktop, to
+/// `sesame://signed-out` on the phones) [`cognito_hosted_sign_out_wait`] awaits (a hosted
+/// sign-in or sign-out waiting before is cancelled).
 #[tauri::command]
 pub async fn cognito_sign_out(app: AppHandle, state: State<'_, AppState>) -> AppResult<SignedOut> {
     let client = client(&state)?;
@@ -299,15 +300,14 @@ pub async fn cognito_sign_out(app: AppHandle, state: State<'_, AppState>) -> App
     };
     session::sign_out(&*state, &client).await?;
     let status = status_now(&state)?;
-    let (hosted, hosted_error) =
-        if from_hosted_page && cfg!(desktop) && client.config().hosted.is_some() {
-            match end_hosted_session(&app, &state, &client).await {
-                Ok(started) => (Some(started), None),
-                Err(e) => (None, Some(e.message)),
-            }
-        } else {
-            (None, None)
-        };
+    let (hosted, hosted_error) = if from_hosted_page && client.config().hosted.is_some() {
+        match end_hosted_session(&app, &state, &client).await {
+            Ok(started) => (Some(started), None),
+            Err(e) => (None, Some(e.message)),
+        }
+    } else {
+        (None, None)
+    };
     Ok(SignedOut {
         status,
         hosted,
@@ -315,28 +315,50 @@ pub async fn cognito_sign_out(app: AppHandle, state: State<'_, AppState>) -> App
     })
 }
 
-/// Starts the hosted page's sign-out in the slot of the hosted sign-in: listens for the
-/// browser's return and opens it on `/logout`.
+/// Starts the hosted page's sign-out in the slot of the hosted sign-in and opens the
+/// browser on its `/logout`.
 async fn end_hosted_session(
     app: &AppHandle,
     state: &AppState,
     client: &CognitoClient,
 ) -> AppResult<HostedStarted> {
+    let (url, redirect_uri) = start_hosted_sign_out(state, client, cfg!(mobile)).await?;
+    let opened = open_browser(app, &url);
+    Ok(HostedStarted {
+        url,
+        redirect_uri,
+        opened,
+        page_codes: Vec::new(),
+    })
+}
+
+/// Keeps the hosted page's sign-out waiting in the slot: on a `phone`, for the
+/// `sesame://signed-out` link; else at the loopback listener, bound here. Its `/logout`
+/// URL and where that sends the browser back.
+async fn start_hosted_sign_out(
+    state: &AppState,
+    client: &CognitoClient,
+    phone: bool,
+) -> AppResult<(String, String)> {
     state.hosted.stop().await;
     let locks = state.lock_count();
-    let sign_out = sesame::cognito::hosted::HostedSignOut::start(client).await?;
-    let url = sign_out.url().to_owned();
-    state.hosted.begin_sign_out(sign_out);
+    let (url, back_to) = if phone {
+        let back_to = cognito_hosted::APP_SIGNED_OUT_URI;
+        let url = sesame::cognito::hosted::logout_url_to(client, back_to).await?;
+        state.hosted.begin_app_sign_out(url.clone());
+        (url, back_to.to_owned())
+    } else {
+        let sign_out = sesame::cognito::hosted::HostedSignOut::start(client).await?;
+        let url = sign_out.url().to_owned();
+        state.hosted.begin_sign_out(sign_out);
+        let back_to = sesame::cognito::hosted::hosted_config(client)?.logout_uri();
+        (url, back_to)
+    };
     if state.lock_count() != locks {
         state.hosted.cancel();
         return Err(AppError::locked());
     }
-    let opened = open_browser(app, &url);
-    Ok(HostedStarted {
-        url,
-        redirect_uri: sesame::cognito::hosted::hosted_config(client)?.logout_uri(),
-        opened,
-    })
+    Ok((url, back_to))
 }
 
 /// Waits for the browser to come back from the hosted page's `/logout` (started by
@@ -406,6 +428,7 @@ pub async fn cognito_hosted_start(
     if state.lock_count() != locks || state.session().vault.is_none() {
         return Err(AppError::locked());
     }
+    let page_codes = page_codes(&state, &client)?;
     let url = sign_in.url().to_owned();
     state
         .hosted
@@ -420,7 +443,18 @@ pub async fn cognito_hosted_start(
         url,
         redirect_uri,
         opened,
+        page_codes,
     })
+}
+
+/// The vault's accounts whose codes answer the hosted page's MFA step for `client`'s pool.
+fn page_codes(state: &AppState, client: &CognitoClient) -> AppResult<Vec<PageCode>> {
+    let mut session = state.active_session();
+    let accounts = sesame::cognito::hosted::page_code_accounts(
+        session.vault()?.data(),
+        &client.config().user_pool_id,
+    )?;
+    Ok(accounts.into_iter().map(PageCode::from).collect())
 }
 
 /// Opens `url` in the system browser; whether a browser could be started. On the
@@ -834,6 +868,135 @@ mod tests {
         });
         assert!(!state.hosted.is_pending());
         assert!(!listening(port), "the listener stopped");
+    }
+
+    #[test]
+    fn the_phone_sign_out_comes_back_to_the_app_scheme_and_ends_with_its_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (state, client) = hosted_state(dir.path(), port);
+        let (outcome, delivered) = tauri::async_runtime::block_on(async {
+            let (url, back_to) = start_hosted_sign_out(&state, &client, true).await.unwrap();
+            assert_eq!(back_to, "sesame://signed-out");
+            assert!(
+                url.contains("/logout?client_id=client&logout_uri=sesame%3A%2F%2Fsigned-out"),
+                "{url}"
+            );
+            assert_eq!(state.hosted.url().as_deref(), Some(url.as_str()));
+            assert!(!listening(port), "a phone has no loopback listener");
+            let link = async {
+                tokio::task::yield_now().await;
+                state.hosted.deliver("sesame://signed-out")
+            };
+            tokio::join!(
+                state
+                    .hosted
+                    .wait_signed_out(std::time::Duration::from_secs(30)),
+                link
+            )
+        });
+        assert!(delivered);
+        assert!(matches!(outcome, Ok(Ok(()))), "{outcome:?}");
+        assert!(!state.hosted.is_pending());
+        assert!(
+            !state.hosted.deliver("sesame://signed-out"),
+            "nothing waits now"
+        );
+    }
+
+    #[test]
+    fn a_phone_sign_out_and_a_phone_sign_in_take_only_their_own_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, client) = hosted_state(dir.path(), free_port());
+        tauri::async_runtime::block_on(async {
+            start_hosted_sign_out(&state, &client, true).await.unwrap();
+            assert!(!state.hosted.deliver("sesame://callback?code=1&state=2"));
+            assert!(state.hosted.is_pending(), "the sign-out still waits");
+
+            let sign_in = sesame::cognito::HostedSignIn::start(
+                &client,
+                cognito_hosted::APP_REDIRECT_URI,
+                None,
+            )
+            .await
+            .unwrap();
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let url = sign_in.url().to_owned();
+            let work = Work {
+                sign_in,
+                answer: AnswerSource::AppLink(rx),
+            };
+            state.hosted.begin(url, work, Some(tx));
+            assert!(!state.hosted.deliver("sesame://signed-out"));
+            assert!(state.hosted.deliver("sesame://callback?code=1&state=2"));
+        });
+    }
+
+    #[test]
+    fn locking_cancels_the_phone_sign_out_waiting_for_its_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, client) = hosted_state(dir.path(), free_port());
+        tauri::async_runtime::block_on(async {
+            start_hosted_sign_out(&state, &client, true).await.unwrap();
+            let waiting = state
+                .hosted
+                .wait_signed_out(std::time::Duration::from_secs(30));
+            let lock = async {
+                tokio::task::yield_now().await;
+                state.lock();
+            };
+            let (outcome, ()) = tokio::join!(waiting, lock);
+            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+        });
+        assert!(!state.hosted.is_pending());
+        assert!(!state.hosted.deliver("sesame://signed-out"));
+    }
+
+    #[test]
+    fn a_hosted_sign_in_names_the_pools_vault_accounts_by_id_and_label_only() {
+        use sesame::account::Account;
+        use sesame::cognito::store::TotpLink;
+        use sesame::vault::Added;
+        let dir = tempfile::tempdir().unwrap();
+        let (state, client) = hosted_state(dir.path(), free_port());
+        assert!(page_codes(&state, &client).unwrap().is_empty());
+        let id = {
+            let mut session = state.session();
+            let vault = session.vault.as_mut().unwrap();
+            store::update(vault, |cognito, data| {
+                let Added::New(id) = data.add(
+                    Account {
+                        issuer: Some("Cognito (eu-west-1_Abc123)".into()),
+                        name: "alice".into(),
+                        secret: sesame::secret::Secret::from_bytes(vec![9; 20]),
+                        params: sesame::otp::Params::default(),
+                    },
+                    0,
+                ) else {
+                    panic!("added twice")
+                };
+                cognito.totp.push(TotpLink {
+                    user_pool_id: "eu-west-1_Abc123".into(),
+                    username: "alice".into(),
+                    login: "alice".into(),
+                    account_id: id.clone(),
+                    verified: true,
+                    last_step: None,
+                });
+                Ok(id)
+            })
+            .unwrap()
+        };
+        let codes = page_codes(&state, &client).unwrap();
+        assert_eq!(
+            codes,
+            vec![PageCode {
+                id: id.as_str().to_owned(),
+                label: "Cognito (eu-west-1_Abc123): alice".into(),
+            }]
+        );
+        let sent = serde_json::to_value(&codes[0]).unwrap();
+        assert_eq!(sent.as_object().unwrap().len(), 2, "{sent}");
     }
 
     #[test]

@@ -788,6 +788,9 @@ async fn sign_in_browser(
         hosted.redirect_uri(),
         args.timeout
     );
+    for account in hosted::page_code_accounts(vault.data(), &client.config().user_pool_id)? {
+        eprintln!("{}", page_code_hint(&account.label));
+    }
     let session = hosted::sign_in_with_browser(
         &lend(vault),
         client,
@@ -810,6 +813,20 @@ async fn sign_in_browser(
         duration(session.expires_in(client.clock().now_secs()))
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What to do if the hosted page asks for an authenticator code that the vault account
+/// `label` gives: the command that prints it (no code or secret here).
+fn page_code_hint(label: &str) -> String {
+    format!(
+        "If the page asks for an authenticator code, this vault holds it ({label}): sesame code {}",
+        shell_quoted(label)
+    )
+}
+
+/// `text` as one word for a POSIX shell.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// Refuses an MFA command for a hosted-page session whose access token cannot call the
@@ -986,6 +1003,15 @@ async fn whoami(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_code_hint_quotes_the_account_for_the_shell() {
+        assert_eq!(
+            page_code_hint("Cognito (eu-west-1_X): alice"),
+            "If the page asks for an authenticator code, this vault holds it (Cognito (eu-west-1_X): alice): sesame code 'Cognito (eu-west-1_X): alice'"
+        );
+        assert_eq!(shell_quoted("o'brien"), r"'o'\''brien'");
+    }
 
     #[test]
     fn attributes_parse_and_the_missing_ones_are_named() {

@@ -10,6 +10,7 @@
 //! - [`listener`]: the loopback listener that takes exactly one answer;
 //! - [`token`]: the code exchange;
 //! - [`sign_in`]: all of it, and the hosted page's sign-out;
+//! - [`page_mfa`]: the vault accounts whose codes answer the hosted page's own MFA step;
 //! - [`identity`]: who signed in, from the ID token's claims (`identities` for federated
 //!   users), for sessions whose access token cannot call `GetUser`.
 
@@ -19,6 +20,7 @@ pub mod endpoints;
 pub mod error;
 pub mod identity;
 pub mod listener;
+pub mod page_mfa;
 pub mod pkce;
 pub mod sign_in;
 pub mod token;
@@ -26,7 +28,8 @@ pub mod token;
 pub use config::{ADMIN_SCOPE, DEFAULT_REDIRECT_PORT, DEFAULT_SCOPES, HostedConfig};
 pub use endpoints::{EndpointSource, Endpoints};
 pub use error::HostedError;
+pub use page_mfa::{PageCodeAccount, page_code_accounts};
 pub use sign_in::{
     DEFAULT_TIMEOUT, HostedSignIn, HostedSignOut, end_hosted_session, hosted_config, logout_url,
-    sign_in_with_browser,
+    logout_url_to, sign_in_with_browser,
 };

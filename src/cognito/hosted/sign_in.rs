@@ -175,6 +175,22 @@ pub fn logout_url(endpoints: &Endpoints, client_id: &str, logout_uri: &str) -> S
     url.into()
 }
 
+/// The pool's `/logout` URL (from discovery, else the domain) that sends the browser back
+/// to `logout_uri`: the loopback listener's on the desktop ([`HostedSignOut`]), the app's
+/// URL scheme on the phones.
+pub async fn logout_url_to(
+    client: &CognitoClient,
+    logout_uri: &str,
+) -> Result<String, CognitoError> {
+    let hosted = hosted_config(client)?;
+    let endpoints = discover(client.config(), hosted).await?;
+    Ok(logout_url(
+        &endpoints,
+        &client.config().client_id,
+        logout_uri,
+    ))
+}
+
 /// The hosted page's sign-out, started: the `/logout` URL for the browser, and the loopback
 /// listener it comes back to (bound already, so the URL can be shown before the wait).
 #[derive(Debug)]
@@ -187,9 +203,8 @@ impl HostedSignOut {
     /// Finds the pool's `/logout` and listens on the configured loopback port.
     pub async fn start(client: &CognitoClient) -> Result<HostedSignOut, CognitoError> {
         let hosted = hosted_config(client)?;
-        let endpoints = discover(client.config(), hosted).await?;
+        let url = logout_url_to(client, &hosted.logout_uri()).await?;
         let listener = Listener::bind(hosted.redirect_port).await?;
-        let url = logout_url(&endpoints, &client.config().client_id, &hosted.logout_uri());
         Ok(HostedSignOut { url, listener })
     }
 

@@ -355,7 +355,22 @@ export type HostedStarted = { url: string, redirect_uri: string,
 /**
  * Whether a browser could be started.
  */
-opened: boolean, };
+opened: boolean, 
+/**
+ * For a sign-in: the vault's accounts of the pool, whose codes answer the hosted
+ * page's MFA step if it asks (empty for a sign-out).
+ */
+page_codes: Array<PageCode>, };
+
+/**
+ * A vault account whose code answers the hosted page's MFA step: its id (for `codes`
+ * and `copy_code`) and name, never its secret.
+ */
+export type PageCode = { id: string, 
+/**
+ * `Cognito (POOL): user`, as the account list shows it.
+ */
+label: string, };
 
 /**
  * A sign-out: the tokens are revoked and forgotten. A session that came from the hosted
@@ -774,9 +789,10 @@ export const cognitoDisableMfa = () =>
 
 /**
  * Signs out everywhere, revokes the refresh token and forgets the tokens. A session that
- * came from the hosted page (on the desktop) also ends the page's own session: the
- * browser is opened on its `/logout`, whose return [`cognito_hosted_sign_out_wait`]
- * awaits (a hosted sign-in or sign-out waiting before is cancelled).
+ * came from the hosted page also ends the page's own session: the browser is opened on
+ * its `/logout`, whose return (to the loopback listener on the desktop, to
+ * `sesame://signed-out` on the phones) [`cognito_hosted_sign_out_wait`] awaits (a hosted
+ * sign-in or sign-out waiting before is cancelled).
  */
 export const cognitoSignOut = () =>
   invoke<SignedOut>("cognito_sign_out");

@@ -658,6 +658,7 @@ function cognitoMock(
         url: `${hosted!.domain}/oauth2/authorize?response_type=code&client_id=${pool.client_id}&state=devmock${idp}`,
         redirect_uri: hosted!.callback_url,
         opened: false,
+        page_codes: [],
       };
     },
     cognito_hosted_wait: () => {
@@ -790,6 +791,7 @@ function cognitoMock(
               url: `${hosted!.domain}/logout?client_id=${pool.client_id}&logout_uri=${encodeURIComponent(`http://127.0.0.1:${hosted!.redirect_port}/signed-out`)}`,
               redirect_uri: `http://127.0.0.1:${hosted!.redirect_port}/signed-out`,
               opened: false,
+              page_codes: [],
             }
           : null,
         hosted_error: null,

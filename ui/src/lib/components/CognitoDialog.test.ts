@@ -312,6 +312,7 @@ describe("CognitoDialog", () => {
       url: "https://sesame.auth.eu-west-1.amazoncognito.com/oauth2/authorize?state=s1",
       redirect_uri: "http://127.0.0.1:7372/callback",
       opened: false,
+      page_codes: [],
     };
 
     it("saves the domain, port, scopes and providers with the pool", async () => {
@@ -329,6 +330,7 @@ describe("CognitoDialog", () => {
       await typeInto("cognito-redirect-port", "7400");
       await typeInto("cognito-providers", "Google, Corp Google");
       expect(screen.getByTestId("cognito-callback-hint").textContent).toContain("http://127.0.0.1:7400/callback");
+      expect(screen.getByTestId("cognito-callback-hint").textContent).toContain("http://127.0.0.1:7400/signed-out as a sign-out URL (sesame://callback and sesame://signed-out on phones)");
       await fireEvent.click(screen.getByTestId("cognito-save-config"));
       await waitFor(() =>
         expect(s.argsOf("cognito_configure")[0]?.hosted).toEqual({
@@ -372,6 +374,52 @@ describe("CognitoDialog", () => {
       expect(screen.getByTestId("cognito-identity-username").textContent).toBe("google_1");
     });
 
+    it("shows the code of the pool's vault account for the page's MFA step, and copies it as the list does", async () => {
+      const account = { id: "a".repeat(32), label: "Cognito (eu-west-1_AbC123xyz): alice" };
+      let code = "492039";
+      const s = fakeShell({
+        cognito_status: () => HOSTED,
+        cognito_hosted_start: () => ({ ...STARTED, page_codes: [account] }),
+        cognito_hosted_wait: () => new Promise<CognitoStatus>(() => {}),
+        codes: () => [
+          { id: account.id, code, next_code: "111111", valid_for_ms: 20_000, period_ms: 30_000 },
+          { id: "b".repeat(32), code: "999999", next_code: null, valid_for_ms: 20_000, period_ms: 30_000 },
+        ],
+        copy_code: () => ({ clear_after_secs: 30 }),
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-hosted-sign-in"));
+      await onScreen("Sign in with the hosted page");
+      const section = await screen.findByTestId("cognito-page-codes");
+      expect(section.textContent).toContain("If the page asks for a code:");
+      expect(screen.getByTestId("cognito-page-code-label").textContent).toBe(account.label);
+      await waitFor(() => expect(screen.getByTestId("cognito-page-code-value").textContent).toBe("492 039"));
+      expect(screen.getAllByTestId("cognito-page-code")).toHaveLength(1);
+      await fireEvent.click(screen.getByTestId("cognito-page-code-copy"));
+      await waitFor(() => expect(s.argsOf("copy_code")).toEqual([{ id: account.id }]));
+      expect((await screen.findByTestId("cognito-page-code-copied")).textContent).toContain("The clipboard clears in");
+      code = "123456";
+      await waitFor(() => expect(screen.getByTestId("cognito-page-code-value").textContent).toBe("123 456"), { timeout: 3000 });
+    });
+
+    it("shows no codes while signing out of the hosted page", async () => {
+      fakeShell({
+        cognito_status: () => ({ ...SIGNED_IN, hosted: HOSTED.hosted, hosted_session: true }),
+        cognito_whoami: () => ({ ...SIGNED_IN, hosted: HOSTED.hosted, hosted_session: true, claims: { sub: "1", email: null, username: "alice", provider: null } }),
+        cognito_sign_out: () => ({
+          status: HOSTED,
+          hosted: { ...STARTED, redirect_uri: "sesame://signed-out", page_codes: [{ id: "a".repeat(32), label: "Cognito (x): alice" }] },
+          hosted_error: null,
+        }),
+        cognito_hosted_sign_out_wait: () => new Promise<null>(() => {}),
+      });
+      render(CognitoDialog, { onclose: () => {} });
+      await fireEvent.click(await screen.findByTestId("cognito-sign-out"));
+      await onScreen("Sign out of the hosted page");
+      expect(screen.getByTestId("cognito-hosted-waiting").textContent).toContain("Signing out of the hosted page");
+      expect(screen.queryByTestId("cognito-page-codes")).toBeNull();
+    });
+
     it("shows the browser's refusal in words and goes back to the sign-in", async () => {
       fakeShell({
         cognito_status: () => HOSTED,
@@ -388,6 +436,7 @@ describe("CognitoDialog", () => {
       url: "https://sesame.auth.eu-west-1.amazoncognito.com/logout?client_id=c&logout_uri=http%3A%2F%2F127.0.0.1%3A7372%2Fsigned-out",
       redirect_uri: "http://127.0.0.1:7372/signed-out",
       opened: true,
+      page_codes: [],
     };
     const HOSTED_SIGNED_IN = { ...SIGNED_IN, hosted: HOSTED.hosted, hosted_session: true };
 
