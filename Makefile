@@ -53,7 +53,7 @@ MOBILE_CC_ENV := CC_$(MOBILE_TARGET_VAR)=clang AR_$(MOBILE_TARGET_VAR)=llvm-ar \
 # stays on ring, not aws-lc).
 MOBILE_NEEDS_SYSROOT := aws-lc-sys|aws-lc-fips-sys|openssl-sys|libsqlite3-sys|zstd-sys|libz-sys
 
-.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench load fuzz fuzz-campaign fuzz-seeds score score-qr score-otp measure-app clean help
+.PHONY: run test setup-run setup-test apt ui ui-test bindings build app lint deny soak unit e2e package-test mobile-check fuzz-check dist bench load fuzz fuzz-campaign fuzz-minimise fuzz-seeds score score-qr score-otp measure-app clean help
 
 help:
 	@echo "make run    build Sesame and show how to use it"
@@ -66,6 +66,7 @@ help:
 	@echo "make load   50 users syncing at once: sync server latency and throughput"
 	@echo "make fuzz   run each fuzz target for FUZZ_SECONDS (default 180) on nightly"
 	@echo "make fuzz-campaign  every fuzz target to FUZZ_RUNS (default 10 M) executions, with a table"
+	@echo "make fuzz-minimise  shrink the fuzz corpora kept in git (fuzz/corpus/) to a set cover"
 
 ## run: opens the desktop app; without a display it builds the CLI and says how to use it.
 run: setup-run
@@ -250,6 +251,11 @@ fuzz: fuzz-seeds
 ## (scripts/fuzz-campaign). Hours on 2 cores.
 fuzz-campaign: fuzz-seeds
 	scripts/fuzz-campaign
+
+## fuzz-minimise: shrink the fuzz corpora kept in git to a set cover of their coverage
+## (scripts/fuzz-minimise); run after a campaign, before committing them.
+fuzz-minimise:
+	scripts/fuzz-minimise
 
 score: score-otp score-qr
 
