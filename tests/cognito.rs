@@ -4,17 +4,21 @@
 //! sign-in) and the `sesame cognito` CLI as a person uses it. Pools with and without an
 //! app client secret, with MFA off, optional and required.
 
+#[path = "support/cognito_cli.rs"]
+mod cognito_cli;
+#[path = "support/home.rs"]
+mod home;
 #[path = "support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
 #[path = "support/proxy.rs"]
 mod proxy;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use assert_cmd::Command;
+use cognito_cli::{jwks_url, pw, sign_in_args, sign_up_args};
+use home::Home;
 use ministack::{Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
 use sesame::account::Account;
@@ -43,14 +47,9 @@ fn config(ms: &Ministack, pool: &Pool) -> CognitoConfig {
     let mut config = CognitoConfig::new(REGION, &pool.id, &pool.client_id).unwrap();
     config.endpoint = Some(ms.endpoint.clone());
     // The keys are never looked for at the endpoint unless named: an emulator's are.
-    config.jwks_url = Some(jwks_url(ms, pool));
+    config.jwks_url = Some(jwks_url(&ms.endpoint, pool));
     config.client_secret = pool.client_secret.clone().map(ClientSecret::new);
     config
-}
-
-/// Where the emulator serves a pool's signing keys.
-fn jwks_url(ms: &Ministack, pool: &Pool) -> String {
-    format!("{}/{}/.well-known/jwks.json", ms.endpoint, pool.id)
 }
 
 fn client(ms: &Ministack, pool: &Pool) -> CognitoClient {
@@ -905,111 +904,11 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
 // ---------------------------------------------------------------------------------------
 // The CLI, as a person uses it.
 
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        let home = Home {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        home.ok(&["init", "--no-password"], "");
-        home
-    }
-
-    fn sesame(&self) -> Command {
-        let mut cmd = Command::cargo_bin("sesame").unwrap();
-        cmd.env("SESAME_HOME", self.dir.path().join("sesame"))
-            .env("SESAME_KEYSTORE", format!("file:{}", self.keys().display()));
-        cmd
-    }
-
-    fn keys(&self) -> PathBuf {
-        self.dir.path().join("device-keys")
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
-        self.sesame()
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "sesame {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fail(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.run(args, stdin);
-        assert_eq!(out.status.code(), Some(2), "sesame {args:?} should fail");
-        assert!(out.stdout.is_empty());
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn configure(&self, ms: &Ministack, pool: &Pool) -> String {
-        let jwks = jwks_url(ms, pool);
-        let mut args = vec![
-            "cognito",
-            "configure",
-            "--region",
-            REGION,
-            "--user-pool-id",
-            &pool.id,
-            "--client-id",
-            &pool.client_id,
-            "--endpoint",
-            &ms.endpoint,
-            "--jwks-url",
-            &jwks,
-        ];
-        let stdin = match &pool.client_secret {
-            Some(secret) => {
-                args.push("--client-secret-stdin");
-                format!("{secret}\n")
-            }
-            None => String::new(),
-        };
-        self.ok(&args, &stdin)
-    }
-
-    fn codes(&self) -> Vec<Value> {
-        self.ok(&["codes", "--json"], "")
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn whoami(&self) -> Value {
-        serde_json::from_str(&self.ok(&["cognito", "whoami", "--json"], "")).unwrap()
-    }
-
-    fn vault(&self) -> Vault {
-        Vault::open(
-            VaultPaths::in_dir(self.dir.path().join("sesame")),
-            keystore::open(&KeystoreChoice::File(self.keys())).unwrap(),
-            None,
-        )
-        .unwrap()
-    }
-}
-
-fn pw(password: &str) -> String {
-    format!("{password}\n")
-}
-
 const POOL: &str = "eu-west-1_AbC123";
 
 #[test]
 fn cli_configure_refuses_plain_http_off_loopback() {
-    let home = Home::new();
+    let home = Home::with_vault();
     for url in ["http://10.0.0.5", "http://127.attacker.example"] {
         for flag in ["--endpoint", "--issuer", "--jwks-url"] {
             let out = home.run(
@@ -1039,7 +938,7 @@ fn cli_configure_refuses_plain_http_off_loopback() {
 
 #[test]
 fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_machine() {
-    let home = Home::new();
+    let home = Home::with_vault();
     let out = home.ok(
         &[
             "cognito",
@@ -1095,38 +994,21 @@ fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_mach
 fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     let ms = Ministack::start();
     let pool = rt().block_on(ms.pool(Mfa::Optional, false, None));
-    let home = Home::new();
+    let home = Home::with_vault();
 
     let err = home.fail(&["cognito", "whoami"], "");
     assert!(err.contains("sesame cognito configure"), "{err}");
-    let out = home.configure(&ms, &pool);
+    let out = home.configure_cognito(&ms.endpoint, &pool);
     assert!(out.contains(&pool.id), "{out}");
     assert!(out.contains("/.well-known/jwks.json"), "{out}");
 
     // Sign up and confirm; signing in before confirming says what to do.
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-up",
-            "--username",
-            "erin",
-            "--email",
-            "erin@example.com",
-            "--password-stdin",
-        ],
+        &sign_up_args("erin", "erin@example.com", &[]),
         &pw(PASSWORD),
     );
     assert!(out.contains("confirmation code was sent by email"), "{out}");
-    let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let err = home.fail(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(
         err.contains("not confirmed") && err.contains("sesame cognito confirm --username erin"),
         "{err}"
@@ -1156,29 +1038,11 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     assert!(out.stdout.is_empty());
 
     // A wrong password is refused.
-    let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw("Wrong-Password-1"),
-    );
+    let err = home.fail(&sign_in_args("erin", &[]), &pw("Wrong-Password-1"));
     assert!(err.contains("incorrect username or password"), "{err}");
 
     // Sign in (SRP), see who we are, enable MFA.
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(out.contains("Signed in as erin"), "{out}");
     let who = home.whoami();
     assert_eq!(who["username"], "erin");
@@ -1232,29 +1096,12 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     });
 
     // Sign in again: only the password is typed, the MFA code comes from the vault.
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(out.contains("answered from the vault"), "{out}");
 
     // A wrong MFA code is refused with its own error; the right one (typed) works.
     let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-            "--mfa-code",
-            "000000",
-        ],
+        &sign_in_args("erin", &["--mfa-code", "000000"]),
         &pw(PASSWORD),
     );
     assert!(err.contains("code is not right"), "{err}");
@@ -1262,16 +1109,7 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     // answered from the vault and never on the command line.
     let code = home.ok(&["code", "erin"], "").trim().to_owned();
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--flow",
-            "password",
-            "--password-stdin",
-            "--mfa-code-stdin",
-        ],
+        &sign_in_args("erin", &["--flow", "password", "--mfa-code-stdin"]),
         &format!("{PASSWORD}\n{code}\n"),
     );
     assert!(out.contains("Signed in as erin"), "{out}");
@@ -1281,16 +1119,7 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     home.ok(&["cognito", "disable-mfa"], "");
     assert!(home.codes().iter().all(|c| c["account"] != "erin"));
     assert_eq!(home.whoami()["mfa"], serde_json::json!([]));
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(!out.contains("from the vault"), "{out}");
 }
 
@@ -1298,37 +1127,19 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
 fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
     let ms = Ministack::start();
     let pool = rt().block_on(ms.pool(Mfa::Required, true, None));
-    let home = Home::new();
-    let out = home.configure(&ms, &pool);
+    let home = Home::with_vault();
+    let out = home.configure_cognito(&ms.endpoint, &pool);
     assert!(out.contains("with its secret"), "{out}");
     // The secret is in the vault, never printed.
     assert!(!out.contains(pool.client_secret.as_deref().unwrap()));
 
     let err = home.fail(
-        &[
-            "cognito",
-            "sign-up",
-            "--username",
-            "frank",
-            "--email",
-            "frank@example.com",
-            "--password-stdin",
-        ],
+        &sign_up_args("frank", "frank@example.com", &[]),
         &pw("weak"),
     );
     assert!(err.contains("policy") && err.contains("length"), "{err}");
     home.ok(
-        &[
-            "cognito",
-            "sign-up",
-            "--username",
-            "frank",
-            "--email",
-            "frank@example.com",
-            "--attribute",
-            "name=Frank",
-            "--password-stdin",
-        ],
+        &sign_up_args("frank", "frank@example.com", &["--attribute", "name=Frank"]),
         &pw(PASSWORD),
     );
     home.ok(
@@ -1371,38 +1182,11 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
         ],
         &format!("654321\n{NEW_PASSWORD}\n"),
     );
-    home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
-    home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(NEW_PASSWORD),
-    );
+    home.fail(&sign_in_args("frank", &[]), &pw(PASSWORD));
+    home.ok(&sign_in_args("frank", &[]), &pw(NEW_PASSWORD));
     home.ok(&["cognito", "enable-mfa"], "");
     home.ok(&["cognito", "sign-out"], "");
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(NEW_PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("frank", &[]), &pw(NEW_PASSWORD));
     assert!(out.contains("answered from the vault"), "{out}");
     let who = home.whoami();
     assert_eq!(who["username"], "frank");
@@ -1418,27 +1202,11 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
     .unwrap();
     let err = home.fail(&["cognito", "sign-in", "--username", "frank"], "");
     assert!(err.contains("--password-stdin"), "{err}");
-    let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(NEW_PASSWORD),
-    );
+    let err = home.fail(&sign_in_args("frank", &[]), &pw(NEW_PASSWORD));
     assert!(err.contains("--mfa-code-stdin"), "{err}");
     // A wrong code from stdin is refused like a typed one.
     let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-            "--mfa-code-stdin",
-        ],
+        &sign_in_args("frank", &["--mfa-code-stdin"]),
         &format!("{NEW_PASSWORD}\n000000\n"),
     );
     assert!(err.contains("code is not right"), "{err}");
@@ -1453,41 +1221,18 @@ fn cli_sets_the_new_password_an_invitation_requires() {
             .await;
         pool
     });
-    let home = Home::new();
-    home.configure(&ms, &pool);
+    let home = Home::with_vault();
+    home.configure_cognito(&ms.endpoint, &pool);
     // The temporary password, then the new one, one per line.
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--password-stdin",
-        ],
+        &sign_in_args("hana", &[]),
         &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
     );
     assert!(out.contains("Signed in as hana"), "{out}");
     home.ok(&["cognito", "sign-out"], "");
-    home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--password-stdin",
-        ],
-        &pw("Temporary-Pass-1"),
-    );
+    home.fail(&sign_in_args("hana", &[]), &pw("Temporary-Pass-1"));
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--flow",
-            "password",
-            "--password-stdin",
-        ],
+        &sign_in_args("hana", &["--flow", "password"]),
         &pw(NEW_PASSWORD),
     );
     assert!(out.contains("Signed in as hana"), "{out}");
@@ -1519,40 +1264,12 @@ fn cli_gives_the_attributes_a_new_password_step_requires() {
             .await;
         pool
     });
-    let home = Home::new();
-    let jwks = jwks_url(&ms, &pool);
-    home.ok(
-        &[
-            "cognito",
-            "configure",
-            "--region",
-            REGION,
-            "--user-pool-id",
-            &pool.id,
-            "--client-id",
-            &pool.client_id,
-            "--endpoint",
-            &proxy.endpoint,
-            "--jwks-url",
-            &jwks,
-        ],
-        "",
-    );
-    fn sign_in<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-        let mut args = vec![
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--password-stdin",
-        ];
-        args.extend_from_slice(extra);
-        args
-    }
+    let home = Home::with_vault();
+    home.configure_cognito(&proxy.endpoint, &pool);
     // Without a terminal and without --attribute: refused before a new password is sent,
     // naming the attribute and how to give it.
     let err = home.fail(
-        &sign_in(&[]),
+        &sign_in_args("hana", &[]),
         &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
     );
     assert!(
@@ -1563,7 +1280,7 @@ fn cli_gives_the_attributes_a_new_password_step_requires() {
     assert_eq!(home.run(&["cognito", "whoami"], "").status.code(), Some(1));
     // With it: the value goes with the new password, and the user is signed in.
     let out = home.ok(
-        &sign_in(&["--attribute", "name=Hana Example"]),
+        &sign_in_args("hana", &["--attribute", "name=Hana Example"]),
         &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
     );
     assert!(out.contains("Signed in as hana"), "{out}");

@@ -336,6 +336,22 @@ impl Browser {
         let response = self.http.post(target).form(&body).send().await.unwrap();
         self.follow(response, stop).await
     }
+
+    /// Submits the hosted page's sign-in form (`page`) with `username` and `password`.
+    async fn log_in(
+        &self,
+        page: &Page,
+        username: &str,
+        password: &str,
+        stop: &dyn Fn(&str) -> bool,
+    ) -> Result<Page, String> {
+        self.submit(
+            page,
+            &[("username", username), ("password", password)],
+            stop,
+        )
+        .await
+    }
 }
 
 fn never(_: &str) -> bool {
@@ -416,20 +432,12 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
         assert!(login.body.contains("name=\"password\""), "{}", login.body);
         // A wrong password stays on the page, and nothing comes back to Sesame yet.
         let again = browser
-            .submit(
-                &login,
-                &[("username", "alice"), ("password", "wrong")],
-                &never,
-            )
+            .log_in(&login, "alice", "wrong", &never)
             .await
             .unwrap();
         assert!(again.body.contains("Incorrect username or password"));
         let back = browser
-            .submit(
-                &again,
-                &[("username", "alice"), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&again, "alice", PASSWORD, &never)
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -494,11 +502,7 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(
-                &login,
-                &[("username", "alice"), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&login, "alice", PASSWORD, &never)
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -555,11 +559,7 @@ fn bad_answers_from_the_hosted_page_change_nothing() {
         rt().block_on(async {
             let login = browser.open(url, &never).await.unwrap();
             browser
-                .submit(
-                    &login,
-                    &[("username", "bob"), ("password", PASSWORD)],
-                    &at_callback,
-                )
+                .log_in(&login, "bob", PASSWORD, &at_callback)
                 .await
                 .err()
                 .expect("a redirect back to Sesame")
@@ -818,11 +818,7 @@ fn an_id_token_issued_to_another_client_of_the_pool_is_refused() {
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(
-                &login,
-                &[("username", "dave"), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&login, "dave", PASSWORD, &never)
             .await
             .unwrap();
         // The answer itself was right: the browser is told Sesame got it.

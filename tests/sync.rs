@@ -7,6 +7,8 @@
 //! The server binary comes from the same target dir (`cargo build -p sesame-sync`; `make
 //! test` builds the workspace first).
 
+#[path = "support/cognito_cli.rs"]
+mod cognito_cli;
 #[path = "support/home.rs"]
 mod home;
 #[path = "support/ministack.rs"]
@@ -22,6 +24,7 @@ use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use cognito_cli::{configure_args, jwks_url, pw, sign_in_args};
 use home::Home;
 use ministack::{Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
@@ -196,7 +199,7 @@ impl Server {
     fn run(&mut self) {
         let f = fixture();
         let pool = &self.pool;
-        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, pool.id);
+        let jwks = jwks_url(&f.endpoint, pool);
         let listen = format!("127.0.0.1:{}", self.port);
         let mut child = Command::new(server_binary())
             .args(["serve", "--listen", &listen, "--store", &self.store])
@@ -359,38 +362,9 @@ impl Device {
     /// A new vault (no password) signed in to `pool` as `user`.
     fn signed_in_to(pool: &Pool, user: &str) -> Device {
         let f = fixture();
-        let home = Home::with_file_keystore();
-        home.init(None);
-        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, pool.id);
-        home.ok(
-            &[
-                "cognito",
-                "configure",
-                "--region",
-                REGION,
-                "--user-pool-id",
-                &pool.id,
-                "--client-id",
-                &pool.client_id,
-                "--endpoint",
-                &f.endpoint,
-                "--jwks-url",
-                &jwks,
-            ],
-            "",
-        );
-        home.ok(
-            &[
-                "cognito",
-                "sign-in",
-                "--username",
-                user,
-                "--flow",
-                "password",
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        );
+        let home = Home::with_vault();
+        home.configure_cognito(&f.endpoint, pool);
+        home.ok(&sign_in_args(user, &["--flow", "password"]), &pw(PASSWORD));
         Device { home }
     }
 
@@ -1171,33 +1145,12 @@ fn with_password_stdin_the_vault_password_comes_first_then_the_passphrases() {
     let server = Server::start(Engine::Sqlite);
     let home = Home::with_file_keystore();
     home.init(Some("vault pw"));
-    let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, f.pool.id);
-    let configure = [
-        "cognito",
-        "configure",
-        "--region",
-        REGION,
-        "--user-pool-id",
-        &f.pool.id,
-        "--client-id",
-        &f.pool.client_id,
-        "--endpoint",
-        &f.endpoint,
-        "--jwks-url",
-        &jwks,
-        "--password-stdin",
-    ];
+    let jwks = jwks_url(&f.endpoint, &f.pool);
+    let mut configure = configure_args(&f.endpoint, &f.pool, &jwks);
+    configure.push("--password-stdin");
     home.ok(&configure, "vault pw\n");
     home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "alice",
-            "--flow",
-            "password",
-            "--password-stdin",
-        ],
+        &sign_in_args("alice", &["--flow", "password"]),
         &format!("vault pw\n{PASSWORD}\n"),
     );
     let enable = [
