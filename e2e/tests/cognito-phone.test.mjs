@@ -9,7 +9,7 @@
 // "unsupported step" screen (a pool that requires MFA by text message).
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, shown, click, type, screenshot, waitForRow, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, waitForRow, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { story } from "../lib/story.mjs";
 
@@ -30,12 +30,8 @@ let pool;
 before(async () => {
   cognito = await startMinistack();
   pool = cognito.createPool("optional");
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
   // At the screen's top left: the screenshot is cut from the display, which is 900 px high.
-  await app.setWindowRect(0, 0, PHONE.width, PHONE.height);
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD, { window: PHONE });
 });
 
 after(async () => {

@@ -10,7 +10,7 @@
 // steps before it left.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, shown, click, type, screenshot, waitForRow, cli, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, waitForRow, cli, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { story } from "../lib/story.mjs";
 
@@ -29,10 +29,7 @@ before(async () => {
   cognito = await startMinistack();
   pool = cognito.createPool("optional");
   // The vault is made by the CLI (first-run.test.mjs drives the first-run screens).
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD);
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
-import { launch, shown, click, type, screenshot, waitForRow, rows, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, waitForRow, rows, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { freePort } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
@@ -102,10 +102,7 @@ before(async () => {
   pool = cognito.createPool("off");
   cognito.createUser(pool.pool_id, USER, USER_PASSWORD);
   ({ child: server, url: serverUrl } = await startServer());
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD);
 });
 
 after(async () => {
