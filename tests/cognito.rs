@@ -13,6 +13,8 @@ mod home;
 mod ministack;
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/service.rs"]
+mod service;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

@@ -11,6 +11,8 @@ mod ministack;
 mod oidc_idp;
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/service.rs"]
+mod service;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

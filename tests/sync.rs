@@ -14,6 +14,8 @@ mod home;
 #[path = "support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
+#[path = "support/service.rs"]
+mod service;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};

@@ -1,13 +1,12 @@
 //! A real NTP server for tests: Debian's `chronyd`, serving its local clock on a free
 //! loopback port, never touching the system clock (`-x`). `make test` installs chrony.
 
-#[path = "service.rs"]
-mod service;
-
 use std::net::UdpSocket;
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::Duration;
+
+use super::service;
 
 /// A running `chronyd`; stopped when dropped.
 pub struct Chrony {

@@ -3,22 +3,20 @@
 //! state folder, and killed when dropped. Pools and app clients are created through the
 //! admin API with the AWS SDK (static dummy credentials: ministack's root is `test`/`test`).
 //! [`Ministack::start_with`] serves other services too (`cognito-idp,dynamodb` for the sync
-//! server's tests, which include this file from `sync-server/tests/`).
-
-#[path = "service.rs"]
-mod service;
+//! server's tests, which include this file from `sync-server/tests/`). Include it beside
+//! `service.rs`.
 
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::Duration;
 
+use super::service::{self, free_port, http_get};
 use aws_sdk_cognitoidentityprovider as sdk;
 use sdk::config::{BehaviorVersion, Credentials, Region};
 use sdk::types::{
     ExplicitAuthFlowsType, SoftwareTokenMfaConfigType, TimeUnitsType, TokenValidityUnitsType,
     UserPoolMfaType,
 };
-use service::{free_port, http_get};
 
 /// The region test pools live in.
 pub const REGION: &str = "us-east-1";

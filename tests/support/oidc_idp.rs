@@ -1,16 +1,14 @@
 //! A real OpenID Connect provider on loopback, the federated identity provider of the
 //! hosted-page tests: PyPI `oidc-provider-mock` (pinned in `scripts/oidc-idp-venv`, which
 //! `make test` runs), with one predefined user, killed when dropped. Its sign-in page is a
-//! form whose `sub` field names the user (no password: it is a test provider).
-
-#[path = "service.rs"]
-mod service;
+//! form whose `sub` field names the user (no password: it is a test provider). Include it
+//! beside `service.rs`.
 
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use service::{free_port, http_get};
+use super::service::{self, free_port, http_get};
 
 /// A running provider; killed when dropped.
 pub struct OidcIdp {

@@ -1,5 +1,6 @@
 //! Starting a service for tests (ministack, the OpenID provider, chronyd): a process with
 //! no stdin or stdout and its stderr in a log file, waited on until its health check says yes.
+//! Include it beside the service's own file (which uses it as `super::service`).
 #![allow(dead_code)]
 
 use std::net::TcpListener;
