@@ -19,7 +19,6 @@ mod service;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock, mpsc};
@@ -30,6 +29,7 @@ use cognito_cli::{configure_args, jwks_url, pw, sign_in_args};
 use home::Home;
 use ministack::{Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
+use service::free_port;
 
 const PASSWORD: &str = "Correct-Horse-9";
 const PASSPHRASE: &str = "sync passphrase of alice";
@@ -129,14 +129,6 @@ fn server_binary() -> PathBuf {
         bin.display()
     );
     bin
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A `sesame-sync serve` process on a fixed loopback port; SIGTERM when dropped.
@@ -365,7 +357,7 @@ impl Device {
     fn signed_in_to(pool: &Pool, user: &str) -> Device {
         let f = fixture();
         let home = Home::with_vault();
-        home.configure_cognito(&f.endpoint, pool);
+        home.configure_cognito(&f.endpoint, pool, &[]);
         home.ok(&sign_in_args(user, &["--flow", "password"]), &pw(PASSWORD));
         Device { home }
     }
@@ -976,7 +968,7 @@ impl LossyProxy {
         use std::io::{Read, Write};
         use std::sync::Arc;
         use std::sync::atomic::{AtomicBool, Ordering};
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_owned();
         let lose = Arc::new(AtomicBool::new(false));

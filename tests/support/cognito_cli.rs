@@ -1,5 +1,5 @@
 //! The `sesame cognito` commands as the CLI tests type them, against an emulator's pool
-//! (tests/cognito.rs, tests/sync.rs). Include it beside `home.rs` and `ministack.rs`.
+//! (tests/cognito.rs, tests/cognito_hosted.rs, tests/sync.rs). Include it beside `home.rs` and `ministack.rs`.
 #![allow(dead_code)]
 
 use serde_json::Value;
@@ -59,11 +59,12 @@ pub fn pw(password: &str) -> String {
 }
 
 impl Home {
-    /// `sesame cognito configure` for `pool`, every call (and the keys) at `endpoint`, the
-    /// client secret (if any) on stdin; its stdout.
-    pub fn configure_cognito(&self, endpoint: &str, pool: &Pool) -> String {
+    /// `sesame cognito configure` for `pool`, every call (and the keys) at `endpoint`, and
+    /// `extra`; the client secret (if any) on stdin. Its stdout.
+    pub fn configure_cognito(&self, endpoint: &str, pool: &Pool, extra: &[&str]) -> String {
         let jwks = jwks_url(endpoint, pool);
         let mut args = configure_args(endpoint, pool, &jwks);
+        args.extend_from_slice(extra);
         let stdin = match &pool.client_secret {
             Some(secret) => {
                 args.push("--client-secret-stdin");
@@ -74,8 +75,13 @@ impl Home {
         self.ok(&args, &stdin)
     }
 
-    /// `sesame cognito whoami --json` (which must succeed).
-    pub fn whoami(&self) -> Value {
-        serde_json::from_str(&self.ok(&["cognito", "whoami", "--json"], "")).unwrap()
+    /// `sesame cognito whoami --json`: the session, or `None` when signed out (exit 1).
+    pub fn whoami(&self) -> Option<Value> {
+        let out = self.run(&["cognito", "whoami", "--json"], "");
+        match out.status.code() {
+            Some(0) => Some(serde_json::from_slice(&out.stdout).unwrap()),
+            Some(1) => None,
+            other => panic!("whoami: {other:?} {}", String::from_utf8_lossy(&out.stderr)),
+        }
     }
 }
