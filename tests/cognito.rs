@@ -110,6 +110,24 @@ async fn sign_in_done(client: &CognitoClient, username: &str, flow: AuthFlow) ->
     }
 }
 
+/// Signs `username` in with SRP (no MFA step) and saves the session in `vault`.
+async fn sign_in_saved(vault: &mut Vault, client: &CognitoClient, username: &str) -> Session {
+    let (sign_in, step) = SignIn::start(client, username, PASSWORD, AuthFlow::Srp, vec![])
+        .await
+        .unwrap();
+    let SignInStep::Done(session) = step else {
+        panic!("expected tokens, got {step:?}")
+    };
+    cognito::session::save(vault, &sign_in, &session).unwrap();
+    *session
+}
+
+/// Configures Cognito in `vault`; the client it made.
+fn configured(vault: &mut Vault, config: CognitoConfig) -> CognitoClient {
+    cognito::store::configure(vault, config).unwrap();
+    cognito::store::client(vault.data()).unwrap()
+}
+
 #[test]
 fn sign_up_confirm_sign_in_refresh_and_sign_out_with_and_without_a_client_secret() {
     let ms = Ministack::start();
@@ -299,18 +317,11 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
         for (mfa, secret) in [(Mfa::Optional, false), (Mfa::Required, true)] {
             let pool = ms.pool(mfa, secret, None).await;
             let mut vault = vault_dir.open();
-            cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
-            let client = cognito::store::client(vault.data()).unwrap();
+            let client = configured(&mut vault, config(&ms, &pool));
             sign_up_confirmed(&client, "carol", "carol@example.com").await;
 
             // The emulator asks no MFA before one is set up (even when required).
-            let (sign_in, step) = SignIn::start(&client, "carol", PASSWORD, AuthFlow::Srp, vec![])
-                .await
-                .unwrap();
-            let SignInStep::Done(session) = step else {
-                panic!("{step:?}")
-            };
-            cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+            let session = sign_in_saved(&mut vault, &client, "carol").await;
 
             // Enroll Sesame: the secret is an ordinary account, linked to pool and user.
             let enrolled = cognito::enrollment::enable_totp(&lend(&mut vault), &client)
@@ -453,16 +464,9 @@ fn mfa_codes_use_the_corrected_clock() {
     rt().block_on(async {
         let pool = ms.pool(Mfa::Optional, false, None).await;
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, config(&ms, &pool));
         sign_up_confirmed(&client, "gina", "gina@example.com").await;
-        let (sign_in, step) = SignIn::start(&client, "gina", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(session) = step else {
-            panic!("{step:?}")
-        };
-        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        sign_in_saved(&mut vault, &client, "gina").await;
         cognito::enrollment::enable_totp(&lend(&mut vault), &client)
             .await
             .unwrap();
@@ -503,20 +507,13 @@ fn stored_sessions_refresh_before_they_expire() {
         // Tokens that live 2 minutes are inside the 5-minute refresh margin at once.
         let pool = ms.pool(Mfa::Off, false, Some(120)).await;
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, config(&ms, &pool));
         sign_up_confirmed(&client, "dave", "dave@example.com").await;
         assert!(matches!(
             cognito::session::whoami(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
-        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(first) = step else {
-            panic!()
-        };
-        cognito::session::save(&mut vault, &sign_in, &first).unwrap();
+        let first = sign_in_saved(&mut vault, &client, "dave").await;
         let verified = cognito::session::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
@@ -539,13 +536,7 @@ fn stored_sessions_refresh_before_they_expire() {
         assert!(cognito::session::stored(vault.data()).unwrap().is_none());
 
         // Signing out a session Cognito already ended still signs out here.
-        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(second) = step else {
-            panic!()
-        };
-        cognito::session::save(&mut vault, &sign_in, &second).unwrap();
+        sign_in_saved(&mut vault, &client, "dave").await;
         let elsewhere = sign_in_done(&client, "dave", AuthFlow::Password).await;
         client
             .global_sign_out(&elsewhere.tokens.access)
@@ -562,13 +553,7 @@ fn stored_sessions_refresh_before_they_expire() {
         ));
 
         // Reconfiguring to another pool forgets the session.
-        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(third) = step else {
-            panic!()
-        };
-        cognito::session::save(&mut vault, &sign_in, &third).unwrap();
+        sign_in_saved(&mut vault, &client, "dave").await;
         let other = ms.pool(Mfa::Off, false, None).await;
         let done = cognito::store::configure(&mut vault, config(&ms, &other)).unwrap();
         assert!(done.dropped_session);
@@ -636,8 +621,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
         let mut through_proxy = config(&ms, &pool);
         through_proxy.endpoint = Some(proxy.endpoint.clone());
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, through_proxy.clone()).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, through_proxy.clone());
         // An older enrollment of the same user, which a new one replaces.
         let Added::New(stale) = vault
             .update(|data| {
@@ -826,8 +810,7 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
         let mut through_proxy = config(&ms, &pool);
         through_proxy.endpoint = Some(proxy.endpoint.clone());
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, through_proxy).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, through_proxy);
         let held = lend(&mut vault);
         let password = |text: &str| Answer::Password {
             password: Zeroizing::new(text.to_owned()),
