@@ -63,26 +63,10 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A confirmed user of `pool` with the test password.
 async fn user(ms: &Ministack, pool: &Pool, name: &str) {
-    let admin = ms.admin();
-    admin
-        .admin_create_user()
-        .user_pool_id(&pool.id)
-        .username(name)
-        .temporary_password("Temporary-1x")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    admin
-        .admin_set_user_password()
-        .user_pool_id(&pool.id)
-        .username(name)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .expect("AdminSetUserPassword");
+    ms.confirmed_user(pool, name, PASSWORD, &format!("{name}@example.com"))
+        .await;
 }
 
 fn fixture() -> &'static Fixture {
@@ -364,13 +348,12 @@ impl Device {
 
     /// `sesame sync enable` with `passphrase`; stdout.
     fn enable(&self, server: &Server, passphrase: &str) -> String {
-        let mut args = vec![
-            "sync",
-            "enable",
-            "--server",
-            &server.url,
-            "--passphrase-stdin",
-        ];
+        self.enable_at(&server.url, passphrase)
+    }
+
+    /// Like [`Device::enable`], with the server at `url` (a proxy in front of it).
+    fn enable_at(&self, url: &str, passphrase: &str) -> String {
+        let mut args = vec!["sync", "enable", "--server", url, "--passphrase-stdin"];
         args.extend(CHEAP_KDF);
         self.home.ok(&args, &format!("{passphrase}\n"))
     }
@@ -1035,20 +1018,7 @@ fn a_push_whose_answer_was_lost_is_sent_again_with_the_same_request_id_and_appli
     let server = Server::start(Engine::Sqlite);
     let proxy = LossyProxy::start(&server.url);
     let a = Device::signed_in("alice");
-    a.home.ok(
-        &[
-            &[
-                "sync",
-                "enable",
-                "--server",
-                &proxy.url,
-                "--passphrase-stdin",
-            ][..],
-            &CHEAP_KDF[..],
-        ]
-        .concat(),
-        &format!("{PASSPHRASE}\n"),
-    );
+    a.enable_at(&proxy.url, PASSPHRASE);
     a.add(&account("Lostanswer", "one", 0x5eed_0401, false).link);
     a.add(&account("Lostanswer", "two", 0x5eed_0402, true).link);
     proxy
@@ -1104,20 +1074,7 @@ fn an_account_added_by_another_sesame_during_a_sync_is_not_overwritten() {
             );
         }
     });
-    a.home.ok(
-        &[
-            &[
-                "sync",
-                "enable",
-                "--server",
-                &proxy.url,
-                "--passphrase-stdin",
-            ][..],
-            &CHEAP_KDF[..],
-        ]
-        .concat(),
-        &format!("{PASSPHRASE}\n"),
-    );
+    a.enable_at(&proxy.url, PASSPHRASE);
     a.add(&account("Before", "first", 0x5eed_0502, false).link);
     let err = a.sync_fails();
     assert!(err.contains("changed in another Sesame"), "{err}");
