@@ -15,6 +15,7 @@ import { launchWithNewVault, shown, click, type, screenshot, waitForRow, rows, b
 import { startMinistack } from "../lib/ministack.mjs";
 import { freePort } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
+import { signInWith, typePoolSettings } from "../lib/cognito_dialog.mjs";
 
 const VAULT_PASSWORD = "sync e2e vault 5";
 const USER = "sam";
@@ -154,14 +155,9 @@ step("1/8: without a Cognito sign-in, the Sync screen says so and opens Cognito"
   assert.match(await (await shown(app, "sync-signed-out")).getText(), /sign in to Cognito/i);
   await screenshot(app, "sync-01-needs-sign-in");
   await click(app, "sync-open-cognito");
-  await type(app, "cognito-region", pool.region);
-  await type(app, "cognito-pool-id", pool.pool_id);
-  await type(app, "cognito-client-id", pool.client_id);
-  await type(app, "cognito-endpoint", cognito.endpoint);
+  await typePoolSettings(app, pool, cognito.endpoint);
   await click(app, "cognito-save-config");
-  await type(app, "cognito-username", USER);
-  await type(app, "cognito-password", USER_PASSWORD);
-  await click(app, "cognito-sign-in");
+  await signInWith(app, USER, USER_PASSWORD);
   const who = await shown(app, "cognito-identity-username", 30_000);
   assert.equal(await who.getText(), USER);
   await closeDialogs();
