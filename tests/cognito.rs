@@ -37,6 +37,8 @@ use zeroize::Zeroizing;
 
 const PASSWORD: &str = "Correct-Horse-9";
 const NEW_PASSWORD: &str = "Battery-Staple-7";
+/// What an administrator gives an invited user, to be changed at the first sign-in.
+const TEMPORARY_PASSWORD: &str = "Temporary-Pass-1";
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -616,7 +618,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
     };
     rt().block_on(async {
         let pool = ms.pool(Mfa::Required, false, None).await;
-        ms.invited_user(&pool, "ines", "Temporary-Pass-1", "ines@example.com")
+        ms.invited_user(&pool, "ines", TEMPORARY_PASSWORD, "ines@example.com")
             .await;
         let mut through_proxy = config(&ms, &pool);
         through_proxy.endpoint = Some(proxy.endpoint.clone());
@@ -654,7 +656,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
 
         // The temporary password asks for a new one; then the pool asks for MFA.
         let (mut sign_in, step) =
-            SignIn::start(&client, "ines", "Temporary-Pass-1", AuthFlow::Srp, vec![])
+            SignIn::start(&client, "ines", TEMPORARY_PASSWORD, AuthFlow::Srp, vec![])
                 .await
                 .unwrap();
         assert_eq!(
@@ -715,7 +717,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
 
         // The temporary password is spent; the new one works.
         assert!(matches!(
-            SignIn::start(&client, "ines", "Temporary-Pass-1", AuthFlow::Srp, vec![]).await,
+            SignIn::start(&client, "ines", TEMPORARY_PASSWORD, AuthFlow::Srp, vec![]).await,
             Err(CognitoError::WrongCredentials)
         ));
         let (_, step) = SignIn::start(&client, "ines", NEW_PASSWORD, AuthFlow::Password, vec![])
@@ -805,7 +807,7 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
     };
     rt().block_on(async {
         let pool = ms.pool(Mfa::Required, false, None).await;
-        ms.invited_user(&pool, "ivan", "Temporary-Pass-1", "ivan@example.com")
+        ms.invited_user(&pool, "ivan", TEMPORARY_PASSWORD, "ivan@example.com")
             .await;
         let mut through_proxy = config(&ms, &pool);
         through_proxy.endpoint = Some(proxy.endpoint.clone());
@@ -830,7 +832,7 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
         // the sign-in waits on; then the pool asks for MFA and Sesame sets itself up.
         let mut driver = Driver::new(&client, "ivan", vec![]);
         let prompt = driver
-            .answer(&held, password("Temporary-Pass-1"))
+            .answer(&held, password(TEMPORARY_PASSWORD))
             .await
             .unwrap();
         assert_eq!(
@@ -1197,25 +1199,33 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
     assert!(err.contains("code is not right"), "{err}");
 }
 
+/// A new pool (MFA off, with a client secret if `secret`) to which an administrator
+/// invited "hana" with [`TEMPORARY_PASSWORD`].
+fn pool_inviting_hana(ms: &Ministack, secret: bool) -> Pool {
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Off, secret, None).await;
+        ms.invited_user(&pool, "hana", TEMPORARY_PASSWORD, "hana@example.com")
+            .await;
+        pool
+    })
+}
+
+/// The stdin of a first sign-in: the temporary password, then the new one.
+fn temporary_then_new() -> String {
+    format!("{TEMPORARY_PASSWORD}\n{NEW_PASSWORD}\n")
+}
+
 #[test]
 fn cli_sets_the_new_password_an_invitation_requires() {
     let ms = Ministack::start();
-    let pool = rt().block_on(async {
-        let pool = ms.pool(Mfa::Off, true, None).await;
-        ms.invited_user(&pool, "hana", "Temporary-Pass-1", "hana@example.com")
-            .await;
-        pool
-    });
+    let pool = pool_inviting_hana(&ms, true);
     let home = Home::with_vault();
     home.configure_cognito(&ms.endpoint, &pool, &[]);
     // The temporary password, then the new one, one per line.
-    let out = home.ok(
-        &sign_in_args("hana", &[]),
-        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
-    );
+    let out = home.ok(&sign_in_args("hana", &[]), &temporary_then_new());
     assert!(out.contains("Signed in as hana"), "{out}");
     home.ok(&["cognito", "sign-out"], "");
-    home.fail(&sign_in_args("hana", &[]), &pw("Temporary-Pass-1"));
+    home.fail(&sign_in_args("hana", &[]), &pw(TEMPORARY_PASSWORD));
     let out = home.ok(
         &sign_in_args("hana", &["--flow", "password"]),
         &pw(NEW_PASSWORD),
@@ -1243,20 +1253,12 @@ fn cli_gives_the_attributes_a_new_password_step_requires() {
             }
         })
     };
-    let pool = rt().block_on(async {
-        let pool = ms.pool(Mfa::Off, false, None).await;
-        ms.invited_user(&pool, "hana", "Temporary-Pass-1", "hana@example.com")
-            .await;
-        pool
-    });
+    let pool = pool_inviting_hana(&ms, false);
     let home = Home::with_vault();
     home.configure_cognito(&proxy.endpoint, &pool, &[]);
     // Without a terminal and without --attribute: refused before a new password is sent,
     // naming the attribute and how to give it.
-    let err = home.fail(
-        &sign_in_args("hana", &[]),
-        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
-    );
+    let err = home.fail(&sign_in_args("hana", &[]), &temporary_then_new());
     assert!(
         err.contains("these attributes: name") && err.contains("--attribute name=VALUE"),
         "{err}"
@@ -1266,7 +1268,7 @@ fn cli_gives_the_attributes_a_new_password_step_requires() {
     // With it: the value goes with the new password, and the user is signed in.
     let out = home.ok(
         &sign_in_args("hana", &["--attribute", "name=Hana Example"]),
-        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
+        &temporary_then_new(),
     );
     assert!(out.contains("Signed in as hana"), "{out}");
     let sent = answered.lock().unwrap().clone().unwrap();
