@@ -893,26 +893,28 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
 
 const POOL: &str = "eu-west-1_AbC123";
 
+/// `sesame cognito configure` of [`POOL`] (a made-up pool, never called) and `extra`.
+fn configure_pool_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "cognito",
+        "configure",
+        "--region",
+        "eu-west-1",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        "abc123",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[test]
 fn cli_configure_refuses_plain_http_off_loopback() {
     let home = Home::with_vault();
     for url in ["http://10.0.0.5", "http://127.attacker.example"] {
         for flag in ["--endpoint", "--issuer", "--jwks-url"] {
-            let out = home.run(
-                &[
-                    "cognito",
-                    "configure",
-                    "--region",
-                    "eu-west-1",
-                    "--user-pool-id",
-                    POOL,
-                    "--client-id",
-                    "abc123",
-                    flag,
-                    url,
-                ],
-                "",
-            );
+            let out = home.run(&configure_pool_args(&[flag, url]), "");
             let err = String::from_utf8_lossy(&out.stderr);
             assert!(!out.status.success(), "{flag} {url} was accepted");
             assert!(err.contains("plain HTTP"), "{err}");
@@ -927,18 +929,7 @@ fn cli_configure_refuses_plain_http_off_loopback() {
 fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_machine() {
     let home = Home::with_vault();
     let out = home.ok(
-        &[
-            "cognito",
-            "configure",
-            "--region",
-            "eu-west-1",
-            "--user-pool-id",
-            POOL,
-            "--client-id",
-            "abc123",
-            "--endpoint",
-            "https://evil.example",
-        ],
+        &configure_pool_args(&["--endpoint", "https://evil.example"]),
         "",
     );
     assert!(
@@ -950,18 +941,7 @@ fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_mach
     assert!(!out.contains("evil.example/"), "{out}");
     // Loopback HTTP (an emulator) is accepted, with a warning.
     let out = home.run(
-        &[
-            "cognito",
-            "configure",
-            "--region",
-            "eu-west-1",
-            "--user-pool-id",
-            POOL,
-            "--client-id",
-            "abc123",
-            "--endpoint",
-            "http://127.0.0.1:4566",
-        ],
+        &configure_pool_args(&["--endpoint", "http://127.0.0.1:4566"]),
         "",
     );
     assert!(out.status.success());
