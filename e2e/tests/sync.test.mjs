@@ -31,11 +31,13 @@ let server;
 let serverUrl;
 const scratch = mkdtempSync(join(process.env.E2E_SCRATCH ?? tmpdir(), "sync-"));
 
-/** Starts `sesame-sync serve` on SQLite against the emulator's pool; resolves when it listens. */
-async function startServer() {
+/**
+ * Starts `sesame-sync serve` on `port` with this file's SQLite store, against the emulator's
+ * pool, its log in `logName`; resolves when it answers, to `{ child, url }`.
+ */
+async function serve(port, logName) {
   const bin = process.env.SESAME_SYNC ?? join(dirname(process.env.SESAME_APP), "sesame-sync");
-  const port = await freePort();
-  const log = join(scratch, "sesame-sync.log");
+  const log = join(scratch, logName);
   const jwks = `${cognito.endpoint}/${pool.pool_id}/.well-known/jwks.json`;
   const child = spawn(
     bin,
@@ -63,6 +65,11 @@ async function startServer() {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, url };
+}
+
+/** The server on a free port. */
+async function startServer() {
+  return serve(await freePort(), "sesame-sync.log");
 }
 
 // ---- the second device: the CLI with a vault and a keystore of its own ----
@@ -306,29 +313,8 @@ step("7/8: a server that is down is the last error, in words", async () => {
 });
 
 /** The server again on the same store and port. */
-async function restartServer() {
-  const port = new URL(serverUrl).port;
-  const log = join(scratch, "sesame-sync-2.log");
-  const bin = process.env.SESAME_SYNC ?? join(dirname(process.env.SESAME_APP), "sesame-sync");
-  const child = spawn(
-    bin,
-    [
-      "serve", "--listen", `127.0.0.1:${port}`, "--store", `sqlite:${join(scratch, "sync.db")}`,
-      "--region", pool.region, "--user-pool-id", pool.pool_id, "--client-id", pool.client_id,
-      "--jwks-url", `${cognito.endpoint}/${pool.pool_id}/.well-known/jwks.json`, "--token-grace-secs", "0",
-    ],
-    { stdio: ["ignore", "ignore", openSync(log, "w")], env: { ...process.env, SESAME_SYNC_STORE: "" } },
-  );
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${serverUrl}/v1/health`)).ok) return { child };
-    } catch {
-      // not yet
-    }
-    assert.ok(Date.now() - started < 30_000, `sesame-sync did not restart: ${readFileSync(log, "utf8")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function restartServer() {
+  return serve(new URL(serverUrl).port, "sesame-sync-2.log");
 }
 
 step("8/8: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {
