@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { launchWithNewVault, shown, click, type, screenshot, waitForRow, rows, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
-import { freePort } from "../lib/net.mjs";
+import { answersOk, freePort, untilHealthy } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
 import { signInWith, typePoolSettings } from "../lib/cognito_dialog.mjs";
 
@@ -48,22 +48,8 @@ async function serve(port, logName) {
     ],
     { stdio: ["ignore", "ignore", openSync(log, "w")], env: { ...process.env, SESAME_SYNC_STORE: "" } },
   );
-  let exited = false;
-  child.once("exit", () => (exited = true));
   const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/v1/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (exited || Date.now() - started > 30_000) {
-      child.kill();
-      throw new Error(`sesame-sync did not start (${bin}); its log:\n${readFileSync(log, "utf8")}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(child, () => answersOk(`${url}/v1/health`), `sesame-sync (${bin})`, () => readFileSync(log, "utf8"));
   return { child, url };
 }
 
