@@ -5,6 +5,8 @@
 #[path = "../tests/support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
+#[path = "../tests/support/service.rs"]
+mod service;
 
 use std::hint::black_box;
 use std::sync::Arc;

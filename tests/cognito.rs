@@ -4,17 +4,23 @@
 //! sign-in) and the `sesame cognito` CLI as a person uses it. Pools with and without an
 //! app client secret, with MFA off, optional and required.
 
+#[path = "support/cognito_cli.rs"]
+mod cognito_cli;
+#[path = "support/home.rs"]
+mod home;
 #[path = "support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/service.rs"]
+mod service;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use assert_cmd::Command;
+use cognito_cli::{jwks_url, pw, sign_in_args, sign_up_args};
+use home::Home;
 use ministack::{Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
 use sesame::account::Account;
@@ -31,6 +37,8 @@ use zeroize::Zeroizing;
 
 const PASSWORD: &str = "Correct-Horse-9";
 const NEW_PASSWORD: &str = "Battery-Staple-7";
+/// What an administrator gives an invited user, to be changed at the first sign-in.
+const TEMPORARY_PASSWORD: &str = "Temporary-Pass-1";
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -43,14 +51,9 @@ fn config(ms: &Ministack, pool: &Pool) -> CognitoConfig {
     let mut config = CognitoConfig::new(REGION, &pool.id, &pool.client_id).unwrap();
     config.endpoint = Some(ms.endpoint.clone());
     // The keys are never looked for at the endpoint unless named: an emulator's are.
-    config.jwks_url = Some(jwks_url(ms, pool));
+    config.jwks_url = Some(jwks_url(&ms.endpoint, pool));
     config.client_secret = pool.client_secret.clone().map(ClientSecret::new);
     config
-}
-
-/// Where the emulator serves a pool's signing keys.
-fn jwks_url(ms: &Ministack, pool: &Pool) -> String {
-    format!("{}/{}/.well-known/jwks.json", ms.endpoint, pool.id)
 }
 
 fn client(ms: &Ministack, pool: &Pool) -> CognitoClient {
@@ -107,6 +110,24 @@ async fn sign_in_done(client: &CognitoClient, username: &str, flow: AuthFlow) ->
         SignInStep::Done(session) => *session,
         other => panic!("expected tokens, got {other:?}"),
     }
+}
+
+/// Signs `username` in with SRP (no MFA step) and saves the session in `vault`.
+async fn sign_in_saved(vault: &mut Vault, client: &CognitoClient, username: &str) -> Session {
+    let (sign_in, step) = SignIn::start(client, username, PASSWORD, AuthFlow::Srp, vec![])
+        .await
+        .unwrap();
+    let SignInStep::Done(session) = step else {
+        panic!("expected tokens, got {step:?}")
+    };
+    cognito::session::save(vault, &sign_in, &session).unwrap();
+    *session
+}
+
+/// Configures Cognito in `vault`; the client it made.
+fn configured(vault: &mut Vault, config: CognitoConfig) -> CognitoClient {
+    cognito::store::configure(vault, config).unwrap();
+    cognito::store::client(vault.data()).unwrap()
 }
 
 #[test]
@@ -298,18 +319,11 @@ fn mfa_is_enrolled_in_the_vault_and_answered_from_it() {
         for (mfa, secret) in [(Mfa::Optional, false), (Mfa::Required, true)] {
             let pool = ms.pool(mfa, secret, None).await;
             let mut vault = vault_dir.open();
-            cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
-            let client = cognito::store::client(vault.data()).unwrap();
+            let client = configured(&mut vault, config(&ms, &pool));
             sign_up_confirmed(&client, "carol", "carol@example.com").await;
 
             // The emulator asks no MFA before one is set up (even when required).
-            let (sign_in, step) = SignIn::start(&client, "carol", PASSWORD, AuthFlow::Srp, vec![])
-                .await
-                .unwrap();
-            let SignInStep::Done(session) = step else {
-                panic!("{step:?}")
-            };
-            cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+            let session = sign_in_saved(&mut vault, &client, "carol").await;
 
             // Enroll Sesame: the secret is an ordinary account, linked to pool and user.
             let enrolled = cognito::enrollment::enable_totp(&lend(&mut vault), &client)
@@ -452,16 +466,9 @@ fn mfa_codes_use_the_corrected_clock() {
     rt().block_on(async {
         let pool = ms.pool(Mfa::Optional, false, None).await;
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, config(&ms, &pool));
         sign_up_confirmed(&client, "gina", "gina@example.com").await;
-        let (sign_in, step) = SignIn::start(&client, "gina", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(session) = step else {
-            panic!("{step:?}")
-        };
-        cognito::session::save(&mut vault, &sign_in, &session).unwrap();
+        sign_in_saved(&mut vault, &client, "gina").await;
         cognito::enrollment::enable_totp(&lend(&mut vault), &client)
             .await
             .unwrap();
@@ -502,20 +509,13 @@ fn stored_sessions_refresh_before_they_expire() {
         // Tokens that live 2 minutes are inside the 5-minute refresh margin at once.
         let pool = ms.pool(Mfa::Off, false, Some(120)).await;
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, config(&ms, &pool)).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, config(&ms, &pool));
         sign_up_confirmed(&client, "dave", "dave@example.com").await;
         assert!(matches!(
             cognito::session::whoami(&lend(&mut vault), &client).await,
             Err(CognitoError::NotSignedIn)
         ));
-        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(first) = step else {
-            panic!()
-        };
-        cognito::session::save(&mut vault, &sign_in, &first).unwrap();
+        let first = sign_in_saved(&mut vault, &client, "dave").await;
         let verified = cognito::session::whoami(&lend(&mut vault), &client)
             .await
             .unwrap();
@@ -538,13 +538,7 @@ fn stored_sessions_refresh_before_they_expire() {
         assert!(cognito::session::stored(vault.data()).unwrap().is_none());
 
         // Signing out a session Cognito already ended still signs out here.
-        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(second) = step else {
-            panic!()
-        };
-        cognito::session::save(&mut vault, &sign_in, &second).unwrap();
+        sign_in_saved(&mut vault, &client, "dave").await;
         let elsewhere = sign_in_done(&client, "dave", AuthFlow::Password).await;
         client
             .global_sign_out(&elsewhere.tokens.access)
@@ -561,13 +555,7 @@ fn stored_sessions_refresh_before_they_expire() {
         ));
 
         // Reconfiguring to another pool forgets the session.
-        let (sign_in, step) = SignIn::start(&client, "dave", PASSWORD, AuthFlow::Srp, vec![])
-            .await
-            .unwrap();
-        let SignInStep::Done(third) = step else {
-            panic!()
-        };
-        cognito::session::save(&mut vault, &sign_in, &third).unwrap();
+        sign_in_saved(&mut vault, &client, "dave").await;
         let other = ms.pool(Mfa::Off, false, None).await;
         let done = cognito::store::configure(&mut vault, config(&ms, &other)).unwrap();
         assert!(done.dropped_session);
@@ -630,13 +618,12 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
     };
     rt().block_on(async {
         let pool = ms.pool(Mfa::Required, false, None).await;
-        ms.invited_user(&pool, "ines", "Temporary-Pass-1", "ines@example.com")
+        ms.invited_user(&pool, "ines", TEMPORARY_PASSWORD, "ines@example.com")
             .await;
         let mut through_proxy = config(&ms, &pool);
         through_proxy.endpoint = Some(proxy.endpoint.clone());
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, through_proxy.clone()).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, through_proxy.clone());
         // An older enrollment of the same user, which a new one replaces.
         let Added::New(stale) = vault
             .update(|data| {
@@ -669,7 +656,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
 
         // The temporary password asks for a new one; then the pool asks for MFA.
         let (mut sign_in, step) =
-            SignIn::start(&client, "ines", "Temporary-Pass-1", AuthFlow::Srp, vec![])
+            SignIn::start(&client, "ines", TEMPORARY_PASSWORD, AuthFlow::Srp, vec![])
                 .await
                 .unwrap();
         assert_eq!(
@@ -730,7 +717,7 @@ fn an_invited_user_sets_a_new_password_and_enrolls_sesame_as_the_pool_requires()
 
         // The temporary password is spent; the new one works.
         assert!(matches!(
-            SignIn::start(&client, "ines", "Temporary-Pass-1", AuthFlow::Srp, vec![]).await,
+            SignIn::start(&client, "ines", TEMPORARY_PASSWORD, AuthFlow::Srp, vec![]).await,
             Err(CognitoError::WrongCredentials)
         ));
         let (_, step) = SignIn::start(&client, "ines", NEW_PASSWORD, AuthFlow::Password, vec![])
@@ -820,13 +807,12 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
     };
     rt().block_on(async {
         let pool = ms.pool(Mfa::Required, false, None).await;
-        ms.invited_user(&pool, "ivan", "Temporary-Pass-1", "ivan@example.com")
+        ms.invited_user(&pool, "ivan", TEMPORARY_PASSWORD, "ivan@example.com")
             .await;
         let mut through_proxy = config(&ms, &pool);
         through_proxy.endpoint = Some(proxy.endpoint.clone());
         let mut vault = vault_dir.open();
-        cognito::store::configure(&mut vault, through_proxy).unwrap();
-        let client = cognito::store::client(vault.data()).unwrap();
+        let client = configured(&mut vault, through_proxy);
         let held = lend(&mut vault);
         let password = |text: &str| Answer::Password {
             password: Zeroizing::new(text.to_owned()),
@@ -846,7 +832,7 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
         // the sign-in waits on; then the pool asks for MFA and Sesame sets itself up.
         let mut driver = Driver::new(&client, "ivan", vec![]);
         let prompt = driver
-            .answer(&held, password("Temporary-Pass-1"))
+            .answer(&held, password(TEMPORARY_PASSWORD))
             .await
             .unwrap();
         assert_eq!(
@@ -905,128 +891,30 @@ fn the_driver_walks_a_sign_in_prompt_by_prompt() {
 // ---------------------------------------------------------------------------------------
 // The CLI, as a person uses it.
 
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        let home = Home {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        home.ok(&["init", "--no-password"], "");
-        home
-    }
-
-    fn sesame(&self) -> Command {
-        let mut cmd = Command::cargo_bin("sesame").unwrap();
-        cmd.env("SESAME_HOME", self.dir.path().join("sesame"))
-            .env("SESAME_KEYSTORE", format!("file:{}", self.keys().display()));
-        cmd
-    }
-
-    fn keys(&self) -> PathBuf {
-        self.dir.path().join("device-keys")
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
-        self.sesame()
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "sesame {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fail(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.run(args, stdin);
-        assert_eq!(out.status.code(), Some(2), "sesame {args:?} should fail");
-        assert!(out.stdout.is_empty());
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn configure(&self, ms: &Ministack, pool: &Pool) -> String {
-        let jwks = jwks_url(ms, pool);
-        let mut args = vec![
-            "cognito",
-            "configure",
-            "--region",
-            REGION,
-            "--user-pool-id",
-            &pool.id,
-            "--client-id",
-            &pool.client_id,
-            "--endpoint",
-            &ms.endpoint,
-            "--jwks-url",
-            &jwks,
-        ];
-        let stdin = match &pool.client_secret {
-            Some(secret) => {
-                args.push("--client-secret-stdin");
-                format!("{secret}\n")
-            }
-            None => String::new(),
-        };
-        self.ok(&args, &stdin)
-    }
-
-    fn codes(&self) -> Vec<Value> {
-        self.ok(&["codes", "--json"], "")
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn whoami(&self) -> Value {
-        serde_json::from_str(&self.ok(&["cognito", "whoami", "--json"], "")).unwrap()
-    }
-
-    fn vault(&self) -> Vault {
-        Vault::open(
-            VaultPaths::in_dir(self.dir.path().join("sesame")),
-            keystore::open(&KeystoreChoice::File(self.keys())).unwrap(),
-            None,
-        )
-        .unwrap()
-    }
-}
-
-fn pw(password: &str) -> String {
-    format!("{password}\n")
-}
-
 const POOL: &str = "eu-west-1_AbC123";
+
+/// `sesame cognito configure` of [`POOL`] (a made-up pool, never called) and `extra`.
+fn configure_pool_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "cognito",
+        "configure",
+        "--region",
+        "eu-west-1",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        "abc123",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
 
 #[test]
 fn cli_configure_refuses_plain_http_off_loopback() {
-    let home = Home::new();
+    let home = Home::with_vault();
     for url in ["http://10.0.0.5", "http://127.attacker.example"] {
         for flag in ["--endpoint", "--issuer", "--jwks-url"] {
-            let out = home.run(
-                &[
-                    "cognito",
-                    "configure",
-                    "--region",
-                    "eu-west-1",
-                    "--user-pool-id",
-                    POOL,
-                    "--client-id",
-                    "abc123",
-                    flag,
-                    url,
-                ],
-                "",
-            );
+            let out = home.run(&configure_pool_args(&[flag, url]), "");
             let err = String::from_utf8_lossy(&out.stderr);
             assert!(!out.status.success(), "{flag} {url} was accepted");
             assert!(err.contains("plain HTTP"), "{err}");
@@ -1039,20 +927,9 @@ fn cli_configure_refuses_plain_http_off_loopback() {
 
 #[test]
 fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_machine() {
-    let home = Home::new();
+    let home = Home::with_vault();
     let out = home.ok(
-        &[
-            "cognito",
-            "configure",
-            "--region",
-            "eu-west-1",
-            "--user-pool-id",
-            POOL,
-            "--client-id",
-            "abc123",
-            "--endpoint",
-            "https://evil.example",
-        ],
+        &configure_pool_args(&["--endpoint", "https://evil.example"]),
         "",
     );
     assert!(
@@ -1064,18 +941,7 @@ fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_mach
     assert!(!out.contains("evil.example/"), "{out}");
     // Loopback HTTP (an emulator) is accepted, with a warning.
     let out = home.run(
-        &[
-            "cognito",
-            "configure",
-            "--region",
-            "eu-west-1",
-            "--user-pool-id",
-            POOL,
-            "--client-id",
-            "abc123",
-            "--endpoint",
-            "http://127.0.0.1:4566",
-        ],
+        &configure_pool_args(&["--endpoint", "http://127.0.0.1:4566"]),
         "",
     );
     assert!(out.status.success());
@@ -1095,38 +961,21 @@ fn cli_configure_takes_the_keys_from_the_issuer_unless_the_endpoint_is_this_mach
 fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     let ms = Ministack::start();
     let pool = rt().block_on(ms.pool(Mfa::Optional, false, None));
-    let home = Home::new();
+    let home = Home::with_vault();
 
     let err = home.fail(&["cognito", "whoami"], "");
     assert!(err.contains("sesame cognito configure"), "{err}");
-    let out = home.configure(&ms, &pool);
+    let out = home.configure_cognito(&ms.endpoint, &pool, &[]);
     assert!(out.contains(&pool.id), "{out}");
     assert!(out.contains("/.well-known/jwks.json"), "{out}");
 
     // Sign up and confirm; signing in before confirming says what to do.
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-up",
-            "--username",
-            "erin",
-            "--email",
-            "erin@example.com",
-            "--password-stdin",
-        ],
+        &sign_up_args("erin", "erin@example.com", &[]),
         &pw(PASSWORD),
     );
     assert!(out.contains("confirmation code was sent by email"), "{out}");
-    let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let err = home.fail(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(
         err.contains("not confirmed") && err.contains("sesame cognito confirm --username erin"),
         "{err}"
@@ -1156,31 +1005,13 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     assert!(out.stdout.is_empty());
 
     // A wrong password is refused.
-    let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw("Wrong-Password-1"),
-    );
+    let err = home.fail(&sign_in_args("erin", &[]), &pw("Wrong-Password-1"));
     assert!(err.contains("incorrect username or password"), "{err}");
 
     // Sign in (SRP), see who we are, enable MFA.
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(out.contains("Signed in as erin"), "{out}");
-    let who = home.whoami();
+    let who = home.whoami().unwrap();
     assert_eq!(who["username"], "erin");
     assert_eq!(who["email"], "erin@example.com");
     assert_eq!(who["user_pool_id"], pool.id.as_str());
@@ -1198,7 +1029,7 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
         .expect("the enrolled secret is an ordinary account");
     assert_eq!(cognito_code["account"], "erin");
     assert_eq!(cognito_code["code"].as_str().unwrap().len(), 6);
-    let who = home.whoami();
+    let who = home.whoami().unwrap();
     assert_eq!(who["mfa"], serde_json::json!(["SOFTWARE_TOKEN_MFA"]));
     assert_eq!(who["vault_account_id"], cognito_code["id"]);
 
@@ -1232,29 +1063,12 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     });
 
     // Sign in again: only the password is typed, the MFA code comes from the vault.
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(out.contains("answered from the vault"), "{out}");
 
     // A wrong MFA code is refused with its own error; the right one (typed) works.
     let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-            "--mfa-code",
-            "000000",
-        ],
+        &sign_in_args("erin", &["--mfa-code", "000000"]),
         &pw(PASSWORD),
     );
     assert!(err.contains("code is not right"), "{err}");
@@ -1262,16 +1076,7 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     // answered from the vault and never on the command line.
     let code = home.ok(&["code", "erin"], "").trim().to_owned();
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--flow",
-            "password",
-            "--password-stdin",
-            "--mfa-code-stdin",
-        ],
+        &sign_in_args("erin", &["--flow", "password", "--mfa-code-stdin"]),
         &format!("{PASSWORD}\n{code}\n"),
     );
     assert!(out.contains("Signed in as erin"), "{out}");
@@ -1280,17 +1085,8 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
     // Disable MFA: the account leaves the vault and sign-in needs no code.
     home.ok(&["cognito", "disable-mfa"], "");
     assert!(home.codes().iter().all(|c| c["account"] != "erin"));
-    assert_eq!(home.whoami()["mfa"], serde_json::json!([]));
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "erin",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
+    assert_eq!(home.whoami().unwrap()["mfa"], serde_json::json!([]));
+    let out = home.ok(&sign_in_args("erin", &[]), &pw(PASSWORD));
     assert!(!out.contains("from the vault"), "{out}");
 }
 
@@ -1298,37 +1094,19 @@ fn cli_sign_up_sign_in_enable_mfa_and_sign_in_again_from_the_vault() {
 fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
     let ms = Ministack::start();
     let pool = rt().block_on(ms.pool(Mfa::Required, true, None));
-    let home = Home::new();
-    let out = home.configure(&ms, &pool);
+    let home = Home::with_vault();
+    let out = home.configure_cognito(&ms.endpoint, &pool, &[]);
     assert!(out.contains("with its secret"), "{out}");
     // The secret is in the vault, never printed.
     assert!(!out.contains(pool.client_secret.as_deref().unwrap()));
 
     let err = home.fail(
-        &[
-            "cognito",
-            "sign-up",
-            "--username",
-            "frank",
-            "--email",
-            "frank@example.com",
-            "--password-stdin",
-        ],
+        &sign_up_args("frank", "frank@example.com", &[]),
         &pw("weak"),
     );
     assert!(err.contains("policy") && err.contains("length"), "{err}");
     home.ok(
-        &[
-            "cognito",
-            "sign-up",
-            "--username",
-            "frank",
-            "--email",
-            "frank@example.com",
-            "--attribute",
-            "name=Frank",
-            "--password-stdin",
-        ],
+        &sign_up_args("frank", "frank@example.com", &["--attribute", "name=Frank"]),
         &pw(PASSWORD),
     );
     home.ok(
@@ -1371,40 +1149,13 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
         ],
         &format!("654321\n{NEW_PASSWORD}\n"),
     );
-    home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(PASSWORD),
-    );
-    home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(NEW_PASSWORD),
-    );
+    home.fail(&sign_in_args("frank", &[]), &pw(PASSWORD));
+    home.ok(&sign_in_args("frank", &[]), &pw(NEW_PASSWORD));
     home.ok(&["cognito", "enable-mfa"], "");
     home.ok(&["cognito", "sign-out"], "");
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(NEW_PASSWORD),
-    );
+    let out = home.ok(&sign_in_args("frank", &[]), &pw(NEW_PASSWORD));
     assert!(out.contains("answered from the vault"), "{out}");
-    let who = home.whoami();
+    let who = home.whoami().unwrap();
     assert_eq!(who["username"], "frank");
     assert_eq!(who["id_claims"]["name"], "Frank");
 
@@ -1418,76 +1169,45 @@ fn cli_with_a_client_secret_required_mfa_and_a_password_reset() {
     .unwrap();
     let err = home.fail(&["cognito", "sign-in", "--username", "frank"], "");
     assert!(err.contains("--password-stdin"), "{err}");
-    let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-        ],
-        &pw(NEW_PASSWORD),
-    );
+    let err = home.fail(&sign_in_args("frank", &[]), &pw(NEW_PASSWORD));
     assert!(err.contains("--mfa-code-stdin"), "{err}");
     // A wrong code from stdin is refused like a typed one.
     let err = home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "frank",
-            "--password-stdin",
-            "--mfa-code-stdin",
-        ],
+        &sign_in_args("frank", &["--mfa-code-stdin"]),
         &format!("{NEW_PASSWORD}\n000000\n"),
     );
     assert!(err.contains("code is not right"), "{err}");
 }
 
+/// A new pool (MFA off, with a client secret if `secret`) to which an administrator
+/// invited "hana" with [`TEMPORARY_PASSWORD`].
+fn pool_inviting_hana(ms: &Ministack, secret: bool) -> Pool {
+    rt().block_on(async {
+        let pool = ms.pool(Mfa::Off, secret, None).await;
+        ms.invited_user(&pool, "hana", TEMPORARY_PASSWORD, "hana@example.com")
+            .await;
+        pool
+    })
+}
+
+/// The stdin of a first sign-in: the temporary password, then the new one.
+fn temporary_then_new() -> String {
+    format!("{TEMPORARY_PASSWORD}\n{NEW_PASSWORD}\n")
+}
+
 #[test]
 fn cli_sets_the_new_password_an_invitation_requires() {
     let ms = Ministack::start();
-    let pool = rt().block_on(async {
-        let pool = ms.pool(Mfa::Off, true, None).await;
-        ms.invited_user(&pool, "hana", "Temporary-Pass-1", "hana@example.com")
-            .await;
-        pool
-    });
-    let home = Home::new();
-    home.configure(&ms, &pool);
+    let pool = pool_inviting_hana(&ms, true);
+    let home = Home::with_vault();
+    home.configure_cognito(&ms.endpoint, &pool, &[]);
     // The temporary password, then the new one, one per line.
-    let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--password-stdin",
-        ],
-        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
-    );
+    let out = home.ok(&sign_in_args("hana", &[]), &temporary_then_new());
     assert!(out.contains("Signed in as hana"), "{out}");
     home.ok(&["cognito", "sign-out"], "");
-    home.fail(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--password-stdin",
-        ],
-        &pw("Temporary-Pass-1"),
-    );
+    home.fail(&sign_in_args("hana", &[]), &pw(TEMPORARY_PASSWORD));
     let out = home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--flow",
-            "password",
-            "--password-stdin",
-        ],
+        &sign_in_args("hana", &["--flow", "password"]),
         &pw(NEW_PASSWORD),
     );
     assert!(out.contains("Signed in as hana"), "{out}");
@@ -1513,62 +1233,26 @@ fn cli_gives_the_attributes_a_new_password_step_requires() {
             }
         })
     };
-    let pool = rt().block_on(async {
-        let pool = ms.pool(Mfa::Off, false, None).await;
-        ms.invited_user(&pool, "hana", "Temporary-Pass-1", "hana@example.com")
-            .await;
-        pool
-    });
-    let home = Home::new();
-    let jwks = jwks_url(&ms, &pool);
-    home.ok(
-        &[
-            "cognito",
-            "configure",
-            "--region",
-            REGION,
-            "--user-pool-id",
-            &pool.id,
-            "--client-id",
-            &pool.client_id,
-            "--endpoint",
-            &proxy.endpoint,
-            "--jwks-url",
-            &jwks,
-        ],
-        "",
-    );
-    fn sign_in<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-        let mut args = vec![
-            "cognito",
-            "sign-in",
-            "--username",
-            "hana",
-            "--password-stdin",
-        ];
-        args.extend_from_slice(extra);
-        args
-    }
+    let pool = pool_inviting_hana(&ms, false);
+    let home = Home::with_vault();
+    home.configure_cognito(&proxy.endpoint, &pool, &[]);
     // Without a terminal and without --attribute: refused before a new password is sent,
     // naming the attribute and how to give it.
-    let err = home.fail(
-        &sign_in(&[]),
-        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
-    );
+    let err = home.fail(&sign_in_args("hana", &[]), &temporary_then_new());
     assert!(
         err.contains("these attributes: name") && err.contains("--attribute name=VALUE"),
         "{err}"
     );
     assert!(answered.lock().unwrap().is_none());
-    assert_eq!(home.run(&["cognito", "whoami"], "").status.code(), Some(1));
+    assert!(home.whoami().is_none());
     // With it: the value goes with the new password, and the user is signed in.
     let out = home.ok(
-        &sign_in(&["--attribute", "name=Hana Example"]),
-        &format!("Temporary-Pass-1\n{NEW_PASSWORD}\n"),
+        &sign_in_args("hana", &["--attribute", "name=Hana Example"]),
+        &temporary_then_new(),
     );
     assert!(out.contains("Signed in as hana"), "{out}");
     let sent = answered.lock().unwrap().clone().unwrap();
     assert_eq!(sent["userAttributes.name"], "Hana Example");
     assert_eq!(sent["NEW_PASSWORD"], NEW_PASSWORD);
-    assert_eq!(home.whoami()["username"], "hana");
+    assert_eq!(home.whoami().unwrap()["username"], "hana");
 }

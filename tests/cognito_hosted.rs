@@ -4,6 +4,10 @@
 //! with `--browser --no-open`; the test plays the browser: it opens the printed address,
 //! submits the forms and follows the redirects back to the CLI's loopback listener.
 
+#[path = "support/cognito_cli.rs"]
+mod cognito_cli;
+#[path = "support/home.rs"]
+mod home;
 #[path = "support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
@@ -11,14 +15,16 @@ mod ministack;
 mod oidc_idp;
 #[path = "support/proxy.rs"]
 mod proxy;
+#[path = "support/service.rs"]
+mod service;
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Stdio};
 
+use home::Home;
 use ministack::{HostedClient, Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
+use service::free_port;
 
 const PASSWORD: &str = "Correct-Horse-9";
 
@@ -29,19 +35,8 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port()
-}
-
 // ---------------------------------------------------------------------------------------
 // The CLI.
-
-struct Home {
-    dir: tempfile::TempDir,
-}
 
 /// A CLI command running in the background (a sign-in waiting for the browser).
 struct Running {
@@ -97,45 +92,14 @@ impl WaitNow for Child {
     }
 }
 
+/// The hosted sign-in's commands, for [`Home`] (tests/support/home.rs).
 impl Home {
-    fn new() -> Home {
-        let home = Home {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        home.ok(&["init", "--no-password"]);
-        home
-    }
-
-    fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sesame"));
-        cmd.env("SESAME_HOME", self.dir.path().join("sesame"))
-            .env("SESAME_KEYSTORE", format!("file:{}", self.keys().display()))
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn keys(&self) -> PathBuf {
-        self.dir.path().join("device-keys")
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.command().args(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "sesame {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
+    /// Starts `sesame args` in the background, its stdin empty.
     fn start(&self, args: &[&str]) -> Running {
         let mut child = self
-            .command()
+            .std_sesame()
             .args(args)
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -157,73 +121,25 @@ impl Home {
         self.start(&args)
     }
 
+    /// `sesame cognito configure` for `client` with its hosted page, every call at the
+    /// emulator's endpoint and the browser's answer on `port`.
     fn configure(&self, ms: &Ministack, client: &Pool, port: u16, scopes: Option<&str>) {
         self.configure_at(&ms.endpoint, client, port, scopes);
     }
 
     /// Like [`Home::configure`], with every call (and the hosted page) at `endpoint`.
     fn configure_at(&self, endpoint: &str, client: &Pool, port: u16, scopes: Option<&str>) {
-        let jwks = format!("{endpoint}/{}/.well-known/jwks.json", client.id);
         let port = port.to_string();
-        let mut args = vec![
-            "cognito",
-            "configure",
-            "--region",
-            REGION,
-            "--user-pool-id",
-            &client.id,
-            "--client-id",
-            &client.client_id,
-            "--endpoint",
-            endpoint,
-            "--jwks-url",
-            &jwks,
-            "--domain",
-            endpoint,
-            "--redirect-port",
-            &port,
-        ];
+        let mut extra = vec!["--domain", endpoint, "--redirect-port", &port];
         if let Some(scopes) = scopes {
-            args.extend(["--scopes", scopes]);
+            extra.extend(["--scopes", scopes]);
         }
-        let mut cmd = self.command();
-        cmd.args(&args);
-        if let Some(secret) = &client.client_secret {
-            cmd.arg("--client-secret-stdin").stdin(Stdio::piped());
-            let mut child = cmd
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            use std::io::Write;
-            writeln!(child.stdin.take().unwrap(), "{secret}").unwrap();
-            let out = child.wait_with_output().unwrap();
+        let out = self.configure_cognito(endpoint, client, &extra);
+        if client.client_secret.is_none() {
             assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
+                out.contains(&format!("http://127.0.0.1:{port}/callback")),
+                "{out}"
             );
-        } else {
-            let out = cmd.output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(
-                text.contains(&format!("http://127.0.0.1:{port}/callback")),
-                "{text}"
-            );
-        }
-    }
-
-    fn whoami(&self) -> Option<Value> {
-        let out = self.run(&["cognito", "whoami", "--json"]);
-        match out.status.code() {
-            Some(0) => Some(serde_json::from_slice(&out.stdout).unwrap()),
-            Some(1) => None,
-            other => panic!("whoami: {other:?} {}", String::from_utf8_lossy(&out.stderr)),
         }
     }
 }
@@ -336,6 +252,22 @@ impl Browser {
         let response = self.http.post(target).form(&body).send().await.unwrap();
         self.follow(response, stop).await
     }
+
+    /// Submits the hosted page's sign-in form (`page`) with `username` and `password`.
+    async fn log_in(
+        &self,
+        page: &Page,
+        username: &str,
+        password: &str,
+        stop: &dyn Fn(&str) -> bool,
+    ) -> Result<Page, String> {
+        self.submit(
+            page,
+            &[("username", username), ("password", password)],
+            stop,
+        )
+        .await
+    }
 }
 
 fn never(_: &str) -> bool {
@@ -392,7 +324,7 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
             .await;
         client
     });
-    let home = Home::new();
+    let home = Home::with_vault();
     home.configure(&ms, &client, port, None);
     let browser = Browser::new();
 
@@ -416,20 +348,12 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
         assert!(login.body.contains("name=\"password\""), "{}", login.body);
         // A wrong password stays on the page, and nothing comes back to Sesame yet.
         let again = browser
-            .submit(
-                &login,
-                &[("username", "alice"), ("password", "wrong")],
-                &never,
-            )
+            .log_in(&login, "alice", "wrong", &never)
             .await
             .unwrap();
         assert!(again.body.contains("Incorrect username or password"));
         let back = browser
-            .submit(
-                &again,
-                &[("username", "alice"), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&again, "alice", PASSWORD, &never)
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -453,12 +377,12 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     scopes.sort();
     assert_eq!(scopes, ["email", "openid", "profile"]);
     // The MFA commands say why they cannot work with this session.
-    let out = home.run(&["cognito", "enable-mfa"]);
+    let out = home.run(&["cognito", "enable-mfa"], "");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("aws.cognito.signin.user.admin"), "{err}");
     // Refresh works with the hosted page's refresh token, and stays a hosted session.
-    assert!(home.ok(&["cognito", "refresh"]).contains("Refreshed"));
+    assert!(home.ok(&["cognito", "refresh"], "").contains("Refreshed"));
     assert_eq!(home.whoami().unwrap()["hosted"], true);
 
     // Sign-out revokes the tokens and ends the hosted page's session in the browser.
@@ -494,11 +418,7 @@ fn the_hosted_page_signs_in_through_the_browser_and_signs_out_of_it() {
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(
-                &login,
-                &[("username", "alice"), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&login, "alice", PASSWORD, &never)
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -654,7 +574,7 @@ fn bad_answers_from_the_hosted_page_change_nothing() {
             .await;
         (client, other)
     });
-    let home = Home::new();
+    let home = Home::with_vault();
     home.configure(&ms, &client, port, None);
     let browser = Browser::new();
     let callback = format!("http://127.0.0.1:{port}/callback");
@@ -665,11 +585,7 @@ fn bad_answers_from_the_hosted_page_change_nothing() {
         rt().block_on(async {
             let login = browser.open(url, &never).await.unwrap();
             browser
-                .submit(
-                    &login,
-                    &[("username", "bob"), ("password", PASSWORD)],
-                    &at_callback,
-                )
+                .log_in(&login, "bob", PASSWORD, &at_callback)
                 .await
                 .err()
                 .expect("a redirect back to Sesame")
@@ -742,7 +658,7 @@ fn bad_answers_from_the_hosted_page_change_nothing() {
     let used = param(&back, "code").unwrap();
     rt().block_on(async { browser.open(&back, &never).await.unwrap() });
     assert_eq!(cli.finish().0, Some(0));
-    home.ok(&["cognito", "sign-out", "--local"]);
+    home.ok(&["cognito", "sign-out", "--local"], "");
     refused(&home, "the authorization code was refused", &[], |url| {
         let state = param(&url, "state").unwrap();
         visit_expecting(
@@ -782,51 +698,45 @@ fn a_federated_user_signs_in_through_an_openid_provider() {
         )
         .await
     });
-    let home = Home::new();
+    let home = Home::with_vault();
     home.configure(&ms, &client, port, None);
     // The app's "Continue with CorpIdP" button comes from the same configuration.
-    let jwks = format!("{}/{}/.well-known/jwks.json", ms.endpoint, client.id);
     let port_text = port.to_string();
-    let out = home.ok(&[
-        "cognito",
-        "configure",
-        "--region",
-        REGION,
-        "--user-pool-id",
-        &client.id,
-        "--client-id",
-        &client.client_id,
-        "--endpoint",
+    let out = home.configure_cognito(
         &ms.endpoint,
-        "--jwks-url",
-        &jwks,
-        "--domain",
-        &ms.endpoint,
-        "--redirect-port",
-        &port_text,
-        "--provider",
-        "CorpIdP",
-        "--provider",
-        "CorpIdP",
-    ]);
+        &client,
+        &[
+            "--domain",
+            &ms.endpoint,
+            "--redirect-port",
+            &port_text,
+            "--provider",
+            "CorpIdP",
+            "--provider",
+            "CorpIdP",
+        ],
+    );
     assert!(
         out.contains("Identity providers offered in the app: CorpIdP."),
         "{out}"
     );
-    let bad = home.run(&[
-        "cognito",
-        "configure",
-        "--region",
-        REGION,
-        "--user-pool-id",
-        &client.id,
-        "--client-id",
-        &client.client_id,
-        "--domain",
-        &ms.endpoint,
-        "--provider",
-        "Corp IdP",
-    ]);
+    let bad = home.run(
+        &[
+            "cognito",
+            "configure",
+            "--region",
+            REGION,
+            "--user-pool-id",
+            &client.id,
+            "--client-id",
+            &client.client_id,
+            "--domain",
+            &ms.endpoint,
+            "--provider",
+            "Corp IdP",
+        ],
+        "",
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("identity provider"));
     let browser = Browser::new();
@@ -918,7 +828,7 @@ fn an_id_token_issued_to_another_client_of_the_pool_is_refused() {
             }
         })
     };
-    let home = Home::new();
+    let home = Home::with_vault();
     home.configure_at(&proxy.endpoint, &hosted, port, None);
     let browser = Browser::new();
 
@@ -928,11 +838,7 @@ fn an_id_token_issued_to_another_client_of_the_pool_is_refused() {
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(
-                &login,
-                &[("username", "dave"), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&login, "dave", PASSWORD, &never)
             .await
             .unwrap();
         // The answer itself was right: the browser is told Sesame got it.

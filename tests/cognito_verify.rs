@@ -3,7 +3,7 @@
 //! once per interval. Keys: `tests/data/cognito/test-keys.json` (test-only RSA keys).
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -73,15 +73,7 @@ impl JwksServer {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                // Read the request head.
-                while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                    if line == "\r\n" {
-                        break;
-                    }
-                    line.clear();
-                }
+                read_request_head(&stream);
                 hits.fetch_add(1, Ordering::SeqCst);
                 let body = body.lock().unwrap().clone();
                 let _ = write!(
@@ -442,6 +434,18 @@ fn an_unreachable_jwks_is_its_own_error() {
     assert!(err.to_string().contains("signing keys"));
 }
 
+/// Reads a request's head (up to the blank line) from `stream`; the body, if any, is left.
+fn read_request_head(stream: &TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        if line == "\r\n" {
+            break;
+        }
+        line.clear();
+    }
+}
+
 /// A server on loopback that answers every request with a redirect to `to`.
 fn redirector(to: &str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -450,14 +454,7 @@ fn redirector(to: &str) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                if line == "\r\n" {
-                    break;
-                }
-                line.clear();
-            }
+            read_request_head(&stream);
             let _ = write!(
                 stream,
                 "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"

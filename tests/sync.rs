@@ -7,24 +7,29 @@
 //! The server binary comes from the same target dir (`cargo build -p sesame-sync`; `make
 //! test` builds the workspace first).
 
+#[path = "support/cognito_cli.rs"]
+mod cognito_cli;
 #[path = "support/home.rs"]
 mod home;
 #[path = "support/ministack.rs"]
 #[allow(dead_code)]
 mod ministack;
+#[path = "support/service.rs"]
+mod service;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use cognito_cli::{configure_args, jwks_url, pw, sign_in_args};
 use home::Home;
 use ministack::{Mfa, Ministack, Pool, REGION};
 use serde_json::Value;
+use service::free_port;
 
 const PASSWORD: &str = "Correct-Horse-9";
 const PASSPHRASE: &str = "sync passphrase of alice";
@@ -58,26 +63,10 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A confirmed user of `pool` with the test password.
 async fn user(ms: &Ministack, pool: &Pool, name: &str) {
-    let admin = ms.admin();
-    admin
-        .admin_create_user()
-        .user_pool_id(&pool.id)
-        .username(name)
-        .temporary_password("Temporary-1x")
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    admin
-        .admin_set_user_password()
-        .user_pool_id(&pool.id)
-        .username(name)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .expect("AdminSetUserPassword");
+    ms.confirmed_user(pool, name, PASSWORD, &format!("{name}@example.com"))
+        .await;
 }
 
 fn fixture() -> &'static Fixture {
@@ -124,14 +113,6 @@ fn server_binary() -> PathBuf {
         bin.display()
     );
     bin
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A `sesame-sync serve` process on a fixed loopback port; SIGTERM when dropped.
@@ -196,7 +177,7 @@ impl Server {
     fn run(&mut self) {
         let f = fixture();
         let pool = &self.pool;
-        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, pool.id);
+        let jwks = jwks_url(&f.endpoint, pool);
         let listen = format!("127.0.0.1:{}", self.port);
         let mut child = Command::new(server_binary())
             .args(["serve", "--listen", &listen, "--store", &self.store])
@@ -359,50 +340,20 @@ impl Device {
     /// A new vault (no password) signed in to `pool` as `user`.
     fn signed_in_to(pool: &Pool, user: &str) -> Device {
         let f = fixture();
-        let home = Home::with_file_keystore();
-        home.init(None);
-        let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, pool.id);
-        home.ok(
-            &[
-                "cognito",
-                "configure",
-                "--region",
-                REGION,
-                "--user-pool-id",
-                &pool.id,
-                "--client-id",
-                &pool.client_id,
-                "--endpoint",
-                &f.endpoint,
-                "--jwks-url",
-                &jwks,
-            ],
-            "",
-        );
-        home.ok(
-            &[
-                "cognito",
-                "sign-in",
-                "--username",
-                user,
-                "--flow",
-                "password",
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        );
+        let home = Home::with_vault();
+        home.configure_cognito(&f.endpoint, pool, &[]);
+        home.ok(&sign_in_args(user, &["--flow", "password"]), &pw(PASSWORD));
         Device { home }
     }
 
     /// `sesame sync enable` with `passphrase`; stdout.
     fn enable(&self, server: &Server, passphrase: &str) -> String {
-        let mut args = vec![
-            "sync",
-            "enable",
-            "--server",
-            &server.url,
-            "--passphrase-stdin",
-        ];
+        self.enable_at(&server.url, passphrase)
+    }
+
+    /// Like [`Device::enable`], with the server at `url` (a proxy in front of it).
+    fn enable_at(&self, url: &str, passphrase: &str) -> String {
+        let mut args = vec!["sync", "enable", "--server", url, "--passphrase-stdin"];
         args.extend(CHEAP_KDF);
         self.home.ok(&args, &format!("{passphrase}\n"))
     }
@@ -1000,7 +951,7 @@ impl LossyProxy {
         use std::io::{Read, Write};
         use std::sync::Arc;
         use std::sync::atomic::{AtomicBool, Ordering};
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_owned();
         let lose = Arc::new(AtomicBool::new(false));
@@ -1067,20 +1018,7 @@ fn a_push_whose_answer_was_lost_is_sent_again_with_the_same_request_id_and_appli
     let server = Server::start(Engine::Sqlite);
     let proxy = LossyProxy::start(&server.url);
     let a = Device::signed_in("alice");
-    a.home.ok(
-        &[
-            &[
-                "sync",
-                "enable",
-                "--server",
-                &proxy.url,
-                "--passphrase-stdin",
-            ][..],
-            &CHEAP_KDF[..],
-        ]
-        .concat(),
-        &format!("{PASSPHRASE}\n"),
-    );
+    a.enable_at(&proxy.url, PASSPHRASE);
     a.add(&account("Lostanswer", "one", 0x5eed_0401, false).link);
     a.add(&account("Lostanswer", "two", 0x5eed_0402, true).link);
     proxy
@@ -1136,20 +1074,7 @@ fn an_account_added_by_another_sesame_during_a_sync_is_not_overwritten() {
             );
         }
     });
-    a.home.ok(
-        &[
-            &[
-                "sync",
-                "enable",
-                "--server",
-                &proxy.url,
-                "--passphrase-stdin",
-            ][..],
-            &CHEAP_KDF[..],
-        ]
-        .concat(),
-        &format!("{PASSPHRASE}\n"),
-    );
+    a.enable_at(&proxy.url, PASSPHRASE);
     a.add(&account("Before", "first", 0x5eed_0502, false).link);
     let err = a.sync_fails();
     assert!(err.contains("changed in another Sesame"), "{err}");
@@ -1171,33 +1096,12 @@ fn with_password_stdin_the_vault_password_comes_first_then_the_passphrases() {
     let server = Server::start(Engine::Sqlite);
     let home = Home::with_file_keystore();
     home.init(Some("vault pw"));
-    let jwks = format!("{}/{}/.well-known/jwks.json", f.endpoint, f.pool.id);
-    let configure = [
-        "cognito",
-        "configure",
-        "--region",
-        REGION,
-        "--user-pool-id",
-        &f.pool.id,
-        "--client-id",
-        &f.pool.client_id,
-        "--endpoint",
-        &f.endpoint,
-        "--jwks-url",
-        &jwks,
-        "--password-stdin",
-    ];
+    let jwks = jwks_url(&f.endpoint, &f.pool);
+    let mut configure = configure_args(&f.endpoint, &f.pool, &jwks);
+    configure.push("--password-stdin");
     home.ok(&configure, "vault pw\n");
     home.ok(
-        &[
-            "cognito",
-            "sign-in",
-            "--username",
-            "alice",
-            "--flow",
-            "password",
-            "--password-stdin",
-        ],
+        &sign_in_args("alice", &["--flow", "password"]),
         &format!("vault pw\n{PASSWORD}\n"),
     );
     let enable = [

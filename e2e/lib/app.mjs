@@ -169,6 +169,20 @@ export async function unlock(browser, password) {
 }
 
 /**
+ * The start of most test files: a new empty vault made with `password` by the CLI, the app
+ * launched (with its window at the screen's top left at `window` = `{ width, height }` if
+ * given), unlocked, and showing the empty list. Resolves to the session.
+ */
+export async function launchWithNewVault(password, { window } = {}) {
+  makeVault(password);
+  const browser = await launch();
+  if (window) await browser.setWindowRect(0, 0, window.width, window.height);
+  await unlock(browser, password);
+  await shown(browser, "empty-state", 30_000);
+  return browser;
+}
+
+/**
  * Brings a shared session back to the unlocked account list as it opened: no dialog or menu
  * open, an empty search, the launch window size. Each test starts from here, so one that
  * fails half-way does not leave the next one a dialog to trip over.

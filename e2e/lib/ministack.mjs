@@ -6,7 +6,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./net.mjs";
+import { freePort, untilHealthy } from "./net.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const venv = process.env.MINISTACK_VENV ?? resolve(here, "../../target/ministack-venv");
@@ -43,16 +43,7 @@ export async function startMinistack() {
     },
     stdio: ["ignore", "ignore", openSync(log, "w")],
   });
-  let exited = false;
-  child.once("exit", () => (exited = true));
-  const started = Date.now();
-  while (!(await healthy(endpoint))) {
-    if (exited || Date.now() - started > 30_000) {
-      child.kill();
-      throw new Error(`ministack did not start (venv ${venv}); its log:\n${readFileSync(log, "utf8")}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(child, () => healthy(endpoint), `ministack (venv ${venv})`, () => readFileSync(log, "utf8"));
   const admin = (...args) =>
     JSON.parse(execFileSync(join(venv, "bin/python"), [join(here, "cognito_admin.py"), endpoint, ...args], {
       encoding: "utf8",

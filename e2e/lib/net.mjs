@@ -12,3 +12,29 @@ export function freePort() {
     });
   });
 }
+
+/** Whether `url` answers with a 2xx status (false while nothing listens there). */
+export async function answersOk(url) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until `healthy()` says yes for the process `child` just started. If it exits first or
+ * 30 s pass, kills it and throws "`what` did not start" with `log()` (what it wrote).
+ */
+export async function untilHealthy(child, healthy, what, log) {
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  const started = Date.now();
+  while (!(await healthy())) {
+    if (exited || Date.now() - started > 30_000) {
+      child.kill();
+      throw new Error(`${what} did not start; its log:\n${log()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

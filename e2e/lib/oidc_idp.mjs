@@ -5,7 +5,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./net.mjs";
+import { answersOk, freePort, untilHealthy } from "./net.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const venv = process.env.OIDC_IDP_VENV ?? resolve(here, "../../target/oidc-idp-venv");
@@ -20,20 +20,6 @@ export async function startOidcIdp(claims) {
     stdio: ["ignore", "ignore", "pipe"],
   });
   child.stderr.on("data", (d) => (log += d));
-  let exited = false;
-  child.once("exit", () => (exited = true));
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (exited || Date.now() - started > 30_000) {
-      child.kill();
-      throw new Error(`oidc-provider-mock did not start; its log:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(child, () => answersOk(`${issuer}/.well-known/openid-configuration`), "oidc-provider-mock", () => log);
   return { issuer, log: () => log, stop: () => child.kill() };
 }

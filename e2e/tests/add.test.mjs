@@ -4,18 +4,15 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  launch, shown, click, type, screenshot, waitForRow, cli, byTestId, shownAndExpected,
-  makeVault, unlock, resetView,
+  launchWithNewVault, shown, click, type, screenshot, waitForRow, cli, byTestId, shownAndExpected,
+  resetView,
 } from "../lib/app.mjs";
 import { PASSWORD, SECRET_LINK, SECRET_TYPED, SECRET_QR, LINK_EXAMPLE } from "../lib/fixtures.mjs";
 
 let app;
 
 before(async () => {
-  makeVault(PASSWORD);
-  app = await launch();
-  await unlock(app, PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(PASSWORD);
 });
 
 after(async () => {

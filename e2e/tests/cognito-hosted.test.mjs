@@ -26,6 +26,7 @@ import { startOidcIdp } from "../lib/oidc_idp.mjs";
 import { open, submit } from "../lib/playbrowser.mjs";
 import { freePort } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
+import { launchWithNewVault } from "../lib/app.mjs";
 
 const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito hosted vault 4";
@@ -46,10 +47,7 @@ before(async () => {
   port = await freePort();
   pool = cognito.createHostedPool(port, { name: PROVIDER, issuer: idp.issuer });
   cognito.confirmedUser(pool.pool_id, USER, PASSWORD, "ivy@example.com");
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD);
 });
 
 after(async () => {

@@ -9,9 +9,10 @@
 // "unsupported step" screen (a pool that requires MFA by text message).
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, shown, click, type, screenshot, waitForRow, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, waitForRow, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { story } from "../lib/story.mjs";
+import { cognitoNotice, signInWith, typePoolSettings } from "../lib/cognito_dialog.mjs";
 
 const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito phone vault 3";
@@ -30,12 +31,8 @@ let pool;
 before(async () => {
   cognito = await startMinistack();
   pool = cognito.createPool("optional");
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
   // At the screen's top left: the screenshot is cut from the display, which is 900 px high.
-  await app.setWindowRect(0, 0, PHONE.width, PHONE.height);
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD, { window: PHONE });
 });
 
 after(async () => {
@@ -100,37 +97,15 @@ async function phoneScreen(name, ids = []) {
 }
 
 /** Waits for the notice after a step to say `pattern`; fails at once on the dialog's error. */
-async function notice(pattern) {
-  let error = null;
-  await app.waitUntil(
-    async () => {
-      const shownError = byTestId(app, "error");
-      if (await shownError.isDisplayed()) {
-        error = await shownError.getText();
-        return true;
-      }
-      const el = byTestId(app, "cognito-notice");
-      return (await el.isDisplayed()) && pattern.test(await el.getText());
-    },
-    { timeout: 30_000, timeoutMsg: `the notice never said ${pattern}` },
-  );
-  if (error !== null) assert.fail(`expected a notice saying ${pattern}; the dialog shows the error "${error}"`);
-}
+const notice = (pattern) => cognitoNotice(app, pattern);
 
-async function signIn(password, username = USER) {
-  await type(app, "cognito-username", username);
-  await type(app, "cognito-password", password);
-  await click(app, "cognito-sign-in");
-}
+const signIn = (password, username = USER) => signInWith(app, username, password);
 
 const step = story("phone: ");
 
 step("1/7: the user pool settings fit a phone and save", async () => {
   await click(app, "cognito-button");
-  await type(app, "cognito-region", pool.region);
-  await type(app, "cognito-pool-id", pool.pool_id);
-  await type(app, "cognito-client-id", pool.client_id);
-  await type(app, "cognito-endpoint", cognito.endpoint);
+  await typePoolSettings(app, pool, cognito.endpoint);
   await phoneScreen("01-configure", ["cognito-region", "cognito-pool-id", "cognito-client-id", "cognito-endpoint", "cognito-save-config"]);
   await click(app, "cognito-save-config");
   await notice(/user pool saved/i);
@@ -205,10 +180,7 @@ step("6/7: signing out from the phone ends the session", async () => {
 step("7/7: an invited user's new-password screen fits a phone", async () => {
   const other = cognito.createPool("optional");
   cognito.inviteUser(other.pool_id, "hugo", "Temporary-Passw0rd!", "hugo@example.com");
-  await type(app, "cognito-region", other.region);
-  await type(app, "cognito-pool-id", other.pool_id);
-  await type(app, "cognito-client-id", other.client_id);
-  await type(app, "cognito-endpoint", cognito.endpoint);
+  await typePoolSettings(app, other, cognito.endpoint);
   await click(app, "cognito-save-config");
   await notice(/user pool saved/i);
   await signIn("Temporary-Passw0rd!", "hugo");

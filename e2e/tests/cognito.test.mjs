@@ -10,9 +10,10 @@
 // steps before it left.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, shown, click, type, screenshot, waitForRow, cli, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, waitForRow, cli, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { story } from "../lib/story.mjs";
+import { cognitoNotice, signInWith, typePoolSettings } from "../lib/cognito_dialog.mjs";
 
 const VAULT_PASSWORD = "cognito e2e vault 7";
 const USER = "erin";
@@ -29,10 +30,7 @@ before(async () => {
   cognito = await startMinistack();
   pool = cognito.createPool("optional");
   // The vault is made by the CLI (first-run.test.mjs drives the first-run screens).
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD);
 });
 
 after(async () => {
@@ -44,22 +42,7 @@ after(async () => {
 });
 
 /** Waits for the notice after a step to say `pattern`; fails at once on the dialog's error. */
-async function notice(pattern) {
-  let error = null;
-  await app.waitUntil(
-    async () => {
-      const shownError = byTestId(app, "error");
-      if (await shownError.isDisplayed()) {
-        error = await shownError.getText();
-        return true;
-      }
-      const el = byTestId(app, "cognito-notice");
-      return (await el.isDisplayed()) && pattern.test(await el.getText());
-    },
-    { timeout: 30_000, timeoutMsg: `the notice never said ${pattern}` },
-  );
-  if (error !== null) assert.fail(`expected a notice saying ${pattern}; the dialog shows the error "${error}"`);
-}
+const notice = (pattern) => cognitoNotice(app, pattern);
 
 /** The error shown in the dialog, once there is one. */
 async function errorText() {
@@ -67,21 +50,14 @@ async function errorText() {
   return el.getText();
 }
 
-async function signIn(password, username = USER) {
-  await type(app, "cognito-username", username);
-  await type(app, "cognito-password", password);
-  await click(app, "cognito-sign-in");
-}
+const signIn = (password, username = USER) => signInWith(app, username, password);
 
 /** The step of erin's life that failed, if one has. */
 const step = story("erin ");
 
 step("1/6: the Cognito pool is configured in a new vault", async () => {
   await click(app, "cognito-button");
-  await type(app, "cognito-region", pool.region);
-  await type(app, "cognito-pool-id", pool.pool_id);
-  await type(app, "cognito-client-id", pool.client_id);
-  await type(app, "cognito-endpoint", cognito.endpoint);
+  await typePoolSettings(app, pool, cognito.endpoint);
   await screenshot(app, "cognito-01-configure");
   await click(app, "cognito-save-config");
   await notice(/user pool saved/i);
@@ -209,10 +185,7 @@ test("frank, invited by an administrator, chooses a new password at the first si
   const other = cognito.createPool("optional");
   cognito.inviteUser(other.pool_id, "frank", "Temporary-Passw0rd!", "frank@example.com");
   await openPoolSettings();
-  await type(app, "cognito-region", other.region);
-  await type(app, "cognito-pool-id", other.pool_id);
-  await type(app, "cognito-client-id", other.client_id);
-  await type(app, "cognito-endpoint", cognito.endpoint);
+  await typePoolSettings(app, other, cognito.endpoint);
   await click(app, "cognito-save-config");
   await notice(/user pool saved/i);
 

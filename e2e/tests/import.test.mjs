@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import {
-  launch, shown, click, type, screenshot, cli, byTestId, makeVault, unlock, resetView,
+  launchWithNewVault, shown, click, type, screenshot, cli, byTestId, resetView,
 } from "../lib/app.mjs";
 import { PASSWORD } from "../lib/fixtures.mjs";
 
@@ -22,10 +22,7 @@ const EXPORT_PASSWORD = "test";
 let app;
 
 before(async () => {
-  makeVault(PASSWORD);
-  app = await launch();
-  await unlock(app, PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(PASSWORD);
 });
 
 after(async () => {

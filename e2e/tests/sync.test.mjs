@@ -11,10 +11,11 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
-import { launch, shown, click, type, screenshot, waitForRow, rows, byTestId, makeVault, unlock } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, waitForRow, rows, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
-import { freePort } from "../lib/net.mjs";
+import { answersOk, freePort, untilHealthy } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
+import { signInWith, typePoolSettings } from "../lib/cognito_dialog.mjs";
 
 const VAULT_PASSWORD = "sync e2e vault 5";
 const USER = "sam";
@@ -30,11 +31,13 @@ let server;
 let serverUrl;
 const scratch = mkdtempSync(join(process.env.E2E_SCRATCH ?? tmpdir(), "sync-"));
 
-/** Starts `sesame-sync serve` on SQLite against the emulator's pool; resolves when it listens. */
-async function startServer() {
+/**
+ * Starts `sesame-sync serve` on `port` with this file's SQLite store, against the emulator's
+ * pool, its log in `logName`; resolves when it answers, to `{ child, url }`.
+ */
+async function serve(port, logName) {
   const bin = process.env.SESAME_SYNC ?? join(dirname(process.env.SESAME_APP), "sesame-sync");
-  const port = await freePort();
-  const log = join(scratch, "sesame-sync.log");
+  const log = join(scratch, logName);
   const jwks = `${cognito.endpoint}/${pool.pool_id}/.well-known/jwks.json`;
   const child = spawn(
     bin,
@@ -45,23 +48,14 @@ async function startServer() {
     ],
     { stdio: ["ignore", "ignore", openSync(log, "w")], env: { ...process.env, SESAME_SYNC_STORE: "" } },
   );
-  let exited = false;
-  child.once("exit", () => (exited = true));
   const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/v1/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (exited || Date.now() - started > 30_000) {
-      child.kill();
-      throw new Error(`sesame-sync did not start (${bin}); its log:\n${readFileSync(log, "utf8")}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(child, () => answersOk(`${url}/v1/health`), `sesame-sync (${bin})`, () => readFileSync(log, "utf8"));
   return { child, url };
+}
+
+/** The server on a free port. */
+async function startServer() {
+  return serve(await freePort(), "sesame-sync.log");
 }
 
 // ---- the second device: the CLI with a vault and a keystore of its own ----
@@ -102,10 +96,7 @@ before(async () => {
   pool = cognito.createPool("off");
   cognito.createUser(pool.pool_id, USER, USER_PASSWORD);
   ({ child: server, url: serverUrl } = await startServer());
-  makeVault(VAULT_PASSWORD);
-  app = await launch();
-  await unlock(app, VAULT_PASSWORD);
-  await shown(app, "empty-state", 30_000);
+  app = await launchWithNewVault(VAULT_PASSWORD);
 });
 
 after(async () => {
@@ -157,14 +148,9 @@ step("1/8: without a Cognito sign-in, the Sync screen says so and opens Cognito"
   assert.match(await (await shown(app, "sync-signed-out")).getText(), /sign in to Cognito/i);
   await screenshot(app, "sync-01-needs-sign-in");
   await click(app, "sync-open-cognito");
-  await type(app, "cognito-region", pool.region);
-  await type(app, "cognito-pool-id", pool.pool_id);
-  await type(app, "cognito-client-id", pool.client_id);
-  await type(app, "cognito-endpoint", cognito.endpoint);
+  await typePoolSettings(app, pool, cognito.endpoint);
   await click(app, "cognito-save-config");
-  await type(app, "cognito-username", USER);
-  await type(app, "cognito-password", USER_PASSWORD);
-  await click(app, "cognito-sign-in");
+  await signInWith(app, USER, USER_PASSWORD);
   const who = await shown(app, "cognito-identity-username", 30_000);
   assert.equal(await who.getText(), USER);
   await closeDialogs();
@@ -313,29 +299,8 @@ step("7/8: a server that is down is the last error, in words", async () => {
 });
 
 /** The server again on the same store and port. */
-async function restartServer() {
-  const port = new URL(serverUrl).port;
-  const log = join(scratch, "sesame-sync-2.log");
-  const bin = process.env.SESAME_SYNC ?? join(dirname(process.env.SESAME_APP), "sesame-sync");
-  const child = spawn(
-    bin,
-    [
-      "serve", "--listen", `127.0.0.1:${port}`, "--store", `sqlite:${join(scratch, "sync.db")}`,
-      "--region", pool.region, "--user-pool-id", pool.pool_id, "--client-id", pool.client_id,
-      "--jwks-url", `${cognito.endpoint}/${pool.pool_id}/.well-known/jwks.json`, "--token-grace-secs", "0",
-    ],
-    { stdio: ["ignore", "ignore", openSync(log, "w")], env: { ...process.env, SESAME_SYNC_STORE: "" } },
-  );
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${serverUrl}/v1/health`)).ok) return { child };
-    } catch {
-      // not yet
-    }
-    assert.ok(Date.now() - started < 30_000, `sesame-sync did not restart: ${readFileSync(log, "utf8")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function restartServer() {
+  return serve(new URL(serverUrl).port, "sesame-sync-2.log");
 }
 
 step("8/8: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {

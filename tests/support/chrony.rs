@@ -3,8 +3,10 @@
 
 use std::net::UdpSocket;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
+use std::time::Duration;
+
+use super::service;
 
 /// A running `chronyd`; stopped when dropped.
 pub struct Chrony {
@@ -33,6 +35,15 @@ fn free_udp_port() -> u16 {
         .port()
 }
 
+/// Whether an NTP server at `address` answers one sample.
+fn answers(address: &str) -> bool {
+    let probe = sesame::clock::SntpOptions {
+        timeout: Duration::from_millis(200),
+        samples: 1,
+    };
+    sesame::clock::measure_offset(address, probe).is_ok()
+}
+
 impl Chrony {
     /// Starts chronyd and waits until it answers.
     pub fn start() -> Chrony {
@@ -51,43 +62,25 @@ impl Chrony {
             )
             .expect("write chrony.conf");
             let log = dir.path().join("chronyd.log");
-            let child = Command::new(chronyd_path())
-                .args(["-d", "-x", "-u", "root", "-f"])
-                .arg(&conf)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(std::fs::File::create(&log).expect("log file"))
-                .spawn()
-                .expect("start chronyd");
-            let mut chrony = Chrony {
-                child,
-                address: format!("127.0.0.1:{port}"),
-                _dir: dir,
-            };
-            if chrony.wait_ready(Duration::from_secs(5)) {
-                return chrony;
+            let address = format!("127.0.0.1:{port}");
+            let child = service::spawn_until_healthy(
+                Command::new(chronyd_path())
+                    .args(["-d", "-x", "-u", "root", "-f"])
+                    .arg(&conf),
+                &log,
+                Duration::from_secs(5),
+                || answers(&address),
+            );
+            if let Some(child) = child {
+                return Chrony {
+                    child,
+                    address,
+                    _dir: dir,
+                };
             }
             last_log = std::fs::read_to_string(&log).unwrap_or_default();
         }
         panic!("chronyd did not start; its log:\n{last_log}");
-    }
-
-    fn wait_ready(&mut self, limit: Duration) -> bool {
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            let probe = sesame::clock::SntpOptions {
-                timeout: Duration::from_millis(200),
-                samples: 1,
-            };
-            if sesame::clock::measure_offset(&self.address, probe).is_ok() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
     }
 }
 

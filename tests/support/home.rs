@@ -1,5 +1,5 @@
 //! A user's environment for CLI tests: a vault folder and a keystore, and the `sesame`
-//! binary run against them (tests/vault.rs, tests/soak.rs).
+//! binary run against them (tests/vault.rs, tests/soak.rs, tests/sync.rs, tests/cognito.rs).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -7,6 +7,8 @@ use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use serde_json::Value;
+use sesame::keystore::{self, KeystoreChoice};
+use sesame::vault::{Vault, VaultPaths};
 
 /// A user's environment: a vault folder and a keystore.
 pub struct Home {
@@ -20,6 +22,13 @@ impl Home {
         let dir = tempfile::tempdir().unwrap();
         let keystore = format!("file:{}", dir.path().join("device-keys").display());
         Home { dir, keystore }
+    }
+
+    /// A home with a private file keystore and a new vault without a password.
+    pub fn with_vault() -> Home {
+        let home = Home::with_file_keystore();
+        home.init(None);
+        home
     }
 
     /// A home whose device key lives in the session's Secret Service.
@@ -71,13 +80,18 @@ impl Home {
         cmd.assert().success();
     }
 
-    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let out = self
-            .sesame()
+    /// Runs `sesame args` with `stdin`, whatever its exit code.
+    pub fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        self.sesame()
             .args(args)
             .write_stdin(stdin)
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Runs `sesame args`, which must succeed; its stdout.
+    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
         assert!(
             out.status.success(),
             "sesame {args:?} failed: {}",
@@ -86,16 +100,31 @@ impl Home {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Runs `sesame args`, which must fail with exit code 2 and print nothing; its stderr.
     pub fn fail(&self, args: &[&str], stdin: &str) -> String {
-        let out = self
-            .sesame()
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap();
+        let out = self.run(args, stdin);
         assert_eq!(out.status.code(), Some(2), "sesame {args:?} should fail");
         assert!(out.stdout.is_empty());
         String::from_utf8(out.stderr).unwrap()
+    }
+
+    /// `sesame codes --json`, one object per account (a vault without a password).
+    pub fn codes(&self) -> Vec<Value> {
+        self.ok(&["codes", "--json"], "")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The vault itself, opened with this home's keystore (a vault without a password).
+    pub fn vault(&self) -> Vault {
+        let keystore: KeystoreChoice = self.keystore.parse().unwrap();
+        Vault::open(
+            VaultPaths::in_dir(self.vault_dir()),
+            keystore::open(&keystore).unwrap(),
+            None,
+        )
+        .unwrap()
     }
 
     pub fn list(&self, stdin: &str) -> Vec<Value> {

@@ -3,13 +3,14 @@
 //! state folder, and killed when dropped. Pools and app clients are created through the
 //! admin API with the AWS SDK (static dummy credentials: ministack's root is `test`/`test`).
 //! [`Ministack::start_with`] serves other services too (`cognito-idp,dynamodb` for the sync
-//! server's tests, which include this file from `sync-server/tests/`).
+//! server's tests, which include this file from `sync-server/tests/`). Include it beside
+//! `service.rs`.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
+use std::time::Duration;
 
+use super::service::{self, free_port, http_get};
 use aws_sdk_cognitoidentityprovider as sdk;
 use sdk::config::{BehaviorVersion, Credentials, Region};
 use sdk::types::{
@@ -67,44 +68,22 @@ fn venv() -> PathBuf {
 /// Creates the pinned venv if it is missing (quick when it is there).
 fn ensure_venv() -> PathBuf {
     let venv = venv();
-    let script = root().join("scripts/ministack-venv");
-    let status = Command::new(&script)
-        .env("MINISTACK_VENV", &venv)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-    assert!(
-        status.success(),
-        "{} failed: the Cognito tests need the ministack emulator (make test sets it up)",
-        script.display()
+    service::ensure_venv(
+        &root().join("scripts/ministack-venv"),
+        "MINISTACK_VENV",
+        &venv,
+        ": the Cognito tests need the ministack emulator (make test sets it up)",
     );
     venv
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind a TCP port on loopback")
-        .port()
-}
-
 fn healthy(port: u16, services: &str) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    let request = format!(
-        "GET /_ministack/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    );
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    answer.starts_with("HTTP/1.1 200")
-        && services
-            .split(',')
-            .all(|s| answer.contains(&format!("\"{}\": \"available\"", s.trim())))
+    http_get(port, "/_ministack/health").is_some_and(|answer| {
+        answer.starts_with("HTTP/1.1 200")
+            && services
+                .split(',')
+                .all(|s| answer.contains(&format!("\"{}\": \"available\"", s.trim())))
+    })
 }
 
 impl Ministack {
@@ -122,47 +101,32 @@ impl Ministack {
             let dir = tempfile::tempdir().expect("temp dir");
             let port = free_port();
             let log = dir.path().join("ministack.log");
-            let child = Command::new(venv.join("bin/ministack"))
-                .env_remove("AWS_ACCESS_KEY_ID")
-                .env_remove("AWS_SECRET_ACCESS_KEY")
-                .env_remove("AWS_SESSION_TOKEN")
-                .env("AUTH", "true")
-                .env("SERVICES", services)
-                .env("IOT_MTLS_ENABLED", "0")
-                .env("BIND_HOST", "127.0.0.1")
-                .env("GATEWAY_PORT", port.to_string())
-                .env("STATE_DIR", dir.path().join("state"))
-                .env("MINISTACK_HOST", "127.0.0.1")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(std::fs::File::create(&log).expect("log file"))
-                .spawn()
-                .expect("start ministack");
-            let mut ministack = Ministack {
-                child,
-                endpoint: format!("http://127.0.0.1:{port}"),
-                dir,
-            };
-            if ministack.wait_ready(port, services, Duration::from_secs(30)) {
-                return ministack;
+            let child = service::spawn_until_healthy(
+                Command::new(venv.join("bin/ministack"))
+                    .env_remove("AWS_ACCESS_KEY_ID")
+                    .env_remove("AWS_SECRET_ACCESS_KEY")
+                    .env_remove("AWS_SESSION_TOKEN")
+                    .env("AUTH", "true")
+                    .env("SERVICES", services)
+                    .env("IOT_MTLS_ENABLED", "0")
+                    .env("BIND_HOST", "127.0.0.1")
+                    .env("GATEWAY_PORT", port.to_string())
+                    .env("STATE_DIR", dir.path().join("state"))
+                    .env("MINISTACK_HOST", "127.0.0.1"),
+                &log,
+                Duration::from_secs(30),
+                || healthy(port, services),
+            );
+            if let Some(child) = child {
+                return Ministack {
+                    child,
+                    endpoint: format!("http://127.0.0.1:{port}"),
+                    dir,
+                };
             }
             last_log = std::fs::read_to_string(&log).unwrap_or_default();
         }
         panic!("ministack did not start; its log:\n{last_log}");
-    }
-
-    fn wait_ready(&mut self, port: u16, services: &str, limit: Duration) -> bool {
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if healthy(port, services) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
     }
 
     /// The emulator's log so far (for assertion messages).

@@ -670,6 +670,26 @@ mod tests {
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
     }
 
+    /// Nothing waits in the hosted slot, and the listener on `port` is closed.
+    fn assert_stopped(state: &AppState, port: u16) {
+        assert!(!state.hosted.is_pending());
+        assert!(!listening(port), "the listener stopped");
+    }
+
+    /// Runs `meanwhile` once `waiting` (a wait of the hosted slot) has started; the wait
+    /// must end cancelled.
+    async fn cancelled_while_waiting<T: std::fmt::Debug>(
+        waiting: impl Future<Output = Result<T, Stopped>>,
+        meanwhile: impl Future<Output = ()>,
+    ) {
+        let meanwhile = async {
+            tokio::task::yield_now().await;
+            meanwhile.await;
+        };
+        let (outcome, ()) = tokio::join!(waiting, meanwhile);
+        assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+    }
+
     #[test]
     fn locking_cancels_the_hosted_sign_in_being_waited_for_and_stops_its_listener() {
         let dir = tempfile::tempdir().unwrap();
@@ -682,15 +702,9 @@ mod tests {
             let waiting = state
                 .hosted
                 .wait(|sign_in, code| async move { sign_in.finish(vault, &code).await });
-            let lock = async {
-                tokio::task::yield_now().await;
-                state.lock();
-            };
-            let (outcome, ()) = tokio::join!(waiting, lock);
-            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+            cancelled_while_waiting(waiting, async { state.lock() }).await;
         });
-        assert!(!state.hosted.is_pending());
-        assert!(!listening(port), "the listener stopped");
+        assert_stopped(&state, port);
     }
 
     #[test]
@@ -702,8 +716,7 @@ mod tests {
         tauri::async_runtime::block_on(start_loopback(&state, &client, port));
         assert!(state.hosted.url().is_some_and(|u| u.contains("state=")));
         state.lock();
-        assert!(!state.hosted.is_pending());
-        assert!(!listening(port), "the listener stopped");
+        assert_stopped(&state, port);
         let outcome = tauri::async_runtime::block_on(
             state
                 .hosted
@@ -816,8 +829,7 @@ mod tests {
         });
         assert!(matches!(outcome, Ok(Ok(()))), "{outcome:?}");
         assert!(page.contains("session has ended"), "{page}");
-        assert!(!state.hosted.is_pending());
-        assert!(!listening(port), "the listener stopped");
+        assert_stopped(&state, port);
     }
 
     #[test]
@@ -831,13 +843,11 @@ mod tests {
                 .hosted
                 .wait_signed_out(std::time::Duration::from_secs(30));
             let sign_in = async {
-                tokio::task::yield_now().await;
                 // What `cognito_hosted_start` does before it binds the port.
                 state.hosted.stop().await;
                 start_loopback(&state, &client, port).await;
             };
-            let (outcome, ()) = tokio::join!(waiting, sign_in);
-            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+            cancelled_while_waiting(waiting, sign_in).await;
         });
         assert!(
             state
@@ -859,15 +869,9 @@ mod tests {
             let waiting = state
                 .hosted
                 .wait_signed_out(std::time::Duration::from_secs(30));
-            let lock = async {
-                tokio::task::yield_now().await;
-                state.lock();
-            };
-            let (outcome, ()) = tokio::join!(waiting, lock);
-            assert_eq!(outcome.unwrap_err(), Stopped::Cancelled);
+            cancelled_while_waiting(waiting, async { state.lock() }).await;
         });
-        assert!(!state.hosted.is_pending());
-        assert!(!listening(port), "the listener stopped");
+        assert_stopped(&state, port);
     }
 
     #[test]

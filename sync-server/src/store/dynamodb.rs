@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb as ddb;
 use ddb::config::{BehaviorVersion, Credentials, Region};
 use ddb::error::{DisplayErrorContext, SdkError};
+use ddb::operation::query::builders::QueryFluentBuilder;
 use ddb::types::{
     AttributeDefinition, AttributeValue, BillingMode, DeleteRequest, Get, KeySchemaElement,
     KeyType, LocalSecondaryIndex, Projection, ProjectionType, Put, ScalarAttributeType,
@@ -286,6 +287,25 @@ fn device_from(attrs: &Attrs) -> Result<Device, StoreError> {
         last_seen: get_n(attrs, "last_seen")?,
         revoked: get_bool(attrs, "revoked"),
     })
+}
+
+/// Every record `query` finds, page after page.
+async fn query_all(query: QueryFluentBuilder) -> Result<Vec<Attrs>, StoreError> {
+    let mut found = Vec::new();
+    let mut start = None;
+    loop {
+        let out = query
+            .clone()
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(sdk_failed)?;
+        found.extend(out.items.unwrap_or_default());
+        start = out.last_evaluated_key;
+        if start.is_none() {
+            return Ok(found);
+        }
+    }
 }
 
 fn put(
@@ -666,29 +686,19 @@ impl DynamoStore {
     }
 
     async fn devices(&self, sub: &str) -> Result<Vec<Device>, StoreError> {
-        let mut devices = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :device)")
-                .expression_attribute_values(":pk", pk(sub))
-                .expression_attribute_values(":device", s("DEVICE#"))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_failed)?;
-            for attrs in out.items() {
-                devices.push(device_from(attrs)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :device)")
+            .expression_attribute_values(":pk", pk(sub))
+            .expression_attribute_values(":device", s("DEVICE#"))
+            .consistent_read(true);
+        let mut devices = query_all(query)
+            .await?
+            .iter()
+            .map(device_from)
+            .collect::<Result<Vec<_>, _>>()?;
         devices.sort_by(|a, b| (a.first_seen, &a.id).cmp(&(b.first_seen, &b.id)));
         Ok(devices)
     }
@@ -734,27 +744,15 @@ impl DynamoStore {
             deleted += 1;
         }
         loop {
-            let mut keys = Vec::new();
-            let mut start = None;
-            loop {
-                let out = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk")
-                    .expression_attribute_values(":pk", pk(sub))
-                    .projection_expression("pk, sk")
-                    .consistent_read(true)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(sdk_failed)?;
-                keys.extend(out.items().iter().cloned());
-                start = out.last_evaluated_key;
-                if start.is_none() {
-                    break;
-                }
-            }
+            let query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", pk(sub))
+                .projection_expression("pk, sk")
+                .consistent_read(true);
+            let keys = query_all(query).await?;
             if keys.is_empty() {
                 return Ok(deleted);
             }

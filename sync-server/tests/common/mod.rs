@@ -4,6 +4,8 @@
 
 #[path = "../../../tests/support/ministack.rs"]
 pub mod ministack;
+#[path = "../../../tests/support/service.rs"]
+pub mod service;
 pub mod tokens;
 
 use std::sync::{Mutex, OnceLock};
