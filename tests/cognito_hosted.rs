@@ -437,11 +437,7 @@ fn sign_in_on_the_form(home: &Home, browser: &Browser, port: u16, user: &str) ->
     rt().block_on(async {
         let login = browser.open(&url, &never).await.unwrap();
         let back = browser
-            .submit(
-                &login,
-                &[("username", user), ("password", PASSWORD)],
-                &never,
-            )
+            .log_in(&login, user, PASSWORD, &never)
             .await
             .unwrap();
         assert_back_at_sesame(&back, port);
@@ -474,7 +470,7 @@ fn the_browser_sign_in_names_the_vault_account_whose_code_the_page_may_ask_for()
             .await;
         client
     });
-    let home = Home::new();
+    let home = Home::with_vault();
     home.configure(&ms, &client, port, Some(admin_scopes));
     let browser = Browser::new();
 
@@ -483,10 +479,10 @@ fn the_browser_sign_in_names_the_vault_account_whose_code_the_page_may_ask_for()
     assert!(!err.contains("authenticator code"), "{err}");
 
     // Sesame becomes alice's authenticator; the next hosted sign-in names its account.
-    home.ok(&["cognito", "enable-mfa"]);
-    home.ok(&["cognito", "sign-out", "--local"]);
+    home.ok(&["cognito", "enable-mfa"], "");
+    home.ok(&["cognito", "sign-out", "--local"], "");
     let account: Value = home
-        .ok(&["list", "--json"])
+        .ok(&["list", "--json"], "")
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
         .find(|a| a["issuer"] == format!("Cognito ({})", client.id))
@@ -507,12 +503,12 @@ fn the_browser_sign_in_names_the_vault_account_whose_code_the_page_may_ask_for()
 
     // The command as printed, run by a shell, prints the account's current code.
     let printed = hint.split_once(": sesame ").unwrap().1;
-    let shell = Command::new("sh")
+    let shell = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("exec \"$SESAME_BIN\" {printed}"))
         .env("SESAME_BIN", env!("CARGO_BIN_EXE_sesame"))
-        .env("SESAME_HOME", home.dir.path().join("sesame"))
-        .env("SESAME_KEYSTORE", format!("file:{}", home.keys().display()))
+        .env("SESAME_HOME", home.vault_dir())
+        .env("SESAME_KEYSTORE", &home.keystore)
         .output()
         .unwrap();
     assert!(
@@ -528,12 +524,15 @@ fn the_browser_sign_in_names_the_vault_account_whose_code_the_page_may_ask_for()
 
     // The account's secret is not in what the CLI printed.
     let links = home.dir.path().join("links.txt");
-    home.ok(&[
-        "export",
-        "--otpauth",
-        links.to_str().unwrap(),
-        "--plaintext",
-    ]);
+    home.ok(
+        &[
+            "export",
+            "--otpauth",
+            links.to_str().unwrap(),
+            "--plaintext",
+        ],
+        "",
+    );
     let link = std::fs::read_to_string(&links).unwrap();
     let secret = param(link.trim(), "secret").expect("the account's secret");
     assert!(!err.contains(&secret), "{err}");

@@ -20,13 +20,12 @@ import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, shown, click, type, screenshot, byTestId, makeVault, unlock, clipboard, cli } from "../lib/app.mjs";
+import { launchWithNewVault, shown, click, type, screenshot, byTestId, unlock, clipboard, cli } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { startOidcIdp } from "../lib/oidc_idp.mjs";
 import { open, submit } from "../lib/playbrowser.mjs";
 import { freePort } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
-import { launchWithNewVault } from "../lib/app.mjs";
 
 const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito hosted vault 4";
