@@ -371,8 +371,7 @@ fn a_running_sesame_leaves_no_core_file_and_is_not_dumpable() {
     } else {
         Std::new(assert_cmd::cargo::cargo_bin("sesame"))
     };
-    let mut child = cmd
-        .args(["init", "--password-stdin"])
+    cmd.args(["init", "--password-stdin"])
         .env("SESAME_HOME", dir.path().join("sesame"))
         .env(
             "SESAME_KEYSTORE",
@@ -380,9 +379,20 @@ fn a_running_sesame_leaves_no_core_file_and_is_not_dumpable() {
         )
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    // A test thread that forks while the copy above is still open for writing holds the
+    // file open until its child execs: executing the copy then fails with "text file
+    // busy" for that moment.
+    let mut tries = 0;
+    let mut child = loop {
+        match cmd.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            spawned => break spawned.unwrap(),
+        }
+    };
     let pid = child.id();
     let core_line = |limits: &str| {
         limits
