@@ -130,21 +130,23 @@ pub async fn sync_disable(state: State<'_, AppState>) -> AppResult<SyncStatus> {
 }
 
 /// Changes the sync passphrase: `current` must open the key on the server (a wrong one is
-/// `wrong_password`); the other devices keep syncing, a device that joins types `new`.
+/// `wrong_password`); the other devices keep syncing, a device that joins types
+/// `new_passphrase`.
 #[tauri::command]
 pub async fn sync_change_passphrase(
     state: State<'_, AppState>,
     current: Zeroizing<String>,
-    new: Zeroizing<String>,
+    new_passphrase: Zeroizing<String>,
 ) -> AppResult<()> {
     if current.is_empty() {
         return Err(AppError::invalid("Type the current sync passphrase."));
     }
-    if new.is_empty() {
+    if new_passphrase.is_empty() {
         return Err(AppError::invalid("Type the new sync passphrase."));
     }
     state.active_session().vault()?;
-    client::change_passphrase(&Quiet(&state), &current, &new, super::password_cost()).await?;
+    let cost = super::password_cost();
+    client::change_passphrase(&Quiet(&state), &current, &new_passphrase, cost).await?;
     Ok(())
 }
 

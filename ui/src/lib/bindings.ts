@@ -874,10 +874,11 @@ export const syncDisable = () =>
 
 /**
  * Changes the sync passphrase: `current` must open the key on the server (a wrong one is
- * `wrong_password`); the other devices keep syncing, a device that joins types `new`.
+ * `wrong_password`); the other devices keep syncing, a device that joins types
+ * `new_passphrase`.
  */
-export const syncChangePassphrase = (current: string, new: string) =>
-  invoke<null>("sync_change_passphrase", { current, new });
+export const syncChangePassphrase = (current: string, newPassphrase: string) =>
+  invoke<null>("sync_change_passphrase", { current, newPassphrase });
 
 /**
  * Sets a new sync passphrase with the recovery key (the passphrase was forgotten). With
@@ -953,7 +954,7 @@ export interface Commands {
   sync_devices: { args: Record<string, never>; result: SyncDevice[] };
   sync_revoke: { args: { device: string }; result: SyncDevice[] };
   sync_disable: { args: Record<string, never>; result: SyncStatus };
-  sync_change_passphrase: { args: { current: string; new: string }; result: null };
+  sync_change_passphrase: { args: { current: string; newPassphrase: string }; result: null };
   sync_recover: { args: { recoveryKey: string; passphrase: string; server: string | null; deviceName: string | null }; result: SyncStatus };
 }
 
