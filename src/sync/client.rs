@@ -567,4 +567,47 @@ mod tests {
         assert!(vault.data().sync.is_none());
         assert_eq!(vault.data().accounts.len(), 1);
     }
+
+    #[test]
+    fn recovering_with_sync_off_needs_the_server_and_with_sync_on_refuses_another_one() {
+        let (_dir, mut off) = temp_vault();
+        let started = block_on(Recovering::start(
+            &std::sync::Mutex::new(&mut off),
+            None,
+            DeviceId::generate(),
+            None,
+        ));
+        assert!(matches!(started, Err(ClientError::NoServer)), "{started:?}");
+        let started = block_on(Recovering::start(
+            &std::sync::Mutex::new(&mut off),
+            Some("http://sync.example.com"),
+            DeviceId::generate(),
+            None,
+        ));
+        assert!(matches!(started, Err(ClientError::Server(_))), "{started:?}");
+
+        let (_dir, mut on) = synced_vault(&SyncKey::generate());
+        let started = block_on(Recovering::start(
+            &std::sync::Mutex::new(&mut on),
+            Some("https://another.example.com"),
+            DeviceId::generate(),
+            None,
+        ));
+        match started {
+            Err(ClientError::AlreadyOn { server }) => assert_eq!(server, SERVER),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn changing_the_passphrase_with_sync_off_says_sync_is_off() {
+        let (_dir, mut vault) = temp_vault();
+        let changed = block_on(change_passphrase(
+            &std::sync::Mutex::new(&mut vault),
+            "old",
+            "new",
+            KdfCost::DEFAULT,
+        ));
+        assert!(matches!(changed, Err(ClientError::Off)), "{changed:?}");
+    }
 }
