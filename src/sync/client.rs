@@ -584,7 +584,10 @@ mod tests {
             DeviceId::generate(),
             None,
         ));
-        assert!(matches!(started, Err(ClientError::Server(_))), "{started:?}");
+        assert!(
+            matches!(started, Err(ClientError::Server(_))),
+            "{started:?}"
+        );
 
         let (_dir, mut on) = synced_vault(&SyncKey::generate());
         let started = block_on(Recovering::start(

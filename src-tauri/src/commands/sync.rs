@@ -169,7 +169,9 @@ pub async fn sync_recover(
     state.active_session().vault()?;
     let access = Quiet(&state);
     let device = state.sync.joining_device();
-    let server = server.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let server = server
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
     let recovering = Recovering::start(
         &access,
         server.as_deref(),

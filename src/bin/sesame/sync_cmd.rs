@@ -10,9 +10,9 @@ use std::sync::Mutex;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use sesame::cognito::VaultAccess;
+use sesame::sync::DeviceId;
 use sesame::sync::client::{self, Joining, Recovering};
 use sesame::sync::engine;
-use sesame::sync::DeviceId;
 use sesame::vault::Vault;
 
 use crate::args::{Global, KdfArgs};
