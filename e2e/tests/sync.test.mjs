@@ -58,18 +58,16 @@ async function startServer() {
   return serve(await freePort(), "sesame-sync.log");
 }
 
-// ---- the second device: the CLI with a vault and a keystore of its own ----
-const DEVICE_B = join(scratch, "device-b");
-mkdirSync(DEVICE_B, { recursive: true });
+// ---- the other devices: the CLI with a vault and a keystore of its own each ----
 
-/** Runs the CLI as device B; `{ok, out, err}` (never throws). */
-function deviceB(args, input = "") {
+/** Runs the CLI as the device in `dir`; `{ok, out, err}` (never throws). */
+function cli(dir, args, input = "") {
   try {
     const out = execFileSync(process.env.SESAME_CLI, args, {
       input,
       encoding: "utf8",
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, SESAME_HOME: join(DEVICE_B, "home"), SESAME_KEYSTORE: `file:${join(DEVICE_B, "device.key")}` },
+      env: { ...process.env, SESAME_HOME: join(dir, "home"), SESAME_KEYSTORE: `file:${join(dir, "device.key")}` },
       timeout: 60_000,
     });
     return { ok: true, out: out.trim(), err: "" };
@@ -78,15 +76,40 @@ function deviceB(args, input = "") {
   }
 }
 
-function deviceBOk(args, input = "") {
-  const r = deviceB(args, input);
+function cliOk(dir, args, input = "") {
+  const r = cli(dir, args, input);
   assert.ok(r.ok, `sesame ${args.join(" ")} failed: ${r.err}`);
   return r.out;
 }
 
+/** A new CLI device (a fresh home) signed in to Cognito as the user; sync still off. */
+function newDevice(name) {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  cliOk(dir, ["init", "--no-password"]);
+  cliOk(dir, ["cognito", "configure", "--region", pool.region, "--user-pool-id", pool.pool_id, "--client-id", pool.client_id, "--endpoint", cognito.endpoint]);
+  cliOk(dir, ["cognito", "sign-in", "--username", USER, "--flow", "password", "--password-stdin"], `${USER_PASSWORD}\n`);
+  return {
+    dir,
+    run: (args, input) => cli(dir, args, input),
+    /** `sesame sync enable` with `passphrase`: `{ok, out, err}`. */
+    enable: (passphrase) => cli(dir, ["sync", "enable", "--server", serverUrl, "--passphrase-stdin", "--device-name", name], `${passphrase}\n`),
+  };
+}
+
+const DEVICE_B = join(scratch, "device-b");
+mkdirSync(DEVICE_B, { recursive: true });
+const deviceB = (args, input = "") => cli(DEVICE_B, args, input);
+const deviceBOk = (args, input = "") => cliOk(DEVICE_B, args, input);
+
 /** Device B's accounts, by issuer. */
 function deviceBIssuers() {
-  const out = deviceBOk(["list", "--json"]);
+  return issuersOf(DEVICE_B);
+}
+
+/** The accounts of the CLI device in `dir`, by issuer. */
+function issuersOf(dir) {
+  const out = cliOk(dir, ["list", "--json"]);
   const parsed = JSON.parse(out.startsWith("[") ? out : `[${out.split("\n").filter(Boolean).join(",")}]`);
   return parsed.map((a) => a.issuer);
 }
@@ -143,7 +166,7 @@ async function closeDialogs() {
   }
 }
 
-step("1/8: without a Cognito sign-in, the Sync screen says so and opens Cognito", async () => {
+step("1/11: without a Cognito sign-in, the Sync screen says so and opens Cognito", async () => {
   await click(app, "sync-button");
   assert.match(await (await shown(app, "sync-signed-out")).getText(), /sign in to Cognito/i);
   await screenshot(app, "sync-01-needs-sign-in");
@@ -158,7 +181,7 @@ step("1/8: without a Cognito sign-in, the Sync screen says so and opens Cognito"
 
 let recoveryKey;
 
-step("2/8: the first device chooses the passphrase (twice) and is shown the recovery key once", async () => {
+step("2/11: the first device chooses the passphrase (twice) and is shown the recovery key once", async () => {
   await click(app, "sync-button");
   await type(app, "sync-server", serverUrl);
   await type(app, "sync-device-name", "Desktop app");
@@ -184,7 +207,7 @@ step("2/8: the first device chooses the passphrase (twice) and is shown the reco
   await closeDialogs();
 });
 
-step("3/8: an account added in the app reaches the CLI device (background sync after the change)", async () => {
+step("3/11: an account added in the app reaches the CLI device (background sync after the change)", async () => {
   await click(app, "add-button");
   await click(app, "add-tab-link");
   await type(app, "add-link-input", `otpauth://totp/FromApp:sam@example.com?secret=${SECRET_APP}&issuer=FromApp`);
@@ -216,7 +239,7 @@ step("3/8: an account added in the app reaches the CLI device (background sync a
   }
 });
 
-step("4/8: an account added on the CLI device appears in the app's list after Sync now", async () => {
+step("4/11: an account added on the CLI device appears in the app's list after Sync now", async () => {
   deviceBOk(["add", `otpauth://totp/FromCli:sam@example.com?secret=${SECRET_CLI}&issuer=FromCli`]);
   const pushed = JSON.parse(deviceBOk(["sync", "now", "--json"]));
   assert.ok(pushed.pushed >= 1, `device B sent its account: ${JSON.stringify(pushed)}`);
@@ -232,7 +255,7 @@ step("4/8: an account added on the CLI device appears in the app's list after Sy
   assert.equal(row.name, "sam@example.com");
 });
 
-step("5/8: the devices list marks this device; the other one is revoked after a confirmation", async () => {
+step("5/11: the devices list marks this device; the other one is revoked after a confirmation", async () => {
   await click(app, "sync-button");
   await shown(app, "sync-devices", 30_000);
   const list = async () => {
@@ -268,7 +291,7 @@ step("5/8: the devices list marks this device; the other one is revoked after a 
   await screenshot(app, "sync-09-revoked");
 });
 
-step("6/8: on a phone-size window the Sync screen fits", async () => {
+step("6/11: on a phone-size window the Sync screen fits", async () => {
   const rect = await app.getWindowRect();
   await app.setWindowSize(390, 844);
   await app.pause(500);
@@ -281,7 +304,7 @@ step("6/8: on a phone-size window the Sync screen fits", async () => {
   await app.pause(300);
 });
 
-step("7/8: a server that is down is the last error, in words", async () => {
+step("7/11: a server that is down is the last error, in words", async () => {
   server.kill();
   await new Promise((r) => server.once("exit", r));
   await click(app, "sync-now");
@@ -303,7 +326,7 @@ function restartServer() {
   return serve(new URL(serverUrl).port, "sesame-sync-2.log");
 }
 
-step("8/8: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {
+step("8/11: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {
   await click(app, "sync-disable");
   await click(app, "sync-disable-confirm");
   await notice(/sync is off/i);
@@ -324,4 +347,90 @@ step("8/8: turned off, then on again as a joining device: a wrong passphrase is 
   await click(app, "sync-enable");
   await notice(/joined/i);
   assert.equal(await byTestId(app, "sync-recovery-key").isExisting(), false, "no recovery key for a joining device");
+});
+
+const CHANGED = "a changed sync passphrase 9";
+const RECOVERED = "set with the recovery key 10";
+const REJOINED = "set while joining 11";
+
+/** Screenshots the dialog as it is at desktop size, then at 390×844. */
+async function bothSizes(name) {
+  await screenshot(app, name);
+  const rect = await app.getWindowRect();
+  await app.setWindowSize(390, 844);
+  await app.pause(500);
+  const submit = await app.$('[role="dialog"] button[type="submit"]');
+  const { x } = await submit.getLocation();
+  const { width } = await submit.getSize();
+  assert.ok(x + width <= 390, `${name}: the submit button fits on a phone screen`);
+  await screenshot(app, `${name}-phone`);
+  await app.setWindowSize(rect.width, rect.height);
+  await app.pause(300);
+}
+
+step("9/11: the passphrase is changed in the app (a wrong current one is told); a new device joins with the new one only", async () => {
+  await click(app, "sync-change-passphrase");
+  await type(app, "sync-change-current", "not the sync passphrase");
+  await type(app, "sync-change-new", CHANGED);
+  await type(app, "sync-change-again", `${CHANGED}.`);
+  await shown(app, "sync-change-mismatch");
+  assert.equal(await byTestId(app, "sync-change-submit").isEnabled(), false, "differing passphrases cannot be sent");
+  await type(app, "sync-change-again", CHANGED);
+  await click(app, "sync-change-submit");
+  const err = await shown(app, "error", 60_000);
+  assert.match(await err.getText(), /wrong sync passphrase/i);
+  await type(app, "sync-change-current", PASSPHRASE);
+  await bothSizes("sync-13-change-passphrase");
+  await click(app, "sync-change-submit");
+  await notice(/passphrase is changed/i);
+
+  const c = newDevice("CLI device C");
+  const old = c.enable(PASSPHRASE);
+  assert.equal(old.ok, false, "the old passphrase no longer opens the key");
+  assert.match(old.err, /wrong sync passphrase/i);
+  assert.match(c.enable(CHANGED).out, /joined/i);
+  // C reads what the app sent: the same key.
+  cliOk(c.dir, ["sync", "now"]);
+  const issuers = issuersOf(c.dir);
+  assert.ok(issuers.includes("FromApp"), `device C got the accounts: ${issuers}`);
+});
+
+step("10/11: with sync on, the recovery key shown at enable sets a new passphrase; a new device joins with it", async () => {
+  await click(app, "sync-forgot");
+  await type(app, "sync-recover-key", recoveryKey.toLowerCase());
+  await type(app, "sync-recover-new", RECOVERED);
+  await type(app, "sync-recover-again", RECOVERED);
+  await bothSizes("sync-14-recover");
+  await click(app, "sync-recover-submit");
+  await notice(/passphrase is reset/i);
+  await shown(app, "sync-status");
+
+  const d = newDevice("CLI device D");
+  const changed = d.enable(CHANGED);
+  assert.equal(changed.ok, false, "the passphrase set before no longer opens the key");
+  assert.match(changed.err, /wrong sync passphrase/i);
+  assert.match(d.enable(RECOVERED).out, /joined/i);
+});
+
+step("11/11: sync off, a device that forgot the passphrase joins with the recovery key from the join screen", async () => {
+  await click(app, "sync-disable");
+  await click(app, "sync-disable-confirm");
+  await notice(/sync is off/i);
+  await type(app, "sync-server", serverUrl);
+  await click(app, "sync-continue");
+  await shown(app, "sync-join", 30_000);
+  await type(app, "sync-passphrase", "forgotten");
+  await click(app, "sync-enable");
+  assert.match(await (await shown(app, "error", 60_000)).getText(), /wrong sync passphrase/i);
+  await click(app, "sync-join-forgot");
+  await type(app, "sync-recover-key", recoveryKey);
+  await type(app, "sync-recover-new", REJOINED);
+  await type(app, "sync-recover-again", REJOINED);
+  await screenshot(app, "sync-15-recover-when-joining");
+  await click(app, "sync-recover-submit");
+  await notice(/sync is on/i);
+  assert.equal(await (await shown(app, "sync-status-server")).getText(), serverUrl);
+
+  const e = newDevice("CLI device E");
+  assert.match(e.enable(REJOINED).out, /joined/i);
 });

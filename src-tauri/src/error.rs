@@ -408,6 +408,7 @@ impl From<sesame::sync::client::ClientError> for AppError {
             ),
             C::VaultChanged => (K::Sync, "Sync again."),
             C::RevokeSelf => (K::InvalidInput, ""),
+            C::NoServer => (K::InvalidInput, "Type the sync server's address."),
             C::Server(_) => (K::InvalidInput, ""),
             C::Sync(S::Transport(t)) => match t {
                 T::SignInAgain { .. } => (K::SignedOut, "Sign in to Cognito again, then sync."),

@@ -8,7 +8,9 @@
 //! - [`connect`] + [`round`]: one sync round, saving the vault at each checkpoint and
 //!   stopping (with [`ClientError::VaultChanged`]) instead of overwriting accounts that
 //!   changed meanwhile;
-//! - [`devices`], [`revoke`], [`disable`].
+//! - [`devices`], [`revoke`], [`disable`], [`delete_remote`];
+//! - [`change_passphrase`]; [`Recovering::start`] + [`Recovering::finish`]: a new
+//!   passphrase with the recovery key (turning sync on when it is off).
 
 use super::engine::{self, RoundReport, SyncError, SyncTransport};
 use super::http::{self, HttpTransport, ServerUrlError};
@@ -43,6 +45,9 @@ pub enum ClientError {
     /// the same app) while a round ran: the round stopped there; what it saved stays valid.
     #[error("the accounts changed during the sync; the round stopped there, nothing was lost")]
     VaultChanged,
+    /// Recovering with sync off, without naming the server.
+    #[error("sync is off here: name the sync server")]
+    NoServer,
     /// A device cannot revoke itself.
     #[error("this is this device; to stop syncing here, turn sync off instead")]
     RevokeSelf,
@@ -302,6 +307,121 @@ pub async fn delete_remote(access: &impl VaultAccess) -> Result<(SyncState, u64)
     Ok((state, deleted))
 }
 
+/// Changes the sync passphrase: `old` must open the key on the server (a wrong one is
+/// [`super::KeyError::WrongPassphrase`]); the same key is wrapped again under `new` with
+/// `cost`. The other devices keep syncing; a device that joins types `new`.
+pub async fn change_passphrase(
+    access: &impl VaultAccess,
+    old: &str,
+    new: &str,
+    cost: KdfCost,
+) -> Result<(), ClientError> {
+    let (transport, state) = connect(access).await?;
+    Ok(engine::change_passphrase(&transport, &state, old, new, cost).await?)
+}
+
+/// Setting a new passphrase with the recovery key, between reaching the server and having
+/// the recovery key and the new passphrase.
+#[derive(Debug)]
+pub struct Recovering {
+    /// The server (normalised).
+    pub server: String,
+    /// Who is signed in (the name to show).
+    pub login: String,
+    /// Sync is off here: [`Recovering::finish`] turns it on.
+    pub turns_on: bool,
+    user: String,
+    device: DeviceId,
+    device_name: Option<String>,
+    transport: HttpTransport,
+}
+
+impl Recovering {
+    /// With sync on: its server (`server`, when given, must be the same), its user and
+    /// device. With sync off: `server` (else [`ClientError::NoServer`]), as `device` (a
+    /// new [`DeviceId::generate`]) named `device_name`.
+    pub async fn start(
+        access: &impl VaultAccess,
+        server: Option<&str>,
+        device: DeviceId,
+        device_name: Option<String>,
+    ) -> Result<Recovering, ClientError> {
+        let current = access.with_vault(|v| Ok(v.data().sync.clone()))?;
+        let server = match (server, &current) {
+            (Some(url), None) => http::server_url(url)?,
+            (Some(url), Some(state)) if http::server_url(url)? != state.server => {
+                return Err(ClientError::AlreadyOn {
+                    server: state.server.clone(),
+                });
+            }
+            (_, Some(state)) => state.server.clone(),
+            (None, None) => return Err(ClientError::NoServer),
+        };
+        let session = signed_in(access).await?;
+        if let Some(state) = &current
+            && state.user != session.sub
+        {
+            return Err(ClientError::OtherUser {
+                login: session.login,
+            });
+        }
+        let (device, device_name) = match &current {
+            Some(state) => (state.device.clone(), state.device_name.clone()),
+            None => (
+                device,
+                device_name
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
+            ),
+        };
+        let transport = HttpTransport::new(
+            &server,
+            session.tokens.access.expose(),
+            &device,
+            device_name.as_deref(),
+        )?;
+        Ok(Recovering {
+            server,
+            login: session.login,
+            turns_on: current.is_none(),
+            user: session.sub,
+            device,
+            device_name,
+            transport,
+        })
+    }
+
+    /// Opens the server's key with `recovery` (a wrong one is
+    /// [`super::KeyError::WrongRecoveryKey`]) and wraps it under `new` with `cost`; with
+    /// sync off here, saves sync's state in the vault (sync is on). The recovery key keeps
+    /// working.
+    pub async fn finish(
+        self,
+        access: &impl VaultAccess,
+        recovery: &RecoveryKey,
+        new: &str,
+        cost: KdfCost,
+    ) -> Result<(), ClientError> {
+        let key = engine::recover(&self.transport, recovery, new, cost).await?;
+        let mut fresh = SyncState::new(key.clone(), &self.server, &self.user);
+        fresh.device = self.device;
+        fresh.device_name = self.device_name;
+        access.with_vault(|v| match &v.data().sync {
+            Some(on) if on.key == key => Ok(Ok(())),
+            Some(_) => Ok(Err(ClientError::Sync(SyncError::KeyMismatch))),
+            // Turned off meanwhile: it stays off.
+            None if !self.turns_on => Ok(Ok(())),
+            None => {
+                v.update(|data| {
+                    data.sync = Some(fresh);
+                    Ok(())
+                })?;
+                Ok(Ok(()))
+            }
+        })?
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -446,5 +566,51 @@ mod tests {
         assert_eq!(waiting(&state), 1);
         assert!(vault.data().sync.is_none());
         assert_eq!(vault.data().accounts.len(), 1);
+    }
+
+    #[test]
+    fn recovering_with_sync_off_needs_the_server_and_with_sync_on_refuses_another_one() {
+        let (_dir, mut off) = temp_vault();
+        let started = block_on(Recovering::start(
+            &std::sync::Mutex::new(&mut off),
+            None,
+            DeviceId::generate(),
+            None,
+        ));
+        assert!(matches!(started, Err(ClientError::NoServer)), "{started:?}");
+        let started = block_on(Recovering::start(
+            &std::sync::Mutex::new(&mut off),
+            Some("http://sync.example.com"),
+            DeviceId::generate(),
+            None,
+        ));
+        assert!(
+            matches!(started, Err(ClientError::Server(_))),
+            "{started:?}"
+        );
+
+        let (_dir, mut on) = synced_vault(&SyncKey::generate());
+        let started = block_on(Recovering::start(
+            &std::sync::Mutex::new(&mut on),
+            Some("https://another.example.com"),
+            DeviceId::generate(),
+            None,
+        ));
+        match started {
+            Err(ClientError::AlreadyOn { server }) => assert_eq!(server, SERVER),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn changing_the_passphrase_with_sync_off_says_sync_is_off() {
+        let (_dir, mut vault) = temp_vault();
+        let changed = block_on(change_passphrase(
+            &std::sync::Mutex::new(&mut vault),
+            "old",
+            "new",
+            KdfCost::DEFAULT,
+        ));
+        assert!(matches!(changed, Err(ClientError::Off)), "{changed:?}");
     }
 }

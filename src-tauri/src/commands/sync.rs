@@ -1,11 +1,14 @@
 //! Sesame Sync: turn it on (the passphrase; the recovery key shown once on the first
-//! device), its status, a round now, the devices, revoke one, turn it off. The work is the
+//! device), its status, a round now, the devices, revoke one, turn it off, change the
+//! passphrase, set a new one with the recovery key. The work is the
 //! core's (`sesame::sync::client`); rounds go through `sync_runner`, one at a time, and
 //! the vault is reached for short reads and writes only, never across a request. The
-//! passphrase is zeroized when the command ends; the app keeps no secret of sync's
-//! outside the vault.
+//! passphrases and the recovery key are zeroized when the command ends and never sent
+//! back; the app keeps no secret of sync's outside the vault.
 
-use sesame::sync::client::{self, Joining};
+use sesame::sync::RecoveryKey;
+use sesame::sync::client::{self, Joining, Recovering};
+use sesame::sync::engine::SyncError;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
@@ -123,5 +126,66 @@ pub async fn sync_disable(state: State<'_, AppState>) -> AppResult<SyncStatus> {
     let _one = state.sync.lock_rounds().await;
     client::disable(&Quiet(&state))?;
     state.sync.reset();
+    status_now(&state)
+}
+
+/// Changes the sync passphrase: `current` must open the key on the server (a wrong one is
+/// `wrong_password`); the other devices keep syncing, a device that joins types
+/// `new_passphrase`.
+#[tauri::command]
+pub async fn sync_change_passphrase(
+    state: State<'_, AppState>,
+    current: Zeroizing<String>,
+    new_passphrase: Zeroizing<String>,
+) -> AppResult<()> {
+    if current.is_empty() {
+        return Err(AppError::invalid("Type the current sync passphrase."));
+    }
+    if new_passphrase.is_empty() {
+        return Err(AppError::invalid("Type the new sync passphrase."));
+    }
+    state.active_session().vault()?;
+    let cost = super::password_cost();
+    client::change_passphrase(&Quiet(&state), &current, &new_passphrase, cost).await?;
+    Ok(())
+}
+
+/// Sets a new sync passphrase with the recovery key (the passphrase was forgotten). With
+/// sync on, on its server; with sync off, on `server`, and sync turns on (a first round
+/// starts in the background). The recovery key keeps working.
+#[tauri::command]
+pub async fn sync_recover(
+    state: State<'_, AppState>,
+    recovery_key: Zeroizing<String>,
+    passphrase: Zeroizing<String>,
+    server: Option<String>,
+    device_name: Option<String>,
+) -> AppResult<SyncStatus> {
+    if passphrase.is_empty() {
+        return Err(AppError::invalid("Type the new sync passphrase."));
+    }
+    let recovery = RecoveryKey::parse(&recovery_key)
+        .map_err(|e| client::ClientError::Sync(SyncError::from(e)))?;
+    state.active_session().vault()?;
+    let access = Quiet(&state);
+    let device = state.sync.joining_device();
+    let server = server
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    let recovering = Recovering::start(
+        &access,
+        server.as_deref(),
+        device,
+        name_or_host(device_name),
+    )
+    .await?;
+    let turns_on = recovering.turns_on;
+    recovering
+        .finish(&access, &recovery, &passphrase, super::password_cost())
+        .await?;
+    if turns_on {
+        state.sync.joined();
+        state.sync.reset();
+    }
     status_now(&state)
 }

@@ -313,6 +313,9 @@ impl From<sesame::sync::client::ClientError> for CliError {
             C::AlreadyOn { server } => CliError::SyncAlreadyOn { server },
             C::OtherUser { login } => CliError::SyncOtherUser { login },
             C::VaultChanged => CliError::SyncVaultChanged,
+            C::NoServer => {
+                CliError::Usage("sync is off here: name the server with --server URL".into())
+            }
             C::RevokeSelf => CliError::Usage(
                 "this is this device's id: to stop syncing here, run `sesame sync disable`".into(),
             ),

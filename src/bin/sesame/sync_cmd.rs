@@ -10,10 +10,9 @@ use std::sync::Mutex;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use sesame::cognito::VaultAccess;
-use sesame::sync::client::{self, Joining};
+use sesame::sync::DeviceId;
+use sesame::sync::client::{self, Joining, Recovering};
 use sesame::sync::engine;
-use sesame::sync::http::{self, HttpTransport};
-use sesame::sync::{DeviceId, SyncState};
 use sesame::vault::Vault;
 
 use crate::args::{Global, KdfArgs};
@@ -377,11 +376,12 @@ async fn passphrase(
     args: &PassphraseArgs,
 ) -> Result<ExitCode, CliError> {
     let access = Mutex::new(&mut *vault);
-    let (transport, state) = client::connect(&access).await?;
+    // Sync off is said before any prompt.
+    client::state_of(&access)?;
+    let cost = vault_cmd::cost(&args.kdf)?;
     let old = secrets.ask("Sync passphrase: ")?;
     let new = secrets.ask_new("sync passphrase")?;
-    let cost = vault_cmd::cost(&args.kdf)?;
-    engine::change_passphrase(&transport, &state, &old, &new, cost).await?;
+    client::change_passphrase(&access, &old, &new, cost).await?;
     println!(
         "The sync passphrase is changed: other devices keep syncing; a device that joins types the new one."
     );
@@ -393,60 +393,22 @@ async fn recover(
     secrets: &mut Secrets,
     args: &RecoverArgs,
 ) -> Result<ExitCode, CliError> {
-    let current = vault.data().sync.clone();
-    let server = match (&args.server, &current) {
-        (Some(url), None) => http::server_url(url)?,
-        (Some(url), Some(state)) if http::server_url(url)? != state.server => {
-            return Err(CliError::SyncAlreadyOn {
-                server: state.server.clone(),
-            });
-        }
-        (_, Some(state)) => state.server.clone(),
-        (None, None) => {
-            return Err(CliError::Usage(
-                "sync is off here: name the server with --server URL".into(),
-            ));
-        }
-    };
-    let session = client::signed_in(&Mutex::new(&mut *vault)).await?;
-    if let Some(state) = &current
-        && state.user != session.sub
-    {
-        return Err(CliError::SyncOtherUser {
-            login: session.login,
-        });
-    }
-    let (device, name) = match &current {
-        Some(state) => (state.device.clone(), state.device_name.clone()),
-        None => (
-            DeviceId::generate(),
-            args.device_name.clone().or_else(client::host_name),
-        ),
-    };
-    let transport = HttpTransport::new(
-        &server,
-        session.tokens.access.expose(),
-        &device,
-        name.as_deref(),
-    )?;
+    let access = Mutex::new(&mut *vault);
+    let name = args.device_name.clone().or_else(client::host_name);
+    let recovering =
+        Recovering::start(&access, args.server.as_deref(), DeviceId::generate(), name).await?;
+    let cost = vault_cmd::cost(&args.kdf)?;
     let text = secrets.ask("Recovery key: ")?;
     let recovery = sesame::sync::RecoveryKey::parse(&text).map_err(engine::SyncError::from)?;
     let new = secrets.ask_new("sync passphrase")?;
-    let cost = vault_cmd::cost(&args.kdf)?;
-    let key = engine::recover(&transport, &recovery, &new, cost).await?;
-    match current {
-        Some(state) if state.key == key => {}
-        Some(_) => return Err(engine::SyncError::KeyMismatch.into()),
-        None => {
-            let mut state = SyncState::new(key, &server, &session.sub);
-            state.device = device;
-            state.device_name = name;
-            vault.update(|data| {
-                data.sync = Some(state.clone());
-                Ok(())
-            })?;
-            println!("Sync is on with {server} for {}.", session.login);
-        }
+    let (server, login, turned_on) = (
+        recovering.server.clone(),
+        recovering.login.clone(),
+        recovering.turns_on,
+    );
+    recovering.finish(&access, &recovery, &new, cost).await?;
+    if turned_on {
+        println!("Sync is on with {server} for {login}.");
     }
     println!(
         "The sync passphrase is reset with the recovery key: devices that join type the new one; the recovery key keeps working."

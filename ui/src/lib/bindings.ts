@@ -872,6 +872,22 @@ export const syncRevoke = (device: string) =>
 export const syncDisable = () =>
   invoke<SyncStatus>("sync_disable");
 
+/**
+ * Changes the sync passphrase: `current` must open the key on the server (a wrong one is
+ * `wrong_password`); the other devices keep syncing, a device that joins types
+ * `new_passphrase`.
+ */
+export const syncChangePassphrase = (current: string, newPassphrase: string) =>
+  invoke<null>("sync_change_passphrase", { current, newPassphrase });
+
+/**
+ * Sets a new sync passphrase with the recovery key (the passphrase was forgotten). With
+ * sync on, on its server; with sync off, on `server`, and sync turns on (a first round
+ * starts in the background). The recovery key keeps working.
+ */
+export const syncRecover = (recoveryKey: string, passphrase: string, server: string | null, deviceName: string | null) =>
+  invoke<SyncStatus>("sync_recover", { recoveryKey, passphrase, server, deviceName });
+
 /** Every command by name: what `invoke` sends (`args`) and what it resolves to. */
 export interface Commands {
   status: { args: Record<string, never>; result: Status };
@@ -938,6 +954,8 @@ export interface Commands {
   sync_devices: { args: Record<string, never>; result: SyncDevice[] };
   sync_revoke: { args: { device: string }; result: SyncDevice[] };
   sync_disable: { args: Record<string, never>; result: SyncStatus };
+  sync_change_passphrase: { args: { current: string; newPassphrase: string }; result: null };
+  sync_recover: { args: { recoveryKey: string; passphrase: string; server: string | null; deviceName: string | null }; result: SyncStatus };
 }
 
 /** The name of a command. */

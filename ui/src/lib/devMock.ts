@@ -802,7 +802,10 @@ function cognitoMock(
 }
 
 /** Sesame Sync in dev mode: `?sync=on` starts on, `?sync=joining` makes the server hold a
- *  key already (one passphrase, "passphrase"; anything else is wrong). */
+ *  key already (passphrase "passphrase" until changed; anything else is wrong; recovery key
+ *  `RECOVERY`). */
+const RECOVERY = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX";
+
 function syncMock(
   start: string | null,
   fail: (kind: AppError["kind"], message: string) => never,
@@ -811,6 +814,7 @@ function syncMock(
   let on = start === "on";
   let server: string | null = on ? "https://sync.example.com" : null;
   let keyExists = start === "joining" || on;
+  let passphrase = "passphrase";
   let lastSync: number | null = on ? Date.now() - 90_000 : null;
   let devices: SyncDevice[] = [
     { id: "devmock-this-device-aaaaaaaa", name: "This laptop", first_seen: Date.now() - 86_400_000, last_seen: Date.now(), revoked: false, this: true },
@@ -839,13 +843,14 @@ function syncMock(
       return { server: args.server.replace(/\/+$/, ""), login: cognito().username ?? "alice", first: !keyExists };
     },
     sync_enable: (args) => {
-      if (keyExists && args.passphrase !== "passphrase") fail("wrong_password", "Wrong sync passphrase (or the key on the server was changed).");
+      if (keyExists && args.passphrase !== passphrase) fail("wrong_password", "Wrong sync passphrase (or the key on the server was changed).");
       const first = !keyExists;
       keyExists = true;
       on = true;
       server = args.server;
       lastSync = Date.now();
-      return { recovery_key: first ? "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX" : null, status: status() };
+      if (first) passphrase = args.passphrase;
+      return { recovery_key: first ? RECOVERY : null, status: status() };
     },
     sync_now: () => {
       needOn();
@@ -860,6 +865,25 @@ function syncMock(
       needOn();
       devices = devices.map((d) => (d.id === args.device ? { ...d, revoked: true } : d));
       return devices;
+    },
+    sync_change_passphrase: (args) => {
+      needOn();
+      if (args.current !== passphrase) fail("wrong_password", "Wrong sync passphrase (or the key on the server was changed).");
+      passphrase = args.newPassphrase;
+      return null;
+    },
+    sync_recover: (args) => {
+      if (!on && !args.server) fail("invalid_input", "Sync is off here: name the sync server.");
+      if (args.recoveryKey.replace(/[\s-]/g, "").toUpperCase() !== RECOVERY.replace(/-/g, "")) {
+        fail("invalid_input", "This recovery key does not open the sync key (or the key on the server was changed).");
+      }
+      passphrase = args.passphrase;
+      if (!on) {
+        on = true;
+        server = args.server;
+        lastSync = Date.now();
+      }
+      return status();
     },
     sync_disable: () => {
       on = false;

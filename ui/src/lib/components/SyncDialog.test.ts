@@ -125,4 +125,105 @@ describe("SyncDialog", () => {
     await waitFor(() => expect(s.argsOf("sync_revoke")).toEqual([{ device: "dev-phone-bbbbbbbbbbbbbbbbbbb" }]));
     expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/removed from sync/i);
   });
+
+  it("changes the passphrase only when the new one is typed the same twice, and says a wrong current one in words", async () => {
+    let tries = 0;
+    const s = fakeShell(
+      {
+        sync_status: () => ON,
+        sync_devices: () => DEVICES,
+        sync_change_passphrase: (a) => {
+          tries += 1;
+          if (a.current !== "old passphrase") {
+            return Promise.reject({ kind: "wrong_password", message: "Wrong sync passphrase (or the key on the server was changed)." });
+          }
+          return null;
+        },
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await screen.findByTestId("sync-change-passphrase");
+    await submit("sync-change-passphrase");
+    await fireEvent.input(await screen.findByTestId("sync-change-current"), { target: { value: "not it" } });
+    await fireEvent.input(screen.getByTestId("sync-change-new"), { target: { value: "new passphrase" } });
+    await fireEvent.input(screen.getByTestId("sync-change-again"), { target: { value: "new passphrasf" } });
+    expect(screen.getByTestId("sync-change-mismatch")).toBeTruthy();
+    expect((screen.getByTestId("sync-change-submit") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("sync-change-again"), { target: { value: "new passphrase" } });
+    await submit("sync-change-submit");
+    expect((await screen.findByTestId("error")).textContent).toMatch(/wrong sync passphrase/i);
+    // Still on the form, the new passphrase kept; only the current one is typed again.
+    await fireEvent.input(screen.getByTestId("sync-change-current"), { target: { value: "old passphrase" } });
+    await submit("sync-change-submit");
+    expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/passphrase is changed/i);
+    expect(tries).toBe(2);
+    expect(s.argsOf("sync_change_passphrase")[1]).toEqual({ current: "old passphrase", newPassphrase: "new passphrase" });
+    expect(screen.getByTestId("sync-status")).toBeTruthy();
+    expect(screen.queryByTestId("sync-change-current")).toBeNull();
+  });
+
+  it("with sync on, sets a new passphrase with the recovery key on its own server", async () => {
+    const s = fakeShell(
+      { sync_status: () => ON, sync_devices: () => DEVICES, sync_recover: () => ON },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await screen.findByTestId("sync-forgot");
+    await submit("sync-forgot");
+    await fireEvent.input(await screen.findByTestId("sync-recover-key"), { target: { value: ` ${RECOVERY.toLowerCase()} ` } });
+    await fireEvent.input(screen.getByTestId("sync-recover-new"), { target: { value: "fresh" } });
+    expect((screen.getByTestId("sync-recover-submit") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("sync-recover-again"), { target: { value: "fresh" } });
+    await submit("sync-recover-submit");
+    expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/passphrase is reset/i);
+    expect(s.argsOf("sync_recover")).toEqual([
+      { recoveryKey: RECOVERY.toLowerCase(), passphrase: "fresh", server: null, deviceName: null },
+    ]);
+    expect(document.body.textContent).not.toContain(RECOVERY.toLowerCase());
+  });
+
+  it("when joining, a forgotten passphrase is reset with the recovery key and sync turns on with that server", async () => {
+    let status = OFF;
+    const s = fakeShell(
+      {
+        sync_status: () => status,
+        sync_probe: () => ({ server: "https://sync.example.com", login: "sam", first: false }),
+        sync_enable: reject("wrong_password", "Wrong sync passphrase (or the key on the server was changed)."),
+        sync_recover: (a) => {
+          if (a.recoveryKey !== RECOVERY) {
+            return Promise.reject({ kind: "invalid_input", message: "This recovery key does not open the sync key." });
+          }
+          status = ON;
+          return ON;
+        },
+        sync_devices: () => DEVICES,
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await fireEvent.input(await screen.findByTestId("sync-server"), { target: { value: "https://sync.example.com" } });
+    await fireEvent.input(screen.getByTestId("sync-device-name"), { target: { value: "Phone" } });
+    await submit("sync-continue");
+    await fireEvent.input(await screen.findByTestId("sync-passphrase"), { target: { value: "forgotten" } });
+    await submit("sync-enable");
+    await screen.findByTestId("error");
+    await submit("sync-join-forgot");
+    expect(screen.queryByTestId("error")).toBeNull();
+    await fireEvent.input(await screen.findByTestId("sync-recover-key"), { target: { value: "ABCD-WRONG" } });
+    await fireEvent.input(screen.getByTestId("sync-recover-new"), { target: { value: "fresh" } });
+    await fireEvent.input(screen.getByTestId("sync-recover-again"), { target: { value: "fresh" } });
+    await submit("sync-recover-submit");
+    expect((await screen.findByTestId("error")).textContent).toMatch(/does not open/i);
+    await fireEvent.input(screen.getByTestId("sync-recover-key"), { target: { value: RECOVERY } });
+    await submit("sync-recover-submit");
+    expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/sync is on/i);
+    expect(s.argsOf("sync_recover")[1]).toEqual({
+      recoveryKey: RECOVERY,
+      passphrase: "fresh",
+      server: "https://sync.example.com",
+      deviceName: "Phone",
+    });
+    await waitFor(() => expect(screen.getAllByTestId("sync-device")).toHaveLength(2));
+  });
 });
