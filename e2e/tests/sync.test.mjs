@@ -166,7 +166,7 @@ async function closeDialogs() {
   }
 }
 
-step("1/11: without a Cognito sign-in, the Sync screen says so and opens Cognito", async () => {
+step("1/12: without a Cognito sign-in, the Sync screen says so and opens Cognito", async () => {
   await click(app, "sync-button");
   assert.match(await (await shown(app, "sync-signed-out")).getText(), /sign in to Cognito/i);
   await screenshot(app, "sync-01-needs-sign-in");
@@ -181,7 +181,7 @@ step("1/11: without a Cognito sign-in, the Sync screen says so and opens Cognito
 
 let recoveryKey;
 
-step("2/11: the first device chooses the passphrase (twice) and is shown the recovery key once", async () => {
+step("2/12: the first device chooses the passphrase (twice) and is shown the recovery key once", async () => {
   await click(app, "sync-button");
   await type(app, "sync-server", serverUrl);
   await type(app, "sync-device-name", "Desktop app");
@@ -207,7 +207,7 @@ step("2/11: the first device chooses the passphrase (twice) and is shown the rec
   await closeDialogs();
 });
 
-step("3/11: an account added in the app reaches the CLI device (background sync after the change)", async () => {
+step("3/12: an account added in the app reaches the CLI device (background sync after the change)", async () => {
   await click(app, "add-button");
   await click(app, "add-tab-link");
   await type(app, "add-link-input", `otpauth://totp/FromApp:sam@example.com?secret=${SECRET_APP}&issuer=FromApp`);
@@ -239,7 +239,7 @@ step("3/11: an account added in the app reaches the CLI device (background sync 
   }
 });
 
-step("4/11: an account added on the CLI device appears in the app's list after Sync now", async () => {
+step("4/12: an account added on the CLI device appears in the app's list after Sync now", async () => {
   deviceBOk(["add", `otpauth://totp/FromCli:sam@example.com?secret=${SECRET_CLI}&issuer=FromCli`]);
   const pushed = JSON.parse(deviceBOk(["sync", "now", "--json"]));
   assert.ok(pushed.pushed >= 1, `device B sent its account: ${JSON.stringify(pushed)}`);
@@ -255,7 +255,7 @@ step("4/11: an account added on the CLI device appears in the app's list after S
   assert.equal(row.name, "sam@example.com");
 });
 
-step("5/11: the devices list marks this device; the other one is revoked after a confirmation", async () => {
+step("5/12: the devices list marks this device; the other one is revoked after a confirmation", async () => {
   await click(app, "sync-button");
   await shown(app, "sync-devices", 30_000);
   const list = async () => {
@@ -291,7 +291,7 @@ step("5/11: the devices list marks this device; the other one is revoked after a
   await screenshot(app, "sync-09-revoked");
 });
 
-step("6/11: on a phone-size window the Sync screen fits", async () => {
+step("6/12: on a phone-size window the Sync screen fits", async () => {
   const rect = await app.getWindowRect();
   await app.setWindowSize(390, 844);
   await app.pause(500);
@@ -304,7 +304,7 @@ step("6/11: on a phone-size window the Sync screen fits", async () => {
   await app.pause(300);
 });
 
-step("7/11: a server that is down is the last error, in words", async () => {
+step("7/12: a server that is down is the last error, in words", async () => {
   server.kill();
   await new Promise((r) => server.once("exit", r));
   await click(app, "sync-now");
@@ -326,7 +326,7 @@ function restartServer() {
   return serve(new URL(serverUrl).port, "sesame-sync-2.log");
 }
 
-step("8/11: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {
+step("8/12: turned off, then on again as a joining device: a wrong passphrase is refused", async () => {
   await click(app, "sync-disable");
   await click(app, "sync-disable-confirm");
   await notice(/sync is off/i);
@@ -353,13 +353,16 @@ const CHANGED = "a changed sync passphrase 9";
 const RECOVERED = "set with the recovery key 10";
 const REJOINED = "set while joining 11";
 
-/** Screenshots the dialog as it is at desktop size, then at 390×844. */
-async function bothSizes(name) {
+/**
+ * Screenshots the dialog as it is at desktop size, then at 390×844, checking that its
+ * submit button (or the one with `testid`) fits on the phone screen.
+ */
+async function bothSizes(name, testid = null) {
   await screenshot(app, name);
   const rect = await app.getWindowRect();
   await app.setWindowSize(390, 844);
   await app.pause(500);
-  const submit = await app.$('[role="dialog"] button[type="submit"]');
+  const submit = testid ? await shown(app, testid) : await app.$('[role="dialog"] button[type="submit"]');
   const { x } = await submit.getLocation();
   const { width } = await submit.getSize();
   assert.ok(x + width <= 390, `${name}: the submit button fits on a phone screen`);
@@ -368,7 +371,7 @@ async function bothSizes(name) {
   await app.pause(300);
 }
 
-step("9/11: the passphrase is changed in the app (a wrong current one is told); a new device joins with the new one only", async () => {
+step("9/12: the passphrase is changed in the app (a wrong current one is told); a new device joins with the new one only", async () => {
   await click(app, "sync-change-passphrase");
   await type(app, "sync-change-current", "not the sync passphrase");
   await type(app, "sync-change-new", CHANGED);
@@ -395,9 +398,14 @@ step("9/11: the passphrase is changed in the app (a wrong current one is told); 
   assert.ok(issuers.includes("FromApp"), `device C got the accounts: ${issuers}`);
 });
 
-step("10/11: with sync on, the recovery key shown at enable sets a new passphrase; a new device joins with it", async () => {
+step("10/12: with sync on, the recovery key shown at enable sets a new passphrase; a new device joins with it", async () => {
   await click(app, "sync-forgot");
-  await type(app, "sync-recover-key", recoveryKey.toLowerCase());
+  // Two lines, lower case, as a person might copy it from paper: the core reads it the same.
+  const groups = recoveryKey.toLowerCase().split("-");
+  const twoLines = `${groups.slice(0, 7).join("-")}\n${groups.slice(7).join(" ")}`;
+  const field = await type(app, "sync-recover-key", twoLines);
+  assert.equal(await field.getTagName(), "textarea", "the recovery key field shows the whole key over two lines");
+  assert.equal(await field.getAttribute("spellcheck"), "false");
   await type(app, "sync-recover-new", RECOVERED);
   await type(app, "sync-recover-again", RECOVERED);
   await bothSizes("sync-14-recover");
@@ -412,7 +420,10 @@ step("10/11: with sync on, the recovery key shown at enable sets a new passphras
   assert.match(d.enable(RECOVERED).out, /joined/i);
 });
 
-step("11/11: sync off, a device that forgot the passphrase joins with the recovery key from the join screen", async () => {
+/** The last CLI device, joined in step 11 (told in step 12 the server holds nothing). */
+let deviceE;
+
+step("11/12: sync off, a device that forgot the passphrase joins with the recovery key from the join screen", async () => {
   await click(app, "sync-disable");
   await click(app, "sync-disable-confirm");
   await notice(/sync is off/i);
@@ -431,6 +442,48 @@ step("11/11: sync off, a device that forgot the passphrase joins with the recove
   await notice(/sync is on/i);
   assert.equal(await (await shown(app, "sync-status-server")).getText(), serverUrl);
 
-  const e = newDevice("CLI device E");
-  assert.match(e.enable(REJOINED).out, /joined/i);
+  deviceE = newDevice("CLI device E");
+  assert.match(deviceE.enable(REJOINED).out, /joined/i);
+  cliOk(deviceE.dir, ["sync", "now"]);
+});
+
+step("12/12: turned off with \"delete everything on the server\": refused in words while the server is down, then the other devices are told the server holds nothing", async () => {
+  const before = issuersOf(deviceE.dir);
+  assert.ok(before.includes("FromApp") && before.includes("FromCli"), `device E has the accounts: ${before}`);
+  await click(app, "sync-disable");
+  await shown(app, "sync-off-confirm");
+  assert.equal(await byTestId(app, "sync-delete-warning").isExisting(), false, "the warning comes with the choice");
+  await click(app, "sync-delete-remote");
+  const warning = await (await shown(app, "sync-delete-warning")).getText();
+  assert.match(warning, /sync key/i);
+  assert.match(warning, /every synced account/i);
+  assert.match(warning, /device/i);
+  assert.match(warning, /accounts on this device and on your other devices/i);
+  assert.match(warning, /stop syncing/i);
+  assert.match(await byTestId(app, "sync-disable-confirm").getText(), /delete and turn off/i);
+  await bothSizes("sync-16-delete-confirm", "sync-disable-confirm");
+
+  // The server is down: nothing half-done, sync stays on here, and the error says so.
+  server.kill();
+  await new Promise((r) => server.once("exit", r));
+  await click(app, "sync-disable-confirm");
+  const err = await (await shown(app, "error", 60_000)).getText();
+  assert.match(err, /no answer from the sync server/i);
+  assert.match(err, /sync stays on here/i);
+  assert.equal(await (await shown(app, "sync-status-server")).getText(), serverUrl, "sync is still on");
+  await screenshot(app, "sync-17-delete-server-down");
+  ({ child: server } = await restartServer());
+
+  await click(app, "sync-disable-confirm");
+  await notice(/deleted from/i);
+  await shown(app, "sync-server");
+  await closeDialogs();
+  await waitForRow(app, "FromCli");
+
+  // The CLI device: its next sync says the server holds nothing for this user; it keeps its accounts.
+  const told = deviceE.run(["sync", "now"]);
+  assert.equal(told.ok, false, "a sync against the emptied server fails");
+  assert.match(told.err, /holds nothing for this user/i);
+  assert.match(told.err, /sesame sync enable/);
+  assert.deepEqual(issuersOf(deviceE.dir).sort(), before.sort(), "device E keeps its accounts");
 });

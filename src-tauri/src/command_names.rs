@@ -27,7 +27,7 @@ macro_rules! with_commands {
                 cognito_hosted_wait, cognito_hosted_cancel, cognito_hosted_copy_link,
                 cognito_hosted_sign_out_wait;
             sync: sync_status, sync_probe, sync_enable, sync_now, sync_devices, sync_revoke,
-                sync_disable, sync_change_passphrase, sync_recover;
+                sync_disable, sync_delete_remote, sync_change_passphrase, sync_recover;
         }
     };
 }

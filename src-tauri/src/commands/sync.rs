@@ -1,5 +1,6 @@
 //! Sesame Sync: turn it on (the passphrase; the recovery key shown once on the first
-//! device), its status, a round now, the devices, revoke one, turn it off, change the
+//! device), its status, a round now, the devices, revoke one, turn it off (and delete what
+//! the server holds for the user), change the
 //! passphrase, set a new one with the recovery key. The work is the
 //! core's (`sesame::sync::client`); rounds go through `sync_runner`, one at a time, and
 //! the vault is reached for short reads and writes only, never across a request. The
@@ -125,6 +126,25 @@ pub async fn sync_disable(state: State<'_, AppState>) -> AppResult<SyncStatus> {
     // Not in the middle of a round.
     let _one = state.sync.lock_rounds().await;
     client::disable(&Quiet(&state))?;
+    state.sync.reset();
+    status_now(&state)
+}
+
+/// Deletes everything the sync server holds for this user (the sync key, every synced
+/// account, the device list), then turns sync off here; the accounts stay on this and the
+/// other devices, whose next round says the server holds nothing any more. The core's
+/// `delete_remote`, as `sesame sync disable --delete-remote`: if the server cannot be
+/// reached or refuses, nothing is deleted and sync stays on.
+#[tauri::command]
+pub async fn sync_delete_remote(state: State<'_, AppState>) -> AppResult<SyncStatus> {
+    state.active_session().vault()?;
+    // Not in the middle of a round.
+    let _one = state.sync.lock_rounds().await;
+    client::delete_remote(&Quiet(&state)).await.map_err(|e| {
+        let mut error = AppError::from(e);
+        error.message.push_str(" Sync stays on here.");
+        error
+    })?;
     state.sync.reset();
     status_now(&state)
 }

@@ -873,6 +873,16 @@ export const syncDisable = () =>
   invoke<SyncStatus>("sync_disable");
 
 /**
+ * Deletes everything the sync server holds for this user (the sync key, every synced
+ * account, the device list), then turns sync off here; the accounts stay on this and the
+ * other devices, whose next round says the server holds nothing any more. The core's
+ * `delete_remote`, as `sesame sync disable --delete-remote`: if the server cannot be
+ * reached or refuses, nothing is deleted and sync stays on.
+ */
+export const syncDeleteRemote = () =>
+  invoke<SyncStatus>("sync_delete_remote");
+
+/**
  * Changes the sync passphrase: `current` must open the key on the server (a wrong one is
  * `wrong_password`); the other devices keep syncing, a device that joins types
  * `new_passphrase`.
@@ -954,6 +964,7 @@ export interface Commands {
   sync_devices: { args: Record<string, never>; result: SyncDevice[] };
   sync_revoke: { args: { device: string }; result: SyncDevice[] };
   sync_disable: { args: Record<string, never>; result: SyncStatus };
+  sync_delete_remote: { args: Record<string, never>; result: SyncStatus };
   sync_change_passphrase: { args: { current: string; newPassphrase: string }; result: null };
   sync_recover: { args: { recoveryKey: string; passphrase: string; server: string | null; deviceName: string | null }; result: SyncStatus };
 }

@@ -885,6 +885,13 @@ function syncMock(
       }
       return status();
     },
+    sync_delete_remote: () => {
+      needOn();
+      on = false;
+      server = null;
+      lastSync = null;
+      return status();
+    },
     sync_disable: () => {
       on = false;
       server = null;

@@ -34,6 +34,9 @@ const DEVICES: SyncDevice[] = [
 
 const RECOVERY = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX";
 
+/** The key as a person might type it from paper: lower case, over two lines, spaces for dashes. */
+const TWO_LINES = `${RECOVERY.slice(0, 34).toLowerCase()}\n${RECOVERY.slice(35).toLowerCase().replaceAll("-", " ")}`;
+
 async function submit(testid: string) {
   await fireEvent.click(screen.getByTestId(testid));
 }
@@ -171,16 +174,115 @@ describe("SyncDialog", () => {
     render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
     await screen.findByTestId("sync-forgot");
     await submit("sync-forgot");
-    await fireEvent.input(await screen.findByTestId("sync-recover-key"), { target: { value: ` ${RECOVERY.toLowerCase()} ` } });
+    await fireEvent.input(await screen.findByTestId("sync-recover-key"), { target: { value: ` ${TWO_LINES} ` } });
     await fireEvent.input(screen.getByTestId("sync-recover-new"), { target: { value: "fresh" } });
     expect((screen.getByTestId("sync-recover-submit") as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.input(screen.getByTestId("sync-recover-again"), { target: { value: "fresh" } });
     await submit("sync-recover-submit");
     expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/passphrase is reset/i);
     expect(s.argsOf("sync_recover")).toEqual([
-      { recoveryKey: RECOVERY.toLowerCase(), passphrase: "fresh", server: null, deviceName: null },
+      { recoveryKey: TWO_LINES, passphrase: "fresh", server: null, deviceName: null },
     ]);
-    expect(document.body.textContent).not.toContain(RECOVERY.toLowerCase());
+    expect(document.body.textContent).not.toContain(TWO_LINES);
+  });
+
+  it("turns off without deleting anything unless asked: sync_disable, no warning", async () => {
+    let status = ON;
+    const s = fakeShell(
+      {
+        sync_status: () => status,
+        sync_devices: () => DEVICES,
+        sync_disable: () => {
+          status = OFF;
+          return OFF;
+        },
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await screen.findByTestId("sync-disable");
+    await submit("sync-disable");
+    expect(screen.getByTestId("sync-off-confirm").textContent).toMatch(/its accounts stay here/i);
+    expect(screen.queryByTestId("sync-delete-warning")).toBeNull();
+    expect(screen.getByTestId("sync-disable-confirm").textContent).toMatch(/^\s*Turn off\s*$/);
+    await submit("sync-disable-confirm");
+    expect((await screen.findByTestId("sync-notice")).textContent).toMatch(/sync is off on this device/i);
+    expect(s.calls.some((c) => c.cmd === "sync_delete_remote")).toBe(false);
+    expect(s.argsOf("sync_disable")).toHaveLength(1);
+  });
+
+  it("deleting the server's data names what goes and what stays, and says so when done", async () => {
+    let status = ON;
+    const s = fakeShell(
+      {
+        sync_status: () => status,
+        sync_devices: () => DEVICES,
+        sync_delete_remote: () => {
+          status = OFF;
+          return OFF;
+        },
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await screen.findByTestId("sync-disable");
+    await submit("sync-disable");
+    await fireEvent.click(screen.getByTestId("sync-delete-remote"));
+    const warning = screen.getByTestId("sync-delete-warning").textContent ?? "";
+    expect(warning).toContain("https://sync.example.com");
+    expect(warning).toMatch(/the sync key/i);
+    expect(warning).toMatch(/every synced account/i);
+    expect(warning).toMatch(/list of your devices/i);
+    expect(warning).toMatch(/accounts on this device and on your other devices/i);
+    expect(warning).toMatch(/stop syncing/i);
+    expect(screen.getByTestId("sync-disable-confirm").textContent).toMatch(/delete and turn off/i);
+    // Unticked again: back to a plain turn off.
+    await fireEvent.click(screen.getByTestId("sync-delete-remote"));
+    expect(screen.queryByTestId("sync-delete-warning")).toBeNull();
+    await fireEvent.click(screen.getByTestId("sync-delete-remote"));
+    await submit("sync-disable-confirm");
+    const done = (await screen.findByTestId("sync-notice")).textContent ?? "";
+    expect(done).toMatch(/deleted from https:\/\/sync\.example\.com/i);
+    expect(done).toMatch(/holds nothing any more/i);
+    expect(s.argsOf("sync_delete_remote")).toHaveLength(1);
+    expect(s.calls.some((c) => c.cmd === "sync_disable")).toBe(false);
+    expect(await screen.findByTestId("sync-server")).toBeTruthy();
+  });
+
+  it("when the server cannot be reached, deleting says so in words and sync stays on", async () => {
+    const s = fakeShell(
+      {
+        sync_status: () => ON,
+        sync_devices: () => DEVICES,
+        sync_delete_remote: reject("sync", "No answer from the sync server (connection refused). Sync stays on here."),
+      },
+      { events: true },
+    );
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await screen.findByTestId("sync-disable");
+    await submit("sync-disable");
+    await fireEvent.click(screen.getByTestId("sync-delete-remote"));
+    await submit("sync-disable-confirm");
+    expect((await screen.findByTestId("error")).textContent).toMatch(/no answer from the sync server.*sync stays on here/i);
+    expect(s.argsOf("sync_delete_remote")).toHaveLength(1);
+    expect(screen.getByTestId("sync-status-server").textContent).toBe("https://sync.example.com");
+    expect(screen.queryByTestId("sync-notice")).toBeNull();
+    // The choice stays made, to try again.
+    expect((screen.getByTestId("sync-delete-remote") as HTMLInputElement).checked).toBe(true);
+  });
+
+  it("the recovery key field is a two-line monospace textarea without spellcheck, autocorrect or autocapitalize", async () => {
+    fakeShell({ sync_status: () => ON, sync_devices: () => DEVICES }, { events: true });
+    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
+    await screen.findByTestId("sync-forgot");
+    await submit("sync-forgot");
+    const field = await screen.findByTestId("sync-recover-key");
+    expect(field.tagName).toBe("TEXTAREA");
+    expect(field.getAttribute("rows")).toBe("2");
+    expect(field.classList.contains("mono")).toBe(true);
+    expect(field.getAttribute("spellcheck")).toBe("false");
+    expect(field.getAttribute("autocorrect")).toBe("off");
+    expect(field.getAttribute("autocapitalize")).toBe("off");
   });
 
   it("when joining, a forgotten passphrase is reset with the recovery key and sync turns on with that server", async () => {
