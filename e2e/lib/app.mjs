@@ -40,8 +40,10 @@ export async function shown(browser, id, timeout = 15_000) {
   return el;
 }
 
+/** Clicks the element once it shows and is enabled (a click on a disabled button would do nothing, silently). */
 export async function click(browser, id) {
   const el = await shown(browser, id);
+  await el.waitForEnabled({ timeout: 15_000, timeoutMsg: `${id} stayed disabled` });
   await el.click();
   return el;
 }

@@ -447,15 +447,44 @@ impl From<sesame::sync::client::ClientError> for AppError {
             C::Sync(S::NoKeyOnServer | S::KeyMismatch) => (K::Sync, ""),
             C::Sync(S::StillConflicting) => (K::Sync, "Sync again."),
         };
-        let mut message = sentence(&error);
-        if !message.ends_with('.') {
-            message.push('.');
-        }
+        let mut message = full_sentence(&error);
         if !advice.is_empty() {
             message.push(' ');
             message.push_str(advice);
         }
         AppError::new(kind, message)
+    }
+}
+
+/// A core message as a sentence: upper-case first letter, full stop.
+fn full_sentence(text: impl ToString) -> String {
+    let mut message = sentence(text);
+    if !message.ends_with('.') {
+        message.push('.');
+    }
+    message
+}
+
+impl AppError {
+    /// The error of a one-off sync request that did not happen (deleting what the server
+    /// holds), followed by `outcome` (what that leaves). A server that cannot be reached
+    /// gets "try again", not a round's advice: a one-off request is not retried by itself.
+    pub fn sync_request_failed(error: sesame::sync::client::ClientError, outcome: &str) -> Self {
+        use sesame::sync::client::ClientError as C;
+        use sesame::sync::engine::{SyncError as S, TransportError as T};
+        let mut app_error = match &error {
+            C::Sync(S::Transport(T::Unreachable(_))) => AppError::new(
+                ErrorKind::Sync,
+                format!(
+                    "{} Try again when the server can be reached.",
+                    full_sentence(&error)
+                ),
+            ),
+            _ => AppError::from(error),
+        };
+        app_error.message.push(' ');
+        app_error.message.push_str(outcome);
+        app_error
     }
 }
 

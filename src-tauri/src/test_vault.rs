@@ -9,6 +9,15 @@ use crate::state::AppState;
 
 /// The folder (kept alive by the caller), the unlocked state, and the account's id.
 pub(crate) fn unlocked(password: Option<&str>) -> (tempfile::TempDir, AppState, AccountId) {
+    unlocked_with_cost(password, KdfCost::DEFAULT)
+}
+
+/// Like [`unlocked`], with the password's key derived at `cost` (tests that unlock the
+/// vault again pass [`KdfCost::MIN`]).
+pub(crate) fn unlocked_with_cost(
+    password: Option<&str>,
+    cost: KdfCost,
+) -> (tempfile::TempDir, AppState, AccountId) {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::in_dir(dir.path().join("sesame"));
     let keys = KeystoreChoice::File(dir.path().join("keys"));
@@ -17,7 +26,7 @@ pub(crate) fn unlocked(password: Option<&str>) -> (tempfile::TempDir, AppState, 
         paths.clone(),
         keystore::open(&keys).unwrap(),
         password,
-        KdfCost::DEFAULT,
+        cost,
     )
     .unwrap();
     let account = sesame::uri::parse("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP")

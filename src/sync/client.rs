@@ -116,13 +116,33 @@ pub async fn connect(access: &impl VaultAccess) -> Result<(HttpTransport, SyncSt
             login: session.login,
         });
     }
-    let transport = HttpTransport::new(
+    let transport = transport_as(
         &state.server,
-        session.tokens.access.expose(),
+        &session,
         &state.device,
         state.device_name.as_deref(),
     )?;
     Ok((transport, state))
+}
+
+/// A transport to `server` for the signed-in user, as `device` named `device_name`.
+fn transport_as(
+    server: &str,
+    session: &Session,
+    device: &DeviceId,
+    device_name: Option<&str>,
+) -> Result<HttpTransport, ClientError> {
+    Ok(HttpTransport::new(
+        server,
+        session.tokens.access.expose(),
+        device,
+        device_name,
+    )?)
+}
+
+/// The name a user typed for this device, trimmed; blank is no name.
+pub fn typed_device_name(name: Option<String>) -> Option<String> {
+    name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
 }
 
 /// Turning sync on, between reaching the server and having the passphrase.
@@ -158,15 +178,8 @@ impl Joining {
         }
         let server = http::server_url(server)?;
         let session = signed_in(access).await?;
-        let device_name = device_name
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
-        let transport = HttpTransport::new(
-            &server,
-            session.tokens.access.expose(),
-            &device,
-            device_name.as_deref(),
-        )?;
+        let device_name = typed_device_name(device_name);
+        let transport = transport_as(&server, &session, &device, device_name.as_deref())?;
         let first = transport.get_key().await?.is_none();
         Ok(Joining {
             server,
@@ -367,19 +380,9 @@ impl Recovering {
         }
         let (device, device_name) = match &current {
             Some(state) => (state.device.clone(), state.device_name.clone()),
-            None => (
-                device,
-                device_name
-                    .map(|n| n.trim().to_owned())
-                    .filter(|n| !n.is_empty()),
-            ),
+            None => (device, typed_device_name(device_name)),
         };
-        let transport = HttpTransport::new(
-            &server,
-            session.tokens.access.expose(),
-            &device,
-            device_name.as_deref(),
-        )?;
+        let transport = transport_as(&server, &session, &device, device_name.as_deref())?;
         Ok(Recovering {
             server,
             login: session.login,

@@ -1,11 +1,10 @@
 //! Sesame Sync: turn it on (the passphrase; the recovery key shown once on the first
 //! device), its status, a round now, the devices, revoke one, turn it off (and delete what
-//! the server holds for the user), change the
-//! passphrase, set a new one with the recovery key. The work is the
-//! core's (`sesame::sync::client`); rounds go through `sync_runner`, one at a time, and
-//! the vault is reached for short reads and writes only, never across a request. The
-//! passphrases and the recovery key are zeroized when the command ends and never sent
-//! back; the app keeps no secret of sync's outside the vault.
+//! the server holds for the user), change the passphrase, set a new one with the recovery
+//! key. The work is the core's (`sesame::sync::client`); rounds go through `sync_runner`,
+//! one at a time, and the vault is reached for short reads and writes only, never across a
+//! request. The passphrases and the recovery key are zeroized when the command ends and
+//! never sent back; the app keeps no secret of sync's outside the vault.
 
 use sesame::sync::RecoveryKey;
 use sesame::sync::client::{self, Joining, Recovering};
@@ -20,9 +19,7 @@ use crate::sync_view::{SyncDevice, SyncEnabled, SyncJoin, SyncReport, SyncStatus
 
 /// The name typed, else this machine's.
 fn name_or_host(name: Option<String>) -> Option<String> {
-    name.map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-        .or_else(client::host_name)
+    client::typed_device_name(name).or_else(client::host_name)
 }
 
 fn status_now(state: &AppState) -> AppResult<SyncStatus> {
@@ -141,9 +138,7 @@ pub async fn sync_delete_remote(state: State<'_, AppState>) -> AppResult<SyncSta
     // Not in the middle of a round.
     let _one = state.sync.lock_rounds().await;
     client::delete_remote(&Quiet(&state)).await.map_err(|e| {
-        let mut error = AppError::from(e);
-        error.message.push_str(" Sync stays on here.");
-        error
+        AppError::sync_request_failed(e, "Nothing was deleted; sync stays on here.")
     })?;
     state.sync.reset();
     status_now(&state)

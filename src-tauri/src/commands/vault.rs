@@ -222,7 +222,7 @@ pub fn confirm_password(state: &AppState, password: Option<&str>) -> AppResult<(
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
-    use sesame::keystore::{self, KeystoreChoice};
+    use crate::test_vault;
     use sesame::vault::VaultPaths;
 
     const PASSWORD: &str = "correct horse battery 42";
@@ -243,24 +243,16 @@ mod tests {
 
     #[test]
     fn an_older_vault_file_is_refused_as_rolled_back_and_opens_only_when_accepted() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = VaultPaths::in_dir(dir.path().join("sesame"));
-        let keys = KeystoreChoice::File(dir.path().join("keys"));
-        paths.create_dir().unwrap();
-        let mut vault = Vault::create(
-            paths.clone(),
-            keystore::open(&keys).unwrap(),
-            Some(PASSWORD),
-            KdfCost::MIN,
-        )
-        .unwrap();
-        add(&mut vault, "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP");
-        let older = std::fs::read(&paths.vault).unwrap();
-        add(&mut vault, "otpauth://totp/B:bob?secret=KRSXG5CTMVRXEZLU");
-        drop(vault);
-        std::fs::write(&paths.vault, &older).unwrap();
+        let (dir, state, _) = test_vault::unlocked_with_cost(Some(PASSWORD), KdfCost::MIN);
+        let vault_file = VaultPaths::in_dir(dir.path().join("sesame")).vault;
+        let older = std::fs::read(&vault_file).unwrap();
+        add(
+            state.session().vault.as_mut().unwrap(),
+            "otpauth://totp/B:bob?secret=KRSXG5CTMVRXEZLU",
+        );
+        state.lock();
+        std::fs::write(&vault_file, &older).unwrap();
 
-        let state = AppState::new(paths, keys);
         let e = open_into_session(&state, Some(PASSWORD), Rollback::Refuse).unwrap_err();
         assert_eq!(e.kind, ErrorKind::RolledBack);
         assert!(

@@ -398,3 +398,37 @@ fn sync_errors_say_what_to_do_in_the_app() {
         assert!(!app.message.contains("--"), "{}", app.message);
     }
 }
+
+#[test]
+fn a_one_off_sync_request_that_failed_says_try_again_and_what_it_leaves() {
+    use sesame::sync::client::ClientError as C;
+    use sesame::sync::engine::{SyncError as S, TransportError as T};
+    const OUTCOME: &str = "Nothing was deleted; sync stays on here.";
+
+    let down = AppError::sync_request_failed(
+        C::Sync(S::Transport(T::Unreachable("connection refused".into()))),
+        OUTCOME,
+    );
+    assert_eq!(down.kind, ErrorKind::Sync);
+    assert!(
+        down.message
+            .contains("Try again when the server can be reached."),
+        "{}",
+        down.message
+    );
+    assert!(
+        !down.message.contains("Changes made here wait"),
+        "not a round's advice: {}",
+        down.message
+    );
+    assert!(down.message.ends_with(OUTCOME), "{}", down.message);
+
+    let other = AppError::sync_request_failed(C::Off, OUTCOME);
+    assert_eq!(other.kind, ErrorKind::Sync);
+    assert!(
+        other.message.contains("Turn it on in the Sync screen."),
+        "{}",
+        other.message
+    );
+    assert!(other.message.ends_with(OUTCOME), "{}", other.message);
+}

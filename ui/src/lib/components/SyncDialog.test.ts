@@ -72,11 +72,11 @@ describe("SyncDialog", () => {
     await submit("sync-continue");
     expect(s.argsOf("sync_probe")).toEqual([{ server: "https://sync.example.com/", deviceName: "Laptop" }]);
     expect((await screen.findByTestId("sync-join")).textContent).toMatch(/first device/);
-    await fireEvent.input(screen.getByTestId("sync-passphrase"), { target: { value: "one passphrase" } });
-    await fireEvent.input(screen.getByTestId("sync-passphrase-again"), { target: { value: "another" } });
+    await fireEvent.input(screen.getByTestId("sync-new"), { target: { value: "one passphrase" } });
+    await fireEvent.input(screen.getByTestId("sync-again"), { target: { value: "another" } });
     expect(screen.getByTestId("sync-mismatch")).toBeTruthy();
     expect((screen.getByTestId("sync-enable") as HTMLButtonElement).disabled).toBe(true);
-    await fireEvent.input(screen.getByTestId("sync-passphrase-again"), { target: { value: "one passphrase" } });
+    await fireEvent.input(screen.getByTestId("sync-again"), { target: { value: "one passphrase" } });
     await submit("sync-enable");
     expect((await screen.findByTestId("sync-recovery-key")).textContent).toBe(RECOVERY);
     expect(s.argsOf("sync_enable")).toEqual([{ server: "https://sync.example.com", passphrase: "one passphrase", deviceName: "Laptop" }]);
@@ -99,7 +99,7 @@ describe("SyncDialog", () => {
     await fireEvent.input(await screen.findByTestId("sync-server"), { target: { value: "https://sync.example.com" } });
     await submit("sync-continue");
     expect((await screen.findByTestId("sync-join")).textContent).toMatch(/already syncs/);
-    expect(screen.queryByTestId("sync-passphrase-again")).toBeNull();
+    expect(screen.queryByTestId("sync-again")).toBeNull();
     await fireEvent.input(screen.getByTestId("sync-passphrase"), { target: { value: "wrong" } });
     await submit("sync-enable");
     expect((await screen.findByTestId("error")).textContent).toMatch(/wrong sync passphrase/i);
