@@ -170,6 +170,24 @@ export async function unlock(browser, password) {
   await click(browser, "unlock-submit");
 }
 
+/** A phone held upright, in CSS pixels. */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Puts the window in the screen's top-left corner at a phone's size: moved as well as
+ * resized, or its bottom would hang off Xvfb's 900-pixel-high screen and be cut from the
+ * screenshots. Returns a function that puts it back where it was.
+ */
+export async function asPhone(browser) {
+  const rect = await browser.getWindowRect();
+  await browser.setWindowRect(0, 0, PHONE.width, PHONE.height);
+  await browser.pause(500);
+  return async () => {
+    await browser.setWindowRect(rect.x, rect.y, rect.width, rect.height);
+    await browser.pause(300);
+  };
+}
+
 /**
  * The start of most test files: a new empty vault made with `password` by the CLI, the app
  * launched (with its window at the screen's top left at `window` = `{ width, height }` if

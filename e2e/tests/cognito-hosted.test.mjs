@@ -20,14 +20,13 @@ import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchWithNewVault, shown, click, type, screenshot, byTestId, unlock, clipboard, cli } from "../lib/app.mjs";
+import { asPhone, launchWithNewVault, shown, click, type, screenshot, byTestId, unlock, clipboard, cli } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { startOidcIdp } from "../lib/oidc_idp.mjs";
 import { open, submit } from "../lib/playbrowser.mjs";
 import { freePort } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
 
-const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito hosted vault 4";
 const USER = "ivy";
 const PASSWORD = "Hosted-Passw0rd!";
@@ -326,7 +325,7 @@ step("8/10: with Sesame as the user's authenticator, the waiting screen shows th
 });
 
 step("9/10: at a phone's size, a federated user continues with the OpenID provider", async () => {
-  await app.setWindowRect(0, 0, PHONE.width, PHONE.height);
+  await asPhone(app);
   await screenshot(app, "cognito-hosted-09-phone-sign-in");
   const link = await startHosted("cognito-hosted-provider");
   assert.equal(new URL(link).searchParams.get("identity_provider"), PROVIDER);

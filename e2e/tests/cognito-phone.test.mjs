@@ -9,12 +9,11 @@
 // "unsupported step" screen (a pool that requires MFA by text message).
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launchWithNewVault, shown, click, type, screenshot, waitForRow, byTestId } from "../lib/app.mjs";
+import { PHONE, launchWithNewVault, shown, click, type, screenshot, waitForRow, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { story } from "../lib/story.mjs";
 import { cognitoNotice, signInWith, typePoolSettings } from "../lib/cognito_dialog.mjs";
 
-const PHONE = { width: 390, height: 844 };
 const VAULT_PASSWORD = "cognito phone vault 3";
 const USER = "gina";
 const EMAIL = "gina@example.com";

@@ -5,7 +5,7 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, shown, click, type, screenshot, rows, waitForRow, cli, clipboard, byTestId,
-  shownAndExpected, makeVault, unlock, resetView,
+  shownAndExpected, makeVault, unlock, resetView, asPhone,
 } from "../lib/app.mjs";
 import {
   PASSWORD, SECRET_LINK, SECRET_TYPED, SECRET_QR, LINK_EXAMPLE, LINK_GITHUB, LINK_ACME,
@@ -120,8 +120,7 @@ test("settings open and close", async () => {
 });
 
 test("on a phone-size window the list, the add dialog and settings fit", async () => {
-  await app.setWindowSize(390, 844);
-  await app.pause(500);
+  await asPhone(app);
   await waitForRow(app, "ACME");
   await screenshot(app, "15-phone-list");
   const add = await shown(app, "add-button");

@@ -11,7 +11,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
-import { launchWithNewVault, shown, click, type, screenshot, waitForRow, rows, byTestId } from "../lib/app.mjs";
+import { asPhone, launchWithNewVault, shown, click, type, screenshot, waitForRow, rows, byTestId } from "../lib/app.mjs";
 import { startMinistack } from "../lib/ministack.mjs";
 import { answersOk, freePort, untilHealthy } from "../lib/net.mjs";
 import { story } from "../lib/story.mjs";
@@ -292,16 +292,13 @@ step("5/12: the devices list marks this device; the other one is revoked after a
 });
 
 step("6/12: on a phone-size window the Sync screen fits", async () => {
-  const rect = await app.getWindowRect();
-  await app.setWindowSize(390, 844);
-  await app.pause(500);
+  const back = await asPhone(app);
   const now = await shown(app, "sync-now");
   const { x } = await now.getLocation();
   const { width } = await now.getSize();
   assert.ok(x + width <= 390, "Sync now fits on a phone screen");
   await screenshot(app, "sync-10-phone");
-  await app.setWindowSize(rect.width, rect.height);
-  await app.pause(300);
+  await back();
 });
 
 step("7/12: a server that is down is the last error, in words", async () => {
@@ -359,9 +356,7 @@ const REJOINED = "set while joining 11";
  */
 async function bothSizes(name, testid = null) {
   await screenshot(app, name);
-  const rect = await app.getWindowRect();
-  await app.setWindowSize(390, 844);
-  await app.pause(500);
+  const back = await asPhone(app);
   const submit = testid ? await shown(app, testid) : await app.$('[role="dialog"] button[type="submit"]');
   const { x } = await submit.getLocation();
   const { width } = await submit.getSize();
@@ -369,8 +364,7 @@ async function bothSizes(name, testid = null) {
   // The dialog scrolled it into view at the desktop size; the narrower layout is taller.
   await submit.scrollIntoView({ block: "nearest" });
   await screenshot(app, `${name}-phone`);
-  await app.setWindowSize(rect.width, rect.height);
-  await app.pause(300);
+  await back();
 }
 
 step("9/12: the passphrase is changed in the app (a wrong current one is told); a new device joins with the new one only", async () => {
