@@ -186,22 +186,28 @@ describe("SyncDialog", () => {
     expect(document.body.textContent).not.toContain(TWO_LINES);
   });
 
-  it("turns off without deleting anything unless asked: sync_disable, no warning", async () => {
+  /**
+   * Sync on, the dialog open at the turn-off confirmation. `command` answers with sync off
+   * (and the status says so from then on), or with `answer` when given.
+   */
+  async function atTurnOff(command: "sync_disable" | "sync_delete_remote", answer?: () => Promise<never>) {
     let status = ON;
+    const turnOff = () => {
+      status = OFF;
+      return OFF;
+    };
     const s = fakeShell(
-      {
-        sync_status: () => status,
-        sync_devices: () => DEVICES,
-        sync_disable: () => {
-          status = OFF;
-          return OFF;
-        },
-      },
+      { sync_status: () => status, sync_devices: () => DEVICES, [command]: answer ?? turnOff },
       { events: true },
     );
     render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
     await screen.findByTestId("sync-disable");
     await submit("sync-disable");
+    return s;
+  }
+
+  it("turns off without deleting anything unless asked: sync_disable, no warning", async () => {
+    const s = await atTurnOff("sync_disable");
     expect(screen.getByTestId("sync-off-confirm").textContent).toMatch(/its accounts stay here/i);
     expect(screen.queryByTestId("sync-delete-warning")).toBeNull();
     expect(screen.getByTestId("sync-disable-confirm").textContent).toMatch(/^\s*Turn off\s*$/);
@@ -212,21 +218,7 @@ describe("SyncDialog", () => {
   });
 
   it("deleting the server's data names what goes and what stays, and says so when done", async () => {
-    let status = ON;
-    const s = fakeShell(
-      {
-        sync_status: () => status,
-        sync_devices: () => DEVICES,
-        sync_delete_remote: () => {
-          status = OFF;
-          return OFF;
-        },
-      },
-      { events: true },
-    );
-    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
-    await screen.findByTestId("sync-disable");
-    await submit("sync-disable");
+    const s = await atTurnOff("sync_delete_remote");
     await fireEvent.click(screen.getByTestId("sync-delete-remote"));
     const warning = screen.getByTestId("sync-delete-warning").textContent ?? "";
     expect(warning).toContain("https://sync.example.com");
@@ -250,17 +242,13 @@ describe("SyncDialog", () => {
   });
 
   it("when the server cannot be reached, deleting says so in words and sync stays on", async () => {
-    const s = fakeShell(
-      {
-        sync_status: () => ON,
-        sync_devices: () => DEVICES,
-        sync_delete_remote: reject("sync", "No answer from the sync server (connection refused). Sync stays on here."),
-      },
-      { events: true },
+    const s = await atTurnOff(
+      "sync_delete_remote",
+      reject(
+        "sync",
+        "No answer from the sync server (connection refused). Try again when the server can be reached. Nothing was deleted; sync stays on here.",
+      ),
     );
-    render(SyncDialog, { onclose: () => {}, oncognito: () => {} });
-    await screen.findByTestId("sync-disable");
-    await submit("sync-disable");
     await fireEvent.click(screen.getByTestId("sync-delete-remote"));
     await submit("sync-disable-confirm");
     // Said where the button was pressed (the confirmation is at the bottom of a long screen), once.
