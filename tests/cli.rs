@@ -291,6 +291,45 @@ fn scan_reports_each_problem_file_and_goes_on() {
     }
 }
 
+/// A 1×1 palette PNG, valid (CRCs included) but for its palette: 41 bytes, not a whole
+/// number of 3-byte colours. png 0.18.1 panics expanding it (found by the `qr_image`
+/// fuzz target; image-rs/image-png#694).
+const PNG_WITH_A_41_BYTE_PALETTE: &str = "89504e470d0a1a0a0000000d494844520000000100000001080300000028cb34bb00000029504c54\
+    45070707070707070707070707070707070707070707070707070707070707070707070707070707\
+    0707991f0f590000000a49444154789c636000000002000148afa4710000000049454e44ae426082";
+
+#[test]
+fn scan_of_a_png_whose_palette_would_crash_the_decoder_is_an_error_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad-palette.png");
+    let bytes: Vec<u8> = (0..PNG_WITH_A_41_BYTE_PALETTE.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&PNG_WITH_A_41_BYTE_PALETTE[i..i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(bytes.len(), 120);
+    std::fs::write(&bad, bytes).unwrap();
+    let good = dir.path().join("good.png");
+    sesame()
+        .args(["qr", "hello", "--png"])
+        .arg(&good)
+        .assert()
+        .success();
+
+    let out = sesame().arg("scan").arg(&bad).arg(&good).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("its palette (PLTE chunk) is 41 bytes long"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "hello",
+        "the next file is still read"
+    );
+}
+
 #[test]
 fn scan_finds_both_codes_in_a_multi_image() {
     let manifest = std::fs::read_to_string(corpus().join("qr/manifest.jsonl")).unwrap();

@@ -1,10 +1,11 @@
 //! Image files and raw pixel buffers to 8-bit grey, with bounded sizes and allocations.
 
 use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::{DynamicImage, GrayImage, ImageError, ImageFormat, ImageReader, Limits};
 
-use super::{MAX_ALLOC, MAX_PIXELS, MAX_SIDE, QrError};
+use super::{MAX_ALLOC, MAX_PIXELS, MAX_SIDE, QrError, png_guard};
 
 /// Formats Sesame decodes; anything else is [`QrError::UnsupportedFormat`].
 const SUPPORTED: [ImageFormat; 5] = [
@@ -32,6 +33,7 @@ pub(crate) fn gray_from_bytes(bytes: &[u8]) -> Result<GrayImage, QrError> {
         .with_guessed_format()
         .map_err(|e| QrError::Image(e.to_string()))?;
     match reader.format() {
+        Some(ImageFormat::Png) => png_guard::check_png(bytes)?,
         Some(format) if SUPPORTED.contains(&format) => {}
         _ => return Err(QrError::UnsupportedFormat),
     }
@@ -50,7 +52,12 @@ pub(crate) fn gray_from_bytes(bytes: &[u8]) -> Result<GrayImage, QrError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
+    // The decoders are other crates' code: one that panics on a malformed file it was
+    // not checked against (as png 0.18.1 did on a bad palette, see `png_guard`) gives an
+    // error here rather than ending the app or the command.
+    let decoded = catch_unwind(AssertUnwindSafe(|| reader.decode()))
+        .map_err(|_| QrError::Image("the image decoder failed on malformed data".into()))?;
+    let image = decoded.map_err(|e| match e {
         ImageError::Limits(_) => QrError::TooLarge { width, height },
         other => map_image_error(other),
     })?;

@@ -22,6 +22,7 @@ mod error;
 pub mod fuzzing;
 mod load;
 mod locate;
+mod png_guard;
 mod prepare;
 mod sample;
 
