@@ -18,7 +18,7 @@ pub(crate) fn check_png(bytes: &[u8]) -> Result<(), QrError> {
     // Each chunk: length (4, big-endian), type (4), data (length), CRC (4).
     while let [l0, l1, l2, l3, t0, t1, t2, t3, after @ ..] = rest {
         let length = u32::from_be_bytes([*l0, *l1, *l2, *l3]) as usize;
-        if [*t0, *t1, *t2, *t3] == *b"PLTE" && length % 3 != 0 {
+        if [*t0, *t1, *t2, *t3] == *b"PLTE" && !length.is_multiple_of(3) {
             return Err(QrError::Image(format!(
                 "its palette (PLTE chunk) is {length} bytes long, not a whole number of 3-byte colours"
             )));
