@@ -52,16 +52,21 @@ pub(crate) fn gray_from_bytes(bytes: &[u8]) -> Result<GrayImage, QrError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    // The decoders are other crates' code: one that panics on a malformed file it was
-    // not checked against (as png 0.18.1 did on a bad palette, see `png_guard`) gives an
-    // error here rather than ending the app or the command.
-    let decoded = catch_unwind(AssertUnwindSafe(|| reader.decode()))
-        .map_err(|_| QrError::Image("the image decoder failed on malformed data".into()))?;
-    let image = decoded.map_err(|e| match e {
+    let image = decode_caught(reader)?.map_err(|e| match e {
         ImageError::Limits(_) => QrError::TooLarge { width, height },
         other => map_image_error(other),
     })?;
     Ok(to_gray(image))
+}
+
+/// Runs the decoder, turning a panic into an error. The decoders are other crates' code:
+/// one that panics on a malformed file Sesame did not check for (as png 0.18.1 did on a
+/// palette of part-colours, see `png_guard`) must not end the app or the command.
+fn decode_caught(
+    reader: ImageReader<Cursor<&[u8]>>,
+) -> Result<Result<DynamicImage, ImageError>, QrError> {
+    catch_unwind(AssertUnwindSafe(|| reader.decode()))
+        .map_err(|_| QrError::Image("the image decoder failed on malformed data".into()))
 }
 
 fn map_image_error(error: ImageError) -> QrError {
@@ -140,6 +145,17 @@ pub(crate) fn gray_from_rgba(width: u32, height: u32, pixels: &[u8]) -> Result<G
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decoder_that_panics_gives_an_error() {
+        // The palette png_guard refuses, handed to the decoder without that check.
+        let png = super::super::png_guard::tests::palette_png(&[7; 41]);
+        let reader = ImageReader::with_format(Cursor::new(png.as_slice()), ImageFormat::Png);
+        match decode_caught(reader) {
+            Err(QrError::Image(why)) => assert!(why.contains("decoder failed"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn transparent_pixels_become_white() {
