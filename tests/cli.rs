@@ -255,6 +255,17 @@ fn qr_png_and_svg_scan_back() {
     assert!(terminal.lines().count() > 10);
 }
 
+/// `good.png` in `dir`: a QR code of "hello", written by `sesame qr --png`.
+fn png_of_hello(dir: &std::path::Path) -> std::path::PathBuf {
+    let good = dir.join("good.png");
+    sesame()
+        .args(["qr", "hello", "--png"])
+        .arg(&good)
+        .assert()
+        .success();
+    good
+}
+
 #[test]
 fn scan_reports_each_problem_file_and_goes_on() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,12 +276,7 @@ fn scan_reports_each_problem_file_and_goes_on() {
     let broken = dir.path().join("broken.png");
     std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
     let missing = dir.path().join("missing.png");
-    let good = dir.path().join("good.png");
-    sesame()
-        .args(["qr", "hello", "--png"])
-        .arg(&good)
-        .assert()
-        .success();
+    let good = png_of_hello(dir.path());
 
     let out = sesame()
         .arg("scan")
@@ -308,12 +314,7 @@ fn scan_of_a_png_whose_palette_would_crash_the_decoder_is_an_error_in_words() {
         .collect();
     assert_eq!(bytes.len(), 120);
     std::fs::write(&bad, bytes).unwrap();
-    let good = dir.path().join("good.png");
-    sesame()
-        .args(["qr", "hello", "--png"])
-        .arg(&good)
-        .assert()
-        .success();
+    let good = png_of_hello(dir.path());
 
     let out = sesame().arg("scan").arg(&bad).arg(&good).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
